@@ -1,0 +1,246 @@
+//! Dutch address parts as the BAG defines them: postcode, house number with letter and
+//! addition, and RD coordinates (EPSG:28992, metres).
+
+use crate::error::ParseError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A Dutch postcode, stored canonically as `1234AB`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Postcode(String);
+
+impl Postcode {
+    /// Accepts `1234AB`, `1234 ab`, `1234  AB`; refuses a leading zero and the letter pairs SA, SD, SS.
+    pub fn parse(input: &str) -> Result<Postcode, ParseError> {
+        let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        let err = |nl: &str, en: &str| ParseError::new("postcode", nl, en);
+        let bytes = compact.as_bytes();
+        if bytes.len() != 6 {
+            return Err(err(
+                "een postcode bestaat uit vier cijfers en twee letters, zoals 1234 AB",
+                "a postcode is four digits and two letters, like 1234 AB",
+            ));
+        }
+        let (digits, letters) = bytes.split_at(4);
+        if !digits.iter().all(u8::is_ascii_digit) || !letters.iter().all(u8::is_ascii_uppercase) {
+            return Err(err(
+                "een postcode bestaat uit vier cijfers en twee letters, zoals 1234 AB",
+                "a postcode is four digits and two letters, like 1234 AB",
+            ));
+        }
+        if digits[0] == b'0' {
+            return Err(err("een postcode begint niet met een 0", "a postcode does not start with 0"));
+        }
+        if matches!(letters, b"SA" | b"SD" | b"SS") {
+            return Err(err("de letters SA, SD en SS komen in postcodes niet voor", "the letters SA, SD and SS are not used in postcodes"));
+        }
+        Ok(Postcode(compact))
+    }
+
+    /// `1234AB`
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `1234 AB`, as written on letters.
+    pub fn display(&self) -> String {
+        format!("{} {}", &self.0[..4], &self.0[4..])
+    }
+
+    /// The four digits (the postcode area).
+    pub fn digits(&self) -> u16 {
+        self.0[..4].parse().unwrap_or(0)
+    }
+}
+
+impl fmt::Debug for Postcode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Postcode({})", self.0)
+    }
+}
+
+impl fmt::Display for Postcode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+impl TryFrom<String> for Postcode {
+    type Error = ParseError;
+    fn try_from(s: String) -> Result<Self, ParseError> {
+        Postcode::parse(&s)
+    }
+}
+
+impl From<Postcode> for String {
+    fn from(p: Postcode) -> String {
+        p.0
+    }
+}
+
+/// A BAG house number: number 1–99999, an optional letter and an optional addition of up to
+/// four letters or digits ("12", "12a", "12-A", "12 hs", "12-2", "12 A 3").
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct HouseNumber {
+    pub number: u32,
+    pub letter: Option<char>,
+    pub addition: Option<String>,
+}
+
+impl HouseNumber {
+    pub fn new(number: u32, letter: Option<char>, addition: Option<&str>) -> Result<HouseNumber, ParseError> {
+        let text = format!(
+            "{}{}{}",
+            number,
+            letter.map(String::from).unwrap_or_default(),
+            addition.map(|a| format!("-{a}")).unwrap_or_default()
+        );
+        HouseNumber::parse(&text)
+    }
+
+    /// Parses the forms people write; a single letter right after the number is the BAG
+    /// letter, anything after a separator is the addition.
+    pub fn parse(input: &str) -> Result<HouseNumber, ParseError> {
+        let err = |nl: &str, en: &str| ParseError::new("huisnummer", nl, en);
+        let s = input.trim();
+        let digits_end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        if digits_end == 0 {
+            return Err(err("een huisnummer begint met een getal, zoals 12 of 12a", "a house number starts with a number, like 12 or 12a"));
+        }
+        let number: u32 = s[..digits_end]
+            .parse()
+            .map_err(|_| err("het huisnummer is te groot", "the house number is too large"))?;
+        if !(1..=99_999).contains(&number) {
+            return Err(err("een huisnummer ligt tussen 1 en 99999", "a house number lies between 1 and 99999"));
+        }
+        let rest = &s[digits_end..];
+        let parts: Vec<&str> = rest.split(|c: char| c == '-' || c == ' ' || c == '/').filter(|p| !p.is_empty()).collect();
+        let (mut letter, mut addition_parts) = (None, Vec::new());
+        for (i, part) in parts.iter().enumerate() {
+            if !part.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return Err(err(
+                    "een huisnummertoevoeging bevat alleen letters en cijfers",
+                    "a house number addition holds only letters and digits",
+                ));
+            }
+            // "12a", "12 A", "12-A": a lone letter directly following is the BAG letter.
+            let lone_letter = part.len() == 1 && part.chars().all(|c| c.is_ascii_alphabetic());
+            if i == 0 && lone_letter {
+                letter = part.chars().next().map(|c| c.to_ascii_uppercase());
+            } else if i == 0 && !rest.starts_with(['-', ' ', '/']) && part.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && part.len() > 1 {
+                // "12a3" → letter A, addition 3; "12hs" → addition HS
+                let first = part.chars().next().unwrap_or('A');
+                let tail = &part[1..];
+                if tail.chars().all(|c| c.is_ascii_digit()) {
+                    letter = Some(first.to_ascii_uppercase());
+                    addition_parts.push(tail.to_string());
+                } else {
+                    addition_parts.push(part.to_ascii_uppercase());
+                }
+            } else {
+                addition_parts.push(part.to_ascii_uppercase());
+            }
+        }
+        let addition = if addition_parts.is_empty() { None } else { Some(addition_parts.concat()) };
+        if addition.as_ref().is_some_and(|a| a.len() > 4) {
+            return Err(err(
+                "een huisnummertoevoeging is hoogstens vier tekens",
+                "a house number addition is at most four characters",
+            ));
+        }
+        Ok(HouseNumber { number, letter, addition })
+    }
+}
+
+impl fmt::Display for HouseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.number)?;
+        if let Some(l) = self.letter {
+            write!(f, "{l}")?;
+        }
+        if let Some(a) = &self.addition {
+            write!(f, "-{a}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A point in the Dutch national grid (Rijksdriehoeksstelsel, EPSG:28992), in metres.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RdPoint {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl RdPoint {
+    /// The bounds of the RD grid over the Netherlands' land and coastal waters.
+    pub fn new(x: f64, y: f64) -> Result<RdPoint, ParseError> {
+        if !(x.is_finite() && y.is_finite()) || !(0.0..=300_000.0).contains(&x) || !(289_000.0..=629_000.0).contains(&y) {
+            return Err(ParseError::new(
+                "RD-coördinaat",
+                "RD-coördinaten liggen tussen x 0–300000 en y 289000–629000 meter",
+                "RD coordinates lie within x 0–300000 and y 289000–629000 metres",
+            ));
+        }
+        Ok(RdPoint { x, y })
+    }
+
+    pub fn distance_m(&self, other: &RdPoint) -> f64 {
+        ((self.x - other.x).powi(2) + (self.y - other.y).powi(2)).sqrt()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postcode_accepts_common_forms_and_canonicalises() {
+        for input in ["1234AB", "1234 ab", " 1234  Ab "] {
+            assert_eq!(Postcode::parse(input).map(|p| p.as_str().to_string()), Ok("1234AB".to_string()));
+        }
+        assert_eq!(Postcode::parse("3511 LX").map(|p| p.display()), Ok("3511 LX".to_string()));
+    }
+
+    #[test]
+    fn postcode_refuses_what_postnl_does_not_issue() {
+        for input in ["0123AB", "1234SA", "1234 SD", "1234ss", "123AB", "12345A", "1234A", "ABCD12", "", "1234ÄB"] {
+            assert!(Postcode::parse(input).is_err(), "{input} should be refused");
+        }
+    }
+
+    #[test]
+    fn house_number_forms_people_write() {
+        let hn = |s| HouseNumber::parse(s).map(|h| h.to_string());
+        assert_eq!(hn("12"), Ok("12".into()));
+        assert_eq!(hn("12a"), Ok("12A".into()));
+        assert_eq!(hn("12-A"), Ok("12A".into()));
+        assert_eq!(hn("12 A"), Ok("12A".into()));
+        assert_eq!(hn("12 hs"), Ok("12-HS".into()));
+        assert_eq!(hn("12 bis"), Ok("12-BIS".into()));
+        assert_eq!(hn("12-2"), Ok("12-2".into()));
+        assert_eq!(hn("12a3"), Ok("12A-3".into()));
+        assert_eq!(hn("12 A 3"), Ok("12A-3".into()));
+        assert!(HouseNumber::parse("a12").is_err());
+        assert!(HouseNumber::parse("0").is_err());
+        assert!(HouseNumber::parse("100000").is_err());
+        assert!(HouseNumber::parse("12-toolong").is_err());
+        assert!(HouseNumber::parse("12 #").is_err());
+        assert!(HouseNumber::parse("").is_err());
+    }
+
+    #[test]
+    fn house_number_new_round_trips() {
+        let h = HouseNumber::new(7, Some('b'), Some("2"));
+        assert_eq!(h.map(|h| h.to_string()), Ok("7B-2".into()));
+    }
+
+    #[test]
+    fn rd_point_bounds() {
+        assert!(RdPoint::new(155_000.0, 463_000.0).is_ok());
+        assert!(RdPoint::new(-1.0, 463_000.0).is_err());
+        assert!(RdPoint::new(155_000.0, 100.0).is_err());
+        assert!(RdPoint::new(f64::NAN, 463_000.0).is_err());
+    }
+}

@@ -1,0 +1,434 @@
+//! The entities of outreach work and their value lists. Value lists carry a stable code for
+//! storage and the API, a Dutch label for screens and an English one for the language switch;
+//! where DDAS (the national early-signal standard) has a value list, its wording is kept.
+
+use crate::address::{HouseNumber, Postcode, RdPoint};
+use crate::area::AreaCode;
+use crate::bsn::Bsn;
+use crate::name::PersonName;
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+/// A closed list of values with a storage code and labels in both languages.
+macro_rules! value_list {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => ($code:literal, $nl:literal, $en:literal)),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+            pub fn label_nl(self) -> &'static str { match self { $($name::$variant => $nl),+ } }
+            pub fn label_en(self) -> &'static str { match self { $($name::$variant => $en),+ } }
+            pub fn label(self, dutch: bool) -> &'static str { if dutch { self.label_nl() } else { self.label_en() } }
+            pub fn from_code(code: &str) -> Option<$name> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.code()) }
+        }
+    };
+}
+
+value_list!(
+    /// What a user of Eropaf is to the system; decides what they may see.
+    Role {
+        Worker => ("worker", "Outreachend werker", "Outreach worker"),
+        TeamLead => ("team-lead", "Teamleider", "Team lead"),
+        Partner => ("partner", "Signaalpartner", "Signal partner"),
+        PrivacyOfficer => ("privacy-officer", "Privacyfunctionaris", "Privacy officer"),
+        Admin => ("admin", "Beheerder", "Administrator"),
+    }
+);
+
+impl Role {
+    /// Roles that read residents' data and so must use a second factor (issue 7).
+    pub fn sees_personal_data(self) -> bool {
+        matches!(self, Role::Worker | Role::TeamLead)
+    }
+}
+
+value_list!(
+    /// The six models of outreach work (Wat werkt-dossier §1.1); a team combines them.
+    OutreachModel {
+        Hulp => ("hulp", "Hulpmodel", "Help model"),
+        DwangDrang => ("dwang-drang", "Dwang- en drangmodel", "Coercion and pressure model"),
+        Politiserend => ("politiserend", "Politiserend model", "Politicising model"),
+        Verbindend => ("verbindend", "Verbindend model", "Connecting model"),
+        Kwartiermakers => ("kwartiermakers", "Kwartiermakersmodel", "Making-room model"),
+        Presentie => ("presentie", "Presentiemodel", "Presence model"),
+    }
+);
+
+impl OutreachModel {
+    /// Coercion must be visibly marked for the team and kept apart from help.
+    pub fn is_coercive(self) -> bool {
+        matches!(self, OutreachModel::DwangDrang)
+    }
+}
+
+value_list!(
+    PartnerKind {
+        Formal => ("formal", "Formele partner", "Formal partner"),
+        Informal => ("informal", "Informele signaalgever", "Informal reporter"),
+    }
+);
+
+value_list!(
+    /// Who sends signals: the DDAS partner types first, then the other partners of a team.
+    PartnerType {
+        Energie => ("energie", "Energieleverancier", "Energy supplier"),
+        Huur => ("huur", "Woningcorporatie (huur)", "Housing corporation (rent)"),
+        Hypotheek => ("hypotheek", "Hypotheekverstrekker", "Mortgage lender"),
+        CakZorgverzekeringen => ("cak-zorgverzekeringen", "CAK Zorgverzekeringen", "CAK health insurance"),
+        Zorg => ("zorg", "Zorgverzekeraar", "Health insurer"),
+        Water => ("water", "Drinkwaterbedrijf", "Water company"),
+        Duo => ("duo", "DUO", "DUO (student finance)"),
+        Belastingdienst => ("belastingdienst", "Belastingdienst", "Tax administration"),
+        CakEigenBijdrage => ("cak-eigen-bijdrage", "CAK Eigen bijdrage", "CAK personal contribution"),
+        DienstToeslagen => ("dienst-toeslagen", "Dienst Toeslagen", "Benefits agency"),
+        Overige => ("overige", "Overige partner", "Other partner"),
+        Huisarts => ("huisarts", "Huisarts", "General practitioner"),
+        School => ("school", "School", "School"),
+        Politie => ("politie", "Politie", "Police"),
+        Handhaving => ("handhaving", "Handhaving / inspectie", "Enforcement / inspection"),
+        Buurtbewoner => ("buurtbewoner", "Buurtbewoner", "Neighbour"),
+        Winkelier => ("winkelier", "Winkelier", "Shopkeeper"),
+        Sleutelfiguur => ("sleutelfiguur", "Sleutelfiguur", "Key figure"),
+        Migrantenorganisatie => ("migrantenorganisatie", "Migrantenzelforganisatie", "Migrant self-organisation"),
+    }
+);
+
+impl PartnerType {
+    pub fn kind(self) -> PartnerKind {
+        match self {
+            PartnerType::Buurtbewoner | PartnerType::Winkelier | PartnerType::Sleutelfiguur | PartnerType::Migrantenorganisatie => {
+                PartnerKind::Informal
+            }
+            _ => PartnerKind::Formal,
+        }
+    }
+
+    /// The DDAS `EnumSignaalpartner` value for the CBS delivery.
+    pub fn ddas(self) -> &'static str {
+        match self {
+            PartnerType::Energie => "Energie",
+            PartnerType::Huur => "Huur",
+            PartnerType::Hypotheek => "Hypotheek",
+            PartnerType::CakZorgverzekeringen => "CAK Zorgverzekeringen",
+            PartnerType::Zorg => "Zorg",
+            PartnerType::Water => "Water",
+            PartnerType::Duo => "DUO",
+            PartnerType::Belastingdienst => "Belastingdienst",
+            PartnerType::CakEigenBijdrage => "CAK Eigen bijdrage",
+            PartnerType::DienstToeslagen => "Dienst Toeslagen",
+            _ => "Overige",
+        }
+    }
+
+    /// Partners with an enforcement role never see help notes or weighing (issue 7).
+    pub fn is_enforcement(self) -> bool {
+        matches!(self, PartnerType::Politie | PartnerType::Handhaving)
+    }
+
+    /// Debt-signal partners whose signals carry an arrears amount.
+    pub fn is_financial(self) -> bool {
+        self.ddas() != "Overige"
+    }
+}
+
+value_list!(
+    /// How a contact attempt was made: DDAS `EnumContactsoort`, plus a conversation at a venue.
+    ContactKind {
+        Huisbezoek => ("huisbezoek", "Huisbezoek", "Home visit"),
+        Telefoon => ("telefoon", "Telefoon", "Phone"),
+        Brief => ("brief", "Brief", "Letter"),
+        Kaartje => ("kaartje", "Kaartje achtergelaten", "Card left behind"),
+        SmsWhatsapp => ("sms-whatsapp", "SMS/WhatsApp", "SMS/WhatsApp"),
+        Mail => ("mail", "E-mail", "E-mail"),
+        Overige => ("overige", "Overige", "Other"),
+        Administratief => ("administratief", "Administratief", "Administrative"),
+        GesprekVindplaats => ("gesprek-vindplaats", "Gesprek op vindplaats", "Conversation at a venue"),
+    }
+);
+
+impl ContactKind {
+    /// The DDAS `EnumContactsoort` value.
+    pub fn ddas(self) -> &'static str {
+        match self {
+            ContactKind::Huisbezoek => "Huisbezoek",
+            ContactKind::Telefoon => "Telefoon",
+            ContactKind::Brief => "Brief",
+            ContactKind::Kaartje => "Kaartje",
+            ContactKind::SmsWhatsapp => "SMS/Whatsapp",
+            ContactKind::Mail => "Mail",
+            ContactKind::Administratief => "Administratief",
+            ContactKind::Overige | ContactKind::GesprekVindplaats => "Overige",
+        }
+    }
+}
+
+value_list!(
+    /// DDAS `EnumDagdeel`.
+    DayPart {
+        Ochtend => ("ochtend", "Ochtend", "Morning"),
+        Middag => ("middag", "Middag", "Afternoon"),
+        Avond => ("avond", "Avond", "Evening"),
+    }
+);
+
+impl DayPart {
+    /// Morning until 12:00, afternoon until 18:00, evening after (and the small hours).
+    pub fn of_hour(hour: u8) -> DayPart {
+        match hour {
+            6..=11 => DayPart::Ochtend,
+            12..=17 => DayPart::Middag,
+            _ => DayPart::Avond,
+        }
+    }
+
+    pub fn ddas(self) -> &'static str {
+        self.label_nl()
+    }
+}
+
+value_list!(
+    /// The support pyramid: most households manage, some need occasional help, a few intensive help.
+    SupportLevel {
+        SelfReliant => ("self-reliant", "Zelfredzaam", "Self-reliant"),
+        Occasional => ("occasional", "Af en toe ondersteuning", "Occasional support"),
+        Intensive => ("intensive", "Intensieve ondersteuning", "Intensive support"),
+    }
+);
+
+value_list!(
+    /// What a signal is about. Debt signals follow DDAS; the others are worries.
+    SignalKind {
+        Betalingsachterstand => ("betalingsachterstand", "Betalingsachterstand", "Payment arrears"),
+        Zorgen => ("zorgen", "Zorgen om een bewoner", "Worry about a resident"),
+        Vervuiling => ("vervuiling", "Vervuiling / verwaarlozing", "Squalor / neglect"),
+        Eenzaamheid => ("eenzaamheid", "Eenzaamheid", "Loneliness"),
+        Overlast => ("overlast", "Overlast", "Nuisance"),
+        HuiselijkGeweld => ("huiselijk-geweld", "Zorgen over huiselijk geweld", "Concern about domestic violence"),
+    }
+);
+
+value_list!(
+    /// Where a signal is on its way from arrival to decision; partners see only these.
+    SignalStatus {
+        Ontvangen => ("ontvangen", "Ontvangen", "Received"),
+        Opgepakt => ("opgepakt", "Opgepakt", "Picked up"),
+        Afgesloten => ("afgesloten", "Afgesloten", "Closed"),
+    }
+);
+
+value_list!(
+    /// Where a signal came in.
+    SignalChannel {
+        Formulier => ("formulier", "Formulier signaalpartner", "Partner form"),
+        Api => ("api", "Koppeling (API)", "Partner system (API)"),
+        Informeel => ("informeel", "Informele signaalgever, ingevoerd door werker", "Informal reporter, entered by a worker"),
+        Deur => ("deur", "Aan de deur opgemerkt", "Noticed at a door"),
+        Bestand => ("bestand", "Maandbestand", "Monthly file"),
+    }
+);
+
+/// Identifies a row of any entity; the entity decides its meaning.
+pub type Id = i64;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Neighbourhood {
+    pub code: AreaCode,
+    pub name: String,
+    /// Deprived buurten have more multi-problem households.
+    pub deprived: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Address {
+    pub id: Id,
+    pub street: String,
+    pub house_number: HouseNumber,
+    pub postcode: Postcode,
+    pub locality: String,
+    pub buurt: AreaCode,
+    pub point: RdPoint,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Household {
+    pub id: Id,
+    pub address_id: Id,
+    pub support: SupportLevel,
+    pub multi_problem: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    pub id: Id,
+    pub household_id: Id,
+    pub name: PersonName,
+    pub birth_date: Date,
+    pub bsn: Option<Bsn>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Partner {
+    pub id: Id,
+    pub name: String,
+    pub partner_type: PartnerType,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: Id,
+    pub name: String,
+    /// The wijk the team covers.
+    pub wijk: AreaCode,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Worker {
+    pub id: Id,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub team_id: Option<Id>,
+    /// Which outreach models this worker can apply.
+    pub models: Vec<OutreachModel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Signal {
+    pub id: Id,
+    pub household_id: Option<Id>,
+    pub partner_id: Option<Id>,
+    pub kind: SignalKind,
+    pub channel: SignalChannel,
+    pub status: SignalStatus,
+    pub signal_date: Date,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    /// Whole euros, for financial signals.
+    pub amount_eur: Option<i64>,
+    pub crisis: bool,
+    /// The resident as the partner wrote them, before linking (spelling varies per partner).
+    pub reported_name: String,
+    pub reported_address: String,
+    pub concern: Option<String>,
+}
+
+impl Signal {
+    /// First contact within 4 weeks; within 3 working days when a crisis threatens (Divosa).
+    pub fn pickup_deadline(&self) -> Date {
+        if self.crisis { add_working_days(self.signal_date, 3) } else { self.signal_date + time::Duration::weeks(4) }
+    }
+}
+
+/// Adds working days (Monday–Friday), ignoring public holidays.
+pub fn add_working_days(from: Date, days: u32) -> Date {
+    let mut date = from;
+    let mut left = days;
+    while left > 0 {
+        date = date.next_day().unwrap_or(date);
+        if !matches!(date.weekday(), time::Weekday::Saturday | time::Weekday::Sunday) {
+            left -= 1;
+        }
+    }
+    date
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactAttempt {
+    pub id: Id,
+    pub household_id: Id,
+    pub worker_id: Option<Id>,
+    pub kind: ContactKind,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub day_part: DayPart,
+    pub reached: bool,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: Id,
+    pub household_id: Id,
+    pub models: Vec<OutreachModel>,
+    pub opened: Date,
+    pub closed: Option<Date>,
+}
+
+impl Case {
+    pub fn is_coercive(&self) -> bool {
+        self.models.iter().any(|m| m.is_coercive())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn codes_round_trip_for_every_value_list() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_code(r.code()), Some(*r));
+        }
+        for p in PartnerType::ALL {
+            assert_eq!(PartnerType::from_code(p.code()), Some(*p));
+        }
+        for k in ContactKind::ALL {
+            assert_eq!(ContactKind::from_code(k.code()), Some(*k));
+        }
+        assert_eq!(Role::from_code("root"), None);
+    }
+
+    #[test]
+    fn ddas_values_match_the_standard_lists() {
+        let partners = ["Energie", "Huur", "Hypotheek", "CAK Zorgverzekeringen", "Zorg", "Water", "DUO", "Belastingdienst", "CAK Eigen bijdrage", "Overige", "Dienst Toeslagen"];
+        assert!(PartnerType::ALL.iter().all(|p| partners.contains(&p.ddas())));
+        let kinds = ["Mail", "Brief", "SMS/Whatsapp", "Telefoon", "Huisbezoek", "Kaartje", "Overige", "Administratief"];
+        assert!(ContactKind::ALL.iter().all(|k| kinds.contains(&k.ddas())));
+        assert_eq!(DayPart::of_hour(9).ddas(), "Ochtend");
+        assert_eq!(DayPart::of_hour(12).ddas(), "Middag");
+        assert_eq!(DayPart::of_hour(19).ddas(), "Avond");
+        assert_eq!(DayPart::of_hour(2), DayPart::Avond);
+    }
+
+    #[test]
+    fn partner_kinds_and_enforcement() {
+        assert_eq!(PartnerType::Buurtbewoner.kind(), PartnerKind::Informal);
+        assert_eq!(PartnerType::Huur.kind(), PartnerKind::Formal);
+        assert!(PartnerType::Politie.is_enforcement());
+        assert!(!PartnerType::Huisarts.is_enforcement());
+    }
+
+    #[test]
+    fn pickup_deadline_is_three_working_days_in_crisis() {
+        let mut s = Signal {
+            id: 1,
+            household_id: None,
+            partner_id: None,
+            kind: SignalKind::Betalingsachterstand,
+            channel: SignalChannel::Api,
+            status: SignalStatus::Ontvangen,
+            signal_date: date!(2026 - 11 - 27), // a Friday
+            received_at: OffsetDateTime::UNIX_EPOCH,
+            amount_eur: Some(800),
+            crisis: true,
+            reported_name: String::new(),
+            reported_address: String::new(),
+            concern: None,
+        };
+        assert_eq!(s.pickup_deadline(), date!(2026 - 12 - 02));
+        s.crisis = false;
+        assert_eq!(s.pickup_deadline(), date!(2026 - 12 - 25));
+    }
+}
