@@ -1,1 +1,209 @@
-fn main() {}
+//! The `eropaf` command line: run the server (with demo data or on a given database), bring a
+//! schema up to date, and manage accounts and API tokens.
+
+mod demo;
+
+use clap::{Args, Parser, Subcommand};
+use domain::model::{OutreachModel, Role};
+use std::io::Read;
+use std::process::ExitCode;
+use std::sync::Arc;
+use store::{NewUser, Store};
+use time::OffsetDateTime;
+
+const DEFAULT_DATABASE_URL: &str = "sqlite://eropaf-data/eropaf.db";
+
+#[derive(Parser)]
+#[command(name = "eropaf", version, about = "Eropaf: het werksysteem voor outreachend werken van sociale wijkteams")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DatabaseArg {
+    /// sqlite://PATH or postgres://USER@HOST:PORT/DB
+    #[arg(long, env = "EROPAF_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database_url: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start Eropaf with a synthetic municipality in DATA_DIR/eropaf.db and print demo logins.
+    Demo {
+        #[arg(long, default_value_t = 5000)]
+        households: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        #[arg(long, default_value = "eropaf-data")]
+        data_dir: std::path::PathBuf,
+    },
+    /// Serve Eropaf on an existing database (migrating it first).
+    Serve {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Create the database (SQLite) and bring the schema up to date.
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account; the password is read from standard input.
+    Add {
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// The team (by name) a worker or team lead belongs to.
+        #[arg(long)]
+        team: Option<String>,
+        /// The partner organisation (by name) a partner account acts for.
+        #[arg(long)]
+        partner: Option<String>,
+        /// Name shown on screen; defaults to NAME.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Outreach models the worker can apply, comma-separated (hulp,presentie,…).
+        #[arg(long, value_delimiter = ',', value_parser = parse_model)]
+        models: Vec<OutreachModel>,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new bearer token for the JSON API, acting as user NAME.
+    Create {
+        name: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::from_code(s).ok_or_else(|| format!("onbekende rol '{s}'; kies uit worker, team-lead, partner, privacy-officer, admin"))
+}
+
+fn parse_model(s: &str) -> Result<OutreachModel, String> {
+    OutreachModel::from_code(s).ok_or_else(|| {
+        let all: Vec<&str> = OutreachModel::ALL.iter().map(|m| m.code()).collect();
+        format!("onbekend model '{s}'; kies uit {}", all.join(", "))
+    })
+}
+
+/// The wall clock lives here, at the edge; everything below takes `now` as a parameter.
+fn wall_clock() -> web::Clock {
+    Arc::new(OffsetDateTime::now_utc)
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("fout: kan de runtime niet starten: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("fout: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn connect_migrated(url: &str) -> Result<Store, String> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| format!("kan map {} niet maken: {e}", dir.display()))?;
+        }
+    }
+    let store = Store::connect(url).await.map_err(|e| format!("kan de database niet openen: {e}"))?;
+    store.migrate().await.map_err(|e| format!("migratie mislukt: {e}"))?;
+    Ok(store)
+}
+
+pub(crate) async fn serve(store: Store, listen: &str) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("kan niet luisteren op {listen}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("Eropaf luistert op http://{addr}");
+    tracing::info!(%addr, backend = ?store.backend(), "serving");
+    let state = web::AppState::new(store.clone(), wall_clock());
+    web::serve(state, listener).await.map_err(|e| format!("server: {e}"))?;
+    store.close().await;
+    Ok(())
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Demo { households, seed, listen, data_dir } => demo::run(households, seed, &listen, &data_dir).await,
+        Command::Serve { db, listen } => serve(connect_migrated(&db.database_url).await?, &listen).await,
+        Command::Migrate { db } => {
+            let store = connect_migrated(&db.database_url).await?;
+            println!("schema bijgewerkt ({:?})", store.backend());
+            store.close().await;
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { name, role, team, partner, display_name, models, password_stdin: _, db } } => {
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).map_err(|e| format!("kan het wachtwoord niet lezen: {e}"))?;
+            let password = password.trim_end_matches(['\n', '\r']).to_string();
+            web::auth::check_new_password(&password).map_err(|(nl, _)| format!("wachtwoord: {nl}"))?;
+            let store = connect_migrated(&db.database_url).await?;
+            let team_id = match (&team, role) {
+                (Some(t), _) => Some(store.team_id_by_name(t).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("team '{t}' bestaat niet"))?),
+                (None, Role::Worker | Role::TeamLead) => return Err("een werker of teamleider hoort bij een team: geef --team".into()),
+                (None, _) => None,
+            };
+            let partner_id = match (&partner, role) {
+                (Some(p), Role::Partner) => Some(store.partner_id_by_name(p).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("partner '{p}' bestaat niet"))?),
+                (Some(_), _) => return Err("--partner hoort alleen bij de rol partner".into()),
+                (None, Role::Partner) => return Err("een partneraccount hoort bij een organisatie: geef --partner".into()),
+                (None, _) => None,
+            };
+            let hash = web::auth::hash_password(&password).map_err(|e| e.to_string())?;
+            let new = NewUser { display_name: display_name.unwrap_or_else(|| name.clone()), username: name, role, team_id, partner_id, models };
+            let id = store.create_user(&new, Some(&hash), OffsetDateTime::now_utc()).await.map_err(|e| {
+                if e.is_unique_violation() { format!("gebruiker '{}' bestaat al", new.username) } else { e.to_string() }
+            })?;
+            println!("gebruiker {} toegevoegd (id {id}, rol {})", new.username, role.code());
+            store.close().await;
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Create { name, db } } => {
+            let store = connect_migrated(&db.database_url).await?;
+            let user = store.user_by_username(&name).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("gebruiker '{name}' bestaat niet"))?;
+            let token = web::auth::random_token();
+            store.create_api_token(user.id, &web::auth::secret_hash(&token), OffsetDateTime::now_utc()).await.map_err(|e| e.to_string())?;
+            println!("{token}");
+            store.close().await;
+            Ok(())
+        }
+    }
+}

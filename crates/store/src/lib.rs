@@ -1,1 +1,139 @@
+//! Persistence for Eropaf: SQLite (embedded, default) and PostgreSQL behind one `Store`.
+//! Every read or change of a resident's data writes its audit event in the same transaction.
 
+pub mod accounts;
+pub mod audit;
+pub mod db;
+mod load;
+mod migrate;
+pub mod residents;
+pub mod testing;
+pub mod time_fmt;
+
+pub use accounts::{NewUser, SessionRecord, User};
+pub use audit::AuditEvent;
+pub use db::Backend;
+pub use residents::{HouseholdDetail, HouseholdQuery, HouseholdSummary, MyDay, NewHousehold};
+
+use db::Pool;
+use domain::model::{Id, Role};
+use time::OffsetDateTime;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("not found")]
+    NotFound,
+    /// The actor may not see or do this (need-to-know).
+    #[error("forbidden")]
+    Forbidden,
+    /// Input that passed parsing but breaks a rule of the data, with a Dutch message.
+    #[error("invalid: {field}: {message_en}")]
+    Invalid { field: &'static str, message_nl: String, message_en: String },
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub(crate) fn corrupt(what: impl Into<String>) -> StoreError {
+        StoreError::Corrupt(what.into())
+    }
+
+    /// A unique-constraint violation, which forms report as "already exists".
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}
+
+/// Who acts, for need-to-know and the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Id,
+    pub role: Role,
+    pub team_id: Option<Id>,
+    pub partner_id: Option<Id>,
+}
+
+/// The context of one act on residents' data: who, through which route, when.
+#[derive(Debug, Clone)]
+pub struct Access<'a> {
+    pub actor: &'a Actor,
+    /// The route or command, e.g. "GET /huishoudens/{id}"; never carries personal data.
+    pub route: &'a str,
+    pub now: OffsetDateTime,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+impl Store {
+    /// Connects to `sqlite://PATH` (created when missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Ok(Store { pool: Pool::connect(url).await? })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.pool.backend()
+    }
+
+    /// Brings the schema up to date; returns the versions applied now.
+    pub async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
+        migrate::run(&self.pool).await
+    }
+
+    /// True when the database answers a query.
+    pub async fn healthy(&self) -> bool {
+        match self.pool.begin_read().await {
+            Ok(mut tx) => tx.fetch_i64("SELECT CAST(1 AS BIGINT)", &[]).await.is_ok(),
+            Err(_) => false,
+        }
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await
+    }
+
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Counts of what is stored, without personal data: for the demo banner and checks.
+    pub async fn counts(&self) -> Result<Counts, StoreError> {
+        let mut tx = self.pool.begin_read().await?;
+        let q = [
+            "SELECT COUNT(*) FROM households",
+            "SELECT COUNT(*) FROM persons",
+            "SELECT COUNT(*) FROM signals",
+            "SELECT COUNT(*) FROM contact_attempts",
+            "SELECT COUNT(*) FROM users",
+            "SELECT COUNT(*) FROM audit_events",
+        ];
+        let mut out = [0i64; 6];
+        for (i, sql) in q.iter().enumerate() {
+            out[i] = tx.fetch_i64(sql, &[]).await?;
+        }
+        Ok(Counts {
+            households: out[0],
+            persons: out[1],
+            signals: out[2],
+            contact_attempts: out[3],
+            users: out[4],
+            audit_events: out[5],
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub households: i64,
+    pub persons: i64,
+    pub signals: i64,
+    pub contact_attempts: i64,
+    pub users: i64,
+    pub audit_events: i64,
+}

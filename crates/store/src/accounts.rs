@@ -1,0 +1,285 @@
+//! Accounts, API tokens and login sessions. Secrets are stored only as hashes: the password
+//! as argon2id (hashed by the caller), token and session ids as SHA-256.
+
+use crate::{args, time_fmt, Actor, Store, StoreError};
+use domain::model::{Id, OutreachModel, Role};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: Id,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub team_id: Option<Id>,
+    pub partner_id: Option<Id>,
+    pub disabled: bool,
+    pub models: Vec<OutreachModel>,
+}
+
+impl User {
+    pub fn actor(&self) -> Actor {
+        Actor { user_id: self.id, role: self.role, team_id: self.team_id, partner_id: self.partner_id }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub team_id: Option<Id>,
+    pub partner_id: Option<Id>,
+    pub models: Vec<OutreachModel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub user_id: Id,
+    pub csrf_token: String,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, role, team_id, partner_id, disabled";
+
+impl Store {
+    pub async fn create_user(&self, user: &NewUser, password_hash: Option<&str>, now: OffsetDateTime) -> Result<Id, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let row = tx
+            .fetch_one(
+                "INSERT INTO users (username, display_name, role, team_id, partner_id, password_hash, disabled, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7) RETURNING id",
+                &args![
+                    user.username.as_str(),
+                    user.display_name.as_str(),
+                    user.role.code(),
+                    user.team_id,
+                    user.partner_id,
+                    password_hash,
+                    time_fmt::instant(now)
+                ],
+            )
+            .await?;
+        let id = row.i64(0)?;
+        for m in &user.models {
+            tx.execute("INSERT INTO user_models (user_id, model) VALUES ($1, $2)", &args![id, m.code()]).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn set_password_hash(&self, user_id: Id, password_hash: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let n = tx.execute("UPDATE users SET password_hash = $1 WHERE id = $2", &args![password_hash, user_id]).await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await
+    }
+
+    /// The user and their password hash, for login.
+    pub async fn user_for_login(&self, username: &str) -> Result<Option<(User, Option<String>)>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1");
+        let Some(row) = tx.fetch_optional(&sql, &args![username]).await? else { return Ok(None) };
+        let hash = row.opt_text(7)?;
+        let user = user_from_row(&mut tx, &row).await?;
+        Ok(Some((user, hash)))
+    }
+
+    pub async fn user_by_id(&self, id: Id) -> Result<Option<User>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        match tx.fetch_optional(&sql, &args![id]).await? {
+            Some(row) => Ok(Some(user_from_row(&mut tx, &row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>, StoreError> {
+        Ok(self.user_for_login(username).await?.map(|(u, _)| u))
+    }
+
+    /// Users of one role, by username: the demo picks its logins from these.
+    pub async fn users_with_role(&self, role: Role) -> Result<Vec<User>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE role = $1 ORDER BY id");
+        let rows = tx.fetch_all(&sql, &args![role.code()]).await?;
+        let mut users = Vec::with_capacity(rows.len());
+        for row in &rows {
+            users.push(user_from_row(&mut tx, row).await?);
+        }
+        Ok(users)
+    }
+
+    pub async fn team_id_by_name(&self, name: &str) -> Result<Option<Id>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        Ok(match tx.fetch_optional("SELECT id FROM teams WHERE name = $1", &args![name]).await? {
+            Some(r) => Some(r.i64(0)?),
+            None => None,
+        })
+    }
+
+    pub async fn create_api_token(&self, user_id: Id, token_hash: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        tx.execute(
+            "INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)",
+            &args![user_id, token_hash, time_fmt::instant(now)],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// The enabled user a bearer token belongs to.
+    pub async fn user_for_token(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let sql = format!(
+            "SELECT u.id, u.username, u.display_name, u.role, u.team_id, u.partner_id, u.disabled \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.disabled = FALSE"
+        );
+        match tx.fetch_optional(&sql, &args![token_hash]).await? {
+            Some(row) => Ok(Some(user_from_row(&mut tx, &row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn create_session(&self, id_hash: &str, user_id: Id, csrf_token: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let at = time_fmt::instant(now);
+        tx.execute(
+            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
+            &args![id_hash, user_id, csrf_token, at],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let Some(row) = tx
+            .fetch_optional(
+                "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at FROM sessions s \
+                 JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND u.disabled = FALSE",
+                &args![id_hash],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(SessionRecord {
+            user_id: row.i64(0)?,
+            csrf_token: row.text(1)?,
+            created_at: time_fmt::parse_instant(&row.text(2)?)?,
+            last_seen_at: time_fmt::parse_instant(&row.text(3)?)?,
+        }))
+    }
+
+    pub async fn touch_session(&self, id_hash: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        tx.execute("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2", &args![time_fmt::instant(now), id_hash]).await?;
+        tx.commit().await
+    }
+
+    pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        tx.execute("DELETE FROM sessions WHERE id_hash = $1", &args![id_hash]).await?;
+        tx.commit().await
+    }
+
+    /// Disabling an account ends its sessions at once.
+    pub async fn set_user_disabled(&self, user_id: Id, disabled: bool) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        tx.execute("UPDATE users SET disabled = $1 WHERE id = $2", &args![disabled, user_id]).await?;
+        if disabled {
+            tx.execute("DELETE FROM sessions WHERE user_id = $1", &args![user_id]).await?;
+        }
+        tx.commit().await
+    }
+}
+
+async fn user_from_row(tx: &mut crate::db::Tx, row: &crate::db::Row) -> Result<User, StoreError> {
+    let id = row.i64(0)?;
+    let role_code = row.text(3)?;
+    let role = Role::from_code(&role_code).ok_or_else(|| StoreError::corrupt("role"))?;
+    let models = tx
+        .fetch_all("SELECT model FROM user_models WHERE user_id = $1 ORDER BY model", &args![id])
+        .await?
+        .iter()
+        .filter_map(|r| r.text(0).ok().and_then(|c| OutreachModel::from_code(&c)))
+        .collect();
+    Ok(User {
+        id,
+        username: row.text(1)?,
+        display_name: row.text(2)?,
+        role,
+        team_id: row.opt_i64(4)?,
+        partner_id: row.opt_i64(5)?,
+        disabled: row.bool(6)?,
+        models,
+    })
+}
+
+/// An account as the administrator's list shows it (no case content).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRow {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub team: Option<String>,
+    pub partner: Option<String>,
+    pub disabled: bool,
+    pub can_log_in: bool,
+}
+
+impl Store {
+    pub async fn list_accounts(&self) -> Result<Vec<AccountRow>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let rows = tx
+            .fetch_all(
+                "SELECT u.username, u.display_name, u.role, t.name, p.name, u.disabled, u.password_hash IS NOT NULL \
+                 FROM users u LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN partners p ON p.id = u.partner_id ORDER BY u.role, u.username",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AccountRow {
+                    username: r.text(0)?,
+                    display_name: r.text(1)?,
+                    role: Role::from_code(&r.text(2)?).ok_or_else(|| StoreError::corrupt("role"))?,
+                    team: r.opt_text(3)?,
+                    partner: r.opt_text(4)?,
+                    disabled: r.bool(5)?,
+                    can_log_in: r.bool(6)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The partner organisation with this name, for `eropaf user add --partner`.
+    pub async fn partner_id_by_name(&self, name: &str) -> Result<Option<Id>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        Ok(match tx.fetch_optional("SELECT id FROM partners WHERE name = $1 ORDER BY id LIMIT 1", &args![name]).await? {
+            Some(r) => Some(r.i64(0)?),
+            None => None,
+        })
+    }
+
+    /// A partner organisation of this type (the demo's partner login belongs to one).
+    pub async fn partner_of_type(&self, partner_type: domain::model::PartnerType) -> Result<Option<(Id, String)>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        Ok(match tx.fetch_optional("SELECT id, name FROM partners WHERE partner_type = $1 ORDER BY id LIMIT 1", &args![partner_type.code()]).await? {
+            Some(r) => Some((r.i64(0)?, r.text(1)?)),
+            None => None,
+        })
+    }
+
+    pub async fn partner_name(&self, id: Id) -> Result<Option<String>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        Ok(match tx.fetch_optional("SELECT name FROM partners WHERE id = $1", &args![id]).await? {
+            Some(r) => Some(r.text(0)?),
+            None => None,
+        })
+    }
+}

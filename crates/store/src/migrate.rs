@@ -1,0 +1,42 @@
+//! One migration history per backend, embedded in the binary; each step runs once, in order,
+//! and is recorded in `schema_migrations`.
+
+use crate::db::{Backend, Pool};
+use crate::{args, StoreError};
+
+/// (version, SQLite script, PostgreSQL script) — a new step adds both scripts.
+const STEPS: &[(i64, &str, &str)] = &[(
+    1,
+    include_str!("../migrations/sqlite/0001_init.sql"),
+    include_str!("../migrations/postgres/0001_init.sql"),
+)];
+
+pub(crate) async fn run(pool: &Pool) -> Result<Vec<i64>, StoreError> {
+    pool.execute_script("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        .await?;
+    let mut applied = Vec::new();
+    for (version, sqlite, postgres) in STEPS {
+        let mut tx = pool.begin().await?;
+        if tx.fetch_optional("SELECT version FROM schema_migrations WHERE version = $1", &args![*version]).await?.is_some() {
+            continue;
+        }
+        let script = match pool.backend() {
+            Backend::Sqlite => sqlite,
+            Backend::Postgres => postgres,
+        };
+        // Both backends run DDL transactionally, so a failed step leaves nothing behind.
+        match &mut tx {
+            crate::db::Tx::Sqlite(t) => {
+                sqlx::raw_sql(script).execute(&mut **t).await?;
+            }
+            crate::db::Tx::Postgres(t) => {
+                sqlx::raw_sql(script).execute(&mut **t).await?;
+            }
+        }
+        tx.execute("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", &args![*version, "migrated"]).await?;
+        tx.commit().await?;
+        tracing::info!(version, "schema migration applied");
+        applied.push(*version);
+    }
+    Ok(applied)
+}

@@ -1,0 +1,187 @@
+//! The conformance story every backend must pass: the same calls, the same answers, on
+//! SQLite and on a throwaway PostgreSQL cluster.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use domain::model::{Role, SignalStatus};
+use domain::{HouseNumber, PersonName, Postcode};
+use store::residents::{HouseholdQuery, NewHousehold};
+use store::{Access, Actor, NewUser, Store, StoreError};
+use time::macros::{date, datetime};
+use time::OffsetDateTime;
+
+const NOW: OffsetDateTime = datetime!(2026-11-28 10:00 UTC);
+
+fn sqlite_url(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("eropaf-test-{}-{name}-{}", std::process::id(), NOW.unix_timestamp()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    format!("sqlite://{}", dir.join("eropaf.db").display())
+}
+
+fn postgres_url(name: &str) -> String {
+    store::testing::shared().expect("PostgreSQL cluster").new_unique_database(name).expect("database")
+}
+
+#[tokio::test]
+async fn story_on_sqlite() {
+    story(&sqlite_url("story")).await;
+}
+
+#[tokio::test]
+async fn story_on_postgres() {
+    story(&postgres_url("story")).await;
+}
+
+async fn story(url: &str) {
+    let store = Store::connect(url).await.unwrap();
+    assert_eq!(store.migrate().await.unwrap(), vec![1], "first migration applies v1");
+    assert!(store.migrate().await.unwrap().is_empty(), "migrating again changes nothing");
+    assert!(store.healthy().await);
+
+    let m = synth::generate(&synth::Config { households: 400, seed: 7, today: NOW.date() });
+    store.load_municipality(&m, NOW).await.unwrap();
+    let counts = store.counts().await.unwrap();
+    assert_eq!(counts.households, m.households.len() as i64);
+    assert_eq!(counts.persons, m.persons.len() as i64);
+    assert_eq!(counts.signals, m.signals.len() as i64);
+    assert_eq!(counts.contact_attempts, m.contact_attempts.len() as i64);
+    assert_eq!(counts.audit_events, m.households.len() as i64, "one audit event per household loaded");
+    // Loading twice is refused and changes nothing.
+    assert!(store.load_municipality(&m, NOW).await.is_err());
+    assert_eq!(store.counts().await.unwrap(), counts);
+
+    accounts_and_sessions(&store).await;
+    residents_need_to_know_and_audit(&store, &m).await;
+    store.close().await;
+}
+
+async fn accounts_and_sessions(store: &Store) {
+    let new = NewUser { username: "tester".into(), display_name: "Tester".into(), role: Role::Admin, team_id: None, partner_id: None, models: vec![] };
+    let id = store.create_user(&new, Some("hash"), NOW).await.unwrap();
+    let dup = store.create_user(&new, Some("hash"), NOW).await.unwrap_err();
+    assert!(dup.is_unique_violation(), "a second user with the same name is a unique violation: {dup}");
+    let (user, hash) = store.user_for_login("tester").await.unwrap().unwrap();
+    assert_eq!((user.id, user.role, hash.as_deref()), (id, Role::Admin, Some("hash")));
+    assert!(store.user_for_login("nobody").await.unwrap().is_none());
+
+    store.create_api_token(id, "tokenhash", NOW).await.unwrap();
+    assert_eq!(store.user_for_token("tokenhash").await.unwrap().map(|u| u.id), Some(id));
+    assert!(store.user_for_token("other").await.unwrap().is_none());
+
+    store.create_session("s1", id, "csrf1", NOW).await.unwrap();
+    let s = store.session("s1").await.unwrap().unwrap();
+    assert_eq!((s.user_id, s.csrf_token.as_str(), s.created_at), (id, "csrf1", NOW));
+    store.touch_session("s1", NOW + time::Duration::minutes(5)).await.unwrap();
+    assert_eq!(store.session("s1").await.unwrap().unwrap().last_seen_at, NOW + time::Duration::minutes(5));
+    // Disabling an account ends its sessions and tokens at once.
+    store.set_user_disabled(id, true).await.unwrap();
+    assert!(store.session("s1").await.unwrap().is_none());
+    assert!(store.user_for_token("tokenhash").await.unwrap().is_none());
+    store.create_session("s2", id, "csrf2", NOW).await.unwrap();
+    store.delete_session("s2").await.unwrap();
+    assert!(store.session("s2").await.unwrap().is_none());
+}
+
+async fn residents_need_to_know_and_audit(store: &Store, m: &synth::Municipality) {
+    let team = &m.teams[0];
+    let other_team = &m.teams[1];
+    let worker = m.workers.iter().find(|w| w.team_id == Some(team.id) && w.role == Role::Worker).unwrap();
+    let actor = Actor { user_id: worker.id, role: Role::Worker, team_id: Some(team.id), partner_id: None };
+    let access = Access { actor: &actor, route: "test", now: NOW };
+
+    let in_wijk = |team: &domain::model::Team| {
+        let buurten: Vec<_> = m.buurten.iter().filter(|b| b.code.parent().as_ref() == Some(&team.wijk)).map(|b| b.code.clone()).collect();
+        m.households.iter().find(|h| {
+            let a = &m.addresses[(h.address_id - 1) as usize];
+            buurten.contains(&a.buurt)
+        })
+    };
+    let own = in_wijk(team).unwrap();
+    let foreign = in_wijk(other_team).unwrap();
+    let own_address = &m.addresses[(own.address_id - 1) as usize];
+
+    // Postcode + house number finds the household, with its members.
+    let query = HouseholdQuery { postcode: Some(own_address.postcode.clone()), house_number: Some(own_address.house_number.clone()), ..Default::default() };
+    let hits = store.search_households(&access, &query).await.unwrap();
+    assert!(hits.iter().any(|h| h.id == own.id), "search by postcode and house number finds the household");
+    let members = m.persons.iter().filter(|p| p.household_id == own.id).count();
+    assert_eq!(hits.iter().find(|h| h.id == own.id).unwrap().members.len(), members);
+    let audit = store.audit_for_household(own.id).await.unwrap();
+    assert!(audit.iter().any(|a| a.event == "household.search-hit" && a.user_id == Some(worker.id) && a.route == "test"));
+
+    // By surname, with the prefix typed or not.
+    let person = m.persons.iter().find(|p| p.household_id == own.id).unwrap();
+    let with_prefix = format!("{} {}", person.name.prefix, person.name.surname);
+    for surname in [person.name.surname.clone(), with_prefix.trim().to_string(), person.name.surname.to_uppercase()] {
+        let q = HouseholdQuery { surname: Some(surname.clone()), ..Default::default() };
+        let hits = store.search_households(&access, &q).await.unwrap();
+        assert!(hits.iter().any(|h| h.id == own.id), "surname search '{surname}' finds the household");
+    }
+
+    // Outside the team's wijk: invisible, and reading it looks like it does not exist.
+    let foreign_address = &m.addresses[(foreign.address_id - 1) as usize];
+    let q = HouseholdQuery { postcode: Some(foreign_address.postcode.clone()), house_number: Some(foreign_address.house_number.clone()), ..Default::default() };
+    assert!(store.search_households(&access, &q).await.unwrap().iter().all(|h| h.id != foreign.id));
+    assert!(matches!(store.household(&access, foreign.id).await, Err(StoreError::NotFound)));
+    assert!(store.audit_for_household(foreign.id).await.unwrap().iter().all(|a| a.user_id != Some(worker.id)), "a refused read leaves no read event");
+
+    // The household page, audited in the same transaction.
+    let detail = store.household(&access, own.id).await.unwrap();
+    assert_eq!(detail.members.len(), members);
+    assert_eq!(detail.signals.len(), m.signals.iter().filter(|s| s.household_id == Some(own.id)).count());
+    assert_eq!(detail.attempts.len(), m.contact_attempts.iter().filter(|a| a.household_id == own.id).count());
+    assert!(store.audit_for_household(own.id).await.unwrap().iter().any(|a| a.event == "household.read"));
+
+    // Roles that see no case content get nothing.
+    for role in [Role::Partner, Role::PrivacyOfficer, Role::Admin] {
+        let other = Actor { user_id: worker.id, role, team_id: Some(team.id), partner_id: None };
+        let a = Access { actor: &other, route: "test", now: NOW };
+        assert!(matches!(store.household(&a, own.id).await, Err(StoreError::Forbidden)), "{role:?} may not read households");
+        assert!(matches!(store.search_households(&a, &query).await, Err(StoreError::Forbidden)));
+    }
+
+    // Mijn dag: only the team's signals still to pick up.
+    let day = store.my_day(&access, NOW.date()).await.unwrap();
+    let own_households: Vec<i64> = m
+        .households
+        .iter()
+        .filter(|h| {
+            let a = &m.addresses[(h.address_id - 1) as usize];
+            a.buurt.parent().as_ref() == Some(&team.wijk)
+        })
+        .map(|h| h.id)
+        .collect();
+    let expected = m.signals.iter().filter(|s| s.status == SignalStatus::Ontvangen && s.household_id.is_some_and(|h| own_households.contains(&h))).count();
+    assert_eq!(day.signals.len(), expected.min(100));
+    assert!(day.signals.iter().all(|s| s.signal.status == SignalStatus::Ontvangen));
+
+    // Registering: all or nothing.
+    let buurt = m.buurten.iter().find(|b| b.code.parent().as_ref() == Some(&team.wijk)).unwrap();
+    let foreign_buurt = m.buurten.iter().find(|b| b.code.parent().as_ref() == Some(&other_team.wijk)).unwrap();
+    let mut new = NewHousehold {
+        street: "Teststraat".into(),
+        house_number: HouseNumber::parse("7b").unwrap(),
+        postcode: Postcode::parse("9999 ZZ").unwrap(),
+        locality: "Testdorp".into(),
+        buurt_code: foreign_buurt.code.code(),
+        name: PersonName::parse("Jan Pieter", "", "van den Berg").unwrap(),
+        birth_date: date!(1960 - 05 - 04),
+        bsn: Some(domain::Bsn::parse("111222333").unwrap()),
+        phone: None,
+    };
+    let before = store.counts().await.unwrap();
+    assert!(matches!(store.create_household(&access, &new).await, Err(StoreError::Invalid { field: "buurt", .. })));
+    assert_eq!(store.counts().await.unwrap(), before, "a refused registration writes nothing");
+    new.buurt_code = buurt.code.code();
+    let id = store.create_household(&access, &new).await.unwrap();
+    let after = store.counts().await.unwrap();
+    assert_eq!((after.households, after.persons), (before.households + 1, before.persons + 1));
+    let events: Vec<String> = store.audit_for_household(id).await.unwrap().into_iter().map(|a| a.event).collect();
+    assert_eq!(events, vec!["household.create", "person.create"]);
+    let detail = store.household(&access, id).await.unwrap();
+    assert_eq!(detail.members[0].name, "Jan Pieter van den Berg");
+    assert!(detail.members[0].has_bsn);
+    assert_eq!(detail.address.house_number, "7B");
+    let q = HouseholdQuery { postcode: Some(Postcode::parse("9999ZZ").unwrap()), house_number: Some(HouseNumber::parse("7-B").unwrap()), ..Default::default() };
+    assert_eq!(store.search_households(&access, &q).await.unwrap().iter().map(|h| h.id).collect::<Vec<_>>(), vec![id]);
+}

@@ -1,0 +1,197 @@
+//! Who is asking: argon2id passwords, login sessions kept in the database (so app servers can
+//! share them) behind a `__Host-` cookie, CSRF tokens, and bearer tokens for the JSON API.
+
+use crate::error::{ApiError, AppError};
+use crate::i18n::{Lang, LANG_COOKIE};
+use crate::AppState;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use store::User;
+use time::{Duration, OffsetDateTime};
+
+pub const SESSION_COOKIE: &str = "__Host-eropaf-session";
+pub const LOGIN_COOKIE: &str = "__Host-eropaf-login";
+pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+pub const MIN_PASSWORD_LEN: usize = 12;
+pub const MAX_PASSWORD_LEN: usize = 128;
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| AppError::Internal("password hashing failed".into()))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+}
+
+/// Checks a new password against the length rules; Dutch and English reasons.
+pub fn check_new_password(password: &str) -> Result<(), (&'static str, &'static str)> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_LEN {
+        return Err(("een wachtwoord heeft minstens 12 tekens", "a password has at least 12 characters"));
+    }
+    if n > MAX_PASSWORD_LEN {
+        return Err(("een wachtwoord heeft hoogstens 128 tekens", "a password has at most 128 characters"));
+    }
+    Ok(())
+}
+
+/// 32 random bytes, URL-safe: session ids, CSRF and API tokens.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Secrets are stored only as their SHA-256, so a copy of the database opens no session.
+pub fn secret_hash(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>) -> String {
+    let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
+    format!("{name}={value}; Path=/; Secure; HttpOnly; SameSite=Lax{age}")
+}
+
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    Lang::from_cookie(cookie(headers, LANG_COOKIE))
+}
+
+/// A logged-in user on a page request, with the session's CSRF token.
+pub struct PageUser {
+    pub user: User,
+    pub csrf: String,
+    pub lang: Lang,
+    pub session_hash: String,
+}
+
+impl PageUser {
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), AppError> {
+        if constant_time_eq(&self.csrf, submitted) {
+            Ok(())
+        } else {
+            Err(AppError::BadRequest(
+                "Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens.",
+                "The form has expired. Reload the page and try again.",
+            ))
+        }
+    }
+
+    pub fn actor(&self) -> store::Actor {
+        self.user.actor()
+    }
+}
+
+/// Not logged in (or the session ended): to the login page.
+pub struct ToLogin;
+
+impl IntoResponse for ToLogin {
+    fn into_response(self) -> Response {
+        Redirect::to("/inloggen").into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.headers);
+        let Some(session_id) = cookie(&parts.headers, SESSION_COOKIE) else { return Err(ToLogin.into_response()) };
+        let session_hash = secret_hash(session_id);
+        let now = state.now();
+        let record = state.store.session(&session_hash).await.map_err(|e| AppError::from(e).page(lang))?;
+        let Some(record) = record else { return Err(ToLogin.into_response()) };
+        if now - record.last_seen_at > IDLE_TIMEOUT || now - record.created_at > ABSOLUTE_TIMEOUT {
+            state.store.delete_session(&session_hash).await.map_err(|e| AppError::from(e).page(lang))?;
+            return Err(ToLogin.into_response());
+        }
+        // One write a minute per session is enough to keep the idle clock honest.
+        if now - record.last_seen_at > Duration::minutes(1) {
+            state.store.touch_session(&session_hash, now).await.map_err(|e| AppError::from(e).page(lang))?;
+        }
+        let user = state.store.user_by_id(record.user_id).await.map_err(|e| AppError::from(e).page(lang))?;
+        let Some(user) = user.filter(|u| !u.disabled) else { return Err(ToLogin.into_response()) };
+        Ok(PageUser { user, csrf: record.csrf_token, lang, session_hash })
+    }
+}
+
+/// The user behind `Authorization: Bearer TOKEN` on the JSON API.
+pub struct ApiUser(pub User);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(ApiError(AppError::Unauthorized))?;
+        let user = state.store.user_for_token(&secret_hash(token)).await?;
+        user.map(ApiUser).ok_or(ApiError(AppError::Unauthorized))
+    }
+}
+
+/// Starts a session: a new id (never reused from before login), stored hashed.
+pub async fn start_session(state: &AppState, user: &User, now: OffsetDateTime) -> Result<String, AppError> {
+    let id = random_token();
+    state.store.create_session(&secret_hash(&id), user.id, &random_token(), now).await?;
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_round_trip_and_rules() {
+        let hash = hash_password("correct horse battery staple");
+        assert!(hash.as_ref().is_ok_and(|h| h.starts_with("$argon2id$")));
+        let hash = hash.unwrap_or_default();
+        assert!(verify_password("correct horse battery staple", &hash));
+        assert!(!verify_password("correct horse battery stapl", &hash));
+        assert!(!verify_password("x", "not a hash"));
+        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("long enough passphrase").is_ok());
+    }
+
+    #[test]
+    fn cookies_and_hashes() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, axum::http::HeaderValue::from_static("a=1; __Host-eropaf-session=abc; eropaf-lang=en"));
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(lang_of(&h), Lang::En);
+        assert_eq!(secret_hash("abc").len(), 64);
+        assert_ne!(random_token(), random_token());
+        assert!(constant_time_eq("abc", "abc") && !constant_time_eq("abc", "abd"));
+    }
+}

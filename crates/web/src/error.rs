@@ -1,0 +1,135 @@
+//! The one error type at the HTTP edge: maps to status codes, logs server errors without
+//! showing them, and carries field errors a form or API client can show. Never personal data.
+
+use crate::i18n::Lang;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use store::StoreError;
+
+/// A field that failed validation: the form field's name and the message in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message_nl: String,
+    pub message_en: String,
+}
+
+impl FieldError {
+    /// Prefixes the parser's reason with the field's Dutch and English label.
+    pub fn from_parse(field: &'static str, label_nl: &str, label_en: &str, e: &domain::ParseError) -> FieldError {
+        FieldError { field, message_nl: format!("{label_nl}: {}.", e.reason_nl), message_en: format!("{label_en}: {}.", e.reason_en) }
+    }
+
+    pub fn required(field: &'static str, label_nl: &str, label_en: &str) -> FieldError {
+        FieldError { field, message_nl: format!("{label_nl}: vul dit veld in."), message_en: format!("{label_en}: this field is required.") }
+    }
+
+    pub fn message(&self, t: &Lang) -> &str {
+        t.s(&self.message_nl, &self.message_en)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("bad request")]
+    BadRequest(&'static str, &'static str),
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Forbidden => AppError::Forbidden,
+            StoreError::Invalid { field, message_nl, message_en } => AppError::Validation(vec![FieldError { field, message_nl, message_en }]),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::BadRequest(..) => StatusCode::BAD_REQUEST,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn texts(&self) -> (&'static str, &'static str) {
+        match self {
+            AppError::NotFound => ("Deze pagina of dit gegeven bestaat niet, of u heeft er geen toegang toe.", "This page or record does not exist, or you have no access to it."),
+            AppError::Forbidden => ("U heeft geen toegang tot deze pagina.", "You have no access to this page."),
+            AppError::Unauthorized => ("Log eerst in.", "Please log in first."),
+            AppError::BadRequest(nl, en) => (nl, en),
+            AppError::Validation(_) => ("Niet alle velden zijn goed ingevuld.", "Not all fields are filled in correctly."),
+            AppError::Internal(_) => ("Er ging iets mis aan onze kant. Probeer het later opnieuw.", "Something went wrong on our side. Please try again later."),
+        }
+    }
+
+    fn log(&self) {
+        if let AppError::Internal(detail) = self {
+            // Store errors name tables and constraints, never values.
+            tracing::error!(error = %detail, "request failed");
+        }
+    }
+
+    /// A Dutch (or English) error page.
+    pub fn page(&self, t: Lang) -> Response {
+        self.log();
+        let (nl, en) = self.texts();
+        let page = crate::pages::ErrorPage { t, nav: crate::pages::Nav::anonymous(), message: t.s(nl, en).to_string() };
+        (self.status(), crate::pages::render(&page)).into_response()
+    }
+
+    /// `{"error": "...", "fields": [{"field", "message"}]}` in Dutch, with English beside it.
+    pub fn json(&self) -> Response {
+        self.log();
+        let (nl, en) = self.texts();
+        let fields: Vec<serde_json::Value> = match self {
+            AppError::Validation(f) => {
+                f.iter().map(|e| serde_json::json!({"field": e.field, "message": e.message_nl, "message_en": e.message_en})).collect()
+            }
+            _ => Vec::new(),
+        };
+        (self.status(), axum::Json(serde_json::json!({"error": nl, "error_en": en, "fields": fields}))).into_response()
+    }
+}
+
+/// Pages render errors as pages; the language comes from the request when known.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.page(Lang::Nl)
+    }
+}
+
+/// Wraps an error for the JSON API.
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.json()
+    }
+}
+
+pub fn html(s: String) -> Html<String> {
+    Html(s)
+}

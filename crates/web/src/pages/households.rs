@@ -1,0 +1,330 @@
+//! The worker's pages: "mijn dag", household search, the household page, and registering a
+//! household met at the door. Search is a POST, so names and addresses never enter a URL.
+
+use super::{render, Field, Nav};
+use crate::auth::PageUser;
+use crate::error::{AppError, FieldError};
+use crate::i18n::Lang;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use domain::model::Role;
+use domain::{Bsn, HouseNumber, PersonName, Postcode};
+use store::residents::{HouseholdDetail, HouseholdQuery, HouseholdSummary, MyDay, NewHousehold};
+use store::Access;
+
+fn require_team_role(user: &PageUser) -> Result<(), AppError> {
+    match user.user.role {
+        Role::Worker | Role::TeamLead => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "my_day.html")]
+pub struct MyDayPage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub today: String,
+    pub day: MyDay,
+    pub is_lead: bool,
+}
+
+pub async fn my_day(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
+    let t = user.lang;
+    require_team_role(&user).map_err(|e| e.page(t))?;
+    let now = state.now();
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "GET /mijn-dag", now };
+    let day = state.store.my_day(&access, now.date()).await.map_err(|e| AppError::from(e).page(t))?;
+    Ok(render(&MyDayPage { t, nav: Nav::for_user(&user, "/mijn-dag"), today: t.date(&now.date()), day, is_lead: user.user.role == Role::TeamLead }))
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchPage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub postcode: Field,
+    pub house_number: Field,
+    pub surname: Field,
+    pub street: Field,
+    pub errors: Vec<FieldError>,
+    pub results: Option<Vec<HouseholdSummary>>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct SearchForm {
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub huisnummer: String,
+    #[serde(default)]
+    pub achternaam: String,
+    #[serde(default)]
+    pub straat: String,
+    #[serde(default)]
+    pub csrf: String,
+}
+
+fn search_page(user: &PageUser, f: &SearchForm, errors: Vec<FieldError>, results: Option<Vec<HouseholdSummary>>) -> SearchPage {
+    let t = user.lang;
+    SearchPage {
+        t,
+        nav: Nav::for_user(user, "/huishoudens"),
+        postcode: Field::new("postcode", "Postcode", &f.postcode, &errors, &t).hint(t.s("Bijvoorbeeld 1234 AB", "For example 1234 AB")),
+        house_number: Field::new("huisnummer", t.s("Huisnummer", "House number"), &f.huisnummer, &errors, &t).hint(t.s("Met letter of toevoeging, bijvoorbeeld 12a of 12-2", "With letter or addition, e.g. 12a or 12-2")),
+        surname: Field::new("achternaam", t.s("Achternaam", "Surname"), &f.achternaam, &errors, &t),
+        street: Field::new("straat", t.s("Straat", "Street"), &f.straat, &errors, &t),
+        errors,
+        results,
+    }
+}
+
+pub async fn search_form(user: PageUser) -> Result<Response, Response> {
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+    Ok(render(&search_page(&user, &SearchForm::default(), Vec::new(), None)))
+}
+
+/// Parses the search fields; any that is filled in must be valid.
+pub(crate) fn parse_search(f: &SearchForm) -> Result<HouseholdQuery, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut q = HouseholdQuery::default();
+    if !f.postcode.trim().is_empty() {
+        match Postcode::parse(&f.postcode) {
+            Ok(p) => q.postcode = Some(p),
+            Err(e) => errors.push(FieldError::from_parse("postcode", "Postcode", "Postcode", &e)),
+        }
+    }
+    if !f.huisnummer.trim().is_empty() {
+        match HouseNumber::parse(&f.huisnummer) {
+            Ok(h) => q.house_number = Some(h),
+            Err(e) => errors.push(FieldError::from_parse("huisnummer", "Huisnummer", "House number", &e)),
+        }
+    }
+    for (value, slot, field, nl, en) in [(&f.achternaam, &mut q.surname, "achternaam", "Achternaam", "Surname"), (&f.straat, &mut q.street, "straat", "Straat", "Street")] {
+        let v = value.trim();
+        if v.chars().count() > 100 {
+            errors.push(FieldError { field, message_nl: format!("{nl}: hoogstens 100 tekens."), message_en: format!("{en}: at most 100 characters.") });
+        } else if !v.is_empty() {
+            *slot = Some(v.to_string());
+        }
+    }
+    if errors.is_empty() && q.is_empty() {
+        errors.push(FieldError {
+            field: "postcode",
+            message_nl: "Vul minstens één zoekveld in, bijvoorbeeld postcode en huisnummer.".into(),
+            message_en: "Fill in at least one search field, for example postcode and house number.".into(),
+        });
+    }
+    if errors.is_empty() { Ok(q) } else { Err(errors) }
+}
+
+pub async fn search(State(state): State<AppState>, user: PageUser, Form(f): Form<SearchForm>) -> Result<Response, Response> {
+    let t = user.lang;
+    require_team_role(&user).map_err(|e| e.page(t))?;
+    user.check_csrf(&f.csrf).map_err(|e| e.page(t))?;
+    let query = match parse_search(&f) {
+        Ok(q) => q,
+        Err(errors) => {
+            let mut r = render(&search_page(&user, &f, errors, None));
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(r);
+        }
+    };
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /huishoudens", now: state.now() };
+    let results = state.store.search_households(&access, &query).await.map_err(|e| AppError::from(e).page(t))?;
+    Ok(render(&search_page(&user, &f, Vec::new(), Some(results))))
+}
+
+#[derive(Template)]
+#[template(path = "household.html")]
+pub struct HouseholdPage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub h: HouseholdDetail,
+    pub created: bool,
+}
+
+#[derive(serde::Deserialize)]
+pub struct DetailQuery {
+    nieuw: Option<String>,
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<DetailQuery>,
+) -> Result<Response, Response> {
+    let t = user.lang;
+    require_team_role(&user).map_err(|e| e.page(t))?;
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound.page(t))?;
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "GET /huishoudens/{id}", now: state.now() };
+    let h = state.store.household(&access, id).await.map_err(|e| AppError::from(e).page(t))?;
+    Ok(render(&HouseholdPage { t, nav: Nav::for_user(&user, "/huishoudens"), h, created: q.nieuw.is_some() }))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct NewHouseholdForm {
+    #[serde(default)]
+    pub straat: String,
+    #[serde(default)]
+    pub huisnummer: String,
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub woonplaats: String,
+    #[serde(default)]
+    pub buurt: String,
+    #[serde(default)]
+    pub voornamen: String,
+    #[serde(default)]
+    pub tussenvoegsel: String,
+    #[serde(default)]
+    pub achternaam: String,
+    #[serde(default)]
+    pub geboortedatum: String,
+    #[serde(default)]
+    pub bsn: String,
+    #[serde(default)]
+    pub telefoon: String,
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// Parse, don't validate: the form becomes a `NewHousehold` or the list of what is wrong.
+impl TryFrom<&NewHouseholdForm> for NewHousehold {
+    type Error = Vec<FieldError>;
+
+    fn try_from(f: &NewHouseholdForm) -> Result<NewHousehold, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut text = |value: &str, field: &'static str, nl: &str, en: &str, max: usize| -> String {
+            let v = value.split_whitespace().collect::<Vec<_>>().join(" ");
+            if v.is_empty() {
+                errors.push(FieldError::required(field, nl, en));
+            } else if v.chars().count() > max || v.chars().any(char::is_control) {
+                errors.push(FieldError { field, message_nl: format!("{nl}: hoogstens {max} tekens, zonder stuurtekens."), message_en: format!("{en}: at most {max} characters, no control characters.") });
+            }
+            v
+        };
+        let street = text(&f.straat, "straat", "Straat", "Street", 100);
+        let locality = text(&f.woonplaats, "woonplaats", "Woonplaats", "Locality", 80);
+        let buurt = text(&f.buurt, "buurt", "Buurt", "Neighbourhood", 20);
+        let house_number = HouseNumber::parse(&f.huisnummer).map_err(|e| errors.push(FieldError::from_parse("huisnummer", "Huisnummer", "House number", &e))).ok();
+        let postcode = Postcode::parse(&f.postcode).map_err(|e| errors.push(FieldError::from_parse("postcode", "Postcode", "Postcode", &e))).ok();
+        let name = PersonName::parse(&f.voornamen, &f.tussenvoegsel, &f.achternaam)
+            .map_err(|e| {
+                let field = if e.what == "achternaam" { "achternaam" } else { "voornamen" };
+                errors.push(FieldError::from_parse(field, if field == "achternaam" { "Achternaam" } else { "Naam" }, if field == "achternaam" { "Surname" } else { "Name" }, &e))
+            })
+            .ok();
+        let birth_date = if f.geboortedatum.trim().is_empty() {
+            errors.push(FieldError::required("geboortedatum", "Geboortedatum", "Date of birth"));
+            None
+        } else {
+            domain::parse_date(&f.geboortedatum).map_err(|e| errors.push(FieldError::from_parse("geboortedatum", "Geboortedatum", "Date of birth", &e))).ok()
+        };
+        let bsn = if f.bsn.trim().is_empty() { Ok(None) } else { Bsn::parse(&f.bsn).map(Some) };
+        let bsn = bsn.map_err(|e| errors.push(FieldError::from_parse("bsn", "BSN", "BSN", &e))).ok().flatten();
+        let phone: String = f.telefoon.chars().filter(|c| !c.is_whitespace()).collect();
+        if !phone.is_empty() && (phone.len() > 16 || !phone.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+')) {
+            errors.push(FieldError { field: "telefoon", message_nl: "Telefoonnummer: alleen cijfers, + en -, hoogstens 16 tekens.".into(), message_en: "Phone number: only digits, + and -, at most 16 characters.".into() });
+        }
+        match (house_number, postcode, name, birth_date) {
+            (Some(house_number), Some(postcode), Some(name), Some(birth_date)) if errors.is_empty() => Ok(NewHousehold {
+                street,
+                house_number,
+                postcode,
+                locality,
+                buurt_code: buurt,
+                name,
+                birth_date,
+                bsn,
+                phone: if phone.is_empty() { None } else { Some(phone) },
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "new_household.html")]
+pub struct NewHouseholdPage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub errors: Vec<FieldError>,
+    pub fields_address: Vec<Field>,
+    pub fields_person: Vec<Field>,
+    pub buurten: Vec<(String, String)>,
+    pub buurt: String,
+    pub buurt_error: Option<String>,
+}
+
+async fn new_page(state: &AppState, user: &PageUser, f: &NewHouseholdForm, errors: Vec<FieldError>) -> Result<NewHouseholdPage, AppError> {
+    let t = user.lang;
+    let buurten = match user.user.team_id {
+        Some(team) => state.store.team_buurten(team).await?,
+        None => Vec::new(),
+    };
+    let e = &errors;
+    Ok(NewHouseholdPage {
+        t,
+        nav: Nav::for_user(user, "/huishoudens/nieuw"),
+        fields_address: vec![
+            Field::new("straat", t.s("Straat", "Street"), &f.straat, e, &t).required().autocomplete("address-line1"),
+            Field::new("huisnummer", t.s("Huisnummer", "House number"), &f.huisnummer, e, &t).required().hint(t.s("Met letter of toevoeging, bijvoorbeeld 12a of 12-2", "With letter or addition, e.g. 12a or 12-2")),
+            Field::new("postcode", "Postcode", &f.postcode, e, &t).required().autocomplete("postal-code").hint(t.s("Bijvoorbeeld 1234 AB", "For example 1234 AB")),
+            Field::new("woonplaats", t.s("Woonplaats", "Locality"), &f.woonplaats, e, &t).required().autocomplete("address-level2"),
+        ],
+        fields_person: vec![
+            Field::new("voornamen", t.s("Voornamen", "Given names"), &f.voornamen, e, &t),
+            Field::new("tussenvoegsel", t.s("Tussenvoegsel", "Surname prefix"), &f.tussenvoegsel, e, &t).hint(t.s("Bijvoorbeeld van der", "For example van der")),
+            Field::new("achternaam", t.s("Achternaam", "Surname"), &f.achternaam, e, &t).required(),
+            Field::new("geboortedatum", t.s("Geboortedatum", "Date of birth"), &f.geboortedatum, e, &t).required().hint(t.s("Bijvoorbeeld 31-12-1960", "For example 31-12-1960")),
+            Field::new("bsn", t.s("BSN (niet verplicht)", "BSN (optional)"), &f.bsn, e, &t).hint(t.s("Alleen als het nodig is voor de hulp", "Only when the help needs it")),
+            Field::new("telefoon", t.s("Telefoonnummer (niet verplicht)", "Phone number (optional)"), &f.telefoon, e, &t).kind("tel"),
+        ],
+        buurt_error: errors.iter().find(|x| x.field == "buurt").map(|x| x.message(&t).to_string()),
+        buurt: f.buurt.clone(),
+        buurten,
+        errors,
+    })
+}
+
+pub async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
+    let t = user.lang;
+    require_team_role(&user).map_err(|e| e.page(t))?;
+    let page = new_page(&state, &user, &NewHouseholdForm::default(), Vec::new()).await.map_err(|e| e.page(t))?;
+    Ok(render(&page))
+}
+
+pub async fn create(State(state): State<AppState>, user: PageUser, Form(f): Form<NewHouseholdForm>) -> Result<Response, Response> {
+    let t = user.lang;
+    require_team_role(&user).map_err(|e| e.page(t))?;
+    user.check_csrf(&f.csrf).map_err(|e| e.page(t))?;
+    let invalid = |errors: Vec<FieldError>| async {
+        let page = new_page(&state, &user, &f, errors).await.map_err(|e| e.page(t))?;
+        let mut r = render(&page);
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        Ok::<Response, Response>(r)
+    };
+    let new = match NewHousehold::try_from(&f) {
+        Ok(n) => n,
+        Err(errors) => return invalid(errors).await,
+    };
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /huishoudens/nieuw", now: state.now() };
+    match state.store.create_household(&access, &new).await {
+        Ok(id) => Ok(Redirect::to(&format!("/huishoudens/{id}?nieuw=1")).into_response()),
+        Err(e) => match AppError::from(e) {
+            AppError::Validation(errors) => invalid(errors).await,
+            other => Err(other.page(t)),
+        },
+    }
+}

@@ -1,0 +1,128 @@
+//! Logging in and out. The same answer for an unknown user and a wrong password; a new
+//! session id at every login; the login form is protected by a double-submit token.
+
+use super::{render, Field, Nav};
+use crate::auth::{self, cookie, lang_of, set_cookie, PageUser, LOGIN_COOKIE, SESSION_COOKIE};
+use crate::error::{AppError, FieldError};
+use crate::i18n::Lang;
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub csrf: String,
+    pub username: Field,
+    pub password: Field,
+    pub failed: bool,
+}
+
+fn page(t: Lang, csrf: &str, username: &str, errors: &[FieldError], failed: bool) -> LoginPage {
+    LoginPage {
+        t,
+        nav: Nav::anonymous(),
+        csrf: csrf.to_string(),
+        username: Field::new("gebruikersnaam", t.s("Gebruikersnaam", "Username"), username, errors, &t).autocomplete("username").required(),
+        password: Field::new("wachtwoord", t.s("Wachtwoord", "Password"), "", errors, &t).autocomplete("current-password").required().kind("password"),
+        failed,
+    }
+}
+
+pub async fn form(headers: HeaderMap) -> Response {
+    let t = lang_of(&headers);
+    let token = auth::random_token();
+    let mut response = render(&page(t, &token, "", &[], false));
+    if let Ok(v) = set_cookie(LOGIN_COOKIE, &token, Some(3600)).parse() {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    gebruikersnaam: String,
+    wachtwoord: String,
+    csrf: String,
+}
+
+pub async fn submit(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+    let t = lang_of(&headers);
+    let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
+    if expected.is_empty() || !auth::constant_time_eq(expected, &f.csrf) {
+        return AppError::BadRequest(
+            "Het inlogformulier is verlopen. Laad de pagina opnieuw en probeer het nog eens.",
+            "The login form has expired. Reload the page and try again.",
+        )
+        .page(t);
+    }
+    let mut errors = Vec::new();
+    if f.gebruikersnaam.trim().is_empty() {
+        errors.push(FieldError::required("gebruikersnaam", "Gebruikersnaam", "Username"));
+    }
+    if f.wachtwoord.is_empty() {
+        errors.push(FieldError::required("wachtwoord", "Wachtwoord", "Password"));
+    }
+    if !errors.is_empty() {
+        let mut r = render(&page(t, &f.csrf, &f.gebruikersnaam, &errors, false));
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return r;
+    }
+    let found = match state.store.user_for_login(f.gebruikersnaam.trim()).await {
+        Ok(found) => found,
+        Err(e) => return AppError::from(e).page(t),
+    };
+    // Verify against a fixed hash when the user is unknown, so timing tells nothing either.
+    let (user, hash) = match found {
+        Some((u, Some(h))) if !u.disabled => (Some(u), h),
+        _ => (None, dummy_hash().to_string()),
+    };
+    let password = f.wachtwoord.clone();
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash)).await.unwrap_or(false);
+    let Some(user) = user.filter(|_| ok) else {
+        tracing::info!("login failed");
+        let mut r = render(&page(t, &f.csrf, &f.gebruikersnaam, &[], true));
+        *r.status_mut() = StatusCode::UNAUTHORIZED;
+        return r;
+    };
+    let session = match auth::start_session(&state, &user, state.now()).await {
+        Ok(s) => s,
+        Err(e) => return e.page(t),
+    };
+    tracing::info!(user_id = user.id, "login");
+    let mut response = Redirect::to("/").into_response();
+    let h = response.headers_mut();
+    if let Ok(v) = set_cookie(SESSION_COOKIE, &session, None).parse() {
+        h.append(header::SET_COOKIE, v);
+    }
+    if let Ok(v) = set_cookie(LOGIN_COOKIE, "", Some(0)).parse() {
+        h.append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// An argon2id hash of a random string nobody knows, made once per process.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| auth::hash_password(&auth::random_token()).unwrap_or_default())
+}
+
+#[derive(serde::Deserialize)]
+pub struct LogoutForm {
+    csrf: String,
+}
+
+pub async fn logout(State(state): State<AppState>, user: PageUser, Form(f): Form<LogoutForm>) -> Result<Response, AppError> {
+    user.check_csrf(&f.csrf)?;
+    state.store.delete_session(&user.session_hash).await?;
+    let mut response = Redirect::to("/inloggen").into_response();
+    if let Ok(v) = set_cookie(SESSION_COOKIE, "", Some(0)).parse() {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}

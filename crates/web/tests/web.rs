@@ -1,0 +1,330 @@
+//! The web shell end to end through the real router and a real SQLite database: login per
+//! role, search, the household page, form and API validation, headers, and the OpenAPI document.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use domain::model::Role;
+use http_body_util::BodyExt;
+use std::sync::Arc;
+use store::{NewUser, Store};
+use time::macros::datetime;
+use time::OffsetDateTime;
+use tower::ServiceExt;
+use web::AppState;
+
+const NOW: OffsetDateTime = datetime!(2026-11-28 10:00 UTC);
+const PASSWORD: &str = "een lang genoeg wachtwoord";
+
+struct App {
+    router: Router,
+    store: Store,
+    m: synth::Municipality,
+}
+
+async fn app(name: &str) -> App {
+    let dir = std::env::temp_dir().join(format!("eropaf-webtest-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Store::connect(&format!("sqlite://{}", dir.join("eropaf.db").display())).await.unwrap();
+    store.migrate().await.unwrap();
+    let m = synth::generate(&synth::Config { households: 300, seed: 3, today: NOW.date() });
+    store.load_municipality(&m, NOW).await.unwrap();
+    let hash = web::auth::hash_password(PASSWORD).unwrap();
+    let worker = m.workers.iter().find(|w| w.role == Role::Worker && w.team_id == Some(m.teams[0].id)).unwrap();
+    store.set_password_hash(worker.id, &hash).await.unwrap();
+    let partner = m.partners[0].id;
+    for (username, role, partner_id) in [("partner", Role::Partner, Some(partner)), ("privacy", Role::PrivacyOfficer, None), ("beheer", Role::Admin, None)] {
+        let new = NewUser { username: username.into(), display_name: username.into(), role, team_id: None, partner_id, models: vec![] };
+        store.create_user(&new, Some(&hash), NOW).await.unwrap();
+    }
+    let router = web::router(AppState::new(store.clone(), Arc::new(|| NOW)));
+    App { router, store, m }
+}
+
+impl App {
+    fn worker(&self) -> &str {
+        &self.m.workers.iter().find(|w| w.role == Role::Worker && w.team_id == Some(self.m.teams[0].id)).unwrap().username
+    }
+
+    async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    async fn get(&self, path: &str, cookie: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        self.send(Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap()).await
+    }
+
+    async fn post_form(&self, path: &str, cookie: &str, form: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, String) {
+        let body = form.iter().map(|(k, v)| format!("{k}={}", urlencode(v))).collect::<Vec<_>>().join("&");
+        self.send(
+            Request::post(path)
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Logs in through the form; returns the session cookie and the page's CSRF token.
+    async fn login(&self, username: &str) -> (String, String) {
+        let (status, headers, body) = self.get("/inloggen", "").await;
+        assert_eq!(status, StatusCode::OK);
+        let login_cookie = set_cookie(&headers, "__Host-eropaf-login").unwrap();
+        let csrf = hidden(&body, "csrf");
+        let cookie = format!("__Host-eropaf-login={login_cookie}");
+        let (status, headers, _) = self.post_form("/inloggen", &cookie, &[("gebruikersnaam", username), ("wachtwoord", PASSWORD), ("csrf", &csrf)]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "login as {username}");
+        let session = format!("__Host-eropaf-session={}", set_cookie(&headers, "__Host-eropaf-session").unwrap());
+        let (_, _, page) = self.get("/huishoudens", &session).await;
+        let csrf = if page.contains("name=\"csrf\"") { hidden(&page, "csrf") } else { String::new() };
+        (session, csrf)
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+fn set_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| v.strip_prefix(&format!("{name}="))).map(|v| v.split(';').next().unwrap_or("").to_string())
+}
+
+fn hidden(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = body.find(&marker).unwrap() + marker.len();
+    body[start..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn login_page_is_dutch_and_secured() {
+    let app = app("login-page").await;
+    let (status, headers, body) = app.get("/inloggen", "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<html lang=\"nl\">") && body.contains("Inloggen bij Eropaf"));
+    let csp = headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+    assert_eq!(headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    let cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(cookie.starts_with("__Host-") && cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite"));
+    // English by the switch.
+    let (status, headers, _) = app.get("/taal?lang=en&terug=/inloggen", "").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers.get(header::LOCATION).unwrap(), "/inloggen");
+    let (_, _, body) = app.get("/inloggen", "eropaf-lang=en").await;
+    assert!(body.contains("<html lang=\"en\">") && body.contains("Log in to Eropaf"));
+    // The switch never sends anyone off-site.
+    let (_, headers, _) = app.get("/taal?lang=en&terug=//evil.example", "").await;
+    assert_eq!(headers.get(header::LOCATION).unwrap(), "/");
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_get_the_same_answer() {
+    let app = app("wrong-password").await;
+    let (_, headers, body) = app.get("/inloggen", "").await;
+    let cookie = format!("__Host-eropaf-login={}", set_cookie(&headers, "__Host-eropaf-login").unwrap());
+    let csrf = hidden(&body, "csrf");
+    let (s1, _, b1) = app.post_form("/inloggen", &cookie, &[("gebruikersnaam", app.worker()), ("wachtwoord", "fout wachtwoord!"), ("csrf", &csrf)]).await;
+    let (s2, _, b2) = app.post_form("/inloggen", &cookie, &[("gebruikersnaam", "bestaatniet"), ("wachtwoord", "fout wachtwoord!"), ("csrf", &csrf)]).await;
+    assert_eq!((s1, s2), (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED));
+    assert!(b1.contains("De gebruikersnaam of het wachtwoord klopt niet."));
+    assert_eq!(b1.replace(app.worker(), "X"), b2.replace("bestaatniet", "X"));
+    // Without the login form's token, nothing happens.
+    let (s3, _, _) = app.post_form("/inloggen", "", &[("gebruikersnaam", app.worker()), ("wachtwoord", PASSWORD), ("csrf", "x")]).await;
+    assert_eq!(s3, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn every_role_lands_on_its_own_working_page() {
+    let app = app("roles").await;
+    let worker = app.worker().to_string();
+    for (user, landing, text) in [
+        (worker.as_str(), "/mijn-dag", "Mijn dag"),
+        ("partner", "/partner", "Signalen van"),
+        ("privacy", "/privacy", "Privacy-overzicht"),
+        ("beheer", "/beheer", "Accounts"),
+    ] {
+        let (session, _) = app.login(user).await;
+        let (status, headers, _) = app.get("/", &session).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(headers.get(header::LOCATION).unwrap(), landing);
+        let (status, _, body) = app.get(landing, &session).await;
+        assert_eq!(status, StatusCode::OK, "{user} on {landing}");
+        assert!(body.contains(text), "{landing} shows '{text}'");
+    }
+    // Need-to-know: an administrator sees no households, a worker no accounts.
+    let (admin, _) = app.login("beheer").await;
+    assert_eq!(app.get("/huishoudens", &admin).await.0, StatusCode::FORBIDDEN);
+    let (w, _) = app.login(&worker).await;
+    assert_eq!(app.get("/beheer", &w).await.0, StatusCode::FORBIDDEN);
+    // No session: to the login page.
+    let (status, headers, _) = app.get("/mijn-dag", "").await;
+    assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/inloggen"));
+}
+
+#[tokio::test]
+async fn search_by_postcode_and_house_number_then_open_the_household() {
+    let app = app("search").await;
+    let (session, csrf) = app.login(app.worker()).await;
+    let team = &app.m.teams[0];
+    let household = app.m.households.iter().find(|h| app.m.addresses[(h.address_id - 1) as usize].buurt.parent().as_ref() == Some(&team.wijk)).unwrap();
+    let address = &app.m.addresses[(household.address_id - 1) as usize];
+    let (status, _, body) = app
+        .post_form("/huishoudens", &session, &[("postcode", &address.postcode.display().to_lowercase()), ("huisnummer", &address.house_number.to_string()), ("csrf", &csrf)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let link = format!("/huishoudens/{}", household.id);
+    assert!(body.contains(&link), "the result links to the household");
+    let (status, _, page) = app.get(&link, &session).await;
+    assert_eq!(status, StatusCode::OK);
+    let member = app.m.persons.iter().find(|p| p.household_id == household.id).unwrap();
+    assert!(page.contains(&member.name.surname), "the household page lists its members");
+    assert!(page.contains("Contactgeschiedenis"));
+    // Search without the session's CSRF token is refused.
+    let (status, _, _) = app.post_form("/huishoudens", &session, &[("postcode", "1234AB"), ("csrf", "verkeerd")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn malformed_postcode_house_number_and_bsn_are_named_and_nothing_is_written() {
+    let app = app("validation").await;
+    let (session, csrf) = app.login(app.worker()).await;
+    let (status, _, body) = app.post_form("/huishoudens", &session, &[("postcode", "0123 AB"), ("huisnummer", "a12"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Postcode: een postcode begint niet met een 0."));
+    assert!(body.contains("Huisnummer: een huisnummer begint met een getal"));
+    assert!(body.contains("aria-invalid=\"true\""));
+
+    let before = app.store.counts().await.unwrap();
+    let buurt = app.m.buurten.iter().find(|b| b.code.parent().as_ref() == Some(&app.m.teams[0].wijk)).unwrap().code.code();
+    let mut form = vec![
+        ("straat", "Kerkstraat"),
+        ("huisnummer", "12a"),
+        ("postcode", "1234 SA"),
+        ("woonplaats", "Testdorp"),
+        ("buurt", buurt.as_str()),
+        ("achternaam", "de Vries"),
+        ("geboortedatum", "1-2-1970"),
+        ("bsn", "123456789"),
+        ("csrf", csrf.as_str()),
+    ];
+    let (status, _, body) = app.post_form("/huishoudens/nieuw", &session, &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Postcode: de letters SA, SD en SS komen in postcodes niet voor."));
+    assert!(body.contains("BSN: dit BSN klopt niet (de elfproef faalt)."));
+    assert!(body.contains("value=\"Kerkstraat\""), "what was typed stays");
+    assert_eq!(app.store.counts().await.unwrap(), before, "nothing written");
+
+    form[2] = ("postcode", "1234 AB");
+    form[7] = ("bsn", "111222333");
+    let (status, headers, _) = app.post_form("/huishoudens/nieuw", &session, &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers.get(header::LOCATION).unwrap().to_str().unwrap().starts_with("/huishoudens/"));
+    assert_eq!(app.store.counts().await.unwrap().households, before.households + 1);
+}
+
+async fn api_token(app: &App, username: &str) -> String {
+    let user = app.store.user_by_username(username).await.unwrap().unwrap();
+    let token = web::auth::random_token();
+    app.store.create_api_token(user.id, &web::auth::secret_hash(&token), NOW).await.unwrap();
+    token
+}
+
+async fn api(app: &App, method: &str, path: &str, token: &str, body: Option<serde_json::Value>) -> (StatusCode, serde_json::Value) {
+    let mut req = Request::builder().method(method).uri(path).header(header::AUTHORIZATION, format!("Bearer {token}"));
+    if body.is_some() {
+        req = req.header(header::CONTENT_TYPE, "application/json");
+    }
+    let req = req.body(body.map(|b| Body::from(b.to_string())).unwrap_or_default()).unwrap();
+    let (status, _, text) = app.send(req).await;
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+}
+
+#[tokio::test]
+async fn api_validates_with_dutch_field_errors_and_writes_all_or_nothing() {
+    let app = app("api").await;
+    let token = api_token(&app, app.worker()).await;
+    let (status, body) = api(&app, "GET", "/api/v1/me", &token, None).await;
+    assert_eq!((status, body["role"].as_str()), (StatusCode::OK, Some("worker")));
+    let (status, body) = api(&app, "GET", "/api/v1/me", "nonsense", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body["error"].is_string());
+
+    let before = app.store.counts().await.unwrap();
+    let buurt = app.m.buurten.iter().find(|b| b.code.parent().as_ref() == Some(&app.m.teams[0].wijk)).unwrap().code.code();
+    let mut new = serde_json::json!({"straat": "Kerkstraat", "huisnummer": "12", "postcode": "12345", "woonplaats": "Testdorp", "buurt": buurt, "achternaam": "Jansen", "geboortedatum": "1970-02-01", "bsn": "12"});
+    let (status, body) = api(&app, "POST", "/api/v1/households", &token, Some(new.clone())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, vec!["postcode", "bsn"]);
+    assert!(body["fields"][0]["message"].as_str().unwrap().starts_with("Postcode: "));
+    assert_eq!(app.store.counts().await.unwrap(), before);
+    new["huisnummer"] = "0".into();
+    new["postcode"] = "1234AB".into();
+    new["bsn"] = serde_json::Value::Null;
+    let (status, _) = api(&app, "POST", "/api/v1/households", &token, Some(new.clone())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "null for a text field is not the expected shape");
+    new.as_object_mut().unwrap().remove("bsn");
+    let (status, body) = api(&app, "POST", "/api/v1/households", &token, Some(new.clone())).await;
+    assert_eq!((status, body["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("huisnummer")));
+    new["huisnummer"] = "12-2".into();
+    let (status, body) = api(&app, "POST", "/api/v1/households", &token, Some(new)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id = body["id"].as_i64().unwrap();
+    let (status, body) = api(&app, "GET", &format!("/api/v1/households/{id}"), &token, None).await;
+    assert_eq!((status, body["address"]["house_number"].as_str()), (StatusCode::OK, Some("12-2")));
+    let (status, body) = api(&app, "POST", "/api/v1/households/search", &token, Some(serde_json::json!({"postcode": "1234 ab", "huisnummer": "12-2"}))).await;
+    assert_eq!((status, body["households"][0]["id"].as_i64()), (StatusCode::OK, Some(id)));
+    let (status, _) = api(&app, "POST", "/api/v1/households/search", &token, Some(serde_json::json!({"postcode": "SA12"}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A partner's token reads no households.
+    let partner = api_token(&app, "partner").await;
+    assert_eq!(api(&app, "GET", &format!("/api/v1/households/{id}"), &partner, None).await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn openapi_document_is_3_1_matches_the_routes_and_its_snapshot() {
+    let app = app("openapi").await;
+    let (status, doc) = api(&app, "GET", "/api/v1/openapi.json", "", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+    // Every documented operation is routed (a wrong method or path would be 404/405).
+    let token = api_token(&app, app.worker()).await;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            let concrete = format!("/api/v1{}", path.replace("{id}", "1"));
+            let body = if method == "post" { Some(serde_json::json!({})) } else { None };
+            let (status, _) = api(&app, &method.to_uppercase(), &concrete, &token, body).await;
+            assert!(status != StatusCode::METHOD_NOT_ALLOWED && !(status == StatusCode::NOT_FOUND && !path.contains("{id}")), "{method} {path} is routed: {status}");
+            // Every $ref resolves.
+            for r in ops[method].to_string().split("#/components/schemas/").skip(1) {
+                let name = r.split('"').next().unwrap();
+                assert!(doc["components"]["schemas"][name].is_object(), "schema {name} exists");
+            }
+        }
+    }
+    let snapshot_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
+    let pretty = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&snapshot_path, &pretty).unwrap();
+    }
+    let snapshot = std::fs::read_to_string(&snapshot_path).expect("snapshot exists; run with UPDATE_SNAPSHOTS=1 to create it");
+    assert_eq!(pretty, snapshot, "the OpenAPI document changed; review and run with UPDATE_SNAPSHOTS=1");
+}
+
+#[tokio::test]
+async fn healthz_and_logout() {
+    let app = app("health").await;
+    assert_eq!(app.get("/healthz", "").await.0, StatusCode::OK);
+    let (session, csrf) = app.login(app.worker()).await;
+    let (status, _, _) = app.post_form("/uitloggen", &session, &[("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/mijn-dag", &session).await.1.get(header::LOCATION).unwrap(), "/inloggen", "the session ended at once");
+}
