@@ -115,7 +115,7 @@ impl HouseNumber {
             return Err(err("een huisnummer ligt tussen 1 en 99999", "a house number lies between 1 and 99999"));
         }
         let rest = &s[digits_end..];
-        let parts: Vec<&str> = rest.split(|c: char| c == '-' || c == ' ' || c == '/').filter(|p| !p.is_empty()).collect();
+        let parts: Vec<&str> = rest.split(['-', ' ', '/']).filter(|p| !p.is_empty()).collect();
         let (mut letter, mut addition_parts) = (None, Vec::new());
         for (i, part) in parts.iter().enumerate() {
             if !part.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -176,7 +176,8 @@ pub struct RdPoint {
 impl RdPoint {
     /// The bounds of the RD grid over the Netherlands' land and coastal waters.
     pub fn new(x: f64, y: f64) -> Result<RdPoint, ParseError> {
-        if !(x.is_finite() && y.is_finite()) || !(0.0..=300_000.0).contains(&x) || !(289_000.0..=629_000.0).contains(&y) {
+        let inside = (0.0..=300_000.0).contains(&x) && (289_000.0..=629_000.0).contains(&y);
+        if !inside {
             return Err(ParseError::new(
                 "RD-coördinaat",
                 "RD-coördinaten liggen tussen x 0–300000 en y 289000–629000 meter",

@@ -134,11 +134,9 @@ impl Store {
     /// The enabled user a bearer token belongs to.
     pub async fn user_for_token(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
         let mut tx = self.pool().begin_read().await?;
-        let sql = format!(
-            "SELECT u.id, u.username, u.display_name, u.role, u.team_id, u.partner_id, u.disabled \
-             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.disabled = FALSE"
-        );
-        match tx.fetch_optional(&sql, &args![token_hash]).await? {
+        let sql = "SELECT u.id, u.username, u.display_name, u.role, u.team_id, u.partner_id, u.disabled \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.disabled = FALSE";
+        match tx.fetch_optional(sql, &args![token_hash]).await? {
             Some(row) => Ok(Some(user_from_row(&mut tx, &row).await?)),
             None => Ok(None),
         }

@@ -69,10 +69,10 @@ impl From<Option<&str>> for Value {
     }
 }
 
-/// Builds a `Vec<Value>` from mixed arguments: `args![id, name, None::<String>]`.
+/// Builds a `[Value; N]` from mixed arguments: `&args![id, name, None::<String>]`.
 #[macro_export]
 macro_rules! args {
-    ($($v:expr),* $(,)?) => { vec![$($crate::db::Value::from($v)),*] };
+    ($($v:expr),* $(,)?) => { [$($crate::db::Value::from($v)),*] };
 }
 
 #[derive(Clone)]

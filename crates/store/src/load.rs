@@ -12,8 +12,9 @@ use time::OffsetDateTime;
 /// Stays below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
 const MAX_PARAMS: usize = 30_000;
 
-async fn insert_rows(tx: &mut Tx, table: &str, columns: &[&str], rows: Vec<Vec<Value>>) -> Result<(), StoreError> {
-    let per_row = columns.len();
+/// `N` columns, each row `N` values: the compiler checks they agree.
+async fn insert_rows<const N: usize>(tx: &mut Tx, table: &str, columns: &[&str; N], rows: Vec<[Value; N]>) -> Result<(), StoreError> {
+    let per_row = N;
     let rows_per_stmt = (MAX_PARAMS / per_row).max(1);
     for chunk in rows.chunks(rows_per_stmt) {
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
@@ -222,7 +223,7 @@ impl Store {
 
 /// A next contact for every picked-up signal whose last attempt did not reach anyone: another
 /// channel at another day part, three days on (the persistence of issue 5 refines this).
-fn planned_follow_ups(m: &Municipality) -> Vec<Vec<Value>> {
+fn planned_follow_ups(m: &Municipality) -> Vec<[Value; 5]> {
     let mut last: HashMap<i64, &domain::model::ContactAttempt> = HashMap::new();
     for a in &m.contact_attempts {
         let entry = last.entry(a.household_id).or_insert(a);

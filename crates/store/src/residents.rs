@@ -218,7 +218,7 @@ impl Store {
     pub async fn search_households(&self, access: &Access<'_>, query: &HouseholdQuery) -> Result<Vec<HouseholdSummary>, StoreError> {
         let team = team_scope(access)?;
         let mut sql = format!("SELECT h.id, {ADDRESS_COLUMNS} {IN_TEAM_AREA} WHERE 1 = 1");
-        let mut values: Vec<Value> = args![team];
+        let mut values: Vec<Value> = args![team].into();
         let mut bind = |sql: &mut String, clause: &str, v: Value| {
             values.push(v);
             sql.push_str(&clause.replace('?', &format!("${}", values.len())));

@@ -14,8 +14,8 @@ use store::accounts::AccountRow;
 use store::audit::AuditSummaryRow;
 use store::residents::PartnerSignalRow;
 
-fn require(user: &PageUser, role: Role) -> Result<(), Response> {
-    if user.user.role == role { Ok(()) } else { Err(AppError::Forbidden.page(user.lang)) }
+fn require(user: &PageUser, role: Role) -> Result<(), AppError> {
+    if user.user.role == role { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 #[derive(Template)]
@@ -28,7 +28,7 @@ pub struct PartnerHome {
 }
 
 pub async fn partner_home(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
-    require(&user, Role::Partner)?;
+    require(&user, Role::Partner).map_err(|e| e.page(user.lang))?;
     let t = user.lang;
     let partner = user.user.partner_id.ok_or_else(|| AppError::Forbidden.page(t))?;
     let organisation = state.store.partner_name(partner).await.map_err(|e| AppError::from(e).page(t))?.unwrap_or_default();
@@ -46,7 +46,7 @@ pub struct PrivacyHome {
 }
 
 pub async fn privacy_home(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
-    require(&user, Role::PrivacyOfficer)?;
+    require(&user, Role::PrivacyOfficer).map_err(|e| e.page(user.lang))?;
     let t = user.lang;
     let since = state.now() - time::Duration::days(30);
     let rows = state.store.audit_summary(since).await.map_err(|e| AppError::from(e).page(t))?;
@@ -62,7 +62,7 @@ pub struct AdminHome {
 }
 
 pub async fn admin_home(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
-    require(&user, Role::Admin)?;
+    require(&user, Role::Admin).map_err(|e| e.page(user.lang))?;
     let t = user.lang;
     let accounts = state.store.list_accounts().await.map_err(|e| AppError::from(e).page(t))?;
     Ok(render(&AdminHome { t, nav: Nav::for_user(&user, "/beheer"), accounts }))
