@@ -1,7 +1,7 @@
 //! The audit trail: who read or changed which resident's data, when, through which route and
 //! on whose behalf. Written only inside the transaction of the act it records.
 
-use crate::db::{Tx, Value};
+use crate::db::{placeholder, Tx, Value};
 use crate::{args, time_fmt, Access, StoreError};
 use domain::model::Id;
 
@@ -86,7 +86,8 @@ pub(crate) async fn record_households(tx: &mut Tx, access: &Access<'_>, event: A
             if i > 0 {
                 sql.push(',');
             }
-            sql.push_str(&format!("(${},${},${},${},${},${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6));
+            let p: Vec<String> = (1..=6).map(|k| placeholder(tx.backend(), b + k)).collect();
+            sql.push_str(&format!("({})", p.join(",")));
             values.extend(args![at.as_str(), event.code(), *id, access.actor.user_id, on_behalf.clone(), access.route]);
         }
         tx.execute(&sql, &values).await?;

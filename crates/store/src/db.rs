@@ -4,7 +4,7 @@
 use crate::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
-use sqlx::{Postgres, Row as _, Sqlite, Transaction};
+use sqlx::{ConnectOptions, Postgres, Row as _, Sqlite, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -75,6 +75,17 @@ macro_rules! args {
     ($($v:expr),* $(,)?) => { [$($crate::db::Value::from($v)),*] };
 }
 
+/// The `n`th (1-based) bind placeholder of a generated statement whose parameters appear in
+/// order. Hand-written queries use `$n` on both backends; statements with thousands of
+/// parameters use SQLite's anonymous `?`, because binding a numbered or named parameter looks its
+/// name up in a list (`sqlite3_bind_parameter_name`), which makes binding them quadratic.
+pub fn placeholder(backend: Backend, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => "?".to_string(),
+        Backend::Postgres => format!("${n}"),
+    }
+}
+
 #[derive(Clone)]
 pub(crate) enum Pool {
     /// SQLite takes one writer at a time; a pool of one for writes avoids lock-upgrade
@@ -94,12 +105,18 @@ impl Pool {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("temp_store", "memory")
-                .pragma("cache_size", "-32000");
+                .pragma("cache_size", "-32000")
+                // Statement text is ids and placeholders only, but long and noisy.
+                .log_statements(log::LevelFilter::Trace)
+                .log_slow_statements(log::LevelFilter::Off, Duration::from_secs(1));
             let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
             let read = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
             Ok(Pool::Sqlite { write, read })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::Config(format!("ongeldige PostgreSQL-URL: {e}")))?;
+            let options = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Config(format!("ongeldige PostgreSQL-URL: {e}")))?
+                .log_statements(log::LevelFilter::Trace)
+                .log_slow_statements(log::LevelFilter::Off, Duration::from_secs(1));
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))

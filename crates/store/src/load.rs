@@ -2,7 +2,7 @@
 //! one transaction, ids kept as generated, one audit event per household created.
 
 use crate::audit::AuditEvent;
-use crate::db::{Backend, Tx, Value};
+use crate::db::{placeholder, Backend, Tx, Value};
 use crate::{args, time_fmt, Store, StoreError};
 use domain::model::{ContactKind, DayPart, SignalStatus};
 use std::collections::HashMap;
@@ -29,8 +29,7 @@ async fn insert_rows<const N: usize>(tx: &mut Tx, table: &str, columns: &[&str; 
                     sql.push(',');
                 }
                 n += 1;
-                sql.push('$');
-                sql.push_str(&n.to_string());
+                sql.push_str(&placeholder(tx.backend(), n));
             }
             sql.push(')');
         }
