@@ -1,0 +1,210 @@
+//! The `eropaf` binary as a newcomer and scripts use it: `demo` prints one login per role and
+//! serves a Dutch login page where each login works; `migrate`, `user add`, `token create` and
+//! `serve` on SQLite and on a throwaway PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_eropaf");
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("eropaf-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A running server; killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+    stdout_lines: Vec<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(args: &[&str]) -> Server {
+    let mut child = Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "server exited early; printed {lines:?}");
+        let line = line.trim_end().to_string();
+        if let Some(addr) = line.strip_prefix("Eropaf luistert op http://") {
+            let addr = addr.to_string();
+            lines.push(line);
+            return Server { child, addr, stdout_lines: lines };
+        }
+        lines.push(line);
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+            .find_map(|(_, v)| v.strip_prefix(&format!("{name}=")))
+            .map(|v| v.split(';').next().unwrap_or("").to_string())
+    }
+}
+
+/// A minimal HTTP/1.1 client: enough to drive the real server over loopback.
+fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Response {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    stream.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers = lines.filter_map(|l| l.split_once(": ")).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    // Bodies may be chunked; the tests only search them for text, which chunk sizes don't break
+    // except at boundaries, so join the chunks.
+    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_string() };
+    Response { status, headers, body }
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+fn hidden(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = body.find(&marker).unwrap() + marker.len();
+    body[start..].split('"').next().unwrap().to_string()
+}
+
+/// Logs in through the form and returns where `/` sends this user.
+fn login_lands_on(addr: &str, user: &str, password: &str) -> String {
+    let page = http(addr, "GET", "/inloggen", &[], "");
+    let login_cookie = format!("__Host-eropaf-login={}", page.cookie("__Host-eropaf-login").unwrap());
+    let form = format!("gebruikersnaam={user}&wachtwoord={}&csrf={}", password.replace('-', "%2D"), hidden(&page.body, "csrf"));
+    let res = http(addr, "POST", "/inloggen", &[("Cookie", &login_cookie), ("Content-Type", "application/x-www-form-urlencoded")], &form);
+    assert_eq!(res.status, 303, "login as {user}");
+    let session = format!("__Host-eropaf-session={}", res.cookie("__Host-eropaf-session").unwrap());
+    let home = http(addr, "GET", "/", &[("Cookie", &session)], "");
+    let landing = home.header("location").unwrap().to_string();
+    assert_eq!(http(addr, "GET", &landing, &[("Cookie", &session)], "").status, 200, "{user} sees {landing}");
+    landing
+}
+
+fn demo_logins(server: &Server) -> Vec<(String, String, String)> {
+    server
+        .stdout_lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("demo-login "))
+        .map(|l| {
+            let field = |k: &str| l.split(' ').find_map(|p| p.strip_prefix(&format!("{k}="))).unwrap().to_string();
+            (field("role"), field("user"), field("password"))
+        })
+        .collect()
+}
+
+#[test]
+fn demo_prints_a_working_login_per_role_and_a_second_run_reuses_the_data() {
+    let dir = temp_dir("demo");
+    let data = dir.to_str().unwrap();
+    let server = start(&["demo", "--households", "200", "--seed", "5", "--listen", "127.0.0.1:0", "--data-dir", data]);
+    let logins = demo_logins(&server);
+    let roles: Vec<&str> = logins.iter().map(|(r, _, _)| r.as_str()).collect();
+    assert_eq!(roles, ["worker", "team-lead", "partner", "privacy-officer", "admin"]);
+    assert!(dir.join("eropaf.db").exists(), "the demo database is DATA_DIR/eropaf.db");
+    assert_eq!(http(&server.addr, "GET", "/healthz", &[], "").status, 200);
+    let page = http(&server.addr, "GET", "/inloggen", &[], "");
+    assert!(page.body.contains("<html lang=\"nl\">") && page.body.contains("Inloggen"), "a Dutch login page");
+    let expected = ["/mijn-dag", "/mijn-dag", "/partner", "/privacy", "/beheer"];
+    for ((role, user, password), landing) in logins.iter().zip(expected) {
+        assert_eq!(login_lands_on(&server.addr, user, password), landing, "{role}");
+    }
+    drop(server);
+
+    let again = start(&["demo", "--households", "200", "--seed", "5", "--listen", "127.0.0.1:0", "--data-dir", data]);
+    assert_eq!(demo_logins(&again), logins, "a second run prints the same logins");
+    let (_, user, password) = &logins[0];
+    assert_eq!(login_lands_on(&again.addr, user, password), "/mijn-dag");
+    drop(again);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn eropaf(args: &[&str], stdin: &str) -> (bool, String, String) {
+    let mut child = Command::new(BIN).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    // Commands that read no password may exit before their stdin is written.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn accounts_tokens_and_serve(url: &str) {
+    let (ok, out, _) = eropaf(&["migrate", "--database-url", url], "");
+    assert!(ok, "migrate: {out}");
+    let (ok, _, err) = eropaf(&["user", "add", "beheerder", "--role", "admin", "--password-stdin", "--database-url", url], "kort\n");
+    assert!(!ok && err.contains("minstens 12 tekens"), "a short password is refused: {err}");
+    let (ok, _, err) = eropaf(&["user", "add", "x", "--role", "root", "--password-stdin", "--database-url", url], "een lang genoeg wachtwoord\n");
+    assert!(!ok && err.contains("onbekende rol"), "{err}");
+    let (ok, _, err) = eropaf(&["user", "add", "w", "--role", "worker", "--password-stdin", "--database-url", url], "een lang genoeg wachtwoord\n");
+    assert!(!ok && err.contains("--team"), "a worker needs a team: {err}");
+    let (ok, out, err) = eropaf(&["user", "add", "beheerder", "--role", "admin", "--password-stdin", "--database-url", url], "een lang genoeg wachtwoord\n");
+    assert!(ok, "user add: {out}{err}");
+    let (ok, _, err) = eropaf(&["user", "add", "beheerder", "--role", "admin", "--password-stdin", "--database-url", url], "een lang genoeg wachtwoord\n");
+    assert!(!ok && err.contains("bestaat al"), "{err}");
+    let (ok, token, err) = eropaf(&["token", "create", "beheerder", "--database-url", url], "");
+    assert!(ok, "{err}");
+    let token = token.trim();
+    assert!(token.len() >= 40);
+
+    let server = start(&["serve", "--database-url", url, "--listen", "127.0.0.1:0"]);
+    assert_eq!(http(&server.addr, "GET", "/healthz", &[], "").status, 200);
+    let me = http(&server.addr, "GET", "/api/v1/me", &[("Authorization", &format!("Bearer {token}"))], "");
+    assert_eq!(me.status, 200);
+    assert!(me.body.contains("\"role\":\"admin\"") && me.body.contains("\"username\":\"beheerder\""), "{}", me.body);
+    assert_eq!(http(&server.addr, "GET", "/api/v1/me", &[("Authorization", "Bearer wrong")], "").status, 401);
+    assert_eq!(login_lands_on(&server.addr, "beheerder", "een%20lang%20genoeg%20wachtwoord"), "/beheer");
+}
+
+#[test]
+fn accounts_tokens_and_serve_on_sqlite() {
+    let dir = temp_dir("accounts");
+    accounts_tokens_and_serve(&format!("sqlite://{}", dir.join("nieuw/eropaf.db").display()));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn accounts_tokens_and_serve_on_postgres() {
+    let url = store::testing::shared().unwrap().new_unique_database("cli").unwrap();
+    accounts_tokens_and_serve(&url);
+}
