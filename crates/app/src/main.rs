@@ -62,6 +62,20 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Check the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; exit 1 and name the first record that was changed or removed.
+    Verify {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -195,6 +209,21 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("gebruiker {} toegevoegd (id {id}, rol {})", new.username, role.code());
             store.close().await;
             Ok(())
+        }
+        Command::Audit { command: AuditCommand::Verify { db } } => {
+            let store = connect_migrated(&db.database_url).await?;
+            let check = store.verify_audit_chain().await.map_err(|e| e.to_string())?;
+            store.close().await;
+            match check {
+                store::audit::ChainCheck::Intact { records, head } => {
+                    println!("auditketen intact: {records} records, kop {head}");
+                    Ok(())
+                }
+                store::audit::ChainCheck::Broken { seq, id, reason } => Err(format!(
+                    "auditketen verbroken bij record volgnummer {seq}{}: {reason}",
+                    id.map(|i| format!(" (id {i})")).unwrap_or_default()
+                )),
+            }
         }
         Command::Token { command: TokenCommand::Create { name, db } } => {
             let store = connect_migrated(&db.database_url).await?;

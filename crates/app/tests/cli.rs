@@ -31,19 +31,20 @@ impl Drop for Server {
 }
 
 fn start(args: &[&str]) -> Server {
-    let mut child = Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut lines = Vec::new();
+    let child = Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    // Owned by `Server` at once, so a failed assertion below still kills and reaps it.
+    let mut server = Server { child, addr: String::new(), stdout_lines: Vec::new() };
+    let mut reader = BufReader::new(server.child.stdout.take().unwrap());
     loop {
         let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "server exited early; printed {lines:?}");
+        assert!(reader.read_line(&mut line).unwrap() > 0, "server exited early; printed {:?}", server.stdout_lines);
         let line = line.trim_end().to_string();
         if let Some(addr) = line.strip_prefix("Eropaf luistert op http://") {
-            let addr = addr.to_string();
-            lines.push(line);
-            return Server { child, addr, stdout_lines: lines };
+            server.addr = addr.to_string();
+            server.stdout_lines.push(line);
+            return server;
         }
-        lines.push(line);
+        server.stdout_lines.push(line);
     }
 }
 
@@ -194,6 +195,8 @@ fn accounts_tokens_and_serve(url: &str) {
     assert!(me.body.contains("\"role\":\"admin\"") && me.body.contains("\"username\":\"beheerder\""), "{}", me.body);
     assert_eq!(http(&server.addr, "GET", "/api/v1/me", &[("Authorization", "Bearer wrong")], "").status, 401);
     assert_eq!(login_lands_on(&server.addr, "beheerder", "een%20lang%20genoeg%20wachtwoord"), "/beheer");
+    let (ok, out, err) = eropaf(&["audit", "verify", "--database-url", url], "");
+    assert!(ok && out.contains("auditketen intact"), "{out}{err}");
 }
 
 #[test]

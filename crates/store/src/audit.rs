@@ -1,9 +1,10 @@
 //! The audit trail: who read or changed which resident's data, when, through which route and
 //! on whose behalf. Written only inside the transaction of the act it records.
 
-use crate::db::{placeholder, Tx, Value};
+use crate::db::{placeholder, Backend, Tx, Value};
 use crate::{args, time_fmt, Access, StoreError};
 use domain::model::Id;
+use sha2::{Digest, Sha256};
 
 /// What happened to a resident's data; codes are stable, they end up in reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,7 @@ impl AuditEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRecord {
     pub id: Id,
+    pub seq: i64,
     pub at: String,
     pub event: String,
     pub household_id: Option<Id>,
@@ -49,6 +51,109 @@ pub struct AuditRecord {
     pub reason: Option<String>,
 }
 
+/// One audit record to append; the chain fields are computed by [`append`].
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub at: String,
+    pub event: String,
+    pub household_id: Option<Id>,
+    pub person_id: Option<Id>,
+    pub user_id: Option<Id>,
+    pub on_behalf_of: Option<String>,
+    pub route: String,
+    pub reason: Option<String>,
+}
+
+impl Entry {
+    pub(crate) fn of(access: &Access<'_>, event: AuditEvent, household_id: Option<Id>, person_id: Option<Id>) -> Entry {
+        Entry {
+            at: time_fmt::instant(access.now),
+            event: event.code().to_string(),
+            household_id,
+            person_id,
+            user_id: Some(access.actor.user_id),
+            on_behalf_of: access.actor.partner_id.map(|p| format!("partner:{p}")),
+            route: access.route.to_string(),
+            reason: None,
+        }
+    }
+}
+
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// SHA-256 over the previous hash and every field, each length-prefixed so no two different
+/// records can serialise alike.
+pub(crate) fn chain_hash(prev_hash: &str, seq: i64, e: &Entry) -> String {
+    let mut h = Sha256::new();
+    let opt = |v: Option<Id>| v.map(|x| x.to_string()).unwrap_or_default();
+    let fields = [
+        prev_hash.to_string(),
+        seq.to_string(),
+        e.at.clone(),
+        e.event.clone(),
+        opt(e.household_id),
+        opt(e.person_id),
+        opt(e.user_id),
+        e.on_behalf_of.clone().unwrap_or_default(),
+        e.route.clone(),
+        e.reason.clone().unwrap_or_default(),
+    ];
+    for f in &fields {
+        h.update(f.len().to_string().as_bytes());
+        h.update(b":");
+        h.update(f.as_bytes());
+        h.update(b";");
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Appends records to the chain inside the caller's transaction. The head row is locked
+/// (PostgreSQL) or the single SQLite writer holds the database, so concurrent appenders queue.
+pub(crate) async fn append(tx: &mut Tx, entries: &[Entry]) -> Result<(), StoreError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let lock = match tx.backend() {
+        Backend::Sqlite => "SELECT seq, hash FROM audit_head WHERE id = 1",
+        Backend::Postgres => "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+    };
+    let head = tx.fetch_one(lock, &[]).await?;
+    let (mut seq, mut hash) = (head.i64(0)?, head.text(1)?);
+    const COLUMNS: usize = 11;
+    for chunk in entries.chunks(2000) {
+        let mut sql = String::from(
+            "INSERT INTO audit_events (seq, at, event, household_id, person_id, user_id, on_behalf_of, route, reason, prev_hash, hash) VALUES ",
+        );
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * COLUMNS);
+        for (i, e) in chunk.iter().enumerate() {
+            seq += 1;
+            let next = chain_hash(&hash, seq, e);
+            if i > 0 {
+                sql.push(',');
+            }
+            let p: Vec<String> = (1..=COLUMNS).map(|k| placeholder(tx.backend(), i * COLUMNS + k)).collect();
+            sql.push_str(&format!("({})", p.join(",")));
+            values.extend(args![
+                seq,
+                e.at.as_str(),
+                e.event.as_str(),
+                e.household_id,
+                e.person_id,
+                e.user_id,
+                e.on_behalf_of.clone(),
+                e.route.as_str(),
+                e.reason.clone(),
+                hash.as_str(),
+                next.as_str()
+            ]);
+            hash = next;
+        }
+        tx.execute(&sql, &values).await?;
+    }
+    tx.execute("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", &args![seq, hash]).await?;
+    Ok(())
+}
+
 pub(crate) async fn record(
     tx: &mut Tx,
     access: &Access<'_>,
@@ -56,43 +161,22 @@ pub(crate) async fn record(
     household_id: Option<Id>,
     person_id: Option<Id>,
 ) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO audit_events (at, event, household_id, person_id, user_id, on_behalf_of, route, reason) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        &args![
-            time_fmt::instant(access.now),
-            event.code(),
-            household_id,
-            person_id,
-            Some(access.actor.user_id),
-            access.actor.partner_id.map(|p| format!("partner:{p}")),
-            access.route,
-            None::<String>
-        ],
-    )
-    .await?;
-    Ok(())
+    append(tx, &[Entry::of(access, event, household_id, person_id)]).await
 }
 
-/// Many households at once (search hits, lists) in as few statements as possible.
+/// Many households at once (search hits, lists): one record each, one statement per 2,000.
 pub(crate) async fn record_households(tx: &mut Tx, access: &Access<'_>, event: AuditEvent, household_ids: &[Id]) -> Result<(), StoreError> {
-    let at = time_fmt::instant(access.now);
-    let on_behalf = access.actor.partner_id.map(|p| format!("partner:{p}"));
-    for chunk in household_ids.chunks(200) {
-        let mut sql = String::from("INSERT INTO audit_events (at, event, household_id, user_id, on_behalf_of, route) VALUES ");
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 6);
-        for (i, id) in chunk.iter().enumerate() {
-            let b = i * 6;
-            if i > 0 {
-                sql.push(',');
-            }
-            let p: Vec<String> = (1..=6).map(|k| placeholder(tx.backend(), b + k)).collect();
-            sql.push_str(&format!("({})", p.join(",")));
-            values.extend(args![at.as_str(), event.code(), *id, access.actor.user_id, on_behalf.clone(), access.route]);
-        }
-        tx.execute(&sql, &values).await?;
-    }
-    Ok(())
+    let entries: Vec<Entry> = household_ids.iter().map(|id| Entry::of(access, event, Some(*id), None)).collect();
+    append(tx, &entries).await
+}
+
+/// The outcome of walking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainCheck {
+    /// Every record links to the one before and its hash recomputes; the head matches.
+    Intact { records: i64, head: String },
+    /// The first record (by sequence number) that does not fit, and why.
+    Broken { seq: i64, id: Option<Id>, reason: &'static str },
 }
 
 impl crate::Store {
@@ -101,8 +185,8 @@ impl crate::Store {
         let mut tx = self.pool().begin_read().await?;
         let rows = tx
             .fetch_all(
-                "SELECT id, at, event, household_id, person_id, user_id, on_behalf_of, route, reason \
-                 FROM audit_events WHERE household_id = $1 ORDER BY id",
+                "SELECT id, seq, at, event, household_id, person_id, user_id, on_behalf_of, route, reason \
+                 FROM audit_events WHERE household_id = $1 ORDER BY seq",
                 &args![household_id],
             )
             .await?;
@@ -110,14 +194,15 @@ impl crate::Store {
             .map(|r| {
                 Ok(AuditRecord {
                     id: r.i64(0)?,
-                    at: r.text(1)?,
-                    event: r.text(2)?,
-                    household_id: r.opt_i64(3)?,
-                    person_id: r.opt_i64(4)?,
-                    user_id: r.opt_i64(5)?,
-                    on_behalf_of: r.opt_text(6)?,
-                    route: r.text(7)?,
-                    reason: r.opt_text(8)?,
+                    seq: r.i64(1)?,
+                    at: r.text(2)?,
+                    event: r.text(3)?,
+                    household_id: r.opt_i64(4)?,
+                    person_id: r.opt_i64(5)?,
+                    user_id: r.opt_i64(6)?,
+                    on_behalf_of: r.opt_text(7)?,
+                    route: r.text(8)?,
+                    reason: r.opt_text(9)?,
                 })
             })
             .collect()
@@ -143,5 +228,56 @@ impl crate::Store {
             )
             .await?;
         rows.iter().map(|r| Ok(AuditSummaryRow { event: r.text(0)?, count: r.i64(1)?, users: r.i64(2)? })).collect()
+    }
+}
+
+impl crate::Store {
+    /// Walks the audit chain in sequence order, in pages, and names the first record that was
+    /// changed, removed or inserted out of order.
+    pub async fn verify_audit_chain(&self) -> Result<ChainCheck, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let (mut expected_seq, mut prev) = (0i64, GENESIS_HASH.to_string());
+        loop {
+            let rows = tx
+                .fetch_all(
+                    "SELECT id, seq, at, event, household_id, person_id, user_id, on_behalf_of, route, reason, prev_hash, hash \
+                     FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT 10000",
+                    &args![expected_seq],
+                )
+                .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for r in &rows {
+                let (id, seq) = (r.i64(0)?, r.i64(1)?);
+                if seq != expected_seq + 1 {
+                    return Ok(ChainCheck::Broken { seq: expected_seq + 1, id: None, reason: "record missing" });
+                }
+                let entry = Entry {
+                    at: r.text(2)?,
+                    event: r.text(3)?,
+                    household_id: r.opt_i64(4)?,
+                    person_id: r.opt_i64(5)?,
+                    user_id: r.opt_i64(6)?,
+                    on_behalf_of: r.opt_text(7)?,
+                    route: r.text(8)?,
+                    reason: r.opt_text(9)?,
+                };
+                if r.text(10)? != prev {
+                    return Ok(ChainCheck::Broken { seq, id: Some(id), reason: "does not link to the record before" });
+                }
+                let recomputed = chain_hash(&prev, seq, &entry);
+                if r.text(11)? != recomputed {
+                    return Ok(ChainCheck::Broken { seq, id: Some(id), reason: "content changed" });
+                }
+                prev = recomputed;
+                expected_seq = seq;
+            }
+        }
+        let head = tx.fetch_one("SELECT seq, hash FROM audit_head WHERE id = 1", &[]).await?;
+        if head.i64(0)? != expected_seq || head.text(1)? != prev {
+            return Ok(ChainCheck::Broken { seq: expected_seq + 1, id: None, reason: "records after this point were removed" });
+        }
+        Ok(ChainCheck::Intact { records: expected_seq, head: prev })
     }
 }

@@ -1,7 +1,7 @@
 //! Bulk loading of a synthetic municipality (demo, tests, benchmarks): multi-row inserts in
 //! one transaction, ids kept as generated, one audit event per household created.
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditEvent, Entry};
 use crate::db::{placeholder, Backend, Tx, Value};
 use crate::{args, time_fmt, Store, StoreError};
 use domain::model::{ContactKind, DayPart, SignalStatus};
@@ -187,13 +187,21 @@ impl Store {
         )
         .await?;
         insert_rows(&mut tx, "planned_contacts", &["household_id", "worker_id", "planned_for", "kind", "day_part"], planned_follow_ups(m)).await?;
-        insert_rows(
-            &mut tx,
-            "audit_events",
-            &["at", "event", "household_id", "on_behalf_of", "route"],
-            m.households.iter().map(|h| args![created.as_str(), AuditEvent::DemoLoad.code(), h.id, "system:synth", "eropaf demo"]).collect(),
-        )
-        .await?;
+        let entries: Vec<Entry> = m
+            .households
+            .iter()
+            .map(|h| Entry {
+                at: created.clone(),
+                event: AuditEvent::DemoLoad.code().to_string(),
+                household_id: Some(h.id),
+                person_id: None,
+                user_id: None,
+                on_behalf_of: Some("system:synth".into()),
+                route: "eropaf demo".into(),
+                reason: None,
+            })
+            .collect();
+        crate::audit::append(&mut tx, &entries).await?;
         if tx.backend() == Backend::Postgres {
             // Explicit ids bypass the identity sequences; move them past the loaded rows.
             for table in ["addresses", "households", "persons", "partners", "teams", "users", "signals", "contact_attempts", "cases"] {

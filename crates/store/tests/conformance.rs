@@ -52,7 +52,42 @@ async fn story(url: &str) {
 
     accounts_and_sessions(&store).await;
     residents_need_to_know_and_audit(&store, &m).await;
+    audit_chain_is_append_only_and_tamper_evident(&store, url).await;
     store.close().await;
+}
+
+async fn raw(url: &str, sql: &str) -> Result<(), String> {
+    if url.starts_with("sqlite://") {
+        let mut c = <sqlx::SqliteConnection as sqlx::Connection>::connect(url).await.map_err(|e| e.to_string())?;
+        sqlx::raw_sql(sql).execute(&mut c).await.map(|_| ()).map_err(|e| e.to_string())
+    } else {
+        let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(url).await.map_err(|e| e.to_string())?;
+        sqlx::raw_sql(sql).execute(&mut c).await.map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+async fn audit_chain_is_append_only_and_tamper_evident(store: &Store, url: &str) {
+    let counts = store.counts().await.unwrap();
+    let check = store.verify_audit_chain().await.unwrap();
+    assert!(matches!(check, store::audit::ChainCheck::Intact { records, .. } if records == counts.audit_events), "{check:?}");
+    // Nobody going through the database as the application does can change or remove records.
+    let err = raw(url, "UPDATE audit_events SET route = 'x' WHERE seq = 5").await.unwrap_err();
+    assert!(err.contains("append-only"), "{err}");
+    let err = raw(url, "DELETE FROM audit_events WHERE seq = 5").await.unwrap_err();
+    assert!(err.contains("append-only"), "{err}");
+    // Someone who drops the guard and edits a record is caught at that record.
+    let drop_guard = if url.starts_with("sqlite://") {
+        "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;"
+    } else {
+        "DROP TRIGGER audit_events_no_update ON audit_events;"
+    };
+    raw(url, drop_guard).await.unwrap();
+    raw(url, "UPDATE audit_events SET user_id = 999 WHERE seq = 7").await.unwrap();
+    let check = store.verify_audit_chain().await.unwrap();
+    assert!(matches!(check, store::audit::ChainCheck::Broken { seq: 7, reason: "content changed", .. }), "{check:?}");
+    raw(url, "DELETE FROM audit_events WHERE seq = 3").await.unwrap();
+    let check = store.verify_audit_chain().await.unwrap();
+    assert!(matches!(check, store::audit::ChainCheck::Broken { seq: 3, reason: "record missing", .. }), "{check:?}");
 }
 
 async fn accounts_and_sessions(store: &Store) {

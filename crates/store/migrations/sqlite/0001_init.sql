@@ -151,10 +151,13 @@ CREATE TABLE case_models (
     PRIMARY KEY (case_id, model)
 );
 
--- Who read or changed which resident's data, written in the same transaction as the act.
--- No foreign keys on the resident columns: the record must outlive an erased resident.
+-- Who read or changed which resident's data, written in the same transaction as the act
+-- (NEN 7513 fields). No foreign keys on the resident columns: the record must outlive an erased
+-- resident. Hash-chained in `seq` order: hash = SHA-256(prev_hash, the fields); `audit_head`
+-- holds the chain's end, and triggers refuse any change or deletion.
 CREATE TABLE audit_events (
     id INTEGER PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
     at TEXT NOT NULL,
     event TEXT NOT NULL,
     household_id INTEGER,
@@ -162,7 +165,21 @@ CREATE TABLE audit_events (
     user_id INTEGER,
     on_behalf_of TEXT,
     route TEXT NOT NULL,
-    reason TEXT
+    reason TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
 );
 CREATE INDEX audit_events_household ON audit_events(household_id);
 CREATE INDEX audit_events_user ON audit_events(user_id, at);
+
+CREATE TABLE audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;
