@@ -142,6 +142,29 @@ async fn wrong_password_and_unknown_user_get_the_same_answer() {
 }
 
 #[tokio::test]
+async fn failed_logins_are_throttled_per_account_even_for_the_right_password() {
+    let app = app("throttle").await;
+    let (_, headers, body) = app.get("/inloggen", "").await;
+    let cookie = format!("__Host-eropaf-login={}", set_cookie(&headers, "__Host-eropaf-login").unwrap());
+    let csrf = hidden(&body, "csrf");
+    for _ in 0..5 {
+        let (status, _, _) = app.post_form("/inloggen", &cookie, &[("gebruikersnaam", app.worker()), ("wachtwoord", "fout wachtwoord!"), ("csrf", &csrf)]).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _, body) = app.post_form("/inloggen", &cookie, &[("gebruikersnaam", app.worker()), ("wachtwoord", PASSWORD), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the sixth try within 15 minutes is refused, even with the right password");
+    assert!(body.contains("Te veel mislukte inlogpogingen"));
+    // An unknown name is throttled the same way, so throttling tells nothing about accounts.
+    for _ in 0..5 {
+        app.post_form("/inloggen", &cookie, &[("gebruikersnaam", "niemand"), ("wachtwoord", "fout wachtwoord!"), ("csrf", &csrf)]).await;
+    }
+    let (status, _, _) = app.post_form("/inloggen", &cookie, &[("gebruikersnaam", "niemand"), ("wachtwoord", "fout wachtwoord!"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // Other accounts are not affected.
+    app.login("beheer").await;
+}
+
+#[tokio::test]
 async fn every_role_lands_on_its_own_working_page() {
     let app = app("roles").await;
     let worker = app.worker().to_string();

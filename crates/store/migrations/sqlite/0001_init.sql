@@ -97,6 +97,13 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions(user_id);
 
+-- Failed logins by account name and by client address, for throttling across app servers.
+CREATE TABLE login_failures (
+    throttle_key TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures(throttle_key, at);
+
 CREATE TABLE signals (
     id INTEGER PRIMARY KEY,
     household_id INTEGER REFERENCES households(id) ON DELETE SET NULL,

@@ -21,9 +21,10 @@ pub struct LoginPage {
     pub username: Field,
     pub password: Field,
     pub failed: bool,
+    pub throttled: bool,
 }
 
-fn page(t: Lang, csrf: &str, username: &str, errors: &[FieldError], failed: bool) -> LoginPage {
+fn page(t: Lang, csrf: &str, username: &str, errors: &[FieldError], failed: bool, throttled: bool) -> LoginPage {
     LoginPage {
         t,
         nav: Nav::anonymous(),
@@ -31,13 +32,14 @@ fn page(t: Lang, csrf: &str, username: &str, errors: &[FieldError], failed: bool
         username: Field::new("gebruikersnaam", t.s("Gebruikersnaam", "Username"), username, errors, &t).autocomplete("username").required(),
         password: Field::new("wachtwoord", t.s("Wachtwoord", "Password"), "", errors, &t).autocomplete("current-password").required().kind("password"),
         failed,
+        throttled,
     }
 }
 
 pub async fn form(headers: HeaderMap) -> Response {
     let t = lang_of(&headers);
     let token = auth::random_token();
-    let mut response = render(&page(t, &token, "", &[], false));
+    let mut response = render(&page(t, &token, "", &[], false, false));
     if let Ok(v) = set_cookie(LOGIN_COOKIE, &token, Some(3600)).parse() {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -51,8 +53,19 @@ pub struct LoginForm {
     csrf: String,
 }
 
-pub async fn submit(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+/// Failed logins allowed per account name and per client address within the window.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+pub const THROTTLE_WINDOW: time::Duration = time::Duration::minutes(15);
+
+pub async fn submit(
+    State(state): State<AppState>,
+    connect: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let t = lang_of(&headers);
+    let address_key = format!("ip:{}", connect.map(|c| c.0 .0.ip().to_string()).unwrap_or_else(|| "unknown".into()));
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or("");
     if expected.is_empty() || !auth::constant_time_eq(expected, &f.csrf) {
         return AppError::BadRequest(
@@ -69,8 +82,22 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, Form(f): 
         errors.push(FieldError::required("wachtwoord", "Wachtwoord", "Password"));
     }
     if !errors.is_empty() {
-        let mut r = render(&page(t, &f.csrf, &f.gebruikersnaam, &errors, false));
+        let mut r = render(&page(t, &f.csrf, &f.gebruikersnaam, &errors, false, false));
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return r;
+    }
+    // Throttled by name whether or not the account exists, so throttling reveals nothing either.
+    let account_key = format!("account:{}", f.gebruikersnaam.trim().to_lowercase());
+    let now = state.now();
+    let since = now - THROTTLE_WINDOW;
+    let throttled = match (state.store.login_failures_since(&account_key, since).await, state.store.login_failures_since(&address_key, since).await) {
+        (Ok(a), Ok(b)) => a >= MAX_FAILURES_PER_ACCOUNT || b >= MAX_FAILURES_PER_ADDRESS,
+        (Err(e), _) | (_, Err(e)) => return AppError::from(e).page(t),
+    };
+    if throttled {
+        tracing::warn!("login throttled");
+        let mut r = render(&page(t, &f.csrf, &f.gebruikersnaam, &[], false, true));
+        *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         return r;
     }
     let found = match state.store.user_for_login(f.gebruikersnaam.trim()).await {
@@ -86,11 +113,17 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, Form(f): 
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash)).await.unwrap_or(false);
     let Some(user) = user.filter(|_| ok) else {
         tracing::info!("login failed");
-        let mut r = render(&page(t, &f.csrf, &f.gebruikersnaam, &[], true));
+        if let Err(e) = state.store.record_login_failure(&[&account_key, &address_key], now).await {
+            return AppError::from(e).page(t);
+        }
+        let mut r = render(&page(t, &f.csrf, &f.gebruikersnaam, &[], true, false));
         *r.status_mut() = StatusCode::UNAUTHORIZED;
         return r;
     };
-    let session = match auth::start_session(&state, &user, state.now()).await {
+    if let Err(e) = state.store.clear_login_failures(&account_key).await {
+        return AppError::from(e).page(t);
+    }
+    let session = match auth::start_session(&state, &user, now).await {
         Ok(s) => s,
         Err(e) => return e.page(t),
     };
