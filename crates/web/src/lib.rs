@@ -9,7 +9,8 @@ pub mod i18n;
 pub mod pages;
 mod security;
 
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
+use domain::model::Role;
 use axum::Router;
 use std::sync::Arc;
 use store::Store;
@@ -34,22 +35,49 @@ impl AppState {
     }
 }
 
+/// Who may use a page: anyone (also without logging in), or only these roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Anyone,
+    Roles(&'static [Role]),
+}
+
+const TEAM: &[Role] = &[Role::Worker, Role::TeamLead];
+const ANY_USER: &[Role] = &[Role::Worker, Role::TeamLead, Role::Partner, Role::PrivacyOfficer, Role::Admin];
+
+/// One page route: its path, methods, who may use it, and its handlers. The router is built from
+/// this table, and the authorization test walks the same table, so no route escapes the test.
+pub struct PageRoute {
+    pub path: &'static str,
+    pub methods: &'static [&'static str],
+    pub audience: Audience,
+    handler: fn() -> MethodRouter<AppState>,
+}
+
+pub fn page_routes() -> Vec<PageRoute> {
+    let r = |path, methods, audience, handler| PageRoute { path, methods, audience, handler };
+    vec![
+        r("/", &["GET"], Audience::Roles(ANY_USER), || get(pages::home)),
+        r("/inloggen", &["GET", "POST"], Audience::Anyone, || get(pages::login::form).post(pages::login::submit)),
+        r("/uitloggen", &["POST"], Audience::Roles(ANY_USER), || post(pages::login::logout)),
+        r("/taal", &["GET"], Audience::Anyone, || get(pages::switch_language)),
+        r("/mijn-dag", &["GET"], Audience::Roles(TEAM), || get(pages::households::my_day)),
+        r("/huishoudens", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::households::search_form).post(pages::households::search)),
+        r("/huishoudens/nieuw", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::households::new_form).post(pages::households::create)),
+        r("/huishoudens/{id}", &["GET"], Audience::Roles(TEAM), || get(pages::households::detail)),
+        r("/partner", &["GET"], Audience::Roles(&[Role::Partner]), || get(pages::roles::partner_home)),
+        r("/privacy", &["GET"], Audience::Roles(&[Role::PrivacyOfficer]), || get(pages::roles::privacy_home)),
+        r("/beheer", &["GET"], Audience::Roles(&[Role::Admin]), || get(pages::roles::admin_home)),
+        r("/toegankelijkheid", &["GET"], Audience::Anyone, || get(pages::accessibility)),
+        r("/healthz", &["GET"], Audience::Anyone, || get(healthz)),
+        r("/assets/{name}", &["GET"], Audience::Anyone, || get(assets::serve)),
+    ]
+}
+
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(pages::home))
-        .route("/inloggen", get(pages::login::form).post(pages::login::submit))
-        .route("/uitloggen", post(pages::login::logout))
-        .route("/taal", get(pages::switch_language))
-        .route("/mijn-dag", get(pages::households::my_day))
-        .route("/huishoudens", get(pages::households::search_form).post(pages::households::search))
-        .route("/huishoudens/nieuw", get(pages::households::new_form).post(pages::households::create))
-        .route("/huishoudens/{id}", get(pages::households::detail))
-        .route("/partner", get(pages::roles::partner_home))
-        .route("/privacy", get(pages::roles::privacy_home))
-        .route("/beheer", get(pages::roles::admin_home))
-        .route("/toegankelijkheid", get(pages::accessibility))
-        .route("/healthz", get(healthz))
-        .route("/assets/{name}", get(assets::serve))
+    page_routes()
+        .into_iter()
+        .fold(Router::new(), |router, route| router.route(route.path, (route.handler)()))
         .nest("/api/v1", api::router())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::headers))

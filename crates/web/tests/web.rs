@@ -32,8 +32,10 @@ async fn app(name: &str) -> App {
     let m = synth::generate(&synth::Config { households: 300, seed: 3, today: NOW.date() });
     store.load_municipality(&m, NOW).await.unwrap();
     let hash = web::auth::hash_password(PASSWORD).unwrap();
-    let worker = m.workers.iter().find(|w| w.role == Role::Worker && w.team_id == Some(m.teams[0].id)).unwrap();
-    store.set_password_hash(worker.id, &hash).await.unwrap();
+    for role in [Role::Worker, Role::TeamLead] {
+        let member = m.workers.iter().find(|w| w.role == role && w.team_id == Some(m.teams[0].id)).unwrap();
+        store.set_password_hash(member.id, &hash).await.unwrap();
+    }
     let partner = m.partners[0].id;
     for (username, role, partner_id) in [("partner", Role::Partner, Some(partner)), ("privacy", Role::PrivacyOfficer, None), ("beheer", Role::Admin, None)] {
         let new = NewUser { username: username.into(), display_name: username.into(), role, team_id: None, partner_id, models: vec![] };
@@ -46,6 +48,15 @@ async fn app(name: &str) -> App {
 impl App {
     fn worker(&self) -> &str {
         &self.m.workers.iter().find(|w| w.role == Role::Worker && w.team_id == Some(self.m.teams[0].id)).unwrap().username
+    }
+
+    fn team_lead(&self) -> &str {
+        &self.m.workers.iter().find(|w| w.role == Role::TeamLead && w.team_id == Some(self.m.teams[0].id)).unwrap().username
+    }
+
+    /// A household in team `t`'s wijk.
+    fn household_of_team(&self, t: usize) -> &domain::model::Household {
+        self.m.households.iter().find(|h| self.m.addresses[(h.address_id - 1) as usize].buurt.parent().as_ref() == Some(&self.m.teams[t].wijk)).unwrap()
     }
 
     async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -351,4 +362,84 @@ async fn healthz_and_logout() {
     let (status, _, _) = app.post_form("/uitloggen", &session, &[("csrf", &csrf)]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(app.get("/mijn-dag", &session).await.1.get(header::LOCATION).unwrap(), "/inloggen", "the session ended at once");
+}
+
+/// Every page route × every role (and no login) × another team's household: the route answers as
+/// its audience says, and nothing of that household shows up anywhere. The API likewise.
+#[tokio::test]
+async fn no_route_leaks_another_teams_household_to_any_role() {
+    let app = app("authz").await;
+    let foreign = app.household_of_team(1);
+    let address = &app.m.addresses[(foreign.address_id - 1) as usize];
+    let member = app.m.persons.iter().find(|p| p.household_id == foreign.id).unwrap();
+    // (Not the postcode: a search form rightly shows back what was typed into it.)
+    let secrets = [member.name.full(), format!("{} {}", address.street, address.house_number)];
+    let foreign_buurt = address.buurt.code();
+    let foreign_id = foreign.id.to_string();
+
+    let mut who: Vec<(Option<Role>, String, String)> = vec![(None, String::new(), String::new())];
+    for (role, user) in [(Role::Worker, app.worker()), (Role::TeamLead, app.team_lead()), (Role::Partner, "partner"), (Role::PrivacyOfficer, "privacy"), (Role::Admin, "beheer")] {
+        let (session, _) = app.login(user).await;
+        // Every logged-in page carries the session's token in its header's logout form.
+        let (_, headers, _) = app.get("/", &session).await;
+        let (_, _, page) = app.get(headers.get(header::LOCATION).unwrap().to_str().unwrap(), &session).await;
+        let csrf = if page.contains("name=\"csrf\"") { hidden(&page, "csrf") } else { String::new() };
+        who.push((Some(role), session, csrf));
+    }
+    let mut routes = web::page_routes();
+    // Logging out ends the session, so it goes last.
+    routes.sort_by_key(|r| r.path == "/uitloggen");
+    let mut checked = 0;
+    for route in &routes {
+        let path = route.path.replace("{id}", &foreign_id).replace("{name}", "theme.css");
+        for method in route.methods {
+            for (role, cookie, csrf) in &who {
+                let (status, headers, body) = if *method == "GET" {
+                    app.get(&path, cookie).await
+                } else {
+                    let postcode = address.postcode.display();
+                    let number = address.house_number.to_string();
+                    let form: Vec<(&str, &str)> = match route.path {
+                        "/huishoudens" => vec![("postcode", &postcode), ("huisnummer", &number), ("csrf", csrf)],
+                        "/huishoudens/nieuw" => vec![
+                            ("straat", "Kerkstraat"), ("huisnummer", "1"), ("postcode", "1234 AB"), ("woonplaats", "X"),
+                            ("buurt", &foreign_buurt), ("achternaam", "Jansen"), ("geboortedatum", "1-1-1970"), ("csrf", csrf),
+                        ],
+                        _ => vec![("csrf", csrf)],
+                    };
+                    app.post_form(&path, cookie, &form).await
+                };
+                let allowed = match route.audience {
+                    web::Audience::Anyone => true,
+                    web::Audience::Roles(roles) => role.is_some_and(|r| roles.contains(&r)),
+                };
+                if !allowed {
+                    let to_login = status == StatusCode::SEE_OTHER && headers.get(header::LOCATION).is_some_and(|l| l == "/inloggen");
+                    assert!(status == StatusCode::FORBIDDEN || (role.is_none() && to_login), "{method} {} as {role:?}: {status}", route.path);
+                }
+                if route.path == "/huishoudens/{id}" && allowed {
+                    assert_eq!(status, StatusCode::NOT_FOUND, "another team's household page is not found for {role:?}");
+                }
+                if route.path == "/huishoudens/nieuw" && *method == "POST" && allowed {
+                    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "registering in another team's buurt is refused");
+                }
+                for secret in &secrets {
+                    assert!(!body.contains(secret.as_str()), "{method} {} as {role:?} shows another team's household", route.path);
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 17 * 6, "every route and role was tried ({checked})");
+
+    // The API: no role reads or finds the other team's household.
+    for user in [app.worker(), app.team_lead(), "partner", "privacy", "beheer"] {
+        let token = api_token(&app, user).await;
+        let (status, body) = api(&app, "GET", &format!("/api/v1/households/{foreign_id}"), &token, None).await;
+        assert!(status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN, "{user}: {status}");
+        let (_, hits) = api(&app, "POST", "/api/v1/households/search", &token, Some(serde_json::json!({"postcode": address.postcode.display(), "huisnummer": address.house_number.to_string()}))).await;
+        for secret in &secrets {
+            assert!(!body.to_string().contains(secret.as_str()) && !hits.to_string().contains(secret.as_str()), "{user} sees another team's household through the API");
+        }
+    }
 }
