@@ -62,10 +62,41 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Residents' rights (AVG): access request and erasure, by a privacy officer.
+    Resident {
+        #[command(subcommand)]
+        command: ResidentCommand,
+    },
     /// Check the audit trail.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ResidentCommand {
+    /// Print everything recorded about a household as JSON, with who accessed it and why (art. 15).
+    Export {
+        #[arg(long)]
+        household: i64,
+        /// The privacy officer carrying out the request (audited).
+        #[arg(long = "as")]
+        officer: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Erase a household and everything about it (art. 17); refused while a case is open.
+    Erase {
+        #[arg(long)]
+        household: i64,
+        #[arg(long = "as")]
+        officer: String,
+        /// The ground for erasure, kept in the audit trail.
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        db: DatabaseArg,
     },
 }
 
@@ -209,6 +240,35 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("gebruiker {} toegevoegd (id {id}, rol {})", new.username, role.code());
             store.close().await;
             Ok(())
+        }
+        Command::Resident { command } => {
+            let (household, officer, db) = match &command {
+                ResidentCommand::Export { household, officer, db } | ResidentCommand::Erase { household, officer, db, .. } => (*household, officer, db),
+            };
+            let store = connect_migrated(&db.database_url).await?;
+            let user = store.user_by_username(officer).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("gebruiker '{officer}' bestaat niet"))?;
+            let actor = user.actor();
+            let route = match command {
+                ResidentCommand::Export { .. } => "eropaf resident export",
+                ResidentCommand::Erase { .. } => "eropaf resident erase",
+            };
+            let access = store::Access { actor: &actor, route, now: OffsetDateTime::now_utc() };
+            let explain = |e: store::StoreError| match e {
+                store::StoreError::Forbidden => "alleen een privacyfunctionaris mag dit".to_string(),
+                store::StoreError::NotFound => format!("huishouden {household} bestaat niet"),
+                store::StoreError::Invalid { message_nl, .. } => message_nl,
+                other => other.to_string(),
+            };
+            let result = match &command {
+                ResidentCommand::Export { .. } => store.export_household(&access, household).await.map_err(explain).and_then(|export| {
+                    serde_json::to_string_pretty(&export).map(|json| println!("{json}")).map_err(|e| e.to_string())
+                }),
+                ResidentCommand::Erase { reason, .. } => {
+                    store.erase_household(&access, household, reason).await.map_err(explain).map(|()| println!("huishouden {household} gewist"))
+                }
+            };
+            store.close().await;
+            result
         }
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let store = connect_migrated(&db.database_url).await?;

@@ -197,6 +197,37 @@ fn accounts_tokens_and_serve(url: &str) {
     assert_eq!(login_lands_on(&server.addr, "beheerder", "een%20lang%20genoeg%20wachtwoord"), "/beheer");
     let (ok, out, err) = eropaf(&["audit", "verify", "--database-url", url], "");
     assert!(ok && out.contains("auditketen intact"), "{out}{err}");
+    // Residents' rights are the privacy officer's: an administrator is refused.
+    let (ok, _, err) = eropaf(&["resident", "export", "--household", "1", "--as", "beheerder", "--database-url", url], "");
+    assert!(!ok && err.contains("alleen een privacyfunctionaris"), "{err}");
+}
+
+#[test]
+fn access_request_and_erasure_on_the_demo_database() {
+    let dir = temp_dir("rights");
+    let data = dir.to_str().unwrap();
+    let server = start(&["demo", "--households", "150", "--seed", "9", "--listen", "127.0.0.1:0", "--data-dir", data]);
+    drop(server);
+    let url = format!("sqlite://{}", dir.join("eropaf.db").display());
+    let (ok, out, err) = eropaf(&["resident", "export", "--household", "2", "--as", "privacy", "--database-url", &url], "");
+    assert!(ok, "{err}");
+    let export: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(export["household_id"], 2);
+    assert!(!export["persons"].as_array().unwrap().is_empty());
+    assert_eq!(export["accesses"].as_array().unwrap().last().unwrap()["event"], "household.export");
+    let (ok, _, err) = eropaf(&["resident", "erase", "--household", "2", "--as", "privacy", "--reason", " ", "--database-url", &url], "");
+    assert!(!ok && err.contains("Reden"), "{err}");
+    let (ok, out, err) = eropaf(&["resident", "erase", "--household", "2", "--as", "privacy", "--reason", "verzoek bewoner", "--database-url", &url], "");
+    if ok {
+        assert!(out.contains("gewist"));
+        let (ok, _, err) = eropaf(&["resident", "export", "--household", "2", "--as", "privacy", "--database-url", &url], "");
+        assert!(!ok && err.contains("bestaat niet"), "{err}");
+    } else {
+        assert!(err.contains("traject"), "only an open case stops erasure: {err}");
+    }
+    let (ok, out, _) = eropaf(&["audit", "verify", "--database-url", &url], "");
+    assert!(ok && out.contains("intact"));
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]

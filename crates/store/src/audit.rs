@@ -17,6 +17,8 @@ pub enum AuditEvent {
     PersonRead,
     SignalCreate,
     ContactAttemptCreate,
+    HouseholdExport,
+    HouseholdErase,
     DemoLoad,
 }
 
@@ -31,6 +33,8 @@ impl AuditEvent {
             AuditEvent::PersonRead => "person.read",
             AuditEvent::SignalCreate => "signal.create",
             AuditEvent::ContactAttemptCreate => "contact-attempt.create",
+            AuditEvent::HouseholdExport => "household.export",
+            AuditEvent::HouseholdErase => "household.erase",
             AuditEvent::DemoLoad => "demo.load",
         }
     }

@@ -52,8 +52,52 @@ async fn story(url: &str) {
 
     accounts_and_sessions(&store).await;
     residents_need_to_know_and_audit(&store, &m).await;
+    access_request_and_erasure(&store, &m).await;
     audit_chain_is_append_only_and_tamper_evident(&store, url).await;
     store.close().await;
+}
+
+async fn access_request_and_erasure(store: &Store, m: &synth::Municipality) {
+    let officer = Actor { user_id: 1, role: Role::PrivacyOfficer, team_id: None, partner_id: None };
+    let access = Access { actor: &officer, route: "test", now: NOW };
+    let worker = m.workers.iter().find(|w| w.role == Role::Worker).unwrap();
+    let worker_actor = Actor { user_id: worker.id, role: Role::Worker, team_id: worker.team_id, partner_id: None };
+    let worker_access = Access { actor: &worker_actor, route: "test", now: NOW };
+
+    // A household with signals and contact history, and one with a case still open.
+    let open_case = m.cases.iter().find(|c| c.closed.is_none()).map(|c| c.household_id);
+    let full = m
+        .households
+        .iter()
+        .find(|h| Some(h.id) != open_case && m.signals.iter().any(|s| s.household_id == Some(h.id)) && !m.cases.iter().any(|c| c.household_id == h.id && c.closed.is_none()))
+        .unwrap();
+    assert!(matches!(store.export_household(&worker_access, full.id).await, Err(StoreError::Forbidden)), "only the privacy officer exports");
+
+    let export = store.export_household(&access, full.id).await.unwrap();
+    assert_eq!(export.persons.len(), m.persons.iter().filter(|p| p.household_id == full.id).count());
+    assert_eq!(export.signals.len(), m.signals.iter().filter(|s| s.household_id == Some(full.id)).count());
+    assert_eq!(export.contact_attempts.len(), m.contact_attempts.iter().filter(|a| a.household_id == full.id).count());
+    assert_eq!(export.accesses.first().map(|a| a.event.as_str()), Some("demo.load"), "who created the file");
+    assert_eq!(export.accesses.last().map(|a| a.event.as_str()), Some("household.export"), "the export itself is on the list");
+
+    let before = store.counts().await.unwrap();
+    assert!(matches!(store.erase_household(&access, full.id, " ").await, Err(StoreError::Invalid { field: "reden", .. })));
+    assert!(matches!(store.erase_household(&worker_access, full.id, "verzoek").await, Err(StoreError::Forbidden)));
+    if let Some(open) = open_case {
+        assert!(matches!(store.erase_household(&access, open, "verzoek bewoner").await, Err(StoreError::Invalid { field: "traject", .. })));
+    }
+    assert_eq!(store.counts().await.unwrap(), before, "refused erasures change nothing");
+
+    store.erase_household(&access, full.id, "verzoek bewoner art. 17, geen bewaarplicht").await.unwrap();
+    let after = store.counts().await.unwrap();
+    assert_eq!(after.households, before.households - 1);
+    assert_eq!(after.persons, before.persons - export.persons.len() as i64);
+    assert_eq!(after.signals, before.signals - export.signals.len() as i64);
+    assert!(matches!(store.export_household(&access, full.id).await, Err(StoreError::NotFound)));
+    let trail = store.audit_for_household(full.id).await.unwrap();
+    let last = trail.last().unwrap();
+    assert_eq!((last.event.as_str(), last.reason.as_deref()), ("household.erase", Some("verzoek bewoner art. 17, geen bewaarplicht")));
+    assert!(matches!(store.verify_audit_chain().await.unwrap(), store::audit::ChainCheck::Intact { .. }), "erasure leaves the chain verifiable");
 }
 
 async fn raw(url: &str, sql: &str) -> Result<(), String> {

@@ -1,0 +1,252 @@
+//! Residents' rights under the AVG, carried out by the privacy officer: the access request
+//! (art. 15: everything recorded about a household, and who looked at it and why) and erasure
+//! (art. 17). Both are audited; erasure leaves the audit chain whole and verifiable.
+
+use crate::audit::{self, AuditEvent};
+use crate::{args, Access, Store, StoreError};
+use domain::model::{Id, Role};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportPerson {
+    pub id: Id,
+    pub given_names: String,
+    pub surname_prefix: String,
+    pub surname: String,
+    pub birth_date: String,
+    pub bsn: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportSignal {
+    pub id: Id,
+    pub partner: Option<String>,
+    pub kind: String,
+    pub channel: String,
+    pub status: String,
+    pub signal_date: String,
+    pub amount_eur: Option<i64>,
+    pub crisis: bool,
+    pub reported_name: String,
+    pub reported_address: String,
+    pub concern: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportAttempt {
+    pub at: String,
+    pub kind: String,
+    pub day_part: String,
+    pub reached: bool,
+    pub worker: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportCase {
+    pub id: Id,
+    pub opened: String,
+    pub closed: Option<String>,
+    pub models: Vec<String>,
+}
+
+/// Who looked at or changed the file, when, through which route and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportAccess {
+    pub at: String,
+    pub event: String,
+    pub user: Option<String>,
+    pub role: Option<String>,
+    pub on_behalf_of: Option<String>,
+    pub route: String,
+    pub reason: Option<String>,
+}
+
+/// Everything Eropaf holds about one household, for an access request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResidentExport {
+    pub household_id: Id,
+    pub address: String,
+    pub buurt: String,
+    pub support: String,
+    pub multi_problem: bool,
+    pub persons: Vec<ExportPerson>,
+    pub signals: Vec<ExportSignal>,
+    pub contact_attempts: Vec<ExportAttempt>,
+    pub planned_contacts: Vec<ExportAttempt>,
+    pub cases: Vec<ExportCase>,
+    pub accesses: Vec<ExportAccess>,
+}
+
+fn privacy_officer_only(access: &Access<'_>) -> Result<(), StoreError> {
+    if access.actor.role == Role::PrivacyOfficer { Ok(()) } else { Err(StoreError::Forbidden) }
+}
+
+impl Store {
+    /// The complete file of a household (AVG art. 15), audited as an export.
+    pub async fn export_household(&self, access: &Access<'_>, household_id: Id) -> Result<ResidentExport, StoreError> {
+        privacy_officer_only(access)?;
+        let mut tx = self.pool().begin().await?;
+        let h = tx
+            .fetch_optional(
+                "SELECT h.support, h.multi_problem, a.street, a.house_number, a.house_letter, a.house_addition, a.postcode, a.locality, b.name \
+                 FROM households h JOIN addresses a ON a.id = h.address_id JOIN neighbourhoods b ON b.code = a.buurt_code WHERE h.id = $1",
+                &args![household_id],
+            )
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let address = format!(
+            "{} {}{}{}, {} {}",
+            h.text(2)?,
+            h.i64(3)?,
+            h.opt_text(4)?.unwrap_or_default(),
+            h.opt_text(5)?.map(|a| format!("-{a}")).unwrap_or_default(),
+            h.text(6)?,
+            h.text(7)?
+        );
+        let mut persons = Vec::new();
+        for r in tx
+            .fetch_all("SELECT id, given_names, surname_prefix, surname, birth_date, bsn, phone FROM persons WHERE household_id = $1 ORDER BY id", &args![household_id])
+            .await?
+        {
+            persons.push(ExportPerson {
+                id: r.i64(0)?,
+                given_names: r.text(1)?,
+                surname_prefix: r.text(2)?,
+                surname: r.text(3)?,
+                birth_date: r.text(4)?,
+                bsn: r.opt_text(5)?,
+                phone: r.opt_text(6)?,
+            });
+        }
+        let mut signals = Vec::new();
+        for r in tx
+            .fetch_all(
+                "SELECT s.id, p.name, s.kind, s.channel, s.status, s.signal_date, s.amount_eur, s.crisis, s.reported_name, s.reported_address, s.concern \
+                 FROM signals s LEFT JOIN partners p ON p.id = s.partner_id WHERE s.household_id = $1 ORDER BY s.signal_date, s.id",
+                &args![household_id],
+            )
+            .await?
+        {
+            signals.push(ExportSignal {
+                id: r.i64(0)?,
+                partner: r.opt_text(1)?,
+                kind: r.text(2)?,
+                channel: r.text(3)?,
+                status: r.text(4)?,
+                signal_date: r.text(5)?,
+                amount_eur: r.opt_i64(6)?,
+                crisis: r.bool(7)?,
+                reported_name: r.text(8)?,
+                reported_address: r.text(9)?,
+                concern: r.opt_text(10)?,
+            });
+        }
+        let attempt = |r: &crate::db::Row| -> Result<ExportAttempt, StoreError> {
+            Ok(ExportAttempt { at: r.text(0)?, kind: r.text(1)?, day_part: r.text(2)?, reached: r.bool(3)?, worker: r.opt_text(4)?, note: r.opt_text(5)? })
+        };
+        let contact_attempts = tx
+            .fetch_all(
+                "SELECT c.at, c.kind, c.day_part, c.reached, u.display_name, c.note FROM contact_attempts c LEFT JOIN users u ON u.id = c.worker_id \
+                 WHERE c.household_id = $1 ORDER BY c.at, c.id",
+                &args![household_id],
+            )
+            .await?
+            .iter()
+            .map(attempt)
+            .collect::<Result<Vec<_>, _>>()?;
+        let planned_contacts = tx
+            .fetch_all(
+                "SELECT pc.planned_for, pc.kind, pc.day_part, FALSE, u.display_name, CAST(NULL AS TEXT) FROM planned_contacts pc LEFT JOIN users u ON u.id = pc.worker_id \
+                 WHERE pc.household_id = $1 ORDER BY pc.planned_for, pc.id",
+                &args![household_id],
+            )
+            .await?
+            .iter()
+            .map(attempt)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut cases = Vec::new();
+        for r in tx.fetch_all("SELECT id, opened, closed FROM cases WHERE household_id = $1 ORDER BY opened, id", &args![household_id]).await? {
+            let id = r.i64(0)?;
+            let models = tx.fetch_all("SELECT model FROM case_models WHERE case_id = $1 ORDER BY model", &args![id]).await?.iter().map(|m| m.text(0)).collect::<Result<Vec<_>, _>>()?;
+            cases.push(ExportCase { id, opened: r.text(1)?, closed: r.opt_text(2)?, models });
+        }
+        // The export itself is the last access the resident will see.
+        audit::record(&mut tx, access, AuditEvent::HouseholdExport, Some(household_id), None).await?;
+        let mut accesses = Vec::new();
+        for r in tx
+            .fetch_all(
+                "SELECT e.at, e.event, u.display_name, u.role, e.on_behalf_of, e.route, e.reason FROM audit_events e LEFT JOIN users u ON u.id = e.user_id \
+                 WHERE e.household_id = $1 ORDER BY e.seq",
+                &args![household_id],
+            )
+            .await?
+        {
+            accesses.push(ExportAccess {
+                at: r.text(0)?,
+                event: r.text(1)?,
+                user: r.opt_text(2)?,
+                role: r.opt_text(3)?,
+                on_behalf_of: r.opt_text(4)?,
+                route: r.text(5)?,
+                reason: r.opt_text(6)?,
+            });
+        }
+        tx.commit().await?;
+        Ok(ResidentExport {
+            household_id,
+            address,
+            buurt: h.text(8)?,
+            support: h.text(0)?,
+            multi_problem: h.bool(1)?,
+            persons,
+            signals,
+            contact_attempts,
+            planned_contacts,
+            cases,
+            accesses,
+        })
+    }
+
+    /// Erases a household and everything about it (AVG art. 17), all or nothing. Refused while
+    /// a case is open, because the help under way is a legal ground to keep the file. The audit
+    /// records stay (they hold ids, not content), so the chain still verifies.
+    pub async fn erase_household(&self, access: &Access<'_>, household_id: Id, reason: &str) -> Result<(), StoreError> {
+        privacy_officer_only(access)?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(StoreError::Invalid {
+                field: "reden",
+                message_nl: "Reden: geef in hoogstens 500 tekens de grond voor het wissen.".into(),
+                message_en: "Reason: give the ground for erasure in at most 500 characters.".into(),
+            });
+        }
+        let mut tx = self.pool().begin().await?;
+        let address_id = tx.fetch_optional("SELECT address_id FROM households WHERE id = $1", &args![household_id]).await?.ok_or(StoreError::NotFound)?.i64(0)?;
+        if tx.fetch_i64("SELECT COUNT(*) FROM cases WHERE household_id = $1 AND closed IS NULL", &args![household_id]).await? > 0 {
+            return Err(StoreError::Invalid {
+                field: "traject",
+                message_nl: "Er loopt nog een traject met dit huishouden; sluit dat eerst af.".into(),
+                message_en: "A case with this household is still open; close it first.".into(),
+            });
+        }
+        for sql in [
+            "DELETE FROM signals WHERE household_id = $1",
+            "DELETE FROM contact_attempts WHERE household_id = $1",
+            "DELETE FROM planned_contacts WHERE household_id = $1",
+            "DELETE FROM cases WHERE household_id = $1",
+            "DELETE FROM persons WHERE household_id = $1",
+            "DELETE FROM households WHERE id = $1",
+        ] {
+            tx.execute(sql, &args![household_id]).await?;
+        }
+        tx.execute("DELETE FROM addresses WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM households WHERE address_id = $1)", &args![address_id]).await?;
+        let mut entry = audit::Entry::of(access, AuditEvent::HouseholdErase, Some(household_id), None);
+        entry.reason = Some(reason.to_string());
+        audit::append(&mut tx, &[entry]).await?;
+        tx.commit().await?;
+        tracing::info!(household_id, "household erased");
+        Ok(())
+    }
+}
