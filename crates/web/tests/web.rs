@@ -443,3 +443,56 @@ async fn no_route_leaks_another_teams_household_to_any_role() {
         }
     }
 }
+
+/// Every page and API call that touches residents' data writes exactly one audit record per
+/// household it shows or changes, no more and no less.
+#[tokio::test]
+async fn every_resident_touching_request_writes_exactly_one_audit_record_per_household() {
+    let app = app("audit-coverage").await;
+    let (session, csrf) = app.login(app.worker()).await;
+    let token = api_token(&app, app.worker()).await;
+    let own = app.household_of_team(0);
+    let address = &app.m.addresses[(own.address_id - 1) as usize];
+    let audited = || async { app.store.counts().await.unwrap().audit_events };
+
+    let before = audited().await;
+    let (_, _, page) = app.get(&format!("/huishoudens/{}", own.id), &session).await;
+    assert!(page.contains(&address.street));
+    assert_eq!(audited().await - before, 1, "household page");
+
+    let before = audited().await;
+    api(&app, "GET", &format!("/api/v1/households/{}", own.id), &token, None).await;
+    assert_eq!(audited().await - before, 1, "household via the API");
+
+    let before = audited().await;
+    let (_, _, page) = app.post_form("/huishoudens", &session, &[("straat", &address.street), ("csrf", &csrf)]).await;
+    let hits = page.matches("href=\"/huishoudens/").count() - page.matches("href=\"/huishoudens/nieuw").count();
+    assert!(hits > 0);
+    assert_eq!(audited().await - before, hits as i64, "one record per search hit");
+
+    let before = audited().await;
+    let (_, body) = api(&app, "POST", "/api/v1/households/search", &token, Some(serde_json::json!({"straat": address.street}))).await;
+    assert_eq!(audited().await - before, body["households"].as_array().unwrap().len() as i64, "API search");
+
+    let before = audited().await;
+    let (_, _, page) = app.get("/mijn-dag", &session).await;
+    let mut shown: Vec<&str> = page.split("href=\"/huishoudens/").skip(1).filter_map(|s| s.split('"').next()).filter(|id| *id != "nieuw").collect();
+    shown.sort_unstable();
+    shown.dedup();
+    assert_eq!(audited().await - before, shown.len() as i64, "mijn dag: one record per household shown");
+
+    // Pages without residents' data write nothing.
+    let before = audited().await;
+    for path in ["/huishoudens", "/huishoudens/nieuw", "/toegankelijkheid", "/healthz"] {
+        app.get(path, &session).await;
+    }
+    api(&app, "GET", "/api/v1/me", &token, None).await;
+    assert_eq!(audited().await, before, "no resident data, no audit record");
+
+    // A refused or invalid request leaves no record.
+    let before = audited().await;
+    let foreign = app.household_of_team(1);
+    app.get(&format!("/huishoudens/{}", foreign.id), &session).await;
+    app.post_form("/huishoudens", &session, &[("postcode", "0000"), ("csrf", &csrf)]).await;
+    assert_eq!(audited().await, before, "refused and invalid requests leave no record");
+}
