@@ -7,6 +7,7 @@ pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+pub mod totp;
 mod security;
 
 use axum::routing::{get, post, MethodRouter};
