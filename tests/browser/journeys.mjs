@@ -1,0 +1,338 @@
+// Journeys per role at one viewport; journeys-phone.test.mjs (360x740) and
+// journeys-desktop.test.mjs (1280x900) run them, as separate files so the test runner can run them
+// side by side. Every page visited, including the validation-error and login-failed states, gets
+// checkPage: axe-core WCAG 2.1 A/AA with zero violations and no sideways scrolling at 360px.
+
+import { describe, test, before, after } from 'node:test';
+import {
+  assert,
+  BASE_URL,
+  LOGINS,
+  checkPage,
+  launch,
+  login,
+  logout,
+  newPage,
+  pathOf,
+  submitLogin,
+} from './support.mjs';
+
+const TIMEOUT = 90_000;
+
+let browser;
+
+/** Runs fn with a fresh page (own cookies) at the viewport and closes its context afterwards. */
+async function withPage(viewport, fn) {
+  const page = await newPage(browser, viewport);
+  try {
+    await fn(page);
+  } finally {
+    await page.context().close();
+  }
+}
+
+/** "Prinses Marijkeweg 11-3, 3733 AA Zilverloo" → its parts. */
+function parseAddress(line) {
+  const m = line.trim().match(/^(.+) (\S+), ([1-9][0-9]{3} ?[A-Z]{2}) (.+)$/);
+  assert.ok(m, `cannot read an address from "${line}"`);
+  return { street: m[1], houseNumber: m[2], postcode: m[3], locality: m[4] };
+}
+
+async function h1(page) {
+  return (await page.locator('h1').innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** Submits the form of the button and waits for the POST's response; returns its status. */
+async function submit(page, buttonName, path) {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === path),
+    page.locator('main').getByRole('button', { name: buttonName }).click(),
+  ]);
+  await page.waitForLoadState('load');
+  return response.status();
+}
+
+/** The error summary is shown, has focus (autofocus, also after an htmx swap) and links to the fields. */
+async function expectErrorSummary(page, fields) {
+  const summary = page.locator('#foutmeldingen');
+  await summary.waitFor({ state: 'visible' });
+  await page.waitForFunction(() => document.activeElement?.id === 'foutmeldingen', null, { timeout: 5_000 });
+  const box = await summary.boundingBox();
+  const viewport = page.viewportSize();
+  assert.ok(box && box.y < viewport.height && box.y + Math.min(box.height, 40) > 0, 'the error summary should be in view');
+  for (const name of fields) {
+    const input = page.locator(`[name="${name}"]`);
+    assert.equal(await input.getAttribute('aria-invalid'), 'true', `${name} should have aria-invalid="true"`);
+    const describedBy = (await input.getAttribute('aria-describedby')) || '';
+    assert.ok(describedBy.split(' ').includes(`${name}-fout`), `${name} should be described by its error message (${describedBy})`);
+    assert.ok(await page.locator(`#${name}-fout`).isVisible(), `the error message of ${name} should be visible`);
+    assert.equal(await summary.locator(`a[href="#${name}"]`).count(), 1, `the error summary should link to ${name}`);
+  }
+}
+
+async function invalidFields(page) {
+  return page.locator('main [aria-invalid="true"]').evaluateAll((els) => els.map((e) => e.name).sort());
+}
+
+export function journeys(viewport) {
+  describe(`${viewport.name} ${viewport.width}x${viewport.height}`, () => {
+    before(async () => {
+      browser = await launch();
+    });
+    after(async () => {
+      await browser?.close();
+    });
+
+    test('anonymous: login form, failed and incomplete login, accessibility statement, not found', { timeout: TIMEOUT }, async () => {
+      await withPage(viewport, async (page) => {
+        const start = await page.goto(`${BASE_URL}/`);
+        assert.equal(pathOf(page), '/inloggen', 'without a session / leads to the login form');
+        assert.equal(start.status(), 200);
+        await checkPage(page, 'login form');
+        assert.equal(await h1(page), 'Inloggen bij Eropaf');
+
+        // Failed logins use names of their own: the server throttles per name (5 failures in 15
+        // minutes) and per client address (20; this file makes at most 7 per viewport).
+        // Wrong name or password: 401, an alert, the username kept, the password not.
+        const stranger = `onbekend-${viewport.name}`;
+        const status = await submitLogin(page, stranger, 'not-the-password-123');
+        assert.equal(status, 401);
+        await checkPage(page, 'login failed');
+        assert.match(await page.getByRole('alert').innerText(), /gebruikersnaam of het wachtwoord klopt niet/);
+        assert.equal(await page.getByLabel('Gebruikersnaam').inputValue(), stranger);
+        assert.equal(await page.getByLabel('Wachtwoord').inputValue(), '');
+
+        // Too many failures for one name: refused with 429 and its own alert.
+        const blocked = `geblokkeerd-${viewport.name}`;
+        let attempts = 0;
+        let answer;
+        do {
+          answer = await submitLogin(page, blocked, 'not-the-password-123');
+          attempts += 1;
+          assert.ok(answer === 401 || answer === 429, `a failed login answers 401, or 429 when throttled (got ${answer})`);
+        } while (answer === 401 && attempts < 6);
+        assert.equal(answer, 429, `the login is throttled after ${attempts - 1} failures`);
+        await checkPage(page, 'login throttled');
+        assert.match(await page.getByRole('alert').innerText(), /Te veel mislukte inlogpogingen/);
+
+        // Nothing filled in: 422 and both fields marked invalid with their messages.
+        await page.goto(`${BASE_URL}/inloggen`);
+        assert.equal(await submit(page, 'Inloggen', '/inloggen'), 422);
+        await checkPage(page, 'login with empty fields');
+        assert.deepEqual(await invalidFields(page), ['gebruikersnaam', 'wachtwoord']);
+
+        // The accessibility statement is reachable from the footer without logging in.
+        await page.getByRole('contentinfo').getByRole('link', { name: 'Toegankelijkheidsverklaring' }).click();
+        await page.waitForURL((u) => u.pathname === '/toegankelijkheid');
+        await checkPage(page, 'accessibility statement');
+        assert.equal(await h1(page), 'Toegankelijkheidsverklaring');
+
+        const missing = await page.goto(`${BASE_URL}/bestaat-niet`);
+        assert.equal(missing.status(), 404);
+        await checkPage(page, 'not found');
+      });
+    });
+
+    test('worker: mijn dag, search (invalid, then by postcode and house number), household, register (with errors, then fixed), log out', { timeout: TIMEOUT }, async () => {
+      await withPage(viewport, async (page) => {
+        assert.equal(await login(page, 'worker'), '/mijn-dag');
+        await checkPage(page, 'mijn dag (worker)');
+        assert.match(await h1(page), /^Mijn dag /);
+        assert.equal(await page.locator('nav a[aria-current="page"]').innerText(), 'Mijn dag');
+        assert.ok(await page.getByRole('button', { name: 'Uitloggen' }).isVisible());
+
+        // A real household of the team: the first address linked from mijn dag.
+        const link = page.locator('main a[href^="/huishoudens/"]').first();
+        const href = await link.getAttribute('href');
+        const address = parseAddress(await link.innerText());
+
+        // Household search through the main menu.
+        await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Huishoudens zoeken' }).click();
+        await page.waitForURL((u) => u.pathname === '/huishoudens');
+        await checkPage(page, 'household search');
+
+        // Invalid postcode and house number: 422 with the error summary (htmx swaps the main region).
+        await page.getByLabel('Postcode').fill('0123 AB');
+        await page.getByLabel('Huisnummer').fill('a12');
+        assert.equal(await submit(page, 'Zoeken', '/huishoudens'), 422);
+        await expectErrorSummary(page, ['postcode', 'huisnummer']);
+        await checkPage(page, 'household search with errors');
+
+        // By postcode and house number: exactly that household, focus on the result count.
+        await page.getByLabel('Postcode').fill(address.postcode);
+        await page.getByLabel('Huisnummer').fill(address.houseNumber);
+        assert.equal(await submit(page, 'Zoeken', '/huishoudens'), 200);
+        await page.locator('#kop-resultaten').waitFor();
+        await page.waitForFunction(() => document.activeElement?.id === 'kop-resultaten', null, { timeout: 5_000 });
+        assert.equal(await page.locator('[aria-invalid="true"]').count(), 0, 'a valid search shows no field errors');
+        await checkPage(page, 'household search results');
+        const results = page.locator('#kop-resultaten ~ .eropaf-table-wrap a[href^="/huishoudens/"]');
+        assert.ok((await results.count()) >= 1, 'the search finds the household');
+        const hit = results.and(page.locator(`[href="${href}"]`));
+        assert.equal(await hit.count(), 1, `the results link to ${href}`);
+
+        // The household page.
+        await hit.click();
+        await page.waitForURL((u) => u.pathname === href);
+        await checkPage(page, 'household page');
+        assert.equal(await h1(page), `Huishouden: ${address.street} ${address.houseNumber}`);
+        for (const name of ['Bewoners', 'Signalen', 'Contactgeschiedenis', 'Trajecten']) {
+          assert.ok(await page.getByRole('heading', { level: 2, name }).isVisible(), `the household page has a section ${name}`);
+        }
+
+        // Register a household: first with nothing filled in.
+        await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Huishouden registreren' }).click();
+        await page.waitForURL((u) => u.pathname === '/huishoudens/nieuw');
+        await checkPage(page, 'register household');
+        assert.equal(await submit(page, 'Registreren', '/huishoudens/nieuw'), 422);
+        const required = ['achternaam', 'buurt', 'geboortedatum', 'huisnummer', 'postcode', 'straat', 'woonplaats'];
+        await expectErrorSummary(page, required);
+        assert.deepEqual(await invalidFields(page), required);
+        await checkPage(page, 'register household, empty');
+
+        // Then with a postcode that cannot exist (SA) and a BSN that fails the 11-check.
+        const number = String(100 + (Date.now() % 800) + (viewport.width === 360 ? 0 : 1000));
+        const street = `Teststraat ${viewport.name}`;
+        await page.getByLabel('Straat').fill(street);
+        await page.getByLabel('Huisnummer').fill(number);
+        await page.getByLabel('Postcode').fill('1234 SA');
+        await page.getByLabel('Woonplaats').fill(address.locality);
+        const buurt = page.getByLabel('Buurt');
+        const firstBuurt = await buurt.locator('option:not([value=""])').first().getAttribute('value');
+        await buurt.selectOption(firstBuurt);
+        await page.getByLabel('Voornamen').fill('Anna Maria');
+        await page.getByLabel('Tussenvoegsel').fill('van der');
+        await page.getByLabel('Achternaam').fill('Browsertest');
+        await page.getByLabel('Geboortedatum').fill('31-12-1960');
+        await page.getByLabel('BSN (niet verplicht)').fill('123456789');
+        assert.equal(await submit(page, 'Registreren', '/huishoudens/nieuw'), 422);
+        await expectErrorSummary(page, ['bsn', 'postcode']);
+        assert.deepEqual(await invalidFields(page), ['bsn', 'postcode']);
+        assert.equal(await page.getByLabel('Straat').inputValue(), street, 'what was right stays filled in');
+        assert.equal(await page.getByLabel('Buurt').inputValue(), firstBuurt, 'the chosen buurt stays selected');
+        await checkPage(page, 'register household, postcode and BSN wrong');
+
+        // The summary's link takes the user to the field.
+        await page.locator('#foutmeldingen a[href="#postcode"]').click();
+        await page.waitForFunction(() => document.activeElement?.id === 'postcode', null, { timeout: 5_000 });
+
+        // Fixed: a valid postcode and no BSN (ask only what is needed) → the new household's page.
+        await page.getByLabel('Postcode').fill(address.postcode);
+        await page.getByLabel('BSN (niet verplicht)').fill('');
+        assert.equal(await submit(page, 'Registreren', '/huishoudens/nieuw'), 303);
+        await page.waitForURL((u) => /^\/huishoudens\/\d+$/.test(u.pathname) && u.searchParams.has('nieuw'));
+        await checkPage(page, 'new household page with confirmation');
+        assert.equal(await page.getByRole('status').innerText(), 'Het huishouden is geregistreerd.');
+        assert.equal(await h1(page), `Huishouden: ${street} ${number}`);
+        assert.ok(await page.getByRole('cell', { name: 'Anna Maria van der Browsertest' }).isVisible(), 'the first resident is listed');
+
+        await logout(page);
+        await checkPage(page, 'login form after logging out');
+      });
+    });
+
+    test('team lead: mijn dag with team signals, a household page', { timeout: TIMEOUT }, async () => {
+      await withPage(viewport, async (page) => {
+        assert.equal(await login(page, 'team-lead'), '/mijn-dag');
+        await checkPage(page, 'mijn dag (team lead)');
+        assert.ok(await page.getByRole('heading', { level: 2, name: 'Signalen van het team om op te pakken' }).isVisible());
+        const link = page.locator('main a[href^="/huishoudens/"]').first();
+        const href = await link.getAttribute('href');
+        const address = parseAddress(await link.innerText());
+        await link.click();
+        await page.waitForURL((u) => u.pathname === href);
+        await checkPage(page, 'household page (team lead)');
+        assert.equal(await h1(page), `Huishouden: ${address.street} ${address.houseNumber}`);
+        await logout(page);
+      });
+    });
+
+    test('partner: only the status of its own signals, no households', { timeout: TIMEOUT }, async () => {
+      await withPage(viewport, async (page) => {
+        assert.equal(await login(page, 'partner'), '/partner');
+        await checkPage(page, 'partner signals');
+        assert.match(await h1(page), /^Signalen van \S/);
+        const headers = await page.locator('main th').allInnerTexts();
+        assert.deepEqual(headers, ['Kenmerk', 'Datum', 'Soort', 'Status'], 'the partner sees reference, date, kind and status only');
+        assert.ok((await page.locator('main tbody tr').count()) >= 1, 'the demo partner has sent signals');
+        assert.equal(await page.locator('a[href^="/huishoudens"], a[href^="/mijn-dag"]').count(), 0, 'no links to households');
+        assert.deepEqual(await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link').allInnerTexts(), ['Mijn signalen']);
+
+        // Household pages are closed to partners.
+        const response = await page.goto(`${BASE_URL}/huishoudens/1`);
+        assert.ok([403, 404].includes(response.status()), `a partner gets 403/404 on a household page (got ${response.status()})`);
+        await checkPage(page, 'household page refused to a partner');
+        assert.equal(await page.locator('main table').count(), 0);
+        await page.goto(`${BASE_URL}/partner`);
+        await logout(page);
+      });
+    });
+
+    test('privacy officer: privacy overview', { timeout: TIMEOUT }, async () => {
+      await withPage(viewport, async (page) => {
+        assert.equal(await login(page, 'privacy-officer'), '/privacy');
+        await checkPage(page, 'privacy overview');
+        assert.equal(await h1(page), 'Privacy-overzicht');
+        await logout(page);
+      });
+    });
+
+    test('admin: accounts', { timeout: TIMEOUT }, async () => {
+      await withPage(viewport, async (page) => {
+        assert.equal(await login(page, 'admin'), '/beheer');
+        await checkPage(page, 'accounts');
+        assert.equal(await h1(page), 'Accounts');
+        const names = await page.locator('main tbody tr td:first-child').allInnerTexts();
+        for (const role of Object.keys(LOGINS)) {
+          assert.ok(names.includes(LOGINS[role].user), `the accounts list shows ${LOGINS[role].user}`);
+        }
+        await logout(page);
+      });
+    });
+
+    test('language: switch to English and back, anonymous and logged in', { timeout: TIMEOUT }, async () => {
+      await withPage(viewport, async (page) => {
+        await page.goto(`${BASE_URL}/inloggen`);
+        await page.getByRole('link', { name: 'English' }).click();
+        await page.waitForURL((u) => u.pathname === '/inloggen');
+        assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+        await checkPage(page, 'login form in English');
+        assert.equal(await h1(page), 'Log in to Eropaf');
+        assert.equal(await submitLogin(page, `onbekend-en-${viewport.name}`, 'not-the-password-123'), 401);
+        await checkPage(page, 'login failed in English');
+        assert.match(await page.getByRole('alert').innerText(), /username or password is not correct/);
+
+        assert.equal(await submitLogin(page, LOGINS.worker.user, LOGINS.worker.password), 303);
+        assert.equal(pathOf(page), '/mijn-dag');
+        await checkPage(page, 'my day in English');
+        assert.match(await h1(page), /^My day /);
+
+        await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Register household' }).click();
+        await page.waitForURL((u) => u.pathname === '/huishoudens/nieuw');
+        await checkPage(page, 'register household in English');
+        assert.equal(await submit(page, 'Register', '/huishoudens/nieuw'), 422);
+        await expectErrorSummary(page, ['straat', 'postcode']);
+        assert.equal(await page.locator('#foutmeldingen h2').innerText(), 'Please check these fields');
+        await checkPage(page, 'register household with errors in English');
+
+        await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Find households' }).click();
+        await page.waitForURL((u) => u.pathname === '/huishoudens');
+        await page.getByLabel('Postcode').fill('0123 AB');
+        await page.getByLabel('House number').fill('a12');
+        assert.equal(await submit(page, 'Search', '/huishoudens'), 422);
+        await expectErrorSummary(page, ['postcode', 'huisnummer']);
+        await checkPage(page, 'household search with errors in English');
+
+        // Back to Dutch; the switch returns to the page it was on.
+        await page.getByRole('link', { name: 'Nederlands' }).click();
+        await page.waitForURL((u) => u.pathname === '/huishoudens');
+        assert.equal(await page.evaluate(() => document.documentElement.lang), 'nl');
+        await checkPage(page, 'household search back in Dutch');
+        assert.equal(await h1(page), 'Huishoudens zoeken');
+        await page.getByRole('button', { name: 'Uitloggen' }).click();
+        await page.waitForURL((u) => u.pathname === '/inloggen');
+        assert.equal(await h1(page), 'Inloggen bij Eropaf');
+      });
+    });
+  });
+}
