@@ -37,6 +37,8 @@ pub struct NewUser {
 pub struct SessionRecord {
     pub user_id: Id,
     pub csrf_token: String,
+    /// False while the second factor is still to be given.
+    pub complete: bool,
     pub created_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
 }
@@ -142,12 +144,13 @@ impl Store {
         }
     }
 
-    pub async fn create_session(&self, id_hash: &str, user_id: Id, csrf_token: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+    /// A session; `complete` false means only the password was given and the TOTP code is due.
+    pub async fn create_session(&self, id_hash: &str, user_id: Id, csrf_token: &str, complete: bool, now: OffsetDateTime) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
         let at = time_fmt::instant(now);
         tx.execute(
-            "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
-            &args![id_hash, user_id, csrf_token, at],
+            "INSERT INTO sessions (id_hash, user_id, csrf_token, stage, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $5)",
+            &args![id_hash, user_id, csrf_token, if complete { "full" } else { "totp" }, at],
         )
         .await?;
         tx.commit().await
@@ -157,7 +160,7 @@ impl Store {
         let mut tx = self.pool().begin_read().await?;
         let Some(row) = tx
             .fetch_optional(
-                "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at FROM sessions s \
+                "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.stage FROM sessions s \
                  JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND u.disabled = FALSE",
                 &args![id_hash],
             )
@@ -170,6 +173,7 @@ impl Store {
             csrf_token: row.text(1)?,
             created_at: time_fmt::parse_instant(&row.text(2)?)?,
             last_seen_at: time_fmt::parse_instant(&row.text(3)?)?,
+            complete: row.text(4)? == "full",
         }))
     }
 
@@ -304,5 +308,37 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         tx.execute("DELETE FROM login_failures WHERE throttle_key = $1", &args![key]).await?;
         tx.commit().await
+    }
+}
+
+impl Store {
+    pub async fn set_totp_secret(&self, user_id: Id, secret: Option<&str>) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let n = tx.execute("UPDATE users SET totp_secret = $1, totp_last_step = NULL WHERE id = $2", &args![secret, user_id]).await?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await
+    }
+
+    /// The user's TOTP secret and the last time step used, if a second factor is set up.
+    pub async fn totp_secret(&self, user_id: Id) -> Result<Option<(String, Option<i64>)>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let row = tx.fetch_one("SELECT totp_secret, totp_last_step FROM users WHERE id = $1", &args![user_id]).await?;
+        Ok(row.opt_text(0)?.map(|s| Ok::<_, StoreError>((s, row.opt_i64(1)?))).transpose()?)
+    }
+
+    /// Marks a time step as used; false when it (or a later one) already was, so the same code
+    /// cannot be used twice, not even on two app servers at once.
+    pub async fn use_totp_step(&self, user_id: Id, step: i64) -> Result<bool, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let n = tx
+            .execute(
+                "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+                &args![step, user_id],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(n == 1)
     }
 }

@@ -147,16 +147,25 @@ async fn accounts_and_sessions(store: &Store) {
     assert_eq!(store.user_for_token("tokenhash").await.unwrap().map(|u| u.id), Some(id));
     assert!(store.user_for_token("other").await.unwrap().is_none());
 
-    store.create_session("s1", id, "csrf1", NOW).await.unwrap();
+    store.create_session("s1", id, "csrf1", true, NOW).await.unwrap();
     let s = store.session("s1").await.unwrap().unwrap();
-    assert_eq!((s.user_id, s.csrf_token.as_str(), s.created_at), (id, "csrf1", NOW));
+    assert_eq!((s.user_id, s.csrf_token.as_str(), s.created_at, s.complete), (id, "csrf1", NOW, true));
+    // TOTP: a secret, and each time step accepted once.
+    assert_eq!(store.totp_secret(id).await.unwrap(), None);
+    store.set_totp_secret(id, Some("JBSWY3DPEHPK3PXP")).await.unwrap();
+    assert!(store.use_totp_step(id, 100).await.unwrap());
+    assert!(!store.use_totp_step(id, 100).await.unwrap(), "the same step twice is refused");
+    assert!(!store.use_totp_step(id, 99).await.unwrap(), "an earlier step is refused");
+    assert_eq!(store.totp_secret(id).await.unwrap(), Some(("JBSWY3DPEHPK3PXP".to_string(), Some(100))));
     store.touch_session("s1", NOW + time::Duration::minutes(5)).await.unwrap();
     assert_eq!(store.session("s1").await.unwrap().unwrap().last_seen_at, NOW + time::Duration::minutes(5));
+    store.create_session("s3", id, "csrf3", false, NOW).await.unwrap();
+    assert!(!store.session("s3").await.unwrap().unwrap().complete, "a password-only session is not complete");
     // Disabling an account ends its sessions and tokens at once.
     store.set_user_disabled(id, true).await.unwrap();
     assert!(store.session("s1").await.unwrap().is_none());
     assert!(store.user_for_token("tokenhash").await.unwrap().is_none());
-    store.create_session("s2", id, "csrf2", NOW).await.unwrap();
+    store.create_session("s2", id, "csrf2", true, NOW).await.unwrap();
     store.delete_session("s2").await.unwrap();
     assert!(store.session("s2").await.unwrap().is_none());
 }

@@ -127,6 +127,9 @@ impl FromRequestParts<AppState> for PageUser {
         let now = state.now();
         let record = state.store.session(&session_hash).await.map_err(|e| AppError::from(e).page(lang))?;
         let Some(record) = record else { return Err(ToLogin.into_response()) };
+        if !record.complete {
+            return Err(Redirect::to("/inloggen/code").into_response());
+        }
         if now - record.last_seen_at > IDLE_TIMEOUT || now - record.created_at > ABSOLUTE_TIMEOUT {
             state.store.delete_session(&session_hash).await.map_err(|e| AppError::from(e).page(lang))?;
             return Err(ToLogin.into_response());
@@ -161,11 +164,42 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
-/// Starts a session: a new id (never reused from before login), stored hashed.
-pub async fn start_session(state: &AppState, user: &User, now: OffsetDateTime) -> Result<String, AppError> {
+/// Starts a session: a new id (never reused from before login), stored hashed. `complete` is
+/// false after the password when the TOTP code is still due.
+pub async fn start_session(state: &AppState, user: &User, complete: bool, now: OffsetDateTime) -> Result<String, AppError> {
     let id = random_token();
-    state.store.create_session(&secret_hash(&id), user.id, &random_token(), now).await?;
+    state.store.create_session(&secret_hash(&id), user.id, &random_token(), complete, now).await?;
     Ok(id)
+}
+
+/// How long the second factor may take after the password.
+pub const SECOND_FACTOR_TIMEOUT: Duration = Duration::minutes(5);
+
+/// A user who gave the right password and still owes the TOTP code.
+pub struct PendingUser {
+    pub user: User,
+    pub csrf: String,
+    pub lang: Lang,
+    pub session_hash: String,
+}
+
+impl FromRequestParts<AppState> for PendingUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = lang_of(&parts.headers);
+        let Some(session_id) = cookie(&parts.headers, SESSION_COOKIE) else { return Err(ToLogin.into_response()) };
+        let session_hash = secret_hash(session_id);
+        let record = state.store.session(&session_hash).await.map_err(|e| AppError::from(e).page(lang))?;
+        let Some(record) = record.filter(|r| !r.complete) else { return Err(ToLogin.into_response()) };
+        if state.now() - record.created_at > SECOND_FACTOR_TIMEOUT {
+            state.store.delete_session(&session_hash).await.map_err(|e| AppError::from(e).page(lang))?;
+            return Err(ToLogin.into_response());
+        }
+        let user = state.store.user_by_id(record.user_id).await.map_err(|e| AppError::from(e).page(lang))?;
+        let Some(user) = user.filter(|u| !u.disabled) else { return Err(ToLogin.into_response()) };
+        Ok(PendingUser { user, csrf: record.csrf_token, lang, session_hash })
+    }
 }
 
 #[cfg(test)]

@@ -60,6 +60,7 @@ pub fn page_routes() -> Vec<PageRoute> {
     vec![
         r("/", &["GET"], Audience::Roles(ANY_USER), || get(pages::home)),
         r("/inloggen", &["GET", "POST"], Audience::Anyone, || get(pages::login::form).post(pages::login::submit)),
+        r("/inloggen/code", &["GET", "POST"], Audience::Anyone, || get(pages::login::code_form).post(pages::login::code_submit)),
         r("/uitloggen", &["POST"], Audience::Roles(ANY_USER), || post(pages::login::logout)),
         r("/taal", &["GET"], Audience::Anyone, || get(pages::switch_language)),
         r("/mijn-dag", &["GET"], Audience::Roles(TEAM), || get(pages::households::my_day)),

@@ -496,3 +496,44 @@ async fn every_resident_touching_request_writes_exactly_one_audit_record_per_hou
     app.post_form("/huishoudens", &session, &[("postcode", "0000"), ("csrf", &csrf)]).await;
     assert_eq!(audited().await, before, "refused and invalid requests leave no record");
 }
+
+#[tokio::test]
+async fn a_totp_code_completes_the_login_once_and_only_once() {
+    let app = app("totp").await;
+    let worker = app.store.user_by_username(app.worker()).await.unwrap().unwrap();
+    let secret = web::totp::new_secret();
+    app.store.set_totp_secret(worker.id, Some(&secret)).await.unwrap();
+
+    let (_, headers, body) = app.get("/inloggen", "").await;
+    let cookie = format!("__Host-eropaf-login={}", set_cookie(&headers, "__Host-eropaf-login").unwrap());
+    let (status, headers, _) = app.post_form("/inloggen", &cookie, &[("gebruikersnaam", app.worker()), ("wachtwoord", PASSWORD), ("csrf", &hidden(&body, "csrf"))]).await;
+    assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/inloggen/code"));
+    let pending = format!("__Host-eropaf-session={}", set_cookie(&headers, "__Host-eropaf-session").unwrap());
+    // The password alone opens nothing.
+    let (status, headers, _) = app.get("/mijn-dag", &pending).await;
+    assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/inloggen/code"));
+    let (status, _, page) = app.get("/inloggen/code", &pending).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("autocomplete=\"one-time-code\""));
+    let csrf = hidden(&page, "csrf");
+    let code = web::totp::code(&secret, NOW);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let (status, _, page) = app.post_form("/inloggen/code", &pending, &[("code", wrong), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(page.contains("Deze code klopt niet"));
+    let (status, headers, _) = app.post_form("/inloggen/code", &pending, &[("code", &code), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let full = format!("__Host-eropaf-session={}", set_cookie(&headers, "__Host-eropaf-session").unwrap());
+    assert_ne!(full, pending, "a new session id after the second factor");
+    assert_eq!(app.get("/mijn-dag", &full).await.0, StatusCode::OK);
+    assert_eq!(app.get("/inloggen/code", &pending).await.1.get(header::LOCATION).unwrap(), "/inloggen", "the password-only session is gone");
+
+    // The same code cannot be used for a second login.
+    let (_, headers, body) = app.get("/inloggen", "").await;
+    let cookie = format!("__Host-eropaf-login={}", set_cookie(&headers, "__Host-eropaf-login").unwrap());
+    let (_, headers, _) = app.post_form("/inloggen", &cookie, &[("gebruikersnaam", app.worker()), ("wachtwoord", PASSWORD), ("csrf", &hidden(&body, "csrf"))]).await;
+    let pending = format!("__Host-eropaf-session={}", set_cookie(&headers, "__Host-eropaf-session").unwrap());
+    let (_, _, page) = app.get("/inloggen/code", &pending).await;
+    let (status, _, _) = app.post_form("/inloggen/code", &pending, &[("code", &code), ("csrf", &hidden(&page, "csrf"))]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a used code is refused");
+}

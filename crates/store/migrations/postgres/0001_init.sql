@@ -71,6 +71,9 @@ CREATE TABLE users (
     team_id BIGINT REFERENCES teams(id),
     partner_id BIGINT REFERENCES partners(id),
     password_hash TEXT,
+    -- base32 TOTP secret, and the last time step used (a code is accepted once)
+    totp_secret TEXT,
+    totp_last_step BIGINT,
     disabled BOOLEAN NOT NULL DEFAULT FALSE,
     created_at TEXT NOT NULL
 );
@@ -92,6 +95,8 @@ CREATE TABLE sessions (
     id_hash TEXT PRIMARY KEY,
     user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     csrf_token TEXT NOT NULL,
+    -- 'totp' while the second factor is still to be given, then a new 'full' session
+    stage TEXT NOT NULL DEFAULT 'full' CHECK (stage IN ('totp', 'full')),
     created_at TEXT NOT NULL,
     last_seen_at TEXT NOT NULL
 );

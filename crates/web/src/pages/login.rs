@@ -120,15 +120,21 @@ pub async fn submit(
         *r.status_mut() = StatusCode::UNAUTHORIZED;
         return r;
     };
-    if let Err(e) = state.store.clear_login_failures(&account_key).await {
-        return AppError::from(e).page(t);
+    let second_factor = match state.store.totp_secret(user.id).await {
+        Ok(secret) => secret.is_some(),
+        Err(e) => return AppError::from(e).page(t),
+    };
+    if !second_factor {
+        if let Err(e) = state.store.clear_login_failures(&account_key).await {
+            return AppError::from(e).page(t);
+        }
     }
-    let session = match auth::start_session(&state, &user, now).await {
+    let session = match auth::start_session(&state, &user, !second_factor, now).await {
         Ok(s) => s,
         Err(e) => return e.page(t),
     };
-    tracing::info!(user_id = user.id, "login");
-    let mut response = Redirect::to("/").into_response();
+    tracing::info!(user_id = user.id, second_factor, "password accepted");
+    let mut response = Redirect::to(if second_factor { "/inloggen/code" } else { "/" }).into_response();
     let h = response.headers_mut();
     if let Ok(v) = set_cookie(SESSION_COOKIE, &session, None).parse() {
         h.append(header::SET_COOKIE, v);
@@ -158,4 +164,84 @@ pub async fn logout(State(state): State<AppState>, user: PageUser, Form(f): Form
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
     Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "login_code.html")]
+pub struct CodePage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub csrf: String,
+    pub code: Field,
+    pub failed: bool,
+}
+
+fn code_page(t: Lang, csrf: &str, failed: bool) -> CodePage {
+    let code = Field::new("code", t.s("Code uit uw authenticator-app", "Code from your authenticator app"), "", &[], &t)
+        .autocomplete("one-time-code")
+        .required()
+        .hint(t.s("Zes cijfers, bijvoorbeeld 123456", "Six digits, for example 123456"));
+    CodePage { t, nav: Nav::anonymous(), csrf: csrf.to_string(), code, failed }
+}
+
+pub async fn code_form(pending: auth::PendingUser) -> Response {
+    render(&code_page(pending.lang, &pending.csrf, false))
+}
+
+#[derive(serde::Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The second factor: a valid, unused code turns the password-only session into a new, full one.
+pub async fn code_submit(State(state): State<AppState>, pending: auth::PendingUser, Form(f): Form<CodeForm>) -> Response {
+    let t = pending.lang;
+    if !auth::constant_time_eq(&pending.csrf, &f.csrf) {
+        return AppError::BadRequest("Het formulier is verlopen. Log opnieuw in.", "The form has expired. Please log in again.").page(t);
+    }
+    let now = state.now();
+    let account_key = format!("account:{}", pending.user.username.to_lowercase());
+    let failures = match state.store.login_failures_since(&account_key, now - THROTTLE_WINDOW).await {
+        Ok(n) => n,
+        Err(e) => return AppError::from(e).page(t),
+    };
+    let step = match state.store.totp_secret(pending.user.id).await {
+        Ok(Some((secret, last))) if failures < MAX_FAILURES_PER_ACCOUNT => crate::totp::verify(&secret, &f.code, now, last),
+        Ok(_) => None,
+        Err(e) => return AppError::from(e).page(t),
+    };
+    let accepted = match step {
+        Some(step) => match state.store.use_totp_step(pending.user.id, step).await {
+            Ok(fresh) => fresh,
+            Err(e) => return AppError::from(e).page(t),
+        },
+        None => false,
+    };
+    if !accepted {
+        tracing::info!("second factor failed");
+        if let Err(e) = state.store.record_login_failure(&[&account_key], now).await {
+            return AppError::from(e).page(t);
+        }
+        let mut r = render(&code_page(t, &pending.csrf, true));
+        *r.status_mut() = StatusCode::UNAUTHORIZED;
+        return r;
+    }
+    let full = async {
+        state.store.clear_login_failures(&account_key).await?;
+        state.store.delete_session(&pending.session_hash).await?;
+        auth::start_session(&state, &pending.user, true, now).await
+    };
+    let session = match full.await {
+        Ok(s) => s,
+        Err(e) => return e.page(t),
+    };
+    tracing::info!(user_id = pending.user.id, "login");
+    let mut response = Redirect::to("/").into_response();
+    if let Ok(v) = set_cookie(SESSION_COOKIE, &session, None).parse() {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
 }
