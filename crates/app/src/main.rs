@@ -130,6 +130,9 @@ enum UserCommand {
         models: Vec<OutreachModel>,
         #[arg(long, required = true)]
         password_stdin: bool,
+        /// Set up a TOTP second factor and print its secret as `totp-secret=BASE32`.
+        #[arg(long)]
+        totp: bool,
         #[command(flatten)]
         db: DatabaseArg,
     },
@@ -215,7 +218,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             store.close().await;
             Ok(())
         }
-        Command::User { command: UserCommand::Add { name, role, team, partner, display_name, models, password_stdin: _, db } } => {
+        Command::User { command: UserCommand::Add { name, role, team, partner, display_name, models, password_stdin: _, totp, db } } => {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password).map_err(|e| format!("kan het wachtwoord niet lezen: {e}"))?;
             let password = password.trim_end_matches(['\n', '\r']).to_string();
@@ -238,6 +241,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                 if e.is_unique_violation() { format!("gebruiker '{}' bestaat al", new.username) } else { e.to_string() }
             })?;
             println!("gebruiker {} toegevoegd (id {id}, rol {})", new.username, role.code());
+            if totp {
+                let secret = web::totp::new_secret();
+                store.set_totp_secret(id, Some(&secret)).await.map_err(|e| e.to_string())?;
+                println!("totp-secret={secret}");
+            }
             store.close().await;
             Ok(())
         }

@@ -183,6 +183,10 @@ fn accounts_tokens_and_serve(url: &str) {
     assert!(ok, "user add: {out}{err}");
     let (ok, _, err) = eropaf(&["user", "add", "beheerder", "--role", "admin", "--password-stdin", "--database-url", url], "een lang genoeg wachtwoord\n");
     assert!(!ok && err.contains("bestaat al"), "{err}");
+    let (ok, out, err) = eropaf(&["user", "add", "privacy2", "--role", "privacy-officer", "--totp", "--password-stdin", "--database-url", url], "een lang genoeg wachtwoord\n");
+    assert!(ok, "{err}");
+    let secret = out.lines().find_map(|l| l.strip_prefix("totp-secret=")).unwrap();
+    assert_eq!(web::totp::base32_decode(secret).map(|s| s.len()), Some(20), "a 160-bit secret, printed for tests and enrolment");
     let (ok, token, err) = eropaf(&["token", "create", "beheerder", "--database-url", url], "");
     assert!(ok, "{err}");
     let token = token.trim();

@@ -325,7 +325,7 @@ impl Store {
     pub async fn totp_secret(&self, user_id: Id) -> Result<Option<(String, Option<i64>)>, StoreError> {
         let mut tx = self.pool().begin_read().await?;
         let row = tx.fetch_one("SELECT totp_secret, totp_last_step FROM users WHERE id = $1", &args![user_id]).await?;
-        Ok(row.opt_text(0)?.map(|s| Ok::<_, StoreError>((s, row.opt_i64(1)?))).transpose()?)
+        row.opt_text(0)?.map(|s| Ok::<_, StoreError>((s, row.opt_i64(1)?))).transpose()
     }
 
     /// Marks a time step as used; false when it (or a later one) already was, so the same code

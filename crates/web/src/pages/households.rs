@@ -236,6 +236,9 @@ impl TryFrom<&NewHouseholdForm> for NewHousehold {
         if !phone.is_empty() && (phone.len() > 16 || !phone.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+')) {
             errors.push(FieldError { field: "telefoon", message_nl: "Telefoonnummer: alleen cijfers, + en -, hoogstens 16 tekens.".into(), message_en: "Phone number: only digits, + and -, at most 16 characters.".into() });
         }
+        // The error summary lists fields in the order the form shows them.
+        const FORM_ORDER: [&str; 11] = ["straat", "huisnummer", "postcode", "woonplaats", "buurt", "voornamen", "tussenvoegsel", "achternaam", "geboortedatum", "bsn", "telefoon"];
+        errors.sort_by_key(|e| FORM_ORDER.iter().position(|f| *f == e.field).unwrap_or(usize::MAX));
         match (house_number, postcode, name, birth_date) {
             (Some(house_number), Some(postcode), Some(name), Some(birth_date)) if errors.is_empty() => Ok(NewHousehold {
                 street,
