@@ -285,3 +285,108 @@ impl crate::Store {
         Ok(ChainCheck::Intact { records: expected_seq, head: prev })
     }
 }
+
+/// What the privacy officer filters the audit trail on.
+#[derive(Debug, Clone)]
+pub struct AuditFilter {
+    pub household_id: Option<Id>,
+    pub username: Option<String>,
+    pub event: Option<String>,
+    pub since: time::OffsetDateTime,
+}
+
+/// One audit record as the privacy officer sees it: ids and staff, never case content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditViewRow {
+    pub seq: i64,
+    pub at: String,
+    pub event: String,
+    pub household_id: Option<Id>,
+    pub user: Option<String>,
+    pub on_behalf_of: Option<String>,
+    pub route: String,
+    pub reason: Option<String>,
+}
+
+/// Something in the trail worth a second look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anomaly {
+    /// `many-residents` (one user opened more households in a day than the threshold),
+    /// `export` or `erasure` (always reviewed).
+    pub kind: &'static str,
+    pub user: Option<String>,
+    pub day: String,
+    pub count: i64,
+}
+
+impl crate::Store {
+    /// The newest records matching the filter, at most `limit`.
+    pub async fn audit_search(&self, f: &AuditFilter, limit: i64) -> Result<Vec<AuditViewRow>, StoreError> {
+        let mut sql = String::from(
+            "SELECT e.seq, e.at, e.event, e.household_id, u.username, e.on_behalf_of, e.route, e.reason \
+             FROM audit_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.at >= $1",
+        );
+        let mut values: Vec<Value> = args![time_fmt::instant(f.since)].into();
+        if let Some(h) = f.household_id {
+            values.push(h.into());
+            sql.push_str(&format!(" AND e.household_id = ${}", values.len()));
+        }
+        if let Some(u) = &f.username {
+            values.push(u.clone().into());
+            sql.push_str(&format!(" AND u.username = ${}", values.len()));
+        }
+        if let Some(ev) = &f.event {
+            values.push(ev.clone().into());
+            sql.push_str(&format!(" AND e.event = ${}", values.len()));
+        }
+        values.push(limit.into());
+        sql.push_str(&format!(" ORDER BY e.seq DESC LIMIT ${}", values.len()));
+        let mut tx = self.pool().begin_read().await?;
+        tx.fetch_all(&sql, &values)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(AuditViewRow {
+                    seq: r.i64(0)?,
+                    at: r.text(1)?,
+                    event: r.text(2)?,
+                    household_id: r.opt_i64(3)?,
+                    user: r.opt_text(4)?,
+                    on_behalf_of: r.opt_text(5)?,
+                    route: r.text(6)?,
+                    reason: r.opt_text(7)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Users who opened more than `threshold` households on one day, and every export and erasure.
+    pub async fn audit_anomalies(&self, since: time::OffsetDateTime, threshold: i64) -> Result<Vec<Anomaly>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let since = time_fmt::instant(since);
+        let mut out = Vec::new();
+        for r in tx
+            .fetch_all(
+                "SELECT u.username, SUBSTR(e.at, 1, 10), COUNT(DISTINCT e.household_id) FROM audit_events e JOIN users u ON u.id = e.user_id \
+                 WHERE e.at >= $1 AND e.event = 'household.read' GROUP BY u.username, SUBSTR(e.at, 1, 10) \
+                 HAVING COUNT(DISTINCT e.household_id) > $2 ORDER BY 2 DESC, 3 DESC",
+                &args![since.as_str(), threshold],
+            )
+            .await?
+        {
+            out.push(Anomaly { kind: "many-residents", user: r.opt_text(0)?, day: r.text(1)?, count: r.i64(2)? });
+        }
+        for r in tx
+            .fetch_all(
+                "SELECT e.event, u.username, SUBSTR(e.at, 1, 10), COUNT(*) FROM audit_events e LEFT JOIN users u ON u.id = e.user_id \
+                 WHERE e.at >= $1 AND e.event IN ('household.export', 'household.erase') GROUP BY e.event, u.username, SUBSTR(e.at, 1, 10) ORDER BY 3 DESC",
+                &args![since.as_str()],
+            )
+            .await?
+        {
+            let kind = if r.text(0)? == "household.export" { "export" } else { "erasure" };
+            out.push(Anomaly { kind, user: r.opt_text(1)?, day: r.text(2)?, count: r.i64(3)? });
+        }
+        Ok(out)
+    }
+}

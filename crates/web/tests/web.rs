@@ -537,3 +537,27 @@ async fn a_totp_code_completes_the_login_once_and_only_once() {
     let (status, _, _) = app.post_form("/inloggen/code", &pending, &[("code", &code), ("csrf", &hidden(&page, "csrf"))]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "a used code is refused");
 }
+
+#[tokio::test]
+async fn the_privacy_officer_filters_the_trail_and_sees_what_to_review() {
+    let app = app("privacy-view").await;
+    let own = app.household_of_team(0);
+    let (worker, _) = app.login(app.worker()).await;
+    app.get(&format!("/huishoudens/{}", own.id), &worker).await;
+    let officer = app.store.user_by_username("privacy").await.unwrap().unwrap();
+    let actor = officer.actor();
+    app.store.export_household(&store::Access { actor: &actor, route: "test", now: NOW }, own.id).await.unwrap();
+
+    let (session, _) = app.login("privacy").await;
+    let (status, _, page) = app.get(&format!("/privacy?huishouden={}&gebruiker=&gebeurtenis=&dagen=30", own.id), &session).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("household.read") && page.contains(app.worker()), "who opened the household");
+    assert!(page.contains("Inzageverzoek uitgevoerd"), "exports are listed for review");
+    let member = app.m.persons.iter().find(|p| p.household_id == own.id).unwrap();
+    assert!(!page.contains(&member.name.full()), "no case content for the privacy officer");
+    let (_, _, page) = app.get(&format!("/privacy?gebruiker={}&gebeurtenis=household.export&dagen=7", app.worker()), &session).await;
+    assert!(page.contains("Geen gebeurtenissen gevonden met deze filters."), "the worker exported nothing");
+    let (status, _, page) = app.get("/privacy?huishouden=abc&dagen=0", &session).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Huishouden: vul een nummer in") && page.contains("Periode: kies een aantal dagen"));
+}

@@ -1,7 +1,9 @@
 //! The landing pages of the roles that see no case content: the signal partner (status of
 //! its own signals), the privacy officer (audit overview) and the administrator (accounts).
 
-use super::{render, Nav};
+use super::{render, Field, Nav};
+use crate::error::FieldError;
+use axum::extract::Query;
 use crate::auth::PageUser;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -11,7 +13,7 @@ use axum::extract::State;
 use axum::response::Response;
 use domain::model::Role;
 use store::accounts::AccountRow;
-use store::audit::AuditSummaryRow;
+use store::audit::{Anomaly, AuditFilter, AuditSummaryRow, AuditViewRow};
 use store::residents::PartnerSignalRow;
 
 fn require(user: &PageUser, role: Role) -> Result<(), AppError> {
@@ -43,14 +45,98 @@ pub struct PrivacyHome {
     pub nav: Nav,
     pub since: String,
     pub rows: Vec<AuditSummaryRow>,
+    pub anomalies: Vec<Anomaly>,
+    pub records: Vec<AuditViewRow>,
+    pub errors: Vec<FieldError>,
+    pub household: Field,
+    pub username: Field,
+    pub event: String,
+    pub events: Vec<&'static str>,
+    pub days: i64,
 }
 
-pub async fn privacy_home(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
+/// Opening more households than this on one day is listed for review.
+pub const MANY_RESIDENTS_PER_DAY: i64 = 25;
+
+#[derive(serde::Deserialize, Default)]
+pub struct AuditQuery {
+    #[serde(default)]
+    huishouden: String,
+    #[serde(default)]
+    gebruiker: String,
+    #[serde(default)]
+    gebeurtenis: String,
+    dagen: Option<String>,
+}
+
+const EVENTS: &[&str] = &[
+    "household.read",
+    "household.search-hit",
+    "household.list",
+    "household.create",
+    "person.create",
+    "household.export",
+    "household.erase",
+    "demo.load",
+];
+
+/// The privacy officer's view: counts, anomalies to review, and the records themselves, filtered
+/// by household, user, event and period. Filters are ids and staff names, never residents' data.
+pub async fn privacy_home(State(state): State<AppState>, user: PageUser, Query(q): Query<AuditQuery>) -> Result<Response, Response> {
     require(&user, Role::PrivacyOfficer).map_err(|e| e.page(user.lang))?;
     let t = user.lang;
-    let since = state.now() - time::Duration::days(30);
-    let rows = state.store.audit_summary(since).await.map_err(|e| AppError::from(e).page(t))?;
-    Ok(render(&PrivacyHome { t, nav: Nav::for_user(&user, "/privacy"), since: t.date(&since.date()), rows }))
+    let mut errors = Vec::new();
+    let household_id = match q.huishouden.trim() {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(id) if id > 0 => Some(id),
+            _ => {
+                errors.push(FieldError { field: "huishouden", message_nl: "Huishouden: vul een nummer in, zoals 42.".into(), message_en: "Household: enter a number, like 42.".into() });
+                None
+            }
+        },
+    };
+    let days = match q.dagen.as_deref().map(str::trim) {
+        None | Some("") => 30,
+        Some(text) => match text.parse::<i64>() {
+            Ok(d) if (1..=3660).contains(&d) => d,
+            _ => {
+                errors.push(FieldError { field: "dagen", message_nl: "Periode: kies een aantal dagen tussen 1 en 3660.".into(), message_en: "Period: choose a number of days between 1 and 3660.".into() });
+                30
+            }
+        },
+    };
+    let event = EVENTS.iter().find(|e| **e == q.gebeurtenis.trim()).map(|e| e.to_string());
+    let username = Some(q.gebruiker.trim().to_string()).filter(|u| !u.is_empty() && u.len() <= 100);
+    let since = state.now() - time::Duration::days(days);
+    let failed = |e: store::StoreError| AppError::from(e).page(t);
+    let rows = state.store.audit_summary(since).await.map_err(failed)?;
+    let anomalies = state.store.audit_anomalies(since, MANY_RESIDENTS_PER_DAY).await.map_err(failed)?;
+    let records = if errors.is_empty() {
+        let filter = AuditFilter { household_id, username: username.clone(), event: event.clone(), since };
+        state.store.audit_search(&filter, 200).await.map_err(failed)?
+    } else {
+        Vec::new()
+    };
+    let page = PrivacyHome {
+        t,
+        nav: Nav::for_user(&user, "/privacy"),
+        since: t.date(&since.date()),
+        rows,
+        anomalies,
+        records,
+        household: Field::new("huishouden", t.s("Huishouden (nummer)", "Household (number)"), &q.huishouden, &errors, &t),
+        username: Field::new("gebruiker", t.s("Gebruiker (gebruikersnaam)", "User (username)"), &q.gebruiker, &errors, &t),
+        event: event.unwrap_or_default(),
+        events: EVENTS.to_vec(),
+        days,
+        errors,
+    };
+    let mut response = render(&page);
+    if !page.errors.is_empty() {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
 }
 
 #[derive(Template)]
