@@ -243,6 +243,18 @@ export function journeys(viewport) {
         await page.waitForURL((u) => u.pathname === href);
         await checkPage(page, 'household page (team lead)');
         assert.equal(await h1(page), `Huishouden: ${address.street} ${address.houseNumber}`);
+
+        // Break the glass: the form, and its error state without a reason of substance.
+        await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Noodtoegang' }).click();
+        await page.waitForURL((u) => u.pathname === '/noodtoegang');
+        await checkPage(page, 'break the glass');
+        await page.getByLabel('Postcode').fill('0123 AB');
+        await page.getByLabel('Huisnummer').fill('1');
+        await page.getByLabel('Reden', { exact: true }).fill('kort');
+        await page.getByRole('button', { name: 'Open met noodtoegang' }).click();
+        await page.waitForLoadState('load');
+        assert.ok(await page.locator('#postcode[aria-invalid="true"]').isVisible(), 'the postcode is marked invalid');
+        await checkPage(page, 'break the glass with errors');
         await logout(page);
       });
     });
@@ -273,6 +285,11 @@ export function journeys(viewport) {
         assert.equal(await login(page, 'privacy-officer'), '/privacy');
         await checkPage(page, 'privacy overview');
         assert.equal(await h1(page), 'Privacy-overzicht');
+        await page.getByLabel('Huishouden (nummer)').fill('abc');
+        await page.getByRole('button', { name: 'Filteren' }).click();
+        await page.waitForLoadState('load');
+        assert.ok(await page.locator('#huishouden[aria-invalid="true"]').isVisible(), 'a non-numeric household is marked invalid');
+        await checkPage(page, 'privacy overview with a filter error');
         await logout(page);
       });
     });

@@ -19,6 +19,7 @@ pub enum AuditEvent {
     ContactAttemptCreate,
     HouseholdExport,
     HouseholdErase,
+    BreakGlass,
     DemoLoad,
 }
 
@@ -35,6 +36,7 @@ impl AuditEvent {
             AuditEvent::ContactAttemptCreate => "contact-attempt.create",
             AuditEvent::HouseholdExport => "household.export",
             AuditEvent::HouseholdErase => "household.erase",
+            AuditEvent::BreakGlass => "household.break-glass",
             AuditEvent::DemoLoad => "demo.load",
         }
     }
@@ -312,7 +314,7 @@ pub struct AuditViewRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Anomaly {
     /// `many-residents` (one user opened more households in a day than the threshold),
-    /// `export` or `erasure` (always reviewed).
+    /// `break-glass`, `export` or `erasure` (always reviewed).
     pub kind: &'static str,
     pub user: Option<String>,
     pub day: String,
@@ -379,12 +381,17 @@ impl crate::Store {
         for r in tx
             .fetch_all(
                 "SELECT e.event, u.username, SUBSTR(e.at, 1, 10), COUNT(*) FROM audit_events e LEFT JOIN users u ON u.id = e.user_id \
-                 WHERE e.at >= $1 AND e.event IN ('household.export', 'household.erase') GROUP BY e.event, u.username, SUBSTR(e.at, 1, 10) ORDER BY 3 DESC",
+                 WHERE e.at >= $1 AND e.event IN ('household.export', 'household.erase', 'household.break-glass') \
+                 GROUP BY e.event, u.username, SUBSTR(e.at, 1, 10) ORDER BY 3 DESC",
                 &args![since.as_str()],
             )
             .await?
         {
-            let kind = if r.text(0)? == "household.export" { "export" } else { "erasure" };
+            let kind = match r.text(0)?.as_str() {
+                "household.export" => "export",
+                "household.break-glass" => "break-glass",
+                _ => "erasure",
+            };
             out.push(Anomaly { kind, user: r.opt_text(1)?, day: r.text(2)?, count: r.i64(3)? });
         }
         Ok(out)

@@ -272,4 +272,24 @@ async fn residents_need_to_know_and_audit(store: &Store, m: &synth::Municipality
     assert_eq!(detail.address.house_number, "7B");
     let q = HouseholdQuery { postcode: Some(Postcode::parse("9999ZZ").unwrap()), house_number: Some(HouseNumber::parse("7-B").unwrap()), ..Default::default() };
     assert_eq!(store.search_households(&access, &q).await.unwrap().iter().map(|h| h.id).collect::<Vec<_>>(), vec![id]);
+
+    // Break the glass: with a stated reason, for four hours, audited with the reason.
+    let short = store.break_glass(&access, &foreign_address.postcode, &foreign_address.house_number, "nodig").await;
+    assert!(matches!(short, Err(StoreError::Invalid { field: "reden", .. })), "a reason of substance is required");
+    let reason = "crisis: bewoner belt suïcidaal, eigen team niet bereikbaar";
+    let opened = store.break_glass(&access, &foreign_address.postcode, &foreign_address.house_number, reason).await.unwrap();
+    assert!(opened.contains(&foreign.id));
+    let detail = store.household(&access, foreign.id).await.unwrap();
+    assert!(detail.via_break_glass);
+    let trail = store.audit_for_household(foreign.id).await.unwrap();
+    let glass = trail.iter().find(|a| a.event == "household.break-glass").unwrap();
+    assert_eq!((glass.user_id, glass.reason.as_deref()), (Some(worker.id), Some(reason)));
+    assert_eq!(trail.last().map(|a| (a.event.as_str(), a.reason.as_deref())), Some(("household.read", Some("noodtoegang"))));
+    let later = Access { actor: &actor, route: "test", now: NOW + time::Duration::hours(5) };
+    assert!(matches!(store.household(&later, foreign.id).await, Err(StoreError::NotFound)), "the grant expires");
+    let colleague = Actor { user_id: worker.id + 1, ..actor.clone() };
+    let other = Access { actor: &colleague, route: "test", now: NOW };
+    assert!(matches!(store.household(&other, foreign.id).await, Err(StoreError::NotFound)), "a grant is personal");
+    let anomalies = store.audit_anomalies(NOW - time::Duration::days(1), 25).await.unwrap();
+    assert!(anomalies.iter().any(|a| a.kind == "break-glass"), "break the glass is reported to the privacy officer");
 }

@@ -67,6 +67,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         r("/huishoudens", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::households::search_form).post(pages::households::search)),
         r("/huishoudens/nieuw", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::households::new_form).post(pages::households::create)),
         r("/huishoudens/{id}", &["GET"], Audience::Roles(TEAM), || get(pages::households::detail)),
+        r("/noodtoegang", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::households::break_glass_form).post(pages::households::break_glass)),
         r("/partner", &["GET"], Audience::Roles(&[Role::Partner]), || get(pages::roles::partner_home)),
         r("/privacy", &["GET"], Audience::Roles(&[Role::PrivacyOfficer]), || get(pages::roles::privacy_home)),
         r("/beheer", &["GET"], Audience::Roles(&[Role::Admin]), || get(pages::roles::admin_home)),

@@ -561,3 +561,26 @@ async fn the_privacy_officer_filters_the_trail_and_sees_what_to_review() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Huishouden: vul een nummer in") && page.contains("Periode: kies een aantal dagen"));
 }
+
+#[tokio::test]
+async fn break_the_glass_opens_another_teams_household_with_a_reason_the_privacy_officer_sees() {
+    let app = app("break-glass").await;
+    let (session, csrf) = app.login(app.worker()).await;
+    let foreign = app.household_of_team(1);
+    let address = &app.m.addresses[(foreign.address_id - 1) as usize];
+    let (postcode, number) = (address.postcode.display(), address.house_number.to_string());
+    assert_eq!(app.get(&format!("/huishoudens/{}", foreign.id), &session).await.0, StatusCode::NOT_FOUND);
+    let (status, _, page) = app.post_form("/noodtoegang", &session, &[("postcode", &postcode), ("huisnummer", &number), ("reden", "even kijken"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Reden: leg in 20 tot 500 tekens uit"));
+    let reason = "acute zorg: buren melden rook uit de woning";
+    let (status, headers, _) = app.post_form("/noodtoegang", &session, &[("postcode", &postcode), ("huisnummer", &number), ("reden", reason), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = headers.get(header::LOCATION).unwrap().to_str().unwrap().to_string();
+    let (status, _, page) = app.get(&location, &session).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("U bekijkt dit huishouden met noodtoegang"));
+    let (privacy, _) = app.login("privacy").await;
+    let (_, _, page) = app.get("/privacy?gebeurtenis=household.break-glass", &privacy).await;
+    assert!(page.contains("Noodtoegang gebruikt") && page.contains(reason), "highlighted for the privacy officer, with the reason");
+}

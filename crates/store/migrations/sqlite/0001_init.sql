@@ -102,6 +102,17 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions(user_id);
 
+-- Break the glass: access outside need-to-know, with a stated reason, for a limited time.
+CREATE TABLE break_glass_grants (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    household_id INTEGER NOT NULL REFERENCES households(id) ON DELETE CASCADE,
+    reason TEXT NOT NULL,
+    granted_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX break_glass_grants_user ON break_glass_grants(user_id, household_id, expires_at);
+
 -- Failed logins by account name and by client address, for throttling across app servers.
 CREATE TABLE login_failures (
     throttle_key TEXT NOT NULL,

@@ -331,3 +331,71 @@ pub async fn create(State(state): State<AppState>, user: PageUser, Form(f): Form
         },
     }
 }
+
+#[derive(Template)]
+#[template(path = "break_glass.html")]
+pub struct BreakGlassPage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub errors: Vec<FieldError>,
+    pub postcode: Field,
+    pub house_number: Field,
+    pub reason: String,
+    pub reason_error: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct BreakGlassForm {
+    #[serde(default)]
+    postcode: String,
+    #[serde(default)]
+    huisnummer: String,
+    #[serde(default)]
+    reden: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+fn break_glass_page(user: &PageUser, f: &BreakGlassForm, errors: Vec<FieldError>) -> BreakGlassPage {
+    let t = user.lang;
+    BreakGlassPage {
+        t,
+        nav: Nav::for_user(user, "/noodtoegang"),
+        postcode: Field::new("postcode", "Postcode", &f.postcode, &errors, &t).required(),
+        house_number: Field::new("huisnummer", t.s("Huisnummer", "House number"), &f.huisnummer, &errors, &t).required(),
+        reason: f.reden.clone(),
+        reason_error: errors.iter().find(|e| e.field == "reden").map(|e| e.message(&t).to_string()),
+        errors,
+    }
+}
+
+pub async fn break_glass_form(user: PageUser) -> Result<Response, Response> {
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+    Ok(render(&break_glass_page(&user, &BreakGlassForm::default(), Vec::new())))
+}
+
+/// Break the glass: a household outside the team's area, opened for four hours with a reason
+/// that the privacy officer sees.
+pub async fn break_glass(State(state): State<AppState>, user: PageUser, Form(f): Form<BreakGlassForm>) -> Result<Response, Response> {
+    let t = user.lang;
+    require_team_role(&user).map_err(|e| e.page(t))?;
+    user.check_csrf(&f.csrf).map_err(|e| e.page(t))?;
+    let invalid = |errors: Vec<FieldError>| {
+        let mut r = render(&break_glass_page(&user, &f, errors));
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        Ok::<Response, Response>(r)
+    };
+    let mut errors = Vec::new();
+    let postcode = Postcode::parse(&f.postcode).map_err(|e| errors.push(FieldError::from_parse("postcode", "Postcode", "Postcode", &e))).ok();
+    let number = HouseNumber::parse(&f.huisnummer).map_err(|e| errors.push(FieldError::from_parse("huisnummer", "Huisnummer", "House number", &e))).ok();
+    let (Some(postcode), Some(number)) = (postcode, number) else { return invalid(errors) };
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /noodtoegang", now: state.now() };
+    match state.store.break_glass(&access, &postcode, &number, &f.reden).await {
+        Ok(ids) => Ok(Redirect::to(&format!("/huishoudens/{}", ids.first().copied().unwrap_or_default())).into_response()),
+        Err(e) => match AppError::from(e) {
+            AppError::Validation(errors) => invalid(errors),
+            other => Err(other.page(t)),
+        },
+    }
+}

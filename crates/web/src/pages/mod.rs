@@ -38,7 +38,12 @@ impl Nav {
     pub fn for_user(u: &PageUser, current: &str) -> Nav {
         let links = match u.user.role {
             Role::Worker | Role::TeamLead => {
-                vec![("/mijn-dag", "Mijn dag", "My day"), ("/huishoudens", "Huishoudens zoeken", "Find households"), ("/huishoudens/nieuw", "Huishouden registreren", "Register household")]
+                vec![
+                    ("/mijn-dag", "Mijn dag", "My day"),
+                    ("/huishoudens", "Huishoudens zoeken", "Find households"),
+                    ("/huishoudens/nieuw", "Huishouden registreren", "Register household"),
+                    ("/noodtoegang", "Noodtoegang", "Break the glass"),
+                ]
             }
             Role::Partner => vec![("/partner", "Mijn signalen", "My signals")],
             Role::PrivacyOfficer => vec![("/privacy", "Privacy-overzicht", "Privacy overview")],
