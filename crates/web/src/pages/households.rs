@@ -380,21 +380,21 @@ pub async fn break_glass(State(state): State<AppState>, user: PageUser, Form(f):
     let t = user.lang;
     require_team_role(&user).map_err(|e| e.page(t))?;
     user.check_csrf(&f.csrf).map_err(|e| e.page(t))?;
-    let invalid = |errors: Vec<FieldError>| {
+    let invalid = |errors: Vec<FieldError>| -> Response {
         let mut r = render(&break_glass_page(&user, &f, errors));
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        Ok::<Response, Response>(r)
+        r
     };
     let mut errors = Vec::new();
     let postcode = Postcode::parse(&f.postcode).map_err(|e| errors.push(FieldError::from_parse("postcode", "Postcode", "Postcode", &e))).ok();
     let number = HouseNumber::parse(&f.huisnummer).map_err(|e| errors.push(FieldError::from_parse("huisnummer", "Huisnummer", "House number", &e))).ok();
-    let (Some(postcode), Some(number)) = (postcode, number) else { return invalid(errors) };
+    let (Some(postcode), Some(number)) = (postcode, number) else { return Ok(invalid(errors)) };
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /noodtoegang", now: state.now() };
     match state.store.break_glass(&access, &postcode, &number, &f.reden).await {
         Ok(ids) => Ok(Redirect::to(&format!("/huishoudens/{}", ids.first().copied().unwrap_or_default())).into_response()),
         Err(e) => match AppError::from(e) {
-            AppError::Validation(errors) => invalid(errors),
+            AppError::Validation(errors) => Ok(invalid(errors)),
             other => Err(other.page(t)),
         },
     }
