@@ -426,6 +426,14 @@ async fn no_route_leaks_another_teams_household_to_any_role() {
                 for secret in &secrets {
                     assert!(!body.contains(secret.as_str()), "{method} {} as {role:?} shows another team's household", route.path);
                 }
+                // Security headers on every answer; nothing but static assets may be cached.
+                let csp = headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("");
+                assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{method} {}: CSP", route.path);
+                assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()), Some(&b"nosniff"[..]), "{method} {}", route.path);
+                assert_eq!(headers.get(header::REFERRER_POLICY).map(|v| v.as_bytes()), Some(&b"no-referrer"[..]), "{method} {}", route.path);
+                if !route.path.starts_with("/assets/") {
+                    assert_eq!(headers.get(header::CACHE_CONTROL).map(|v| v.as_bytes()), Some(&b"no-store"[..]), "{method} {}", route.path);
+                }
                 checked += 1;
             }
         }
