@@ -13,7 +13,8 @@ pub struct Postcode(String);
 impl Postcode {
     /// Accepts `1234AB`, `1234 ab`, `1234  AB`; refuses a leading zero and the letter pairs SA, SD, SS.
     pub fn parse(input: &str) -> Result<Postcode, ParseError> {
-        let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        // ASCII only: Unicode case mapping would turn `ﬀ` into `FF` or `ı` into `I`.
+        let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
         let err = |nl: &str, en: &str| ParseError::new("postcode", nl, en);
         let bytes = compact.as_bytes();
         if bytes.len() != 6 {
@@ -89,14 +90,35 @@ pub struct HouseNumber {
 }
 
 impl HouseNumber {
+    /// From separate BAG fields (number, letter, addition), as files and forms deliver them.
     pub fn new(number: u32, letter: Option<char>, addition: Option<&str>) -> Result<HouseNumber, ParseError> {
-        let text = format!(
-            "{}{}{}",
-            number,
-            letter.map(String::from).unwrap_or_default(),
-            addition.map(|a| format!("-{a}")).unwrap_or_default()
-        );
-        HouseNumber::parse(&text)
+        let err = |nl: &str, en: &str| ParseError::new("huisnummer", nl, en);
+        if !(1..=99_999).contains(&number) {
+            return Err(err("een huisnummer ligt tussen 1 en 99999", "a house number lies between 1 and 99999"));
+        }
+        let letter = match letter {
+            Some(c) if c.is_ascii_alphabetic() => Some(c.to_ascii_uppercase()),
+            Some(_) => return Err(err("een huisletter is één letter van A tot Z", "a house letter is one letter from A to Z")),
+            None => None,
+        };
+        let addition = match addition.map(str::trim).filter(|a| !a.is_empty()) {
+            Some(a) if a.len() <= 4 && a.chars().all(|c| c.is_ascii_alphanumeric()) => Some(a.to_ascii_uppercase()),
+            Some(_) => {
+                return Err(err(
+                    "een huisnummertoevoeging is hoogstens vier letters of cijfers",
+                    "a house number addition is at most four letters or digits",
+                ))
+            }
+            None => None,
+        };
+        // Written out, "12-A" reads as house letter A; a lone letter is the letter, not an addition.
+        if letter.is_none() && addition.as_deref().is_some_and(|a| a.len() == 1 && a.chars().all(|c| c.is_ascii_alphabetic())) {
+            return Err(err(
+                "een losse letter na het huisnummer is de huisletter, geen toevoeging",
+                "a lone letter after the house number is the house letter, not an addition",
+            ));
+        }
+        Ok(HouseNumber { number, letter, addition })
     }
 
     /// Parses the forms people write; a single letter right after the number is the BAG
@@ -235,6 +257,31 @@ mod tests {
     fn house_number_new_round_trips() {
         let h = HouseNumber::new(7, Some('b'), Some("2"));
         assert_eq!(h.map(|h| h.to_string()), Ok("7B-2".into()));
+        for (n, l, a) in [(12, None, Some("HS")), (1, Some('A'), Some("B")), (3, None, Some("1A")), (99_999, Some('z'), None)] {
+            let h = HouseNumber::new(n, l, a);
+            assert!(h.is_ok(), "{n} {l:?} {a:?}");
+            let h = h.unwrap_or(HouseNumber { number: 1, letter: None, addition: None });
+            assert_eq!(HouseNumber::parse(&h.to_string()), Ok(h));
+        }
+    }
+
+    /// Found by the fuzzer (fuzz/regressions/house_number): each was built into a text that
+    /// parsed back as a different house number.
+    #[test]
+    fn house_number_new_refuses_what_it_cannot_write_back() {
+        assert!(HouseNumber::new(1, Some('1'), None).is_err(), "a digit as letter made number 11");
+        assert!(HouseNumber::new(1, Some('\n'), None).is_err(), "a newline letter was dropped");
+        assert!(HouseNumber::new(1, None, Some("A B")).is_err(), "an addition with a space was joined");
+        assert!(HouseNumber::new(1, None, Some("-")).is_err(), "a separator addition was dropped");
+        assert!(HouseNumber::new(0, Some('2'), None).is_err(), "number 0 with letter 2 gave 2");
+        assert!(HouseNumber::new(1, None, Some("A")).is_err(), "a lone letter addition reads back as the letter");
+    }
+
+    /// Found by the fuzzer (fuzz/regressions/postcode): Unicode case mapping made letters.
+    #[test]
+    fn postcode_refuses_letters_that_only_uppercase_to_ascii() {
+        assert!(Postcode::parse("1234\u{fb00}").is_err(), "the ligature ff");
+        assert!(Postcode::parse("1234\u{131}\u{131}").is_err(), "dotless i");
     }
 
     #[test]

@@ -75,16 +75,19 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// "van den Berg" → ("van den", "Berg"); "Berg" → ("", "Berg").
+/// "van den Berg" → ("van den", "Berg"); "Berg" → ("", "Berg"). Prefixes are ASCII and matched
+/// byte for byte without case, so a Unicode letter whose lower case has another length (the
+/// Kelvin sign) cannot shift the cut.
 pub fn split_prefix(surname: &str) -> (String, String) {
-    let lower = surname.to_lowercase();
     for p in SURNAME_PREFIXES {
-        if let Some(rest) = lower.strip_prefix(p) {
-            let joined = p.ends_with('\'') && !rest.starts_with(' ');
-            if (rest.starts_with(' ') || joined) && !rest.trim().is_empty() {
-                let cut = surname.len() - rest.len();
-                return (surname[..cut].trim().to_lowercase(), surname[cut..].trim().to_string());
-            }
+        let Some(head) = surname.get(..p.len()) else { continue };
+        if !head.eq_ignore_ascii_case(p) {
+            continue;
+        }
+        let rest = &surname[p.len()..];
+        let joined = p.ends_with('\'') && !rest.starts_with(' ');
+        if (rest.starts_with(' ') || joined) && !rest.trim().is_empty() {
+            return (head.to_ascii_lowercase(), rest.trim().to_string());
         }
     }
     (String::new(), surname.to_string())
@@ -113,6 +116,15 @@ mod tests {
         assert_eq!(split_prefix("d'Ancona"), ("d'".to_string(), "Ancona".to_string()));
         assert_eq!(split_prefix("Vandenberg"), (String::new(), "Vandenberg".to_string()));
         assert_eq!(split_prefix("Van"), (String::new(), "Van".to_string()));
+    }
+
+    /// Found by the fuzzer (fuzz/regressions/person_name): the Kelvin and Ångström signs lower-case
+    /// to shorter letters and moved the cut between prefix and surname.
+    #[test]
+    fn prefix_split_is_not_moved_by_unicode_case_mapping() {
+        assert_eq!(split_prefix("van \u{212a}x"), ("van".to_string(), "\u{212a}x".to_string()));
+        assert_eq!(split_prefix("van \u{212b}berg"), ("van".to_string(), "\u{212b}berg".to_string()));
+        assert_eq!(split_prefix("\u{212a}van x"), (String::new(), "\u{212a}van x".to_string()));
     }
 
     #[test]
