@@ -54,6 +54,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             request: Some("HouseholdSearch"),
             responses: &[
                 (200, "Gevonden huishoudens", Some("HouseholdList")),
+                (400, "Geen geldige JSON / the body is not valid JSON", Some("Error")),
                 (401, "Geen of ongeldig token", Some("Error")),
                 (403, "Geen toegang", Some("Error")),
                 (422, "Ongeldige invoer", Some("Error")),
@@ -68,6 +69,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             request: Some("NewHousehold"),
             responses: &[
                 (201, "Geregistreerd", Some("Created")),
+                (400, "Geen geldige JSON / the body is not valid JSON", Some("Error")),
                 (401, "Geen of ongeldig token", Some("Error")),
                 (403, "Geen toegang", Some("Error")),
                 (422, "Ongeldige invoer; er is niets opgeslagen", Some("Error")),
