@@ -172,6 +172,12 @@ fn address_from(row: &crate::db::Row, first: usize) -> Result<AddressLine, Store
     })
 }
 
+/// "Jan van den Berg" from the given-names, prefix and surname columns starting at `first`.
+fn full_name(row: &crate::db::Row, first: usize) -> Result<String, StoreError> {
+    let parts = [row.text(first)?, row.text(first + 1)?, row.text(first + 2)?];
+    Ok(parts.into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" "))
+}
+
 fn like_prefix(s: &str) -> String {
     let escaped: String = s.chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
     format!("{escaped}%")
@@ -208,7 +214,7 @@ async fn members_of(tx: &mut Tx, household_ids: &[Id]) -> Result<Vec<(Id, String
         );
         let values: Vec<Value> = chunk.iter().map(|id| Value::from(*id)).collect();
         for r in tx.fetch_all(&sql, &values).await? {
-            let name = [r.text(1)?, r.text(2)?, r.text(3)?].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+            let name = full_name(&r, 1)?;
             out.push((r.i64(0)?, name));
         }
     }
@@ -308,7 +314,7 @@ impl Store {
             )
             .await?
         {
-            let name = [r.text(1)?, r.text(2)?, r.text(3)?].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+            let name = full_name(&r, 1)?;
             members.push(PersonView {
                 id: r.i64(0)?,
                 name,
