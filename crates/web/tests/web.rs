@@ -592,3 +592,38 @@ async fn break_the_glass_opens_another_teams_household_with_a_reason_the_privacy
     let (_, _, page) = app.get("/privacy?gebeurtenis=household.break-glass", &privacy).await;
     assert!(page.contains("Noodtoegang gebruikt") && page.contains(reason), "highlighted for the privacy officer, with the reason");
 }
+
+/// Sessions end after 30 minutes idle and after 12 hours in any case, by the server's clock.
+#[tokio::test]
+async fn sessions_end_after_30_minutes_idle_and_12_hours_in_all() {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let base = app("timeouts").await;
+    let offset = Arc::new(AtomicI64::new(0));
+    let clock = offset.clone();
+    let app = App {
+        router: web::router(AppState::new(base.store.clone(), Arc::new(move || NOW + time::Duration::seconds(clock.load(Ordering::SeqCst))))),
+        store: base.store.clone(),
+        m: base.m.clone(),
+    };
+    let minutes = |m: i64| offset.store(m * 60, Ordering::SeqCst);
+    let on_page = |(status, _, _): (StatusCode, axum::http::HeaderMap, String)| status == StatusCode::OK;
+
+    let (session, _) = app.login(app.worker()).await;
+    minutes(29);
+    assert!(on_page(app.get("/mijn-dag", &session).await), "29 minutes idle: still in");
+    minutes(58);
+    assert!(on_page(app.get("/mijn-dag", &session).await), "active again within 30 minutes: still in");
+    minutes(89);
+    assert!(!on_page(app.get("/mijn-dag", &session).await), "31 minutes idle: out");
+    minutes(89);
+    assert!(!on_page(app.get("/mijn-dag", &session).await), "and the session is gone");
+
+    minutes(0);
+    let (session, _) = app.login(app.worker()).await;
+    for m in (25..=12 * 60 - 5).step_by(25) {
+        minutes(m);
+        assert!(on_page(app.get("/mijn-dag", &session).await), "active at minute {m}");
+    }
+    minutes(12 * 60 + 1);
+    assert!(!on_page(app.get("/mijn-dag", &session).await), "after 12 hours: out, however active");
+}
