@@ -1,7 +1,9 @@
 //! The `eropaf` command line: run the server (with demo data or on a given database), bring a
 //! schema up to date, and manage accounts and API tokens.
 
+mod csv;
 mod demo;
+mod linkage_cli;
 
 use clap::{Args, Parser, Subcommand};
 use domain::model::{OutreachModel, Role};
@@ -71,6 +73,42 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Record linkage: which records are the same person.
+    Linkage {
+        #[command(subcommand)]
+        command: LinkageCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LinkageCommand {
+    /// Link two sources: write each pair of a LEFT and a RIGHT record that are the same person.
+    Link {
+        left: std::path::PathBuf,
+        right: std::path::PathBuf,
+        /// FIELDS.toml: `id = "<column>"` and a [columns] table of role = column.
+        #[arg(long)]
+        fields: std::path::PathBuf,
+        /// PAIRS.csv: left_id,right_id,match_probability.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Keep pairs with at least this match probability.
+        #[arg(long, default_value_t = 0.5)]
+        threshold: f64,
+    },
+    /// Find the records of one source that are the same person (each pair once; clusters on request).
+    Dedupe {
+        input: std::path::PathBuf,
+        #[arg(long)]
+        fields: std::path::PathBuf,
+        #[arg(long)]
+        out: std::path::PathBuf,
+        #[arg(long, default_value_t = 0.5)]
+        threshold: f64,
+        /// Also write id,cluster_id for every record.
+        #[arg(long)]
+        clusters: Option<std::path::PathBuf>,
     },
 }
 
@@ -277,6 +315,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             };
             store.close().await;
             result
+        }
+        Command::Linkage { command: LinkageCommand::Link { left, right, fields, out, threshold } } => linkage_cli::link(&left, &right, &fields, &out, threshold),
+        Command::Linkage { command: LinkageCommand::Dedupe { input, fields, out, threshold, clusters } } => {
+            linkage_cli::dedupe(&input, &fields, &out, threshold, clusters.as_deref())
         }
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let store = connect_migrated(&db.database_url).await?;

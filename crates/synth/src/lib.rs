@@ -2,6 +2,7 @@
 //! benchmarks: wijken and buurten, addresses, households, partners, signals, contact histories, cases.
 
 mod activity;
+pub mod extracts;
 mod names;
 mod partners;
 mod people;

@@ -172,7 +172,7 @@ pub(crate) fn report_address(rng: &mut ChaCha8Rng, style: &Style, address: &Addr
     out
 }
 
-fn render_number(rng: &mut ChaCha8Rng, house_number: &HouseNumber, drop_addition: bool) -> String {
+pub(crate) fn render_number(rng: &mut ChaCha8Rng, house_number: &HouseNumber, drop_addition: bool) -> String {
     let mut out = house_number.number.to_string();
     if let Some(letter) = house_number.letter {
         match rng.gen_range(0..10) {
@@ -223,7 +223,7 @@ const TITLES: &[(&str, &str)] = &[
     ("Van ", "v. "),
 ];
 
-fn abbreviate_street(rng: &mut ChaCha8Rng, street: &str) -> String {
+pub(crate) fn abbreviate_street(rng: &mut ChaCha8Rng, street: &str) -> String {
     let mut out = street.to_string();
     for (long, short) in TITLES {
         if let Some(rest) = out.strip_prefix(long) {
@@ -242,7 +242,7 @@ fn abbreviate_street(rng: &mut ChaCha8Rng, street: &str) -> String {
 }
 
 /// "van der" → "v.d." / "vd" / "v/d", as forms with short fields force.
-fn short_prefix(rng: &mut ChaCha8Rng, prefix: &str) -> String {
+pub(crate) fn short_prefix(rng: &mut ChaCha8Rng, prefix: &str) -> String {
     match prefix {
         "van der" | "van den" | "van de" => pick(rng, &["v.d.", "vd", "v/d", "v.d."]).to_string(),
         "van" => pick(rng, &["v.", "van"]).to_string(),
@@ -252,7 +252,7 @@ fn short_prefix(rng: &mut ChaCha8Rng, prefix: &str) -> String {
 }
 
 /// ij written as y ("Dijkstra" → "Dykstra"), and now and then a swapped or dropped letter.
-fn noise(rng: &mut ChaCha8Rng, text: &str, typo_rate: f64) -> String {
+pub(crate) fn noise(rng: &mut ChaCha8Rng, text: &str, typo_rate: f64) -> String {
     let mut out = text.to_string();
     if out.contains("ij") && rng.gen_bool(0.15) {
         out = out.replacen("ij", "y", 1);
@@ -265,7 +265,7 @@ fn noise(rng: &mut ChaCha8Rng, text: &str, typo_rate: f64) -> String {
     out
 }
 
-fn typo(rng: &mut ChaCha8Rng, text: &str) -> String {
+pub(crate) fn typo(rng: &mut ChaCha8Rng, text: &str) -> String {
     let mut chars: Vec<char> = text.chars().collect();
     // First letters of words are rarely mistyped, so only letters inside a word are candidates.
     let inner: Vec<usize> = (1..chars.len()).filter(|&i| chars[i].is_alphabetic() && chars[i - 1].is_alphabetic()).collect();
@@ -281,7 +281,7 @@ fn typo(rng: &mut ChaCha8Rng, text: &str) -> String {
     chars.into_iter().collect()
 }
 
-fn capitalise(word: &str) -> String {
+pub(crate) fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),

@@ -1,0 +1,243 @@
+//! Link mode (two sources) and dedupe mode (one source, with clusters): normalise, block,
+//! estimate the model without labels, score, keep the pairs at or above the threshold.
+
+use crate::blocking::{candidates, RuleReport, RULES, TRAINING_RULES};
+use crate::compare::Field;
+use crate::model::{probability, Model, TermFrequencies};
+use crate::normalize::Normalized;
+use crate::role::{RawRecord, Role};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// Pairs with a match probability at or above this are returned.
+    pub threshold: f64,
+    /// Worker threads (at least one).
+    pub threads: usize,
+    /// Blocks that would give more pairs than this are skipped and reported.
+    pub max_block_pairs: u64,
+    /// Random pairs drawn to estimate u.
+    pub u_sample_pairs: usize,
+    pub seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            threshold: 0.5,
+            threads: std::thread::available_parallelism().map_or(1, usize::from),
+            max_block_pairs: 250_000,
+            u_sample_pairs: 1_000_000,
+            seed: 1,
+        }
+    }
+}
+
+/// One pair at or above the threshold: indices into the left and right input (in dedupe mode
+/// both into the one input, left < right).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ScoredPair {
+    pub left: usize,
+    pub right: usize,
+    pub match_weight: f64,
+    pub probability: f64,
+}
+
+/// What was done, for the report on stderr and the tests.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub fields: Vec<Field>,
+    pub rules: Vec<RuleReport>,
+    pub compared_pairs: u64,
+    pub u_sample_pairs: u64,
+    pub training: Vec<TrainingSession>,
+    pub model: Model,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainingSession {
+    pub rule: &'static str,
+    pub pairs: u64,
+    pub iterations: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Linked {
+    pub pairs: Vec<ScoredPair>,
+    pub report: Report,
+}
+
+/// The fields of the model for inputs that have these roles.
+pub fn fields_for(roles: &[Role]) -> Vec<Field> {
+    Field::ALL.iter().copied().filter(|f| f.roles().iter().any(|r| roles.contains(r))).collect()
+}
+
+/// Links two sources: which left record is which right record.
+pub fn link(left: &[RawRecord], right: &[RawRecord], roles: &[Role], options: &Options, progress: &mut dyn FnMut(&str)) -> Linked {
+    let all: Vec<&RawRecord> = left.iter().chain(right).collect();
+    run(&all, Some(left.len()), roles, options, progress)
+}
+
+/// Finds the records of one source that are the same person: pairs, and through them clusters.
+pub fn dedupe(records: &[RawRecord], roles: &[Role], options: &Options, progress: &mut dyn FnMut(&str)) -> Linked {
+    let all: Vec<&RawRecord> = records.iter().collect();
+    run(&all, None, roles, options, progress)
+}
+
+/// Cluster number per record (the smallest index in its cluster), from the pairs of a dedupe.
+pub fn clusters(records: usize, pairs: &[ScoredPair]) -> Vec<usize> {
+    let mut parent: Vec<usize> = (0..records).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for p in pairs {
+        let (a, b) = (root(&mut parent, p.left), root(&mut parent, p.right));
+        let (lo, hi) = (a.min(b), a.max(b));
+        parent[hi] = lo;
+    }
+    (0..records).map(|i| root(&mut parent, i)).collect()
+}
+
+fn run(records: &[&RawRecord], split: Option<usize>, roles: &[Role], options: &Options, progress: &mut dyn FnMut(&str)) -> Linked {
+    let threads = options.threads.max(1);
+    progress(&format!("normaliseren: {} records", records.len()));
+    let normalized: Vec<Normalized> = par_map(records, threads, |r| Normalized::of(r));
+    let fields = fields_for(roles);
+    let mut model = Model::initial(&fields);
+    let tf = TermFrequencies::build(&fields, &normalized);
+
+    let sample = random_pairs(normalized.len(), split, options.u_sample_pairs, options.seed);
+    progress(&format!("u schatten uit {} willekeurige paren", sample.len()));
+    model.estimate_u(&compare_all(&model, &normalized, &sample, threads));
+
+    let mut training = Vec::new();
+    let mut estimates: Vec<Vec<Vec<f64>>> = vec![Vec::new(); fields.len()];
+    let mut trained_on: Vec<Vec<Field>> = Vec::new();
+    for rule in TRAINING_RULES.iter().filter(|r| r.usable(&fields)) {
+        let frozen = rule.fields();
+        // A rule that blocks on the same fields as one already used adds nothing.
+        if trained_on.iter().any(|t| frozen.iter().all(|f| t.contains(f))) || trained_on.len() >= 2 {
+            continue;
+        }
+        let (pairs, _) = candidates(&normalized, split, std::slice::from_ref(rule), options.max_block_pairs);
+        if pairs.is_empty() {
+            continue;
+        }
+        progress(&format!("EM op {} paren van regel {}", pairs.len(), rule.name));
+        let levels = compare_all(&model, &normalized, &pairs, threads);
+        let mut session = model.clone();
+        let iterations = session.expectation_maximisation(&levels, &frozen, 100);
+        for (f, field) in fields.iter().enumerate() {
+            if !frozen.contains(field) {
+                estimates[f].push(session.m[f].clone());
+            }
+        }
+        training.push(TrainingSession { rule: rule.name, pairs: pairs.len() as u64, iterations });
+        trained_on.push(frozen);
+    }
+    for (f, found) in estimates.iter().enumerate() {
+        if !found.is_empty() {
+            model.m[f] = (0..model.m[f].len()).map(|l| found.iter().map(|m| m[l]).sum::<f64>() / found.len() as f64).collect();
+        }
+    }
+
+    let rules: Vec<_> = RULES.iter().copied().filter(|r| r.usable(&fields)).collect();
+    progress(&format!("blokkeren met {} regels", rules.len()));
+    let (pairs, rule_reports) = candidates(&normalized, split, &rules, options.max_block_pairs);
+    progress(&format!("{} paren vergelijken", pairs.len()));
+    let levels = compare_all(&model, &normalized, &pairs, threads);
+    model.estimate_prior(&levels);
+
+    let nf = fields.len();
+    let offset = split.unwrap_or(0);
+    let scored: Vec<Vec<ScoredPair>> = par_chunks(&pairs, threads, |start, chunk| {
+        chunk
+            .iter()
+            .enumerate()
+            .filter_map(|(k, &(i, j))| {
+                let row = &levels[(start + k) * nf..(start + k + 1) * nf];
+                let w = model.weight(row, &normalized[i as usize], &normalized[j as usize], &tf);
+                let p = probability(w);
+                (p >= options.threshold).then_some(ScoredPair { left: i as usize, right: j as usize - offset, match_weight: w, probability: p })
+            })
+            .collect()
+    });
+    let mut out: Vec<ScoredPair> = scored.into_iter().flatten().collect();
+    out.sort_by(|a, b| (a.left, a.right).cmp(&(b.left, b.right)));
+    Linked {
+        pairs: out,
+        report: Report { fields, rules: rule_reports, compared_pairs: pairs.len() as u64, u_sample_pairs: sample.len() as u64, training, model },
+    }
+}
+
+/// Random pairs for estimating u, drawn so that swapping the two sources draws the same pairs
+/// swapped (each draw (x, y) gives the pairs (x, y) and (y, x)): linking stays symmetric.
+fn random_pairs(n: usize, split: Option<usize>, count: usize, seed: u64) -> Vec<(u32, u32)> {
+    let mut state = seed ^ 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut pairs = Vec::with_capacity(count);
+    match split {
+        Some(nl) => {
+            let nr = n - nl;
+            if nl == 0 || nr == 0 {
+                return pairs;
+            }
+            while pairs.len() + 1 < count.max(2) {
+                let (x, y) = (next(), next());
+                pairs.push(((x % nl as u64) as u32, (nl as u64 + y % nr as u64) as u32));
+                pairs.push(((y % nl as u64) as u32, (nl as u64 + x % nr as u64) as u32));
+            }
+        }
+        None => {
+            if n < 2 {
+                return pairs;
+            }
+            while pairs.len() < count {
+                let (i, j) = ((next() % n as u64) as u32, (next() % n as u64) as u32);
+                if i != j {
+                    pairs.push((i.min(j), i.max(j)));
+                }
+            }
+        }
+    }
+    pairs
+}
+
+/// The levels of every pair, `fields` bytes per pair, in pair order.
+fn compare_all(model: &Model, records: &[Normalized], pairs: &[(u32, u32)], threads: usize) -> Vec<u8> {
+    par_chunks(pairs, threads, |_, chunk| {
+        let mut out = Vec::with_capacity(chunk.len() * model.fields.len());
+        for &(i, j) in chunk {
+            model.levels(&records[i as usize], &records[j as usize], &mut out);
+        }
+        out
+    })
+    .concat()
+}
+
+/// Applies `f` to contiguous chunks on `threads` scoped threads; results in chunk order.
+/// `f` gets the index of the chunk's first item.
+pub(crate) fn par_chunks<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(usize, &[T]) -> R + Sync) -> Vec<R> {
+    let size = items.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items.chunks(size).enumerate().map(|(c, chunk)| {
+            let f = &f;
+            s.spawn(move || f(c * size, chunk))
+        }).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
+}
+
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    par_chunks(items, threads, |_, chunk| chunk.iter().map(&f).collect::<Vec<R>>()).into_iter().flatten().collect()
+}

@@ -1,0 +1,287 @@
+//! Blocking: only pairs that share a key under at least one rule are compared. Several rules
+//! together catch what one misses (a moved person shares no address, a typo in the surname
+//! breaks the name rules); a pair found by an earlier rule is not counted again.
+
+use crate::compare::Field;
+use crate::normalize::Normalized;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// One part of a blocking key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPart {
+    /// Every form of the surname (so "Vandenberg" and "van den Berg" share a key).
+    Surname,
+    /// The first initial.
+    Initial,
+    BirthDate,
+    Postcode,
+    /// The number without letter or addition.
+    HouseNumber,
+    Street,
+    Locality,
+    /// The first given name in full.
+    GivenName,
+    Phone,
+    Email,
+    Bsn,
+    Identifier,
+}
+
+impl KeyPart {
+    pub fn field(self) -> Field {
+        match self {
+            KeyPart::Surname => Field::Surname,
+            KeyPart::Initial => Field::GivenName,
+            KeyPart::BirthDate => Field::BirthDate,
+            KeyPart::Postcode => Field::Postcode,
+            KeyPart::HouseNumber => Field::HouseNumber,
+            KeyPart::Street => Field::Street,
+            KeyPart::Locality => Field::Locality,
+            KeyPart::GivenName => Field::GivenName,
+            KeyPart::Phone => Field::Phone,
+            KeyPart::Email => Field::Email,
+            KeyPart::Bsn => Field::Bsn,
+            KeyPart::Identifier => Field::Identifier,
+        }
+    }
+
+    fn values(self, r: &Normalized) -> Vec<String> {
+        let one = |s: &str| if s.is_empty() { Vec::new() } else { vec![s.to_string()] };
+        match self {
+            KeyPart::Surname => r.surname.clone(),
+            KeyPart::Initial => one(r.initials.get(..1).unwrap_or("")),
+            KeyPart::BirthDate => one(&r.birth_date),
+            KeyPart::Postcode => one(&r.postcode),
+            KeyPart::HouseNumber => r.house_number.map(|n| n.to_string()).into_iter().collect(),
+            KeyPart::Street => one(&r.street),
+            KeyPart::Locality => one(&r.locality),
+            KeyPart::GivenName => one(r.first_given()),
+            KeyPart::Phone => one(&r.phone),
+            KeyPart::Email => one(&r.email),
+            KeyPart::Bsn => one(&r.bsn),
+            KeyPart::Identifier => one(&r.identifier),
+        }
+    }
+}
+
+/// A blocking rule: records that agree on all parts are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub name: &'static str,
+    pub parts: &'static [KeyPart],
+}
+
+use KeyPart as K;
+
+/// The rules for linking, in order; a rule is used when the input has all its fields.
+pub const RULES: &[Rule] = &[
+    Rule { name: "surname+birth_date", parts: &[K::Surname, K::BirthDate] },
+    Rule { name: "surname+initial", parts: &[K::Surname, K::Initial] },
+    Rule { name: "postcode+house_number", parts: &[K::Postcode, K::HouseNumber] },
+    Rule { name: "birth_date+initial", parts: &[K::BirthDate, K::Initial] },
+    Rule { name: "street+house_number", parts: &[K::Street, K::HouseNumber] },
+    Rule { name: "birth_date+postcode", parts: &[K::BirthDate, K::Postcode] },
+    Rule { name: "street+postcode", parts: &[K::Street, K::Postcode] },
+    Rule { name: "birth_date+locality", parts: &[K::BirthDate, K::Locality] },
+    Rule { name: "given_name+locality", parts: &[K::GivenName, K::Locality] },
+    Rule { name: "phone", parts: &[K::Phone] },
+    Rule { name: "email", parts: &[K::Email] },
+    Rule { name: "bsn", parts: &[K::Bsn] },
+    Rule { name: "identifier", parts: &[K::Identifier] },
+];
+
+/// The rules on which the EM estimation trains: one on who someone is, one on where they live,
+/// so each field is estimated from pairs that were not chosen for agreeing on it.
+pub const TRAINING_RULES: &[Rule] = &[
+    Rule { name: "surname+birth_date", parts: &[K::Surname, K::BirthDate] },
+    Rule { name: "postcode+house_number", parts: &[K::Postcode, K::HouseNumber] },
+    Rule { name: "street+house_number", parts: &[K::Street, K::HouseNumber] },
+    Rule { name: "surname+initial", parts: &[K::Surname, K::Initial] },
+];
+
+impl Rule {
+    pub fn usable(&self, fields: &[Field]) -> bool {
+        self.parts.iter().all(|p| fields.contains(&p.field()))
+    }
+
+    pub fn fields(&self) -> Vec<Field> {
+        self.parts.iter().map(|p| p.field()).collect()
+    }
+
+    /// The keys of a record under this rule (several when a part has several values), hashed
+    /// together with the rule's name.
+    pub fn keys(&self, r: &Normalized, out: &mut Vec<u64>) {
+        let mut combos: Vec<DefaultHasher> = vec![{
+            let mut h = DefaultHasher::new();
+            self.name.hash(&mut h);
+            h
+        }];
+        for part in self.parts {
+            let values = part.values(r);
+            if values.is_empty() {
+                return;
+            }
+            combos = combos
+                .iter()
+                .flat_map(|h| {
+                    values.iter().map(move |v| {
+                        let mut h = h.clone();
+                        v.hash(&mut h);
+                        h
+                    })
+                })
+                .collect();
+        }
+        out.extend(combos.iter().map(Hasher::finish));
+        let start = out.len() - combos.len();
+        out[start..].sort_unstable();
+        let mut tail = out.split_off(start);
+        tail.dedup();
+        out.extend(tail);
+    }
+}
+
+/// The keys of every record under one rule.
+pub struct KeyTable {
+    offsets: Vec<u32>,
+    keys: Vec<u64>,
+}
+
+impl KeyTable {
+    pub fn build(rule: &Rule, records: &[Normalized]) -> KeyTable {
+        let mut offsets = Vec::with_capacity(records.len() + 1);
+        let mut keys = Vec::with_capacity(records.len());
+        offsets.push(0);
+        for r in records {
+            rule.keys(r, &mut keys);
+            offsets.push(keys.len() as u32);
+        }
+        KeyTable { offsets, keys }
+    }
+
+    pub fn of(&self, i: usize) -> &[u64] {
+        &self.keys[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+
+    pub fn share(&self, i: usize, j: usize) -> bool {
+        let b = self.of(j);
+        self.of(i).iter().any(|k| b.contains(k))
+    }
+
+    /// The smallest key two records share (keys of a record are sorted).
+    pub fn first_shared(&self, i: usize, j: usize) -> Option<u64> {
+        let b = self.of(j);
+        self.of(i).iter().copied().find(|k| b.contains(k))
+    }
+
+    /// Key → the records that have it, in record order.
+    pub fn blocks(&self) -> HashMap<u64, Vec<u32>> {
+        let mut blocks: HashMap<u64, Vec<u32>> = HashMap::new();
+        for i in 0..self.offsets.len() - 1 {
+            for &k in self.of(i) {
+                blocks.entry(k).or_default().push(i as u32);
+            }
+        }
+        blocks
+    }
+}
+
+/// How many pairs one rule added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleReport {
+    pub rule: &'static str,
+    /// Pairs this rule found that no earlier rule had.
+    pub pairs: u64,
+    /// Blocks left out because they were too big to compare (a placeholder value shared by
+    /// thousands, say), and the pairs they would have given.
+    pub skipped_blocks: u64,
+    pub skipped_pairs: u64,
+}
+
+/// Candidate pairs of records. In link mode (`split = Some(n)`) records `0..n` are the left
+/// source and the rest the right, and each pair is (left, right); in dedupe mode each pair is
+/// (i, j) with i < j.
+pub fn candidates(records: &[Normalized], split: Option<usize>, rules: &[Rule], max_block_pairs: u64) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
+    let tables: Vec<KeyTable> = rules.iter().map(|r| KeyTable::build(r, records)).collect();
+    let mut pairs = Vec::new();
+    let mut reports = Vec::new();
+    for (r, (rule, table)) in rules.iter().zip(&tables).enumerate() {
+        let mut report = RuleReport { rule: rule.name, pairs: 0, skipped_blocks: 0, skipped_pairs: 0 };
+        let mut blocks: Vec<(u64, Vec<u32>)> = table.blocks().into_iter().filter(|(_, v)| v.len() > 1).collect();
+        blocks.sort_unstable_by_key(|(k, _)| *k);
+        for (key, members) in blocks {
+            let block_pairs = match split {
+                Some(n) => {
+                    let left = members.iter().filter(|&&i| (i as usize) < n).count() as u64;
+                    left * (members.len() as u64 - left)
+                }
+                None => members.len() as u64 * (members.len() as u64 - 1) / 2,
+            };
+            if block_pairs > max_block_pairs {
+                report.skipped_blocks += 1;
+                report.skipped_pairs += block_pairs;
+                continue;
+            }
+            let mut emit = |i: u32, j: u32| {
+                // Once per rule (at the first key the two share) and not again after an earlier rule.
+                if table.first_shared(i as usize, j as usize) == Some(key) && !tables[..r].iter().any(|t| t.share(i as usize, j as usize)) {
+                    pairs.push((i, j));
+                    report.pairs += 1;
+                }
+            };
+            match split {
+                Some(n) => {
+                    let cut = members.partition_point(|&i| (i as usize) < n);
+                    for &i in &members[..cut] {
+                        for &j in &members[cut..] {
+                            emit(i, j);
+                        }
+                    }
+                }
+                None => {
+                    for (a, &i) in members.iter().enumerate() {
+                        for &j in &members[a + 1..] {
+                            emit(i, j);
+                        }
+                    }
+                }
+            }
+        }
+        reports.push(report);
+    }
+    (pairs, reports)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::role::{RawRecord, Role};
+
+    fn n(surname: &str, initials: &str, postcode: &str, number: &str) -> Normalized {
+        Normalized::of(&RawRecord::new("x").with(Role::Surname, surname).with(Role::Initials, initials).with(Role::Postcode, postcode).with(Role::HouseNumber, number))
+    }
+
+    #[test]
+    fn each_pair_once_even_when_several_rules_find_it() {
+        let rules = [RULES[1], RULES[2]];
+        let records = vec![n("van den Berg", "J", "1234AB", "12"), n("Vandenberg", "J.", "1234 ab", "12a"), n("Berg", "P", "1234AB", "12")];
+        let (pairs, reports) = candidates(&records, None, &rules, 1000);
+        let mut sorted = pairs.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, vec![(0, 1), (0, 2), (1, 2)]);
+        assert_eq!(reports[0].pairs, 1, "surname+initial: 0 and 1 only");
+        assert_eq!(reports[1].pairs, 2, "postcode+number adds (0,2) and (1,2)");
+    }
+
+    #[test]
+    fn link_mode_pairs_only_across_sources_and_big_blocks_are_reported() {
+        let records = vec![n("Jansen", "J", "", ""), n("Jansen", "J", "", ""), n("Jansen", "J", "", "")];
+        let (pairs, _) = candidates(&records, Some(1), &[RULES[1]], 1000);
+        assert_eq!(pairs, vec![(0, 1), (0, 2)]);
+        let (pairs, reports) = candidates(&records, Some(1), &[RULES[1]], 1);
+        assert!(pairs.is_empty());
+        assert_eq!((reports[0].skipped_blocks, reports[0].skipped_pairs), (1, 2));
+    }
+}

@@ -1,0 +1,341 @@
+//! Comparators: each field of a pair of records falls into one graded level, best first, or is
+//! null (one side unknown: no evidence either way). Every comparator is symmetric.
+
+use crate::normalize::Normalized;
+use crate::role::Role;
+use crate::similarity::{edits_at_most, jaro_winkler_if_at_least, within_edits};
+use serde::{Deserialize, Serialize};
+
+/// The level of a field that one side does not know.
+pub const NULL: u8 = u8::MAX;
+
+/// What is compared. A field is in the model when one of its roles is in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Field {
+    GivenName,
+    Surname,
+    BirthDate,
+    Street,
+    HouseNumber,
+    AddressExtra,
+    Postcode,
+    Locality,
+    Region,
+    Phone,
+    Email,
+    Bsn,
+    Identifier,
+}
+
+impl Field {
+    pub const ALL: &'static [Field] = &[
+        Field::GivenName,
+        Field::Surname,
+        Field::BirthDate,
+        Field::Street,
+        Field::HouseNumber,
+        Field::AddressExtra,
+        Field::Postcode,
+        Field::Locality,
+        Field::Region,
+        Field::Phone,
+        Field::Email,
+        Field::Bsn,
+        Field::Identifier,
+    ];
+
+    /// The input roles that feed this field.
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            Field::GivenName => &[Role::GivenName, Role::Initials, Role::FullName],
+            Field::Surname => &[Role::Surname, Role::FullName],
+            Field::BirthDate => &[Role::BirthDate],
+            Field::Street => &[Role::Street],
+            Field::HouseNumber => &[Role::HouseNumber, Role::Street],
+            Field::AddressExtra => &[Role::AddressExtra],
+            Field::Postcode => &[Role::Postcode],
+            Field::Locality => &[Role::Locality],
+            Field::Region => &[Role::Region],
+            Field::Phone => &[Role::Phone],
+            Field::Email => &[Role::Email],
+            Field::Bsn => &[Role::Bsn],
+            Field::Identifier => &[Role::Identifier],
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::GivenName => "given_name",
+            Field::Surname => "surname",
+            Field::BirthDate => "birth_date",
+            Field::Street => "street",
+            Field::HouseNumber => "house_number",
+            Field::AddressExtra => "address_extra",
+            Field::Postcode => "postcode",
+            Field::Locality => "locality",
+            Field::Region => "region",
+            Field::Phone => "phone",
+            Field::Email => "email",
+            Field::Bsn => "bsn",
+            Field::Identifier => "identifier",
+        }
+    }
+
+    /// Dutch and English name, for the review screen.
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Field::GivenName => ("Voornaam", "Given name"),
+            Field::Surname => ("Achternaam", "Surname"),
+            Field::BirthDate => ("Geboortedatum", "Birth date"),
+            Field::Street => ("Straat", "Street"),
+            Field::HouseNumber => ("Huisnummer", "House number"),
+            Field::AddressExtra => ("Adresregel 2", "Address line 2"),
+            Field::Postcode => ("Postcode", "Postcode"),
+            Field::Locality => ("Woonplaats", "Locality"),
+            Field::Region => ("Regio", "Region"),
+            Field::Phone => ("Telefoon", "Phone"),
+            Field::Email => ("E-mail", "Email"),
+            Field::Bsn => ("BSN", "BSN"),
+            Field::Identifier => ("Kenmerk", "Identifier"),
+        }
+    }
+
+    /// The levels, best first, in Dutch and English.
+    pub fn levels(self) -> &'static [(&'static str, &'static str)] {
+        const EXACT_CLOSE_OTHER: &[(&str, &str)] = &[("gelijk", "exact"), ("lijkt sterk", "very similar"), ("anders", "different")];
+        const EXACT_OTHER: &[(&str, &str)] = &[("gelijk", "exact"), ("anders", "different")];
+        const EXACT_TYPO_OTHER: &[(&str, &str)] = &[("gelijk", "exact"), ("één tikfout", "one typo"), ("anders", "different")];
+        match self {
+            Field::GivenName => &[("gelijk", "exact"), ("lijkt sterk", "very similar"), ("voorletters passen", "initials compatible"), ("anders", "different")],
+            Field::Surname => &[("gelijk", "exact"), ("lijkt sterk", "very similar"), ("lijkt", "similar"), ("anders", "different")],
+            Field::BirthDate => &[("gelijk", "exact"), ("één tikfout of dag/maand omgedraaid", "one typo or day/month swapped"), ("twee tikfouten", "two typos"), ("anders", "different")],
+            Field::HouseNumber => &[("gelijk", "exact"), ("nummer gelijk, toevoeging anders", "number equal, suffix differs"), ("anders", "different")],
+            Field::Postcode => &[("gelijk", "exact"), ("cijfers gelijk of één tikfout", "digits equal or one typo"), ("anders", "different")],
+            Field::Street | Field::AddressExtra | Field::Locality => EXACT_CLOSE_OTHER,
+            Field::Region | Field::Email => EXACT_OTHER,
+            Field::Phone | Field::Bsn | Field::Identifier => EXACT_TYPO_OTHER,
+        }
+    }
+
+    /// Fields whose exact agreement counts more for a rare value than for a common one.
+    pub fn term_frequency(self) -> bool {
+        matches!(self, Field::GivenName | Field::Surname | Field::Street | Field::Locality | Field::AddressExtra)
+    }
+
+    /// The value whose frequency adjusts an exact agreement, for each value a record has.
+    pub fn tf_values(self, r: &Normalized) -> Vec<&str> {
+        match self {
+            Field::GivenName => (!r.first_given().is_empty()).then_some(r.first_given()).into_iter().collect(),
+            Field::Surname => r.surname.iter().map(String::as_str).collect(),
+            Field::Street => non_empty(&r.street),
+            Field::Locality => non_empty(&r.locality),
+            Field::AddressExtra => non_empty(&r.address_extra),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The level of this field for a pair, or [`NULL`].
+    pub fn compare(self, a: &Normalized, b: &Normalized) -> u8 {
+        match self {
+            Field::GivenName => given_name(a, b),
+            Field::Surname => surname(a, b),
+            Field::BirthDate => birth_date(&a.birth_date, &b.birth_date),
+            Field::Street => exact_close(&a.street, &b.street, 0.9),
+            Field::HouseNumber => house_number(a, b),
+            Field::AddressExtra => exact_close(&a.address_extra, &b.address_extra, 0.9),
+            Field::Postcode => postcode(&a.postcode, &b.postcode),
+            Field::Locality => exact_close(&a.locality, &b.locality, 0.9),
+            Field::Region => exact(&a.region, &b.region),
+            Field::Phone => exact_typo(&a.phone, &b.phone),
+            Field::Email => exact(&a.email, &b.email),
+            Field::Bsn => exact_typo(&a.bsn, &b.bsn),
+            Field::Identifier => exact_typo(&a.identifier, &b.identifier),
+        }
+    }
+}
+
+fn non_empty(s: &str) -> Vec<&str> {
+    if s.is_empty() {
+        Vec::new()
+    } else {
+        vec![s]
+    }
+}
+
+fn exact(a: &str, b: &str) -> u8 {
+    match (a.is_empty() || b.is_empty(), a == b) {
+        (true, _) => NULL,
+        (false, true) => 0,
+        (false, false) => 1,
+    }
+}
+
+fn exact_close(a: &str, b: &str, close: f64) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        NULL
+    } else if a == b {
+        0
+    } else if jaro_winkler_if_at_least(a, b, close).is_some() {
+        1
+    } else {
+        2
+    }
+}
+
+fn exact_typo(a: &str, b: &str) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        NULL
+    } else if a == b {
+        0
+    } else if within_edits(a, b, 1) {
+        1
+    } else {
+        2
+    }
+}
+
+/// Full names when both sides have them; otherwise whether the initials fit ("J." fits
+/// "Jan Pieter", "J.P." fits "J.").
+fn given_name(a: &Normalized, b: &Normalized) -> u8 {
+    let (ga, gb) = (a.first_given(), b.first_given());
+    if !ga.is_empty() && !gb.is_empty() {
+        if ga == gb {
+            return 0;
+        }
+        let shared_name = a.given.iter().any(|x| b.given.contains(x));
+        return if shared_name || jaro_winkler_if_at_least(ga, gb, 0.88).is_some() { 1 } else { 3 };
+    }
+    let (ia, ib) = (a.initials.as_str(), b.initials.as_str());
+    if ia.is_empty() || ib.is_empty() {
+        return NULL;
+    }
+    if ia.starts_with(ib) || ib.starts_with(ia) {
+        2
+    } else {
+        3
+    }
+}
+
+fn surname(a: &Normalized, b: &Normalized) -> u8 {
+    if a.surname.is_empty() || b.surname.is_empty() {
+        return NULL;
+    }
+    if a.surname.iter().any(|f| b.surname.contains(f)) {
+        return 0;
+    }
+    let best = a.surname.iter().take(2).flat_map(|x| b.surname.iter().take(2).map(move |y| jaro_winkler_if_at_least(x, y, 0.84).unwrap_or(0.0))).fold(0.0, f64::max);
+    if best >= 0.92 {
+        1
+    } else if best >= 0.84 {
+        2
+    } else {
+        3
+    }
+}
+
+fn birth_date(a: &str, b: &str) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return NULL;
+    }
+    if a == b {
+        return 0;
+    }
+    let swapped = a.len() == 8 && b.len() == 8 && a[..4] == b[..4] && a[4..6] == b[6..] && a[6..] == b[4..6];
+    match edits_at_most(a, b, 2) {
+        _ if swapped => 1,
+        Some(1) => 1,
+        Some(_) => 2,
+        None => 3,
+    }
+}
+
+fn house_number(a: &Normalized, b: &Normalized) -> u8 {
+    match (a.house_number, b.house_number) {
+        (Some(x), Some(y)) if x == y && a.house_suffix == b.house_suffix => 0,
+        (Some(x), Some(y)) if x == y => 1,
+        (Some(_), Some(_)) => 2,
+        _ => NULL,
+    }
+}
+
+fn postcode(a: &str, b: &str) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return NULL;
+    }
+    if a == b {
+        return 0;
+    }
+    let same_digits = a.len() == 6 && b.len() == 6 && a[..4] == b[..4];
+    if same_digits || within_edits(a, b, 1) {
+        1
+    } else {
+        2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::role::RawRecord;
+
+    fn rec(pairs: &[(Role, &str)]) -> Normalized {
+        let mut r = RawRecord::new("x");
+        for (role, v) in pairs {
+            r.set(*role, *v);
+        }
+        Normalized::of(&r)
+    }
+
+    #[test]
+    fn the_issue_example_agrees_on_every_field() {
+        let a = rec(&[(Role::FullName, "J. v.d. Berg"), (Role::Street, "Dorpsstr 12-A")]);
+        let b = rec(&[(Role::GivenName, "Jan"), (Role::SurnamePrefix, "van den"), (Role::Surname, "Berg"), (Role::Street, "Dorpsstraat"), (Role::HouseNumber, "12a")]);
+        assert_eq!(Field::GivenName.compare(&a, &b), 2);
+        assert_eq!(Field::Surname.compare(&a, &b), 0);
+        assert_eq!(Field::Street.compare(&a, &b), 0);
+        assert_eq!(Field::HouseNumber.compare(&a, &b), 0);
+    }
+
+    #[test]
+    fn given_name_levels() {
+        let jan = rec(&[(Role::GivenName, "Jan Pieter")]);
+        assert_eq!(Field::GivenName.compare(&jan, &rec(&[(Role::GivenName, "Jan")])), 0);
+        assert_eq!(Field::GivenName.compare(&jan, &rec(&[(Role::GivenName, "Pieter")])), 1);
+        assert_eq!(Field::GivenName.compare(&jan, &rec(&[(Role::GivenName, "Jann")])), 1);
+        assert_eq!(Field::GivenName.compare(&jan, &rec(&[(Role::Initials, "J.")])), 2);
+        assert_eq!(Field::GivenName.compare(&jan, &rec(&[(Role::Initials, "J.P.")])), 2);
+        assert_eq!(Field::GivenName.compare(&jan, &rec(&[(Role::Initials, "M.")])), 3);
+        assert_eq!(Field::GivenName.compare(&jan, &rec(&[(Role::GivenName, "Joost")])), 3);
+        assert_eq!(Field::GivenName.compare(&jan, &rec(&[])), NULL);
+    }
+
+    #[test]
+    fn birth_date_near_misses() {
+        assert_eq!(birth_date("19800312", "19800312"), 0);
+        assert_eq!(birth_date("19800312", "19801203"), 1, "day and month swapped");
+        assert_eq!(birth_date("19800312", "19800313"), 1);
+        assert_eq!(birth_date("19800312", "19810313"), 2);
+        assert_eq!(birth_date("19800312", "19650101"), 3);
+        assert_eq!(birth_date("", "19650101"), NULL);
+    }
+
+    #[test]
+    fn house_number_suffixes_and_postcodes() {
+        let a = rec(&[(Role::HouseNumber, "12-A")]);
+        assert_eq!(Field::HouseNumber.compare(&a, &rec(&[(Role::HouseNumber, "12 a")])), 0);
+        assert_eq!(Field::HouseNumber.compare(&a, &rec(&[(Role::HouseNumber, "12 b")])), 1);
+        assert_eq!(Field::HouseNumber.compare(&a, &rec(&[(Role::HouseNumber, "14")])), 2);
+        assert_eq!(postcode("1234AB", "1234AC"), 1);
+        assert_eq!(postcode("1234AB", "9999ZZ"), 2);
+    }
+
+    #[test]
+    fn every_field_has_its_levels() {
+        let a = rec(&[(Role::GivenName, "Jan"), (Role::Surname, "Berg"), (Role::BirthDate, "1980-03-12"), (Role::Street, "Dorpsstraat 1"), (Role::AddressExtra, "x"), (Role::Postcode, "1234AB"), (Role::Locality, "Utrecht"), (Role::Region, "ut"), (Role::Phone, "0612345678"), (Role::Email, "a@b.nl"), (Role::Bsn, "123456782"), (Role::Identifier, "77")]);
+        let far = rec(&[(Role::GivenName, "Zygmunt"), (Role::Surname, "Qwerty"), (Role::BirthDate, "2001-11-30"), (Role::Street, "Laan 99"), (Role::AddressExtra, "qqqq"), (Role::Postcode, "9999ZZ"), (Role::Locality, "Zwolle"), (Role::Region, "ov"), (Role::Phone, "0201111111"), (Role::Email, "q@z.nl"), (Role::Bsn, "999999999"), (Role::Identifier, "4412")]);
+        for &f in Field::ALL {
+            assert_eq!(f.compare(&a, &a), 0, "{f:?}");
+            assert_eq!(usize::from(f.compare(&a, &far)), f.levels().len() - 1, "{f:?}");
+        }
+    }
+}
