@@ -95,6 +95,10 @@ fn report(linked: &linkage::Linked, started: Instant) {
         let skipped = if rule.skipped_blocks > 0 { format!(" ({} te grote blokken met {} paren overgeslagen)", rule.skipped_blocks, rule.skipped_pairs) } else { String::new() };
         eprintln!("linkage   blokregel {:<24} {:>10} paren{skipped}", rule.rule, rule.pairs);
     }
+    for (f, field) in r.model.fields.iter().enumerate() {
+        let weights: Vec<String> = field.levels().iter().enumerate().map(|(l, (nl, _))| format!("{nl} {:+.1} (m {:.3}, u {:.5})", (r.model.m[f][l] / r.model.u[f][l]).log2(), r.model.m[f][l], r.model.u[f][l])).collect();
+        eprintln!("linkage   gewicht {:<14} {}", field.key(), weights.join(" · "));
+    }
     for s in &r.training {
         eprintln!("linkage   EM op {:<24} {:>10} paren, {} iteraties", s.rule, s.pairs, s.iterations);
     }
@@ -134,7 +138,7 @@ fn write_pairs(path: &Path, pairs: &[linkage::ScoredPair], left: &[RawRecord], r
     })
 }
 
-pub fn link(left: &Path, right: &Path, fields: &Path, out: &Path, threshold: f64) -> Result<(), String> {
+pub fn link(left: &Path, right: &Path, fields: &Path, out: &Path, threshold: f64, explain: &[String]) -> Result<(), String> {
     check_threshold(threshold)?;
     let started = Instant::now();
     let fields = Fields::read(fields)?;
@@ -143,6 +147,18 @@ pub fn link(left: &Path, right: &Path, fields: &Path, out: &Path, threshold: f64
     let linked = linkage::link(&l, &r, &fields.roles(), &options, &mut progress(started));
     write_pairs(out, &linked.pairs, &l, &r)?;
     report(&linked, started);
+    if !explain.is_empty() {
+        let all: Vec<&RawRecord> = l.iter().chain(&r).collect();
+        for pair in explain {
+            let (a, b) = pair.split_once(',').ok_or_else(|| format!("--explain verwacht LINKS_ID,RECHTS_ID, niet '{pair}'"))?;
+            let find = |set: &[RawRecord], id: &str| set.iter().find(|x| x.id == id).cloned().ok_or_else(|| format!("--explain: id '{id}' niet gevonden"));
+            let e = linkage::batch::explain_pair(&linked.report.model, &all, &find(&l, a)?, &find(&r, b)?);
+            eprintln!("uitleg {a} ~ {b}: gewicht {:+.2}, kans {:.6} (a priori {:+.2})", e.match_weight, e.probability, e.prior_weight);
+            for c in &e.contributions {
+                eprintln!("  {:<14} {:<45} {:+.2} tf {:+.2}", c.field.key(), c.label_nl, c.weight, c.tf_adjustment);
+            }
+        }
+    }
     Ok(())
 }
 
@@ -165,6 +181,19 @@ pub fn dedupe(input: &Path, fields: &Path, out: &Path, threshold: f64, clusters:
         })?;
     }
     report(&linked, started);
+    Ok(())
+}
+
+/// Writes the Dutch benchmark extracts (see `synth::extracts`) into `dir`.
+pub fn synth(records: usize, seed: u64, today: time::Date, dir: &Path) -> Result<(), String> {
+    use synth::extracts;
+    std::fs::create_dir_all(dir).map_err(|e| format!("kan map {} niet maken: {e}", dir.display()))?;
+    let e = extracts::generate_extracts(&extracts::ExtractsConfig { records, seed, today });
+    write_atomically(&dir.join("left.csv"), |out| extracts::write_rows(&e.left, &mut { out }))?;
+    write_atomically(&dir.join("right.csv"), |out| extracts::write_rows(&e.right, &mut { out }))?;
+    write_atomically(&dir.join("truth.csv"), |out| extracts::write_truth(&e.truth, &mut { out }))?;
+    write_atomically(&dir.join("fields.toml"), |out| out.write_all(extracts::FIELDS_TOML.as_bytes()))?;
+    eprintln!("linkage: {} + {} records, {} echte paren in {}", e.left.len(), e.right.len(), e.truth.len(), dir.display());
     Ok(())
 }
 

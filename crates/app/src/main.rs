@@ -96,6 +96,9 @@ enum LinkageCommand {
         /// Keep pairs with at least this match probability.
         #[arg(long, default_value_t = 0.5)]
         threshold: f64,
+        /// Print why a pair LEFT_ID,RIGHT_ID scored what it did: each field's weight (repeatable).
+        #[arg(long)]
+        explain: Vec<String>,
     },
     /// Find the records of one source that are the same person (each pair once; clusters on request).
     Dedupe {
@@ -109,6 +112,16 @@ enum LinkageCommand {
         /// Also write id,cluster_id for every record.
         #[arg(long)]
         clusters: Option<std::path::PathBuf>,
+    },
+    /// Write the Dutch benchmark: two partner extracts of one synthetic town (left.csv from a
+    /// housing corporation, right.csv from an energy supplier), truth.csv and fields.toml.
+    Synth {
+        #[arg(long, default_value_t = 100_000)]
+        records: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
 }
 
@@ -316,9 +329,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             store.close().await;
             result
         }
-        Command::Linkage { command: LinkageCommand::Link { left, right, fields, out, threshold } } => linkage_cli::link(&left, &right, &fields, &out, threshold),
+        Command::Linkage { command: LinkageCommand::Link { left, right, fields, out, threshold, explain } } => linkage_cli::link(&left, &right, &fields, &out, threshold, &explain),
         Command::Linkage { command: LinkageCommand::Dedupe { input, fields, out, threshold, clusters } } => {
             linkage_cli::dedupe(&input, &fields, &out, threshold, clusters.as_deref())
+        }
+        Command::Linkage { command: LinkageCommand::Synth { records, seed, out } } => {
+            linkage_cli::synth(records, seed, OffsetDateTime::now_utc().date(), &out)
         }
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let store = connect_migrated(&db.database_url).await?;

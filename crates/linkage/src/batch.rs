@@ -14,8 +14,9 @@ pub struct Options {
     pub threshold: f64,
     /// Worker threads (at least one).
     pub threads: usize,
-    /// Blocks that would give more pairs than this are skipped and reported.
-    pub max_block_pairs: u64,
+    /// Pairs one blocking rule may add per input record; beyond it the rule's biggest blocks
+    /// are skipped and reported.
+    pub pairs_per_record: u64,
     /// Random pairs drawn to estimate u.
     pub u_sample_pairs: usize,
     pub seed: u64,
@@ -26,7 +27,7 @@ impl Default for Options {
         Options {
             threshold: 0.5,
             threads: std::thread::available_parallelism().map_or(1, usize::from),
-            max_block_pairs: 250_000,
+            pairs_per_record: 5,
             u_sample_pairs: 1_000_000,
             seed: 1,
         }
@@ -107,50 +108,51 @@ fn run(records: &[&RawRecord], split: Option<usize>, roles: &[Role], options: &O
     progress(&format!("normaliseren: {} records", records.len()));
     let normalized: Vec<Normalized> = par_map(records, threads, |r| Normalized::of(r));
     let fields = fields_for(roles);
-    let mut model = Model::initial(&fields);
+    let mut model = Model::initial(roles);
     let tf = TermFrequencies::build(&fields, &normalized);
 
     let sample = random_pairs(normalized.len(), split, options.u_sample_pairs, options.seed);
     progress(&format!("u schatten uit {} willekeurige paren", sample.len()));
     model.estimate_u(&compare_all(&model, &normalized, &sample, threads));
 
+    // Sessions in turn: each estimates the fields no earlier session did, holding those fixed
+    // (so a housemate, told apart by the given name learned earlier, does not pass for a match)
+    // and leaving out the fields its pairs were chosen on.
     let mut training = Vec::new();
-    let mut estimates: Vec<Vec<Vec<f64>>> = vec![Vec::new(); fields.len()];
-    let mut trained_on: Vec<Vec<Field>> = Vec::new();
-    for rule in TRAINING_RULES.iter().filter(|r| r.usable(&fields)) {
-        let frozen = rule.fields();
-        // A rule that blocks on the same fields as one already used adds nothing.
-        if trained_on.iter().any(|t| frozen.iter().all(|f| t.contains(f))) || trained_on.len() >= 2 {
+    let mut estimated = vec![false; fields.len()];
+    for (rule, frozen) in TRAINING_RULES.iter().filter(|(r, _)| r.usable(roles)) {
+        let learns: Vec<Field> = fields.iter().zip(&estimated).filter(|(f, done)| !**done && !frozen.contains(f)).map(|(f, _)| *f).collect();
+        if learns.is_empty() {
             continue;
         }
-        let (pairs, _) = candidates(&normalized, split, std::slice::from_ref(rule), options.max_block_pairs);
+        let (pairs, _) = candidates(&normalized, split, std::slice::from_ref(rule), options.pairs_per_record);
         if pairs.is_empty() {
             continue;
         }
         progress(&format!("EM op {} paren van regel {}", pairs.len(), rule.name));
         let levels = compare_all(&model, &normalized, &pairs, threads);
+        let fixed: Vec<Field> = fields.iter().zip(&estimated).filter(|(f, done)| **done && !frozen.contains(f)).map(|(f, _)| *f).collect();
         let mut session = model.clone();
-        let iterations = session.expectation_maximisation(&levels, &frozen, 100);
+        let iterations = session.expectation_maximisation(&levels, frozen, &fixed, 100);
         for (f, field) in fields.iter().enumerate() {
-            if !frozen.contains(field) {
-                estimates[f].push(session.m[f].clone());
+            if learns.contains(field) {
+                model.m[f] = session.m[f].clone();
+                estimated[f] = true;
             }
         }
         training.push(TrainingSession { rule: rule.name, pairs: pairs.len() as u64, iterations });
-        trained_on.push(frozen);
-    }
-    for (f, found) in estimates.iter().enumerate() {
-        if !found.is_empty() {
-            model.m[f] = (0..model.m[f].len()).map(|l| found.iter().map(|m| m[l]).sum::<f64>() / found.len() as f64).collect();
-        }
     }
 
-    let rules: Vec<_> = RULES.iter().copied().filter(|r| r.usable(&fields)).collect();
+    let rules: Vec<_> = RULES.iter().copied().filter(|r| r.usable(roles)).collect();
     progress(&format!("blokkeren met {} regels", rules.len()));
-    let (pairs, rule_reports) = candidates(&normalized, split, &rules, options.max_block_pairs);
+    let (pairs, rule_reports) = candidates(&normalized, split, &rules, options.pairs_per_record);
     progress(&format!("{} paren vergelijken", pairs.len()));
     let levels = compare_all(&model, &normalized, &pairs, threads);
-    model.estimate_prior(&levels);
+    let (n_left, n_right) = match split {
+        Some(n) => (n as f64, (normalized.len() - n) as f64),
+        None => (normalized.len() as f64, (normalized.len() as f64 - 1.0) / 2.0),
+    };
+    model.estimate_prior(&levels, n_left * n_right, n_left.min(n_right) / (n_left * n_right));
 
     let nf = fields.len();
     let offset = split.unwrap_or(0);
@@ -172,6 +174,14 @@ fn run(records: &[&RawRecord], split: Option<usize>, roles: &[Role], options: &O
         pairs: out,
         report: Report { fields, rules: rule_reports, compared_pairs: pairs.len() as u64, u_sample_pairs: sample.len() as u64, training, model },
     }
+}
+
+/// The explanation of one pair of a link or dedupe run, under the model it estimated; the term
+/// frequencies come from all records of the run, as in the run itself.
+pub fn explain_pair(model: &Model, all: &[&RawRecord], a: &RawRecord, b: &RawRecord) -> crate::model::Explanation {
+    let normalized: Vec<Normalized> = all.iter().map(|r| Normalized::of(r)).collect();
+    let tf = TermFrequencies::build(&model.fields, &normalized);
+    model.explain(&Normalized::of(a), &Normalized::of(b), &tf)
 }
 
 /// Random pairs for estimating u, drawn so that swapping the two sources draws the same pairs

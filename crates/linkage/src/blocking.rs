@@ -4,8 +4,9 @@
 
 use crate::compare::Field;
 use crate::normalize::Normalized;
+use crate::role::Role;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// One part of a blocking key.
@@ -30,20 +31,21 @@ pub enum KeyPart {
 }
 
 impl KeyPart {
-    pub fn field(self) -> Field {
+    /// The input roles that can give this part.
+    pub fn roles(self) -> &'static [Role] {
         match self {
-            KeyPart::Surname => Field::Surname,
-            KeyPart::Initial => Field::GivenName,
-            KeyPart::BirthDate => Field::BirthDate,
-            KeyPart::Postcode => Field::Postcode,
-            KeyPart::HouseNumber => Field::HouseNumber,
-            KeyPart::Street => Field::Street,
-            KeyPart::Locality => Field::Locality,
-            KeyPart::GivenName => Field::GivenName,
-            KeyPart::Phone => Field::Phone,
-            KeyPart::Email => Field::Email,
-            KeyPart::Bsn => Field::Bsn,
-            KeyPart::Identifier => Field::Identifier,
+            KeyPart::Surname => &[Role::Surname, Role::FullName],
+            KeyPart::Initial => &[Role::GivenName, Role::Initials, Role::FullName],
+            KeyPart::GivenName => &[Role::GivenName, Role::FullName],
+            KeyPart::BirthDate => &[Role::BirthDate],
+            KeyPart::Postcode => &[Role::Postcode],
+            KeyPart::HouseNumber => &[Role::HouseNumber, Role::Street],
+            KeyPart::Street => &[Role::Street],
+            KeyPart::Locality => &[Role::Locality],
+            KeyPart::Phone => &[Role::Phone],
+            KeyPart::Email => &[Role::Email],
+            KeyPart::Bsn => &[Role::Bsn],
+            KeyPart::Identifier => &[Role::Identifier],
         }
     }
 
@@ -92,22 +94,24 @@ pub const RULES: &[Rule] = &[
     Rule { name: "identifier", parts: &[K::Identifier] },
 ];
 
-/// The rules on which the EM estimation trains: one on who someone is, one on where they live,
-/// so each field is estimated from pairs that were not chosen for agreeing on it.
-pub const TRAINING_RULES: &[Rule] = &[
-    Rule { name: "surname+birth_date", parts: &[K::Surname, K::BirthDate] },
-    Rule { name: "postcode+house_number", parts: &[K::Postcode, K::HouseNumber] },
-    Rule { name: "street+house_number", parts: &[K::Street, K::HouseNumber] },
-    Rule { name: "surname+initial", parts: &[K::Surname, K::Initial] },
+/// The rules on which the EM estimation trains, with the fields each must leave out, so each
+/// field is estimated from pairs that were not chosen for agreeing on it: who someone is, where
+/// they live, when they were born. The address rule also leaves out the surname and the other
+/// address fields, since housemates share them: left in, every housemate would look like a match.
+pub const TRAINING_RULES: &[(Rule, &[Field])] = &[
+    (Rule { name: "surname+birth_date", parts: &[K::Surname, K::BirthDate] }, &[Field::Surname, Field::BirthDate]),
+    (Rule { name: "postcode+house_number", parts: &[K::Postcode, K::HouseNumber] }, HOUSEMATES),
+    (Rule { name: "street+house_number", parts: &[K::Street, K::HouseNumber] }, HOUSEMATES),
+    (Rule { name: "birth_date+initial", parts: &[K::BirthDate, K::Initial] }, &[Field::BirthDate, Field::GivenName]),
+    (Rule { name: "surname+initial", parts: &[K::Surname, K::Initial] }, &[Field::Surname, Field::GivenName]),
 ];
 
-impl Rule {
-    pub fn usable(&self, fields: &[Field]) -> bool {
-        self.parts.iter().all(|p| fields.contains(&p.field()))
-    }
+const HOUSEMATES: &[Field] = &[Field::Address, Field::AddressExtra, Field::Locality, Field::Region, Field::Surname];
 
-    pub fn fields(&self) -> Vec<Field> {
-        self.parts.iter().map(|p| p.field()).collect()
+impl Rule {
+    /// Whether input with these roles can give this rule's keys.
+    pub fn usable(&self, roles: &[Role]) -> bool {
+        self.parts.iter().all(|p| p.roles().iter().any(|r| roles.contains(r)))
     }
 
     /// The keys of a record under this rule (several when a part has several values), hashed
@@ -165,15 +169,16 @@ impl KeyTable {
         &self.keys[self.offsets[i] as usize..self.offsets[i + 1] as usize]
     }
 
-    pub fn share(&self, i: usize, j: usize) -> bool {
+    /// Whether two records share a key that was compared (not skipped as too big).
+    pub fn share_compared(&self, i: usize, j: usize, skipped: &HashSet<u64>) -> bool {
         let b = self.of(j);
-        self.of(i).iter().any(|k| b.contains(k))
+        self.of(i).iter().any(|k| b.contains(k) && !skipped.contains(k))
     }
 
-    /// The smallest key two records share (keys of a record are sorted).
-    pub fn first_shared(&self, i: usize, j: usize) -> Option<u64> {
+    /// The smallest compared key two records share (keys of a record are sorted).
+    pub fn first_shared(&self, i: usize, j: usize, skipped: &HashSet<u64>) -> Option<u64> {
         let b = self.of(j);
-        self.of(i).iter().copied().find(|k| b.contains(k))
+        self.of(i).iter().copied().find(|k| b.contains(k) && !skipped.contains(k))
     }
 
     /// Key → the records that have it, in record order.
@@ -203,30 +208,54 @@ pub struct RuleReport {
 /// Candidate pairs of records. In link mode (`split = Some(n)`) records `0..n` are the left
 /// source and the rest the right, and each pair is (left, right); in dedupe mode each pair is
 /// (i, j) with i < j.
-pub fn candidates(records: &[Normalized], split: Option<usize>, rules: &[Rule], max_block_pairs: u64) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
+///
+/// A rule may give at most `pairs_per_record` pairs per record: beyond that it is no longer
+/// blocking but a scan, so its biggest blocks (the commonest names, a placeholder phone number)
+/// are left out, biggest first, and reported.
+pub fn candidates(records: &[Normalized], split: Option<usize>, rules: &[Rule], pairs_per_record: u64) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
     let tables: Vec<KeyTable> = rules.iter().map(|r| KeyTable::build(r, records)).collect();
+    let budget = pairs_per_record.saturating_mul(records.len() as u64).max(1000);
     let mut pairs = Vec::new();
     let mut reports = Vec::new();
+    let mut skipped: Vec<HashSet<u64>> = Vec::new();
     for (r, (rule, table)) in rules.iter().zip(&tables).enumerate() {
+        let mut skipped_here = HashSet::new();
         let mut report = RuleReport { rule: rule.name, pairs: 0, skipped_blocks: 0, skipped_pairs: 0 };
-        let mut blocks: Vec<(u64, Vec<u32>)> = table.blocks().into_iter().filter(|(_, v)| v.len() > 1).collect();
-        blocks.sort_unstable_by_key(|(k, _)| *k);
-        for (key, members) in blocks {
-            let block_pairs = match split {
-                Some(n) => {
-                    let left = members.iter().filter(|&&i| (i as usize) < n).count() as u64;
-                    left * (members.len() as u64 - left)
-                }
-                None => members.len() as u64 * (members.len() as u64 - 1) / 2,
-            };
-            if block_pairs > max_block_pairs {
+        let mut blocks: Vec<(u64, u64, Vec<u32>)> = table
+            .blocks()
+            .into_iter()
+            .filter(|(_, v)| v.len() > 1)
+            .map(|(key, members)| {
+                let block_pairs = match split {
+                    Some(n) => {
+                        let left = members.iter().filter(|&&i| (i as usize) < n).count() as u64;
+                        left * (members.len() as u64 - left)
+                    }
+                    None => members.len() as u64 * (members.len() as u64 - 1) / 2,
+                };
+                (block_pairs, key, members)
+            })
+            .filter(|(p, _, _)| *p > 0)
+            .collect();
+        // Smallest blocks first, so the budget cuts off the biggest.
+        blocks.sort_unstable_by_key(|(p, k, _)| (*p, *k));
+        let mut spent = 0u64;
+        blocks.retain(|(block_pairs, key, _)| {
+            if spent + block_pairs > budget {
+                skipped_here.insert(*key);
                 report.skipped_blocks += 1;
                 report.skipped_pairs += block_pairs;
-                continue;
+                return false;
             }
+            spent += block_pairs;
+            true
+        });
+        for (_, key, members) in blocks {
             let mut emit = |i: u32, j: u32| {
                 // Once per rule (at the first key the two share) and not again after an earlier rule.
-                if table.first_shared(i as usize, j as usize) == Some(key) && !tables[..r].iter().any(|t| t.share(i as usize, j as usize)) {
+                if table.first_shared(i as usize, j as usize, &skipped_here) == Some(key)
+                    && !tables[..r].iter().zip(&skipped).any(|(t, s)| t.share_compared(i as usize, j as usize, s))
+                {
                     pairs.push((i, j));
                     report.pairs += 1;
                 }
@@ -250,6 +279,7 @@ pub fn candidates(records: &[Normalized], split: Option<usize>, rules: &[Rule], 
             }
         }
         reports.push(report);
+        skipped.push(skipped_here);
     }
     (pairs, reports)
 }
@@ -257,7 +287,7 @@ pub fn candidates(records: &[Normalized], split: Option<usize>, rules: &[Rule], 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::role::{RawRecord, Role};
+    use crate::role::RawRecord;
 
     fn n(surname: &str, initials: &str, postcode: &str, number: &str) -> Normalized {
         Normalized::of(&RawRecord::new("x").with(Role::Surname, surname).with(Role::Initials, initials).with(Role::Postcode, postcode).with(Role::HouseNumber, number))
@@ -280,8 +310,10 @@ mod tests {
         let records = vec![n("Jansen", "J", "", ""), n("Jansen", "J", "", ""), n("Jansen", "J", "", "")];
         let (pairs, _) = candidates(&records, Some(1), &[RULES[1]], 1000);
         assert_eq!(pairs, vec![(0, 1), (0, 2)]);
-        let (pairs, reports) = candidates(&records, Some(1), &[RULES[1]], 1);
+        let many: Vec<Normalized> = (0..1200).map(|i| n(if i < 600 { "Jansen" } else { "de Vries" }, if i % 2 == 0 { "J" } else { "P" }, "", "")).collect();
+        // 300 × 300 pairs per block, four blocks, a budget of 1 × 1200 records.
+        let (pairs, reports) = candidates(&many, Some(600), &[RULES[1]], 1);
         assert!(pairs.is_empty());
-        assert_eq!((reports[0].skipped_blocks, reports[0].skipped_pairs), (1, 2));
+        assert_eq!((reports[0].skipped_blocks, reports[0].skipped_pairs), (2, 2 * 300 * 300));
     }
 }

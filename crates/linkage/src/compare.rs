@@ -15,10 +15,11 @@ pub enum Field {
     GivenName,
     Surname,
     BirthDate,
-    Street,
-    HouseNumber,
+    /// Street, house number (with letter and addition) and postcode as one field: they are not
+    /// independent (a Dutch postcode and number name one address), so counting each apart
+    /// would make every housemate and neighbour look like a match.
+    Address,
     AddressExtra,
-    Postcode,
     Locality,
     Region,
     Phone,
@@ -32,10 +33,8 @@ impl Field {
         Field::GivenName,
         Field::Surname,
         Field::BirthDate,
-        Field::Street,
-        Field::HouseNumber,
+        Field::Address,
         Field::AddressExtra,
-        Field::Postcode,
         Field::Locality,
         Field::Region,
         Field::Phone,
@@ -50,10 +49,8 @@ impl Field {
             Field::GivenName => &[Role::GivenName, Role::Initials, Role::FullName],
             Field::Surname => &[Role::Surname, Role::FullName],
             Field::BirthDate => &[Role::BirthDate],
-            Field::Street => &[Role::Street],
-            Field::HouseNumber => &[Role::HouseNumber, Role::Street],
+            Field::Address => &[Role::Street, Role::HouseNumber, Role::Postcode],
             Field::AddressExtra => &[Role::AddressExtra],
-            Field::Postcode => &[Role::Postcode],
             Field::Locality => &[Role::Locality],
             Field::Region => &[Role::Region],
             Field::Phone => &[Role::Phone],
@@ -68,10 +65,8 @@ impl Field {
             Field::GivenName => "given_name",
             Field::Surname => "surname",
             Field::BirthDate => "birth_date",
-            Field::Street => "street",
-            Field::HouseNumber => "house_number",
+            Field::Address => "address",
             Field::AddressExtra => "address_extra",
-            Field::Postcode => "postcode",
             Field::Locality => "locality",
             Field::Region => "region",
             Field::Phone => "phone",
@@ -87,10 +82,8 @@ impl Field {
             Field::GivenName => ("Voornaam", "Given name"),
             Field::Surname => ("Achternaam", "Surname"),
             Field::BirthDate => ("Geboortedatum", "Birth date"),
-            Field::Street => ("Straat", "Street"),
-            Field::HouseNumber => ("Huisnummer", "House number"),
+            Field::Address => ("Adres", "Address"),
             Field::AddressExtra => ("Adresregel 2", "Address line 2"),
-            Field::Postcode => ("Postcode", "Postcode"),
             Field::Locality => ("Woonplaats", "Locality"),
             Field::Region => ("Regio", "Region"),
             Field::Phone => ("Telefoon", "Phone"),
@@ -109,9 +102,15 @@ impl Field {
             Field::GivenName => &[("gelijk", "exact"), ("lijkt sterk", "very similar"), ("voorletters passen", "initials compatible"), ("anders", "different")],
             Field::Surname => &[("gelijk", "exact"), ("lijkt sterk", "very similar"), ("lijkt", "similar"), ("anders", "different")],
             Field::BirthDate => &[("gelijk", "exact"), ("één tikfout of dag/maand omgedraaid", "one typo or day/month swapped"), ("twee tikfouten", "two typos"), ("anders", "different")],
-            Field::HouseNumber => &[("gelijk", "exact"), ("nummer gelijk, toevoeging anders", "number equal, suffix differs"), ("anders", "different")],
-            Field::Postcode => &[("gelijk", "exact"), ("cijfers gelijk of één tikfout", "digits equal or one typo"), ("anders", "different")],
-            Field::Street | Field::AddressExtra | Field::Locality => EXACT_CLOSE_OTHER,
+            Field::Address => &[
+                ("zelfde adres", "same address"),
+                ("zelfde nummer, straat of postcode gelijk", "same number, street or postcode equal"),
+                ("zelfde nummer, straat of postcode lijkt", "same number, street or postcode similar"),
+                ("zelfde straat en postcode, ander nummer", "same street and postcode, other number"),
+                ("zelfde straat of postcode, ander nummer", "same street or postcode, other number"),
+                ("anders", "different"),
+            ],
+            Field::AddressExtra | Field::Locality => EXACT_CLOSE_OTHER,
             Field::Region | Field::Email => EXACT_OTHER,
             Field::Phone | Field::Bsn | Field::Identifier => EXACT_TYPO_OTHER,
         }
@@ -119,7 +118,7 @@ impl Field {
 
     /// Fields whose exact agreement counts more for a rare value than for a common one.
     pub fn term_frequency(self) -> bool {
-        matches!(self, Field::GivenName | Field::Surname | Field::Street | Field::Locality | Field::AddressExtra)
+        matches!(self, Field::GivenName | Field::Surname | Field::Locality | Field::AddressExtra)
     }
 
     /// The value whose frequency adjusts an exact agreement, for each value a record has.
@@ -127,7 +126,6 @@ impl Field {
         match self {
             Field::GivenName => (!r.first_given().is_empty()).then_some(r.first_given()).into_iter().collect(),
             Field::Surname => r.surname.iter().map(String::as_str).collect(),
-            Field::Street => non_empty(&r.street),
             Field::Locality => non_empty(&r.locality),
             Field::AddressExtra => non_empty(&r.address_extra),
             _ => Vec::new(),
@@ -140,14 +138,12 @@ impl Field {
             Field::GivenName => given_name(a, b),
             Field::Surname => surname(a, b),
             Field::BirthDate => birth_date(&a.birth_date, &b.birth_date),
-            Field::Street => exact_close(&a.street, &b.street, 0.9),
-            Field::HouseNumber => house_number(a, b),
+            Field::Address => address(a, b),
             Field::AddressExtra => exact_close(&a.address_extra, &b.address_extra, 0.9),
-            Field::Postcode => postcode(&a.postcode, &b.postcode),
             Field::Locality => exact_close(&a.locality, &b.locality, 0.9),
             Field::Region => exact(&a.region, &b.region),
-            Field::Phone => exact_typo(&a.phone, &b.phone),
-            Field::Email => exact(&a.email, &b.email),
+            Field::Phone => household_contact(a, b, exact_typo(&a.phone, &b.phone)),
+            Field::Email => household_contact(a, b, exact(&a.email, &b.email)),
             Field::Bsn => exact_typo(&a.bsn, &b.bsn),
             Field::Identifier => exact_typo(&a.identifier, &b.identifier),
         }
@@ -249,12 +245,42 @@ fn birth_date(a: &str, b: &str) -> u8 {
     }
 }
 
-fn house_number(a: &Normalized, b: &Normalized) -> u8 {
-    match (a.house_number, b.house_number) {
-        (Some(x), Some(y)) if x == y && a.house_suffix == b.house_suffix => 0,
-        (Some(x), Some(y)) if x == y => 1,
-        (Some(_), Some(_)) => 2,
-        _ => NULL,
+/// Housemates share a landline, the contract holder's mobile, a family e-mail address: at the
+/// same address, agreeing on them says nothing the address did not already say, so the level
+/// is null there (counting both would make every housemate a match).
+fn household_contact(a: &Normalized, b: &Normalized, level: u8) -> u8 {
+    if level != NULL && address(a, b) <= 1 {
+        NULL
+    } else {
+        level
+    }
+}
+
+/// Street and postcode each give exact (0), similar (1), different (2) or unknown (NULL);
+/// the house number decides whether it is the same door.
+fn address(a: &Normalized, b: &Normalized) -> u8 {
+    let street = exact_close(&a.street, &b.street, 0.9);
+    let postcode = postcode(&a.postcode, &b.postcode);
+    let number = match (a.house_number, b.house_number) {
+        (Some(x), Some(y)) if x == y && a.house_suffix == b.house_suffix => Some(true),
+        (Some(x), Some(y)) if x == y => Some(false),
+        _ => None,
+    };
+    if street == NULL && postcode == NULL && (a.house_number.is_none() || b.house_number.is_none()) {
+        return NULL;
+    }
+    let parts = [street, postcode];
+    let exact = parts.iter().filter(|&&p| p == 0).count();
+    let known = parts.iter().filter(|&&p| p != NULL).count();
+    let different = parts.iter().any(|&p| p == 2);
+    let similar = parts.iter().any(|&p| p == 1);
+    match number {
+        Some(true) if exact > 0 && !different => 0,
+        Some(_) if exact > 0 => 1,
+        Some(_) if similar => 2,
+        _ if exact > 0 && exact == known => 3,
+        _ if exact > 0 => 4,
+        _ => 5,
     }
 }
 
@@ -292,8 +318,7 @@ mod tests {
         let b = rec(&[(Role::GivenName, "Jan"), (Role::SurnamePrefix, "van den"), (Role::Surname, "Berg"), (Role::Street, "Dorpsstraat"), (Role::HouseNumber, "12a")]);
         assert_eq!(Field::GivenName.compare(&a, &b), 2);
         assert_eq!(Field::Surname.compare(&a, &b), 0);
-        assert_eq!(Field::Street.compare(&a, &b), 0);
-        assert_eq!(Field::HouseNumber.compare(&a, &b), 0);
+        assert_eq!(Field::Address.compare(&a, &b), 0);
     }
 
     #[test]
@@ -310,6 +335,15 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_phone_counts_only_between_addresses() {
+        let home = [(Role::Street, "Dorpsstraat 1"), (Role::Postcode, "1234AB"), (Role::Phone, "0301234567")];
+        let moved = [(Role::Street, "Kerkweg 3"), (Role::Postcode, "9999ZZ"), (Role::Phone, "+31 30 123 4567")];
+        assert_eq!(Field::Phone.compare(&rec(&home), &rec(&home)), NULL);
+        assert_eq!(Field::Phone.compare(&rec(&home), &rec(&moved)), 0);
+        assert_eq!(Field::Email.compare(&rec(&home), &rec(&moved)), NULL, "no e-mail on either side");
+    }
+
+    #[test]
     fn birth_date_near_misses() {
         assert_eq!(birth_date("19800312", "19800312"), 0);
         assert_eq!(birth_date("19800312", "19801203"), 1, "day and month swapped");
@@ -320,11 +354,16 @@ mod tests {
     }
 
     #[test]
-    fn house_number_suffixes_and_postcodes() {
-        let a = rec(&[(Role::HouseNumber, "12-A")]);
-        assert_eq!(Field::HouseNumber.compare(&a, &rec(&[(Role::HouseNumber, "12 a")])), 0);
-        assert_eq!(Field::HouseNumber.compare(&a, &rec(&[(Role::HouseNumber, "12 b")])), 1);
-        assert_eq!(Field::HouseNumber.compare(&a, &rec(&[(Role::HouseNumber, "14")])), 2);
+    fn address_levels_from_door_to_elsewhere() {
+        let home = rec(&[(Role::Street, "Dorpsstraat"), (Role::HouseNumber, "12-A"), (Role::Postcode, "1234 AB")]);
+        let level = |pairs: &[(Role, &str)]| Field::Address.compare(&home, &rec(pairs));
+        assert_eq!(level(&[(Role::Street, "Dorpsstr 12a"), (Role::Postcode, "1234ab")]), 0);
+        assert_eq!(level(&[(Role::Street, "Dorpsstraat"), (Role::HouseNumber, "12 b"), (Role::Postcode, "1234AB")]), 1, "another door behind the same number");
+        assert_eq!(level(&[(Role::Street, "Dorpstraat"), (Role::HouseNumber, "12a"), (Role::Postcode, "1243AB")]), 2, "typos in street and postcode");
+        assert_eq!(level(&[(Role::Street, "Dorpsstraat"), (Role::HouseNumber, "14"), (Role::Postcode, "1234AB")]), 3, "the neighbours");
+        assert_eq!(level(&[(Role::Street, "Kerkweg"), (Role::HouseNumber, "3"), (Role::Postcode, "1234AB")]), 4);
+        assert_eq!(level(&[(Role::Street, "Kerkweg"), (Role::HouseNumber, "12a"), (Role::Postcode, "9999ZZ")]), 5, "moved");
+        assert_eq!(level(&[(Role::Locality, "Utrecht")]), NULL);
         assert_eq!(postcode("1234AB", "1234AC"), 1);
         assert_eq!(postcode("1234AB", "9999ZZ"), 2);
     }
@@ -333,7 +372,7 @@ mod tests {
     fn every_field_has_its_levels() {
         let a = rec(&[(Role::GivenName, "Jan"), (Role::Surname, "Berg"), (Role::BirthDate, "1980-03-12"), (Role::Street, "Dorpsstraat 1"), (Role::AddressExtra, "x"), (Role::Postcode, "1234AB"), (Role::Locality, "Utrecht"), (Role::Region, "ut"), (Role::Phone, "0612345678"), (Role::Email, "a@b.nl"), (Role::Bsn, "123456782"), (Role::Identifier, "77")]);
         let far = rec(&[(Role::GivenName, "Zygmunt"), (Role::Surname, "Qwerty"), (Role::BirthDate, "2001-11-30"), (Role::Street, "Laan 99"), (Role::AddressExtra, "qqqq"), (Role::Postcode, "9999ZZ"), (Role::Locality, "Zwolle"), (Role::Region, "ov"), (Role::Phone, "0201111111"), (Role::Email, "q@z.nl"), (Role::Bsn, "999999999"), (Role::Identifier, "4412")]);
-        for &f in Field::ALL {
+        for &f in Field::ALL.iter().filter(|f| !matches!(f, Field::Phone | Field::Email)) {
             assert_eq!(f.compare(&a, &a), 0, "{f:?}");
             assert_eq!(usize::from(f.compare(&a, &far)), f.levels().len() - 1, "{f:?}");
         }

@@ -6,6 +6,7 @@
 
 use crate::compare::{Field, NULL};
 use crate::normalize::Normalized;
+use crate::role::Role;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,12 +15,15 @@ const FLOOR: f64 = 1e-6;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
+    /// The input roles the model was made for; they decide the fields and the blocking rules.
+    pub roles: Vec<Role>,
     pub fields: Vec<Field>,
     /// `m[f][level]`, parallel to `fields`.
     pub m: Vec<Vec<f64>>,
     /// `u[f][level]`, parallel to `fields`.
     pub u: Vec<Vec<f64>>,
-    /// The share of compared (blocked) pairs that are matches.
+    /// The chance that two records drawn at random are a match (not two compared ones: u is
+    /// measured on random pairs too).
     pub prior: f64,
 }
 
@@ -95,7 +99,8 @@ pub fn probability(weight: f64) -> f64 {
 impl Model {
     /// Starting values for EM: agreement likely among matches, disagreement likely among
     /// non-matches.
-    pub fn initial(fields: &[Field]) -> Model {
+    pub fn initial(roles: &[Role]) -> Model {
+        let fields = crate::batch::fields_for(roles);
         let m = fields
             .iter()
             .map(|f| {
@@ -112,7 +117,7 @@ impl Model {
                 (0..n).map(|l| if l == n - 1 { 0.99 } else if l == 0 { 0.01 } else { rest }).collect()
             })
             .collect();
-        let mut model = Model { fields: fields.to_vec(), m, u, prior: 0.1 };
+        let mut model = Model { roles: roles.to_vec(), fields, m, u, prior: 0.1 };
         model.normalise();
         model
     }
@@ -127,7 +132,7 @@ impl Model {
                 *p /= sum;
             }
         }
-        self.prior = self.prior.clamp(FLOOR, 1.0 - FLOOR);
+        self.prior = self.prior.clamp(1e-12, 1.0 - FLOOR);
     }
 
     pub fn prior_weight(&self) -> f64 {
@@ -203,10 +208,12 @@ impl Model {
 
     /// Expectation-maximisation of m and the prior over pairs, with u fixed. Fields in
     /// `frozen` (those the pairs were blocked on) take no part: they would look like perfect
-    /// evidence. Returns the number of iterations.
-    pub fn expectation_maximisation(&mut self, levels: &[u8], frozen: &[Field], max_iterations: usize) -> usize {
+    /// evidence. Fields in `fixed` count with their current m but are not re-estimated.
+    /// Returns the number of iterations.
+    pub fn expectation_maximisation(&mut self, levels: &[u8], frozen: &[Field], fixed: &[Field], max_iterations: usize) -> usize {
         let nf = self.fields.len();
         let active: Vec<bool> = self.fields.iter().map(|f| !frozen.contains(f)).collect();
+        let learning: Vec<bool> = self.fields.iter().map(|f| !frozen.contains(f) && !fixed.contains(f)).collect();
         // Identical patterns once, with their count: EM then runs over a few thousand rows.
         let mut patterns: BTreeMap<Vec<u8>, f64> = BTreeMap::new();
         for row in levels.chunks_exact(nf) {
@@ -239,7 +246,7 @@ impl Model {
             }
             let mut change: f64 = (matched / total - prior).abs();
             prior = (matched / total).clamp(FLOOR, 1.0 - FLOOR);
-            for f in (0..nf).filter(|&f| active[f]) {
+            for f in (0..nf).filter(|&f| learning[f]) {
                 let sum: f64 = m_sum[f].iter().sum();
                 if sum <= 0.0 {
                     continue;
@@ -260,15 +267,17 @@ impl Model {
         max_iterations
     }
 
-    /// Re-estimates only the prior over all compared pairs, with m and u fixed.
-    pub fn estimate_prior(&mut self, levels: &[u8]) {
+    /// Estimates the prior: the chance that two records drawn at random (not two compared
+    /// ones) are a match, since u is measured on random pairs too. EM over all `total_pairs`,
+    /// taking the pairs that were not compared as non-matches, with m and u fixed; it starts at
+    /// `start` (say one match per record of the smaller source).
+    pub fn estimate_prior(&mut self, levels: &[u8], total_pairs: f64, start: f64) {
         let nf = self.fields.len();
         let mut patterns: BTreeMap<&[u8], f64> = BTreeMap::new();
         for row in levels.chunks_exact(nf) {
             *patterns.entry(row).or_default() += 1.0;
         }
-        let total: f64 = patterns.values().sum();
-        if total == 0.0 {
+        if patterns.is_empty() || total_pairs <= 0.0 {
             return;
         }
         let weights: Vec<(f64, f64)> = patterns
@@ -278,11 +287,12 @@ impl Model {
                 (w, count)
             })
             .collect();
-        for _ in 0..50 {
+        self.prior = start.clamp(1e-12, 0.5);
+        for _ in 0..200 {
             let odds = (self.prior / (1.0 - self.prior)).ln();
             let matched: f64 = weights.iter().map(|(w, c)| c / (1.0 + (-(w + odds)).exp())).sum();
-            let new = (matched / total).clamp(FLOOR, 1.0 - FLOOR);
-            let done = (new - self.prior).abs() < 1e-7;
+            let new = (matched / total_pairs).clamp(1e-12, 0.5);
+            let done = ((new - self.prior) / self.prior).abs() < 1e-6;
             self.prior = new;
             if done {
                 break;

@@ -31,7 +31,7 @@ pub struct Candidate {
 impl Index {
     pub fn build(model: Model, population: &[RawRecord], threads: usize) -> Index {
         let records: Vec<Normalized> = par_map(population, threads.max(1), Normalized::of);
-        let rules: Vec<Rule> = RULES.iter().copied().filter(|r| r.usable(&model.fields)).collect();
+        let rules: Vec<Rule> = RULES.iter().copied().filter(|r| r.usable(&model.roles)).collect();
         let blocks = rules.iter().map(|r| KeyTable::build(r, &records).blocks()).collect();
         let tf = TermFrequencies::build(&model.fields, &records);
         Index { model, rules, records, blocks, tf, max_block: 5_000 }
