@@ -140,8 +140,8 @@ impl Field {
             Field::BirthDate => birth_date(&a.birth_date, &b.birth_date),
             Field::Address => address(a, b),
             Field::AddressExtra => exact_close(&a.address_extra, &b.address_extra, 0.9),
-            Field::Locality => exact_close(&a.locality, &b.locality, 0.9),
-            Field::Region => exact(&a.region, &b.region),
+            Field::Locality => beyond_address(a, b, exact_close(&a.locality, &b.locality, 0.9)),
+            Field::Region => beyond_address(a, b, exact(&a.region, &b.region)),
             Field::Phone => household_contact(a, b, exact_typo(&a.phone, &b.phone)),
             Field::Email => household_contact(a, b, exact(&a.email, &b.email)),
             Field::Bsn => exact_typo(&a.bsn, &b.bsn),
@@ -246,9 +246,21 @@ fn birth_date(a: &str, b: &str) -> u8 {
 }
 
 /// Housemates share a landline, the contract holder's mobile, a family e-mail address: at the
-/// same address, agreeing on them says nothing the address did not already say, so the level
-/// is null there (counting both would make every housemate a match).
+/// same address, agreeing on them says nothing the address did not already say, so agreement
+/// is null there (counting both would make every housemate a match). A different number
+/// still counts: it is someone else's, or the same person's other one, as EM measures.
 fn household_contact(a: &Normalized, b: &Normalized, level: u8) -> u8 {
+    if level != NULL && level + 1 < Field::Phone.levels().len() as u8 && address(a, b) <= 1 {
+        NULL
+    } else {
+        level
+    }
+}
+
+/// The locality (and region) are part of the address: at the same address they add nothing,
+/// so there they are null; between different addresses (someone who moved within the town)
+/// they count.
+fn beyond_address(a: &Normalized, b: &Normalized, level: u8) -> u8 {
     if level != NULL && address(a, b) <= 1 {
         NULL
     } else {
@@ -336,10 +348,14 @@ mod tests {
 
     #[test]
     fn a_shared_phone_counts_only_between_addresses() {
-        let home = [(Role::Street, "Dorpsstraat 1"), (Role::Postcode, "1234AB"), (Role::Phone, "0301234567")];
-        let moved = [(Role::Street, "Kerkweg 3"), (Role::Postcode, "9999ZZ"), (Role::Phone, "+31 30 123 4567")];
+        let home = [(Role::Street, "Dorpsstraat 1"), (Role::Postcode, "1234AB"), (Role::Phone, "0301234567"), (Role::Locality, "Utrecht")];
+        let moved = [(Role::Street, "Kerkweg 3"), (Role::Postcode, "9999ZZ"), (Role::Phone, "+31 30 123 4567"), (Role::Locality, "Utrecht")];
+        let housemate = [(Role::Street, "Dorpsstraat 1"), (Role::Postcode, "1234AB"), (Role::Phone, "0612345678")];
         assert_eq!(Field::Phone.compare(&rec(&home), &rec(&home)), NULL);
+        assert_eq!(Field::Phone.compare(&rec(&home), &rec(&housemate)), 2, "a different number still counts");
         assert_eq!(Field::Phone.compare(&rec(&home), &rec(&moved)), 0);
+        assert_eq!(Field::Locality.compare(&rec(&home), &rec(&home)), NULL);
+        assert_eq!(Field::Locality.compare(&rec(&home), &rec(&moved)), 0);
         assert_eq!(Field::Email.compare(&rec(&home), &rec(&moved)), NULL, "no e-mail on either side");
     }
 
@@ -372,7 +388,7 @@ mod tests {
     fn every_field_has_its_levels() {
         let a = rec(&[(Role::GivenName, "Jan"), (Role::Surname, "Berg"), (Role::BirthDate, "1980-03-12"), (Role::Street, "Dorpsstraat 1"), (Role::AddressExtra, "x"), (Role::Postcode, "1234AB"), (Role::Locality, "Utrecht"), (Role::Region, "ut"), (Role::Phone, "0612345678"), (Role::Email, "a@b.nl"), (Role::Bsn, "123456782"), (Role::Identifier, "77")]);
         let far = rec(&[(Role::GivenName, "Zygmunt"), (Role::Surname, "Qwerty"), (Role::BirthDate, "2001-11-30"), (Role::Street, "Laan 99"), (Role::AddressExtra, "qqqq"), (Role::Postcode, "9999ZZ"), (Role::Locality, "Zwolle"), (Role::Region, "ov"), (Role::Phone, "0201111111"), (Role::Email, "q@z.nl"), (Role::Bsn, "999999999"), (Role::Identifier, "4412")]);
-        for &f in Field::ALL.iter().filter(|f| !matches!(f, Field::Phone | Field::Email)) {
+        for &f in Field::ALL.iter().filter(|f| !matches!(f, Field::Phone | Field::Email | Field::Locality | Field::Region)) {
             assert_eq!(f.compare(&a, &a), 0, "{f:?}");
             assert_eq!(usize::from(f.compare(&a, &far)), f.levels().len() - 1, "{f:?}");
         }
