@@ -123,39 +123,51 @@ impl Field {
 
     /// The value whose frequency adjusts an exact agreement, for each value a record has.
     pub fn tf_values(self, r: &Normalized) -> Vec<&str> {
+        fn one(s: &str) -> Vec<&str> {
+            if s.is_empty() {
+                Vec::new()
+            } else {
+                vec![s]
+            }
+        }
         match self {
-            Field::GivenName => (!r.first_given().is_empty()).then_some(r.first_given()).into_iter().collect(),
+            Field::GivenName => one(r.first_given()),
             Field::Surname => r.surname.iter().map(String::as_str).collect(),
-            Field::Locality => non_empty(&r.locality),
-            Field::AddressExtra => non_empty(&r.address_extra),
+            Field::Locality => one(&r.locality),
+            Field::AddressExtra => one(&r.address_extra),
             _ => Vec::new(),
         }
     }
 
     /// The level of this field for a pair, or [`NULL`].
     pub fn compare(self, a: &Normalized, b: &Normalized) -> u8 {
+        self.compare_at(a, b, &mut || address(a, b))
+    }
+
+    /// As [`Field::compare`], with the address level from `address` (computed once per pair
+    /// by [`compare_all`]).
+    fn compare_at(self, a: &Normalized, b: &Normalized, address: &mut dyn FnMut() -> u8) -> u8 {
         match self {
             Field::GivenName => given_name(a, b),
             Field::Surname => surname(a, b),
             Field::BirthDate => birth_date(&a.birth_date, &b.birth_date),
-            Field::Address => address(a, b),
+            Field::Address => address(),
             Field::AddressExtra => exact_close(&a.address_extra, &b.address_extra, 0.9),
-            Field::Locality => beyond_address(a, b, exact_close(&a.locality, &b.locality, 0.9)),
-            Field::Region => beyond_address(a, b, exact(&a.region, &b.region)),
-            Field::Phone => household_contact(a, b, exact_typo(&a.phone, &b.phone)),
-            Field::Email => household_contact(a, b, exact(&a.email, &b.email)),
+            Field::Locality => beyond_address(address, exact_close(&a.locality, &b.locality, 0.9)),
+            Field::Region => beyond_address(address, exact(&a.region, &b.region)),
+            Field::Phone => household_contact(address, exact_typo(&a.phone, &b.phone)),
+            Field::Email => household_contact(address, exact(&a.email, &b.email)),
             Field::Bsn => exact_typo(&a.bsn, &b.bsn),
             Field::Identifier => exact_typo(&a.identifier, &b.identifier),
         }
     }
 }
 
-fn non_empty(s: &str) -> Vec<&str> {
-    if s.is_empty() {
-        Vec::new()
-    } else {
-        vec![s]
-    }
+/// The level of each of `fields` for a pair, appended to `out`.
+pub fn compare_all(fields: &[Field], a: &Normalized, b: &Normalized, out: &mut Vec<u8>) {
+    let mut known = None;
+    let mut address_level = || *known.get_or_insert_with(|| address(a, b));
+    out.extend(fields.iter().map(|f| f.compare_at(a, b, &mut address_level)));
 }
 
 fn exact(a: &str, b: &str) -> u8 {
@@ -249,8 +261,8 @@ fn birth_date(a: &str, b: &str) -> u8 {
 /// same address, agreeing on them says nothing the address did not already say, so agreement
 /// is null there (counting both would make every housemate a match). A different number
 /// still counts: it is someone else's, or the same person's other one, as EM measures.
-fn household_contact(a: &Normalized, b: &Normalized, level: u8) -> u8 {
-    if level != NULL && level + 1 < Field::Phone.levels().len() as u8 && address(a, b) <= 1 {
+fn household_contact(address: &mut dyn FnMut() -> u8, level: u8) -> u8 {
+    if level != NULL && level + 1 < Field::Phone.levels().len() as u8 && address() <= 1 {
         NULL
     } else {
         level
@@ -260,8 +272,8 @@ fn household_contact(a: &Normalized, b: &Normalized, level: u8) -> u8 {
 /// The locality (and region) are part of the address: at the same address they add nothing,
 /// so there they are null; between different addresses (someone who moved within the town)
 /// they count.
-fn beyond_address(a: &Normalized, b: &Normalized, level: u8) -> u8 {
-    if level != NULL && address(a, b) <= 1 {
+fn beyond_address(address: &mut dyn FnMut() -> u8, level: u8) -> u8 {
+    if level != NULL && address() <= 1 {
         NULL
     } else {
         level

@@ -58,14 +58,15 @@ impl TermFrequencies {
     /// The share of records with this value, the highest over the values both records have.
     fn shared(&self, f: usize, field: Field, a: &Normalized, b: &Normalized) -> Option<f64> {
         let (counts, total) = self.tables.get(f)?.as_ref()?;
-        let bv = field.tf_values(b);
-        field
-            .tf_values(a)
-            .into_iter()
-            .filter(|v| bv.contains(v))
-            .filter_map(|v| counts.get(v))
-            .map(|&c| f64::from(c) / f64::from((*total).max(1)))
-            .reduce(f64::max)
+        let share = |v: &str| counts.get(v).map(|&c| f64::from(c) / f64::from((*total).max(1)));
+        match field {
+            // The only field with several values per record: allocate nothing on this hot path.
+            Field::Surname => a.surname.iter().filter(|v| b.surname.contains(v)).filter_map(|v| share(v)).reduce(f64::max),
+            _ => {
+                let (x, y) = (field.tf_values(a), field.tf_values(b));
+                x.into_iter().filter(|v| y.contains(v)).filter_map(share).reduce(f64::max)
+            }
+        }
     }
 }
 
@@ -141,7 +142,7 @@ impl Model {
 
     /// The levels of a pair, one per field of the model.
     pub fn levels(&self, a: &Normalized, b: &Normalized, out: &mut Vec<u8>) {
-        out.extend(self.fields.iter().map(|f| f.compare(a, b)));
+        crate::compare::compare_all(&self.fields, a, b, out);
     }
 
     fn contribution(&self, f: usize, level: u8, a: &Normalized, b: &Normalized, tf: &TermFrequencies) -> (f64, f64) {
