@@ -138,12 +138,18 @@ fn write_pairs(path: &Path, pairs: &[linkage::ScoredPair], left: &[RawRecord], r
     })
 }
 
-pub fn link(left: &Path, right: &Path, fields: &Path, out: &Path, threshold: f64, explain: &[String]) -> Result<(), String> {
+pub fn link(left: &Path, right: &Path, fields: &Path, out: &Path, threshold: f64, explain: &[String], pairs_per_record: u64) -> Result<(), String> {
     check_threshold(threshold)?;
     let started = Instant::now();
     let fields = Fields::read(fields)?;
-    let (l, r) = (fields.records(left)?, fields.records(right)?);
-    let options = Options { threshold, ..Options::default() };
+    // The two files are read side by side.
+    let (l, r) = std::thread::scope(|s| {
+        let other = s.spawn(|| fields.records(right));
+        let l = fields.records(left);
+        (l, other.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    });
+    let (l, r) = (l?, r?);
+    let options = Options { threshold, pairs_per_record, ..Options::default() };
     let linked = linkage::link(&l, &r, &fields.roles(), &options, &mut progress(started));
     write_pairs(out, &linked.pairs, &l, &r)?;
     report(&linked, started);

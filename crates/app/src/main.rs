@@ -99,6 +99,9 @@ enum LinkageCommand {
         /// Print why a pair LEFT_ID,RIGHT_ID scored what it did: each field's weight (repeatable).
         #[arg(long)]
         explain: Vec<String>,
+        /// Pairs one blocking rule may add per record before its biggest blocks are skipped.
+        #[arg(long, default_value_t = 2)]
+        pairs_per_record: u64,
     },
     /// Find the records of one source that are the same person (each pair once; clusters on request).
     Dedupe {
@@ -329,7 +332,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             store.close().await;
             result
         }
-        Command::Linkage { command: LinkageCommand::Link { left, right, fields, out, threshold, explain } } => linkage_cli::link(&left, &right, &fields, &out, threshold, &explain),
+        Command::Linkage { command: LinkageCommand::Link { left, right, fields, out, threshold, explain, pairs_per_record } } => {
+            linkage_cli::link(&left, &right, &fields, &out, threshold, &explain, pairs_per_record)
+        }
         Command::Linkage { command: LinkageCommand::Dedupe { input, fields, out, threshold, clusters } } => {
             linkage_cli::dedupe(&input, &fields, &out, threshold, clusters.as_deref())
         }

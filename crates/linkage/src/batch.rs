@@ -27,7 +27,7 @@ impl Default for Options {
         Options {
             threshold: 0.5,
             threads: std::thread::available_parallelism().map_or(1, usize::from),
-            pairs_per_record: 3,
+            pairs_per_record: 2,
             u_sample_pairs: 1_000_000,
             seed: 1,
         }

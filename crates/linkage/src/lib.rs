@@ -11,6 +11,7 @@
 pub mod batch;
 pub mod blocking;
 pub mod compare;
+mod fxhash;
 pub mod model;
 pub mod normalize;
 pub mod online;

@@ -8,7 +8,8 @@ use crate::compare::{Field, NULL};
 use crate::normalize::Normalized;
 use crate::role::Role;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use crate::fxhash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 /// Smallest probability a level may get, so no single field can veto or prove a match alone.
 const FLOOR: f64 = 1e-6;
@@ -39,7 +40,7 @@ impl TermFrequencies {
             .iter()
             .map(|f| {
                 f.term_frequency().then(|| {
-                    let mut counts: HashMap<String, u32> = HashMap::new();
+                    let mut counts: HashMap<String, u32> = HashMap::default();
                     let mut total = 0;
                     for r in records {
                         let values = f.tf_values(r);
@@ -62,10 +63,10 @@ impl TermFrequencies {
         match field {
             // The only field with several values per record: allocate nothing on this hot path.
             Field::Surname => a.surname.iter().filter(|v| b.surname.contains(v)).filter_map(|v| share(v)).reduce(f64::max),
-            _ => {
-                let (x, y) = (field.tf_values(a), field.tf_values(b));
-                x.into_iter().filter(|v| y.contains(v)).filter_map(share).reduce(f64::max)
-            }
+            Field::GivenName => Some(a.first_given()).filter(|v| !v.is_empty() && *v == b.first_given()).and_then(share),
+            Field::Locality => Some(a.locality.as_str()).filter(|v| !v.is_empty() && *v == b.locality).and_then(share),
+            Field::AddressExtra => Some(a.address_extra.as_str()).filter(|v| !v.is_empty() && *v == b.address_extra).and_then(share),
+            _ => None,
         }
     }
 }

@@ -18,6 +18,8 @@ pub struct Normalized {
     pub birth_date: String,
     pub street: String,
     pub house_number: Option<u32>,
+    /// The house number as text, for blocking keys.
+    house_number_text: String,
     /// Letter and addition together ("12-A" → "a", "12 hs" → "hs", "12-2" → "2").
     pub house_suffix: String,
     /// Without spaces, like the street and the locality ("munmurra park" = "munmurrapark").
@@ -66,6 +68,7 @@ impl Normalized {
         }
         n.street = street_name(&street);
         (n.house_number, n.house_suffix) = house_number(&house);
+        n.house_number_text = n.house_number.map(|h| h.to_string()).unwrap_or_default();
         n.address_extra = words(raw.get(Role::AddressExtra)).replace(' ', "");
         n.postcode = postcode(raw.get(Role::Postcode));
         n.locality = words(raw.get(Role::Locality)).replace(' ', "");
@@ -80,6 +83,10 @@ impl Normalized {
     /// The first given name, or "" when only initials are known.
     pub fn first_given(&self) -> &str {
         self.given.first().map_or("", String::as_str)
+    }
+
+    pub fn house_number_text(&self) -> &str {
+        &self.house_number_text
     }
 
     pub fn surname_core(&self) -> &str {
@@ -240,9 +247,13 @@ pub fn surname_forms(prefix: &str, surname: &str) -> Vec<String> {
             }
         }
     }
-    let mut seen = std::collections::HashSet::new();
-    forms.retain(|f| seen.insert(f.clone()));
-    forms
+    let mut unique: Vec<String> = Vec::with_capacity(forms.len());
+    for f in forms {
+        if !unique.contains(&f) {
+            unique.push(f);
+        }
+    }
+    unique
 }
 
 fn is_prefix_word(w: &str) -> bool {

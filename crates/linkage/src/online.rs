@@ -6,7 +6,7 @@ use crate::blocking::{KeyTable, Rule, RULES};
 use crate::model::{Explanation, Model, TermFrequencies};
 use crate::normalize::Normalized;
 use crate::role::RawRecord;
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap as HashMap;
 
 pub struct Index {
     model: Model,

@@ -54,14 +54,17 @@ fn long_jaro(s: &[u8], l: &[u8]) -> f64 {
 
 /// How many bytes `a` and `b` have in common as multisets: an upper bound on the characters
 /// Jaro can match, and (through the longer length minus it) a lower bound on edits.
+/// Bytes are counted in 32 buckets (`c & 31`: the letters each get their own, digits share
+/// with letters), which can only overcount: the bound stays a bound, and the table is cheap.
 fn common_bytes(a: &[u8], b: &[u8]) -> usize {
-    let mut counts = [0u8; 256];
+    let mut counts = [0u8; 32];
     for &c in a {
-        counts[usize::from(c)] = counts[usize::from(c)].saturating_add(1);
+        let n = &mut counts[usize::from(c & 31)];
+        *n = n.saturating_add(1);
     }
     let mut common = 0;
     for &c in b {
-        let n = &mut counts[usize::from(c)];
+        let n = &mut counts[usize::from(c & 31)];
         if *n > 0 {
             *n -= 1;
             common += 1;
@@ -102,38 +105,40 @@ pub fn edits_at_most(a: &str, b: &str, k: usize) -> Option<usize> {
         return Some(0);
     }
     let w = b.len() + 1;
-    // Three rolling rows: two back (for the swap), one back, and the current one; on the
-    // stack for the values that occur in practice.
-    let mut stack = [0usize; 3 * 64];
+    // Three rolling rows: two back (for the swap), one back, and the current one. Distances
+    // are kept as bytes (saturating: anything above `k` is just "too far"), on the stack for
+    // the values that occur in practice.
+    let mut stack = [0u8; 3 * 33];
     let mut heap;
-    let rows: &mut [usize] = if 3 * w <= stack.len() {
+    let rows: &mut [u8] = if 3 * w <= stack.len() {
         &mut stack[..3 * w]
     } else {
-        heap = vec![0usize; 3 * w];
+        heap = vec![0u8; 3 * w];
         &mut heap
     };
+    let cap = |v: usize| v.min(255) as u8;
     let (mut two, mut one, mut cur) = (0, w, 2 * w);
     for j in 0..w {
-        rows[one + j] = j;
+        rows[one + j] = cap(j);
     }
     for i in 1..=a.len() {
-        rows[cur] = i;
+        rows[cur] = cap(i);
         let mut row_min = i;
         for j in 1..w {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (rows[one + j] + 1).min(rows[cur + j - 1] + 1).min(rows[one + j - 1] + cost);
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut v = rows[one + j].saturating_add(1).min(rows[cur + j - 1].saturating_add(1)).min(rows[one + j - 1].saturating_add(cost));
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(rows[two + j - 2] + 1);
+                v = v.min(rows[two + j - 2].saturating_add(1));
             }
             rows[cur + j] = v;
-            row_min = row_min.min(v);
+            row_min = row_min.min(usize::from(v));
         }
         if row_min > k {
             return None;
         }
         (two, one, cur) = (one, cur, two);
     }
-    Some(rows[one + w - 1]).filter(|&d| d <= k)
+    Some(usize::from(rows[one + w - 1])).filter(|&d| d <= k)
 }
 
 #[cfg(test)]
