@@ -29,8 +29,11 @@ pub struct Candidate {
 }
 
 impl Index {
-    pub fn build(model: Model, population: &[RawRecord], threads: usize) -> Index {
+    /// Loads the population. The model's prior is set to one in the population's size: an
+    /// incoming record is about one person at most, and a priori any of them.
+    pub fn build(mut model: Model, population: &[RawRecord], threads: usize) -> Index {
         let records: Vec<Normalized> = par_map(population, threads.max(1), Normalized::of);
+        model.prior = 1.0 / records.len().max(2) as f64;
         let rules: Vec<Rule> = RULES.iter().copied().filter(|r| r.usable(&model.roles)).collect();
         let blocks = rules.iter().map(|r| KeyTable::build(r, &records).blocks()).collect();
         let tf = TermFrequencies::build(&model.fields, &records);
