@@ -246,3 +246,98 @@ fn accounts_tokens_and_serve_on_postgres() {
     let url = store::testing::shared().unwrap().new_unique_database("cli").unwrap();
     accounts_tokens_and_serve(&url);
 }
+
+/// `eropaf linkage link|dedupe|synth` as other tooling calls it: the PAIRS.csv contract, quoted
+/// fields and spaces after commas, and a clear error with a non-zero exit for a missing column,
+/// a bad FIELDS.toml or an unreadable row, leaving no half-written output behind.
+#[test]
+fn linkage_link_and_dedupe_keep_their_contract() {
+    let dir = temp_dir("linkage");
+    let fields = dir.join("fields.toml");
+    std::fs::write(&fields, "id = \"nr\"\n\n[columns]\nfull_name = \"naam\"\nbirth_date = \"geboren\"\nstreet = \"adres\"\npostcode = \"pc\"\n").unwrap();
+    // The issue's example, written by two partners, plus a housemate and a stranger.
+    std::fs::write(
+        dir.join("left.csv"),
+        "nr, naam, geboren, adres, pc\n\
+         a1, \"J. v.d. Berg\", 12-03-1980, \"Dorpsstr 12-A\", 1234AB\n\
+         a2, Fatima el Amrani, 1975-06-01, Kerkweg 3, 9999 ZZ\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("right.csv"),
+        "nr,naam,geboren,adres,pc\n\
+         b1,Jan van den Berg,1980-03-12,Dorpsstraat 12a,1234 ab\n\
+         b2,Marieke van den Berg,1982-11-30,Dorpsstraat 12a,1234 ab\n\
+         b3,Pieter Bakker,1950-01-01,Laan 1,5555XX\n",
+    )
+    .unwrap();
+    let out = dir.join("pairs.csv");
+    let (l, r, f, o) = (dir.join("left.csv"), dir.join("right.csv"), fields.clone(), out.clone());
+    let args = |extra: &[&str]| -> Vec<String> {
+        ["linkage", "link", l.to_str().unwrap(), r.to_str().unwrap(), "--fields", f.to_str().unwrap(), "--out", o.to_str().unwrap()].iter().map(|s| s.to_string()).chain(extra.iter().map(|s| s.to_string())).collect()
+    };
+    let run = |a: &[String]| eropaf(&a.iter().map(String::as_str).collect::<Vec<_>>(), "");
+    let (ok, _, err) = run(&args(&[]));
+    assert!(ok, "{err}");
+    assert!(err.contains("blokregel") && err.contains("paren vergeleken"), "progress and the blocking report on stderr: {err}");
+    let pairs = std::fs::read_to_string(&out).unwrap();
+    let rows: Vec<&str> = pairs.lines().collect();
+    assert_eq!(rows[0], "left_id,right_id,match_probability");
+    assert!(rows[1..].iter().any(|r| r.starts_with("a1,b1,")), "{pairs}");
+    assert!(!pairs.contains(",b2,") && !pairs.contains(",b3,"), "the housemate and the stranger stay apart: {pairs}");
+    for row in &rows[1..] {
+        let p: f64 = row.rsplit(',').next().unwrap().parse().unwrap();
+        assert!((0.5..=1.0).contains(&p), "{row}");
+    }
+
+    // Errors: exit non-zero, say what is wrong, and leave the previous output untouched.
+    std::fs::write(dir.join("broken.csv"), "nr,naam,geboren,adres,pc\nb1,Jan,1980-03-12,x,1234AB\nb2,\"Piet,1980-01-01,y,1234AB\n").unwrap();
+    let broken = args(&[]).into_iter().map(|a| if a.ends_with("right.csv") { dir.join("broken.csv").to_str().unwrap().to_string() } else { a }).collect::<Vec<_>>();
+    let (ok, _, err) = run(&broken);
+    assert!(!ok && err.contains("regel 3") && err.contains("aanhalingsteken"), "{err}");
+    std::fs::write(dir.join("nopc.csv"), "nr,naam,geboren,adres\nb1,Jan,1980-03-12,x\n").unwrap();
+    let missing = args(&[]).into_iter().map(|a| if a.ends_with("right.csv") { dir.join("nopc.csv").to_str().unwrap().to_string() } else { a }).collect::<Vec<_>>();
+    let (ok, _, err) = run(&missing);
+    assert!(!ok && err.contains("kolom 'pc'") && err.contains("ontbreekt"), "{err}");
+    std::fs::write(&fields, "id = \"nr\"\n[columns\n").unwrap();
+    let (ok, _, err) = run(&args(&[]));
+    assert!(!ok && err.contains("geen geldige FIELDS.toml"), "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), pairs, "a failed run leaves the earlier PAIRS.csv as it was");
+
+    // Dedupe: each pair once, clusters on request.
+    std::fs::write(&fields, "id = \"nr\"\n\n[columns]\nfull_name = \"naam\"\nbirth_date = \"geboren\"\nstreet = \"adres\"\npostcode = \"pc\"\n").unwrap();
+    std::fs::write(
+        dir.join("one.csv"),
+        "nr,naam,geboren,adres,pc\n\
+         1,Jan van den Berg,1980-03-12,Dorpsstraat 12a,1234AB\n\
+         2,J. Vandenberg,12-03-1980,Dorpsstr 12-A,1234 ab\n\
+         3,Marieke van den Berg,1982-11-30,Dorpsstraat 12a,1234AB\n\
+         4,Jan v.d. Berg,1980-03-12,Dorpsstraat 12 a,1234AB\n",
+    )
+    .unwrap();
+    let clusters = dir.join("clusters.csv");
+    let (ok, _, err) = eropaf(
+        &["linkage", "dedupe", dir.join("one.csv").to_str().unwrap(), "--fields", fields.to_str().unwrap(), "--out", out.to_str().unwrap(), "--clusters", clusters.to_str().unwrap()],
+        "",
+    );
+    assert!(ok, "{err}");
+    let pairs = std::fs::read_to_string(&out).unwrap();
+    let ids: Vec<(String, String)> = pairs.lines().skip(1).map(|l| {
+        let mut p = l.split(',');
+        (p.next().unwrap().to_string(), p.next().unwrap().to_string())
+    }).collect();
+    for (a, b) in &ids {
+        assert!(a < b && !ids.contains(&(b.clone(), a.clone())), "each pair once: {pairs}");
+    }
+    assert!(ids.contains(&("1".into(), "2".into())) && ids.contains(&("1".into(), "4".into())), "{pairs}");
+    assert!(!pairs.contains(",3,") && !pairs.starts_with("3,"), "{pairs}");
+    let clusters = std::fs::read_to_string(&clusters).unwrap();
+    assert!(clusters.contains("1,1\n2,1\n3,3\n4,1"), "{clusters}");
+
+    // The benchmark generator writes its four files.
+    let (ok, _, err) = eropaf(&["linkage", "synth", "--records", "300", "--out", dir.join("nl").to_str().unwrap()], "");
+    assert!(ok, "{err}");
+    for f in ["left.csv", "right.csv", "truth.csv", "fields.toml"] {
+        assert!(dir.join("nl").join(f).metadata().unwrap().len() > 0, "{f}");
+    }
+}

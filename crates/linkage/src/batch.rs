@@ -111,7 +111,9 @@ fn run(records: &[&RawRecord], split: Option<usize>, roles: &[Role], options: &O
     let mut model = Model::initial(roles);
     let tf = TermFrequencies::build(&fields, &normalized);
 
-    let sample = random_pairs(normalized.len(), split, options.u_sample_pairs, options.seed);
+    let mut sample = random_pairs(normalized.len(), split, options.u_sample_pairs, options.seed);
+    // In record order, so one side of each comparison is read from memory in sequence.
+    sample.sort_unstable();
     progress(&format!("u schatten uit {} willekeurige paren", sample.len()));
     model.estimate_u(&compare_all(&model, &normalized, &sample, threads));
 
@@ -125,7 +127,8 @@ fn run(records: &[&RawRecord], split: Option<usize>, roles: &[Role], options: &O
         if learns.is_empty() {
             continue;
         }
-        let (pairs, _) = candidates(&normalized, split, std::slice::from_ref(rule), options.pairs_per_record);
+        let table = [crate::blocking::KeyTable::build(rule, &normalized)];
+        let (pairs, _) = crate::blocking::candidates_from(&table, std::slice::from_ref(rule), split, options.pairs_per_record, threads);
         if pairs.is_empty() {
             continue;
         }
@@ -145,7 +148,8 @@ fn run(records: &[&RawRecord], split: Option<usize>, roles: &[Role], options: &O
 
     let rules: Vec<_> = RULES.iter().copied().filter(|r| r.usable(roles)).collect();
     progress(&format!("blokkeren met {} regels", rules.len()));
-    let (pairs, rule_reports) = candidates(&normalized, split, &rules, options.pairs_per_record);
+    let (mut pairs, rule_reports) = candidates(&normalized, split, &rules, options.pairs_per_record);
+    pairs.sort_unstable();
     progress(&format!("{} paren vergelijken", pairs.len()));
     let levels = compare_all(&model, &normalized, &pairs, threads);
     let (n_left, n_right) = match split {

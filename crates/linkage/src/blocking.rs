@@ -240,51 +240,36 @@ pub struct RuleReport {
 /// blocking but a scan, so its biggest blocks (the commonest names, a placeholder phone number)
 /// are left out, biggest first, and reported.
 pub fn candidates(records: &[Normalized], split: Option<usize>, rules: &[Rule], pairs_per_record: u64) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
-    let tables: Vec<KeyTable> = crate::batch::par_map(rules, rules.len(), |r| KeyTable::build(r, records));
-    let budget = pairs_per_record.saturating_mul(records.len() as u64).max(1000);
-    let mut pairs = Vec::new();
-    let mut reports = Vec::new();
-    let mut skipped: Vec<HashSet<u64>> = Vec::new();
-    for (r, (rule, table)) in rules.iter().zip(&tables).enumerate() {
-        let mut skipped_here = HashSet::default();
-        let mut report = RuleReport { rule: rule.name, pairs: 0, skipped_blocks: 0, skipped_pairs: 0 };
-        let mut blocks: Vec<(u64, u64, Vec<u32>)> = table
-            .blocks()
-            .into_iter()
-            .filter(|(_, v)| v.len() > 1)
-            .map(|(key, members)| {
-                let block_pairs = match split {
-                    Some(n) => {
-                        let left = members.iter().filter(|&&i| (i as usize) < n).count() as u64;
-                        left * (members.len() as u64 - left)
-                    }
-                    None => members.len() as u64 * (members.len() as u64 - 1) / 2,
-                };
-                (block_pairs, key, members)
-            })
-            .filter(|(p, _, _)| *p > 0)
-            .collect();
-        // Smallest blocks first, so the budget cuts off the biggest.
-        blocks.sort_unstable_by_key(|(p, k, _)| (*p, *k));
-        let mut spent = 0u64;
-        blocks.retain(|(block_pairs, key, _)| {
-            if spent + block_pairs > budget {
-                skipped_here.insert(*key);
-                report.skipped_blocks += 1;
-                report.skipped_pairs += block_pairs;
-                return false;
-            }
-            spent += block_pairs;
-            true
-        });
-        for (_, key, members) in blocks {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let tables: Vec<KeyTable> = crate::batch::par_map(rules, threads, |r| KeyTable::build(r, records));
+    candidates_from(&tables, rules, split, pairs_per_record, threads)
+}
+
+/// A rule's blocks within budget, and the keys of those it skipped.
+struct Chosen {
+    blocks: Vec<(u64, Vec<u32>)>,
+    skipped: HashSet<u64>,
+    report: RuleReport,
+}
+
+/// As [`candidates`], from key tables already built (one per rule). Each rule is worked out on
+/// its own thread: which blocks fit its budget first, then its pairs, checked against the
+/// earlier rules' compared keys.
+pub fn candidates_from(tables: &[KeyTable], rules: &[Rule], split: Option<usize>, pairs_per_record: u64, threads: usize) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
+    let records = tables.first().map_or(0, |t| t.offsets.len() - 1);
+    let budget = pairs_per_record.saturating_mul(records as u64).max(1000);
+    let indexed: Vec<usize> = (0..rules.len()).collect();
+    let chosen: Vec<Chosen> = crate::batch::par_map(&indexed, threads, |&r| choose_blocks(&tables[r], &rules[r], split, budget));
+    let per_rule: Vec<Vec<(u32, u32)>> = crate::batch::par_map(&indexed, threads, |&r| {
+        let (table, mine) = (&tables[r], &chosen[r]);
+        let mut pairs = Vec::new();
+        for (key, members) in &mine.blocks {
             let mut emit = |i: u32, j: u32| {
                 // Once per rule (at the first key the two share) and not again after an earlier rule.
-                if table.first_shared(i as usize, j as usize, &skipped_here) == Some(key)
-                    && !tables[..r].iter().zip(&skipped).any(|(t, s)| t.share_compared(i as usize, j as usize, s))
+                if table.first_shared(i as usize, j as usize, &mine.skipped) == Some(*key)
+                    && !tables[..r].iter().zip(&chosen[..r]).any(|(t, c)| t.share_compared(i as usize, j as usize, &c.skipped))
                 {
                     pairs.push((i, j));
-                    report.pairs += 1;
                 }
             };
             match split {
@@ -305,10 +290,44 @@ pub fn candidates(records: &[Normalized], split: Option<usize>, rules: &[Rule], 
                 }
             }
         }
-        reports.push(report);
-        skipped.push(skipped_here);
+        pairs
+    });
+    let reports = chosen.into_iter().zip(&per_rule).map(|(c, p)| RuleReport { pairs: p.len() as u64, ..c.report }).collect();
+    (per_rule.concat(), reports)
+}
+
+fn choose_blocks(table: &KeyTable, rule: &Rule, split: Option<usize>, budget: u64) -> Chosen {
+    let mut chosen = Chosen { blocks: Vec::new(), skipped: HashSet::default(), report: RuleReport { rule: rule.name, pairs: 0, skipped_blocks: 0, skipped_pairs: 0 } };
+    let mut blocks: Vec<(u64, u64, Vec<u32>)> = table
+        .blocks()
+        .into_iter()
+        .filter(|(_, v)| v.len() > 1)
+        .map(|(key, members)| {
+            let block_pairs = match split {
+                Some(n) => {
+                    let left = members.iter().filter(|&&i| (i as usize) < n).count() as u64;
+                    left * (members.len() as u64 - left)
+                }
+                None => members.len() as u64 * (members.len() as u64 - 1) / 2,
+            };
+            (block_pairs, key, members)
+        })
+        .filter(|(p, _, _)| *p > 0)
+        .collect();
+    // Smallest blocks first, so the budget cuts off the biggest.
+    blocks.sort_unstable_by_key(|(p, k, _)| (*p, *k));
+    let mut spent = 0u64;
+    for (block_pairs, key, members) in blocks {
+        if spent + block_pairs > budget {
+            chosen.skipped.insert(key);
+            chosen.report.skipped_blocks += 1;
+            chosen.report.skipped_pairs += block_pairs;
+        } else {
+            spent += block_pairs;
+            chosen.blocks.push((key, members));
+        }
     }
-    (pairs, reports)
+    chosen
 }
 
 #[cfg(test)]
