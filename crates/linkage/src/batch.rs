@@ -173,7 +173,7 @@ fn run(records: &[&RawRecord], split: Option<usize>, roles: &[Role], options: &O
             .collect()
     });
     let mut out: Vec<ScoredPair> = scored.into_iter().flatten().collect();
-    out.sort_by(|a, b| (a.left, a.right).cmp(&(b.left, b.right)));
+    out.sort_by_key(|p| (p.left, p.right));
     Linked {
         pairs: out,
         report: Report { fields, rules: rule_reports, compared_pairs: pairs.len() as u64, u_sample_pairs: sample.len() as u64, training, model },

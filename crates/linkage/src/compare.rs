@@ -296,8 +296,8 @@ fn address(a: &Normalized, b: &Normalized) -> u8 {
     let parts = [street, postcode];
     let exact = parts.iter().filter(|&&p| p == 0).count();
     let known = parts.iter().filter(|&&p| p != NULL).count();
-    let different = parts.iter().any(|&p| p == 2);
-    let similar = parts.iter().any(|&p| p == 1);
+    let different = parts.contains(&2);
+    let similar = parts.contains(&1);
     match number {
         Some(true) if exact > 0 && !different => 0,
         Some(_) if exact > 0 => 1,
