@@ -290,7 +290,8 @@ fn address(a: &Normalized, b: &Normalized) -> u8 {
         (Some(x), Some(y)) if x == y => Some(false),
         _ => None,
     };
-    if street == NULL && postcode == NULL && (a.house_number.is_none() || b.house_number.is_none()) {
+    // A house number alone (no street, no postcode on one side) says nothing about where.
+    if street == NULL && postcode == NULL {
         return NULL;
     }
     let parts = [street, postcode];
@@ -392,6 +393,9 @@ mod tests {
         assert_eq!(level(&[(Role::Street, "Kerkweg"), (Role::HouseNumber, "3"), (Role::Postcode, "1234AB")]), 4);
         assert_eq!(level(&[(Role::Street, "Kerkweg"), (Role::HouseNumber, "12a"), (Role::Postcode, "9999ZZ")]), 5, "moved");
         assert_eq!(level(&[(Role::Locality, "Utrecht")]), NULL);
+        // Found by the fuzzer: only a number on both sides is no address.
+        let number_only = rec(&[(Role::HouseNumber, "12")]);
+        assert_eq!(Field::Address.compare(&number_only, &number_only), NULL);
         assert_eq!(postcode("1234AB", "1234AC"), 1);
         assert_eq!(postcode("1234AB", "9999ZZ"), 2);
     }
