@@ -28,7 +28,7 @@ impl Default for Options {
             threshold: 0.5,
             threads: std::thread::available_parallelism().map_or(1, usize::from),
             pairs_per_record: 2,
-            u_sample_pairs: 1_000_000,
+            u_sample_pairs: 500_000,
             seed: 1,
         }
     }
@@ -160,13 +160,14 @@ fn run(records: &[&RawRecord], split: Option<usize>, roles: &[Role], options: &O
 
     let nf = fields.len();
     let offset = split.unwrap_or(0);
+    let table = model.level_weights();
     let scored: Vec<Vec<ScoredPair>> = par_chunks(&pairs, threads, |start, chunk| {
         chunk
             .iter()
             .enumerate()
             .filter_map(|(k, &(i, j))| {
                 let row = &levels[(start + k) * nf..(start + k + 1) * nf];
-                let w = model.weight(row, &normalized[i as usize], &normalized[j as usize], &tf);
+                let w = model.weight_from(&table, row, &normalized[i as usize], &normalized[j as usize], &tf);
                 let p = probability(w);
                 (p >= options.threshold).then_some(ScoredPair { left: i as usize, right: j as usize - offset, match_weight: w, probability: p })
             })

@@ -152,8 +152,8 @@ impl Model {
         }
         let l = usize::from(level);
         let weight = (self.m[f][l] / self.u[f][l]).log2();
-        let adjustment = match (l, tf.shared(f, self.fields[f], a, b)) {
-            (0, Some(freq)) => (self.u[f][0] / freq.max(FLOOR)).log2(),
+        let adjustment = match l {
+            0 => tf.shared(f, self.fields[f], a, b).map_or(0.0, |freq| (self.u[f][0] / freq.max(FLOOR)).log2()),
             _ => 0.0,
         };
         (weight, adjustment)
@@ -165,6 +165,28 @@ impl Model {
         let mut w = self.prior_weight();
         for (f, &level) in levels.iter().enumerate() {
             let (weight, adjustment) = self.contribution(f, level, a, b, tf);
+            w += weight + adjustment;
+        }
+        w
+    }
+
+    /// log2(m/u) of every field and level, for scoring many pairs: [`Model::weight_from`]
+    /// gives the same sum as [`Model::weight`] without recomputing the logarithms.
+    pub fn level_weights(&self) -> Vec<Vec<f64>> {
+        self.m.iter().zip(&self.u).map(|(m, u)| m.iter().zip(u).map(|(m, u)| (m / u).log2()).collect()).collect()
+    }
+
+    pub fn weight_from(&self, table: &[Vec<f64>], levels: &[u8], a: &Normalized, b: &Normalized, tf: &TermFrequencies) -> f64 {
+        let mut w = self.prior_weight();
+        for (f, &level) in levels.iter().enumerate() {
+            if level == NULL {
+                continue;
+            }
+            let weight = table[f][usize::from(level)];
+            let adjustment = match (level, self.fields[f].term_frequency()) {
+                (0, true) => tf.shared(f, self.fields[f], a, b).map_or(0.0, |freq| (self.u[f][0] / freq.max(FLOOR)).log2()),
+                _ => 0.0,
+            };
             w += weight + adjustment;
         }
         w

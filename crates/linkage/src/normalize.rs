@@ -101,6 +101,10 @@ pub fn fold(s: &str, keep: &[char]) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars().flat_map(char::to_lowercase) {
         match c {
+            'j' if out.ends_with('i') => {
+                out.pop();
+                out.push('y');
+            }
             'a'..='z' | '0'..='9' | ' ' => out.push(c),
             c if keep.contains(&c) => out.push(c),
             c => match deaccent(c) {
@@ -109,7 +113,7 @@ pub fn fold(s: &str, keep: &[char]) -> String {
             },
         }
     }
-    out.replace("ij", "y")
+    out
 }
 
 fn deaccent(c: char) -> Option<&'static str> {
