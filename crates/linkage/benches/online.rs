@@ -9,43 +9,14 @@
 //! records: initials only, glued prefixes, mostly no birth date.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::disallowed_methods)]
 
-use linkage::{link, Index, Options, RawRecord, Role};
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use linkage::{link, Index, Options, RawRecord};
+use support::{raw, DUTCH_ROLES as ROLES};
 use std::collections::HashMap;
 use std::time::Instant;
 use synth::extracts::{generate_extracts, ExtractRow, ExtractsConfig};
-
-const ROLES: &[Role] = &[
-    Role::GivenName,
-    Role::Initials,
-    Role::SurnamePrefix,
-    Role::Surname,
-    Role::BirthDate,
-    Role::Street,
-    Role::HouseNumber,
-    Role::HouseLetter,
-    Role::HouseNumberAddition,
-    Role::Postcode,
-    Role::Locality,
-    Role::Phone,
-    Role::Email,
-];
-
-fn raw(x: &ExtractRow) -> RawRecord {
-    RawRecord::new(x.id.as_str())
-        .with(Role::GivenName, x.voornamen.as_str())
-        .with(Role::Initials, x.voorletters.as_str())
-        .with(Role::SurnamePrefix, x.voorvoegsel.as_str())
-        .with(Role::Surname, x.achternaam.as_str())
-        .with(Role::BirthDate, x.geboortedatum.as_str())
-        .with(Role::Street, x.straat.as_str())
-        .with(Role::HouseNumber, x.huisnummer.as_str())
-        .with(Role::HouseLetter, x.huisletter.as_str())
-        .with(Role::HouseNumberAddition, x.toevoeging.as_str())
-        .with(Role::Postcode, x.postcode.as_str())
-        .with(Role::Locality, x.woonplaats.as_str())
-        .with(Role::Phone, x.telefoon.as_str())
-        .with(Role::Email, x.email.as_str())
-}
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)

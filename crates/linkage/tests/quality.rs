@@ -4,6 +4,8 @@
 //! run with Splink are in bench/linkage.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use linkage::{link, Options, RawRecord, Role};
 use std::collections::HashSet;
 use std::path::Path;
@@ -78,42 +80,11 @@ fn febrl4_with_and_without_the_identifier() {
 
 #[test]
 fn dutch_partner_extracts_link_despite_housemates_and_moves() {
-    use synth::extracts::{generate_extracts, ExtractRow, ExtractsConfig};
+    use synth::extracts::{generate_extracts, ExtractsConfig};
     let e = generate_extracts(&ExtractsConfig { records: 5000, seed: 3, today: time::macros::date!(2026 - 11 - 28) });
-    let raw = |x: &ExtractRow| {
-        RawRecord::new(x.id.as_str())
-            .with(Role::GivenName, x.voornamen.as_str())
-            .with(Role::Initials, x.voorletters.as_str())
-            .with(Role::SurnamePrefix, x.voorvoegsel.as_str())
-            .with(Role::Surname, x.achternaam.as_str())
-            .with(Role::BirthDate, x.geboortedatum.as_str())
-            .with(Role::Street, x.straat.as_str())
-            .with(Role::HouseNumber, x.huisnummer.as_str())
-            .with(Role::HouseLetter, x.huisletter.as_str())
-            .with(Role::HouseNumberAddition, x.toevoeging.as_str())
-            .with(Role::Postcode, x.postcode.as_str())
-            .with(Role::Locality, x.woonplaats.as_str())
-            .with(Role::Phone, x.telefoon.as_str())
-            .with(Role::Email, x.email.as_str())
-    };
-    let (left, right): (Vec<RawRecord>, Vec<RawRecord>) = (e.left.iter().map(raw).collect(), e.right.iter().map(raw).collect());
-    let roles = [
-        Role::GivenName,
-        Role::Initials,
-        Role::SurnamePrefix,
-        Role::Surname,
-        Role::BirthDate,
-        Role::Street,
-        Role::HouseNumber,
-        Role::HouseLetter,
-        Role::HouseNumberAddition,
-        Role::Postcode,
-        Role::Locality,
-        Role::Phone,
-        Role::Email,
-    ];
+    let (left, right): (Vec<RawRecord>, Vec<RawRecord>) = (e.left.iter().map(support::raw).collect(), e.right.iter().map(support::raw).collect());
     let truth: HashSet<(String, String)> = e.truth.iter().cloned().collect();
-    let (p, r, f) = f1(&run(&left, &right, &roles), &truth);
+    let (p, r, f) = f1(&run(&left, &right, support::DUTCH_ROLES), &truth);
     eprintln!("Dutch extracts 5k: precision {p:.4} recall {r:.4} F1 {f:.4}");
     assert!(f >= 0.93, "F1 {f}");
 }
