@@ -118,7 +118,7 @@ impl Field {
 
     /// Fields whose exact agreement counts more for a rare value than for a common one.
     pub fn term_frequency(self) -> bool {
-        matches!(self, Field::GivenName | Field::Surname | Field::Locality | Field::AddressExtra)
+        matches!(self, Field::GivenName | Field::Surname | Field::Address | Field::Locality | Field::AddressExtra)
     }
 
     /// The value whose frequency adjusts an exact agreement, for each value a record has.
@@ -133,6 +133,7 @@ impl Field {
         match self {
             Field::GivenName => one(r.first_given()),
             Field::Surname => r.surname.iter().map(String::as_str).collect(),
+            Field::Address => one(r.address_key()),
             Field::Locality => one(&r.locality),
             Field::AddressExtra => one(&r.address_extra),
             _ => Vec::new(),

@@ -66,6 +66,8 @@ impl TermFrequencies {
             Field::GivenName => Some(a.first_given()).filter(|v| !v.is_empty() && *v == b.first_given()).and_then(share),
             Field::Locality => Some(a.locality.as_str()).filter(|v| !v.is_empty() && *v == b.locality).and_then(share),
             Field::AddressExtra => Some(a.address_extra.as_str()).filter(|v| !v.is_empty() && *v == b.address_extra).and_then(share),
+            // An address many records share (a care home, a student house) says less.
+            Field::Address => Some(a.address_key()).filter(|v| !v.is_empty() && *v == b.address_key()).and_then(share),
             _ => None,
         }
     }

@@ -20,6 +20,8 @@ pub struct Normalized {
     pub house_number: Option<u32>,
     /// The house number as text, for blocking keys.
     house_number_text: String,
+    /// The door: postcode (or street) with number and suffix, for the address's term frequency.
+    address_key: String,
     /// Letter and addition together ("12-A" → "a", "12 hs" → "hs", "12-2" → "2").
     pub house_suffix: String,
     /// Without spaces, like the street and the locality ("munmurra park" = "munmurrapark").
@@ -71,6 +73,12 @@ impl Normalized {
         n.house_number_text = n.house_number.map(|h| h.to_string()).unwrap_or_default();
         n.address_extra = words(raw.get(Role::AddressExtra)).replace(' ', "");
         n.postcode = postcode(raw.get(Role::Postcode));
+        if let Some(number) = n.house_number {
+            let place = if n.postcode.is_empty() { &n.street } else { &n.postcode };
+            if !place.is_empty() {
+                n.address_key = format!("{place}|{number}|{}", n.house_suffix);
+            }
+        }
         n.locality = words(raw.get(Role::Locality)).replace(' ', "");
         n.region = words(raw.get(Role::Region));
         n.phone = phone(raw.get(Role::Phone));
@@ -83,6 +91,10 @@ impl Normalized {
     /// The first given name, or "" when only initials are known.
     pub fn first_given(&self) -> &str {
         self.given.first().map_or("", String::as_str)
+    }
+
+    pub fn address_key(&self) -> &str {
+        &self.address_key
     }
 
     pub fn house_number_text(&self) -> &str {
