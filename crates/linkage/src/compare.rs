@@ -229,7 +229,7 @@ fn surname(a: &Normalized, b: &Normalized) -> u8 {
     if a.surname.is_empty() || b.surname.is_empty() {
         return NULL;
     }
-    if a.surname.iter().any(|f| b.surname.contains(f)) {
+    if a.surname_hashes.iter().any(|h| b.surname_hashes.contains(h)) && a.surname.iter().any(|f| b.surname.contains(f)) {
         return 0;
     }
     let best = a.surname.iter().take(2).flat_map(|x| b.surname.iter().take(2).map(move |y| jaro_winkler_if_at_least(x, y, 0.84).unwrap_or(0.0))).fold(0.0, f64::max);

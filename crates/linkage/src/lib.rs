@@ -11,7 +11,7 @@
 pub mod batch;
 pub mod blocking;
 pub mod compare;
-mod fxhash;
+pub(crate) mod fxhash;
 pub mod model;
 pub mod normalize;
 pub mod online;

@@ -8,7 +8,7 @@ use crate::compare::{Field, NULL};
 use crate::normalize::Normalized;
 use crate::role::Role;
 use serde::{Deserialize, Serialize};
-use crate::fxhash::FxHashMap as HashMap;
+use crate::fxhash::{hash_str, FxHashMap as HashMap};
 use std::collections::BTreeMap;
 
 /// Smallest probability a level may get, so no single field can veto or prove a match alone.
@@ -28,10 +28,11 @@ pub struct Model {
     pub prior: f64,
 }
 
-/// How often each value occurs, for the term-frequency adjustment, per field of the model.
+/// How often each value occurs, for the term-frequency adjustment, per field of the model
+/// (keyed by the value's hash: the lookups run for every compared pair).
 #[derive(Debug, Clone, Default)]
 pub struct TermFrequencies {
-    tables: Vec<Option<(HashMap<String, u32>, u32)>>,
+    tables: Vec<Option<(HashMap<u64, u32>, u32)>>,
 }
 
 impl TermFrequencies {
@@ -40,13 +41,13 @@ impl TermFrequencies {
             .iter()
             .map(|f| {
                 f.term_frequency().then(|| {
-                    let mut counts: HashMap<String, u32> = HashMap::default();
+                    let mut counts: HashMap<u64, u32> = HashMap::default();
                     let mut total = 0;
                     for r in records {
                         let values = f.tf_values(r);
                         total += u32::from(!values.is_empty());
                         for v in values {
-                            *counts.entry(v.to_string()).or_default() += 1;
+                            *counts.entry(hash_str(v)).or_default() += 1;
                         }
                     }
                     (counts, total)
@@ -59,15 +60,22 @@ impl TermFrequencies {
     /// The share of records with this value, the highest over the values both records have.
     fn shared(&self, f: usize, field: Field, a: &Normalized, b: &Normalized) -> Option<f64> {
         let (counts, total) = self.tables.get(f)?.as_ref()?;
-        let share = |v: &str| counts.get(v).map(|&c| f64::from(c) / f64::from((*total).max(1)));
+        let share = |h: u64| counts.get(&h).map(|&c| f64::from(c) / f64::from((*total).max(1)));
+        let single = |x: &str, y: &str| Some(x).filter(|v| !v.is_empty() && *v == y).and_then(|v| share(hash_str(v)));
         match field {
-            // The only field with several values per record: allocate nothing on this hot path.
-            Field::Surname => a.surname.iter().filter(|v| b.surname.contains(v)).filter_map(|v| share(v)).reduce(f64::max),
-            Field::GivenName => Some(a.first_given()).filter(|v| !v.is_empty() && *v == b.first_given()).and_then(share),
-            Field::Locality => Some(a.locality.as_str()).filter(|v| !v.is_empty() && *v == b.locality).and_then(share),
-            Field::AddressExtra => Some(a.address_extra.as_str()).filter(|v| !v.is_empty() && *v == b.address_extra).and_then(share),
+            // The only field with several values per record: its hashes are made once.
+            Field::Surname => a
+                .surname
+                .iter()
+                .zip(&a.surname_hashes)
+                .filter(|(v, h)| b.surname_hashes.contains(h) && b.surname.contains(v))
+                .filter_map(|(_, &h)| share(h))
+                .reduce(f64::max),
+            Field::GivenName => single(a.first_given(), b.first_given()),
+            Field::Locality => single(&a.locality, &b.locality),
+            Field::AddressExtra => single(&a.address_extra, &b.address_extra),
             // An address many records share (a care home, a student house) says less.
-            Field::Address => Some(a.address_key()).filter(|v| !v.is_empty() && *v == b.address_key()).and_then(share),
+            Field::Address => single(a.address_key(), b.address_key()),
             _ => None,
         }
     }

@@ -14,6 +14,8 @@ pub struct Normalized {
     /// for merged input the cores after peeling a prefix ("Vandenberg" → "vandenberg", "berg").
     /// The first form is the core.
     pub surname: Vec<String>,
+    /// A hash of each surname form, parallel to `surname`: forms are compared by these first.
+    pub(crate) surname_hashes: Vec<u64>,
     /// Birth date as eight digits YYYYMMDD.
     pub birth_date: String,
     pub street: String,
@@ -54,6 +56,7 @@ impl Normalized {
             n.initials = initials(&given_raw);
         }
         n.surname = surname_forms(&prefix_raw, &surname_raw);
+        n.surname_hashes = n.surname.iter().map(|f| crate::fxhash::hash_str(f)).collect();
         n.birth_date = birth_date(raw.get(Role::BirthDate));
         let mut street = raw.get(Role::Street).to_string();
         let mut house = [raw.get(Role::HouseNumber), raw.get(Role::HouseLetter), raw.get(Role::HouseNumberAddition)]
