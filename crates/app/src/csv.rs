@@ -43,7 +43,7 @@ pub fn parse(bytes: &[u8]) -> Result<Table, CsvError> {
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut records = Records { chars: text.chars().peekable(), line: 1 };
+    let mut records = Records { text, at: 0, line: 1 };
     let Some((_, header)) = records.next_record()? else {
         return Err(CsvError { line: 0, message: "het bestand is leeg: er is geen kopregel".into() });
     };
@@ -61,62 +61,95 @@ pub fn parse(bytes: &[u8]) -> Result<Table, CsvError> {
     Ok(Table { header, rows })
 }
 
+/// Walks the text by byte: every delimiter is ASCII, so each cut is a character boundary.
 struct Records<'a> {
-    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    text: &'a str,
+    at: usize,
     line: usize,
 }
 
 impl Records<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn skip_blanks(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.at += 1;
+        }
+    }
+
     fn next_record(&mut self) -> Result<Option<(usize, Vec<String>)>, CsvError> {
-        if self.chars.peek().is_none() {
+        if self.peek().is_none() {
             return Ok(None);
         }
         let start = self.line;
         let mut fields = Vec::new();
         loop {
-            while self.chars.next_if(|&c| c == ' ' || c == '\t').is_some() {}
-            let field = if self.chars.next_if_eq(&'"').is_some() { self.quoted(start)? } else { self.plain() };
+            self.skip_blanks();
+            let field = if self.peek() == Some(b'"') {
+                self.at += 1;
+                self.quoted(start)?
+            } else {
+                self.plain()
+            };
             fields.push(field);
-            match self.chars.next() {
-                Some(',') => continue,
-                Some('\r') => {
-                    self.chars.next_if_eq(&'\n');
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b'\r') => {
+                    self.at += 1;
+                    if self.peek() == Some(b'\n') {
+                        self.at += 1;
+                    }
                     self.line += 1;
                     break;
                 }
-                Some('\n') => {
+                Some(b'\n') => {
+                    self.at += 1;
                     self.line += 1;
                     break;
                 }
                 None => break,
-                Some(c) => return Err(CsvError { line: start, message: format!("onverwacht teken '{c}' na een veld tussen aanhalingstekens") }),
+                Some(_) => {
+                    let c = self.text[self.at..].chars().next().unwrap_or(' ');
+                    return Err(CsvError { line: start, message: format!("onverwacht teken '{c}' na een veld tussen aanhalingstekens") });
+                }
             }
         }
         Ok(Some((start, fields)))
     }
 
     fn plain(&mut self) -> String {
-        let mut s = String::new();
-        while let Some(c) = self.chars.next_if(|&c| c != ',' && c != '\n' && c != '\r') {
-            s.push(c);
+        let from = self.at;
+        let bytes = self.text.as_bytes();
+        while self.at < bytes.len() && !matches!(bytes[self.at], b',' | b'\n' | b'\r') {
+            self.at += 1;
         }
-        s.trim_end().to_string()
+        self.text[from..self.at].trim_end().to_string()
     }
 
     fn quoted(&mut self, start: usize) -> Result<String, CsvError> {
         let mut s = String::new();
+        let bytes = self.text.as_bytes();
+        let mut from = self.at;
         loop {
-            match self.chars.next() {
-                Some('"') if self.chars.next_if_eq(&'"').is_some() => s.push('"'),
-                Some('"') => {
-                    while self.chars.next_if(|&c| c == ' ' || c == '\t').is_some() {}
+            match bytes.get(self.at) {
+                Some(b'"') if bytes.get(self.at + 1) == Some(&b'"') => {
+                    s.push_str(&self.text[from..=self.at]);
+                    self.at += 2;
+                    from = self.at;
+                }
+                Some(b'"') => {
+                    s.push_str(&self.text[from..self.at]);
+                    self.at += 1;
+                    self.skip_blanks();
                     return Ok(s);
                 }
-                Some(c) => {
-                    if c == '\n' {
+                Some(b) => {
+                    if *b == b'\n' {
                         self.line += 1;
                     }
-                    s.push(c);
+                    self.at += 1;
                 }
                 None => return Err(CsvError { line: start, message: "aanhalingsteken niet gesloten".into() }),
             }

@@ -175,6 +175,8 @@ fn accounts_tokens_and_serve(url: &str) {
     assert!(ok, "migrate: {out}");
     let (ok, _, err) = eropaf(&["user", "add", "beheerder", "--role", "admin", "--password-stdin", "--database-url", url], "kort\n");
     assert!(!ok && err.contains("minstens 12 tekens"), "a short password is refused: {err}");
+    let (ok, _, err) = eropaf(&["user", "add", "beheerder", "--role", "admin", "--password-stdin", "--database-url", url], "Welkom2024!!\n");
+    assert!(!ok && err.contains("veelgebruikte of uitgelekte"), "a common password padded to length is refused: {err}");
     let (ok, _, err) = eropaf(&["user", "add", "x", "--role", "root", "--password-stdin", "--database-url", url], "een lang genoeg wachtwoord\n");
     assert!(!ok && err.contains("onbekende rol"), "{err}");
     let (ok, _, err) = eropaf(&["user", "add", "w", "--role", "worker", "--password-stdin", "--database-url", url], "een lang genoeg wachtwoord\n");

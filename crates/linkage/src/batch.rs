@@ -151,23 +151,37 @@ fn run(records: &[&RawRecord], split: Option<usize>, roles: &[Role], options: &O
     let (mut pairs, rule_reports) = candidates(&normalized, split, &rules, options.pairs_per_record);
     pairs.sort_unstable();
     progress(&format!("{} paren vergelijken", pairs.len()));
-    let levels = compare_all(&model, &normalized, &pairs, threads);
+    // One pass: each pair's levels (for the prior) and the sum of its field weights (the
+    // prior is added once it is known). m and u are fixed from here on.
+    let nf = fields.len();
+    let table = model.level_weights();
+    let passes: Vec<(Vec<u8>, Vec<f64>)> = par_chunks(&pairs, threads, |_, chunk| {
+        let mut levels = Vec::with_capacity(chunk.len() * nf);
+        let mut sums = Vec::with_capacity(chunk.len());
+        for &(i, j) in chunk {
+            let (a, b) = (&normalized[i as usize], &normalized[j as usize]);
+            let start = levels.len();
+            model.levels(a, b, &mut levels);
+            sums.push(model.fields_weight(&table, &levels[start..], a, b, &tf));
+        }
+        (levels, sums)
+    });
+    let levels: Vec<u8> = passes.iter().flat_map(|(l, _)| l.iter().copied()).collect();
     let (n_left, n_right) = match split {
         Some(n) => (n as f64, (normalized.len() - n) as f64),
         None => (normalized.len() as f64, (normalized.len() as f64 - 1.0) / 2.0),
     };
     model.estimate_prior(&levels, n_left * n_right, n_left.min(n_right) / (n_left * n_right));
 
-    let nf = fields.len();
     let offset = split.unwrap_or(0);
-    let table = model.level_weights();
+    let prior_weight = model.prior_weight();
+    let sums: Vec<f64> = passes.into_iter().flat_map(|(_, s)| s).collect();
     let scored: Vec<Vec<ScoredPair>> = par_chunks(&pairs, threads, |start, chunk| {
         chunk
             .iter()
-            .enumerate()
-            .filter_map(|(k, &(i, j))| {
-                let row = &levels[(start + k) * nf..(start + k + 1) * nf];
-                let w = model.weight_from(&table, row, &normalized[i as usize], &normalized[j as usize], &tf);
+            .zip(&sums[start..])
+            .filter_map(|(&(i, j), &sum)| {
+                let w = prior_weight + sum;
                 let p = probability(w);
                 (p >= options.threshold).then_some(ScoredPair { left: i as usize, right: j as usize - offset, match_weight: w, probability: p })
             })

@@ -180,14 +180,16 @@ impl Model {
         w
     }
 
-    /// log2(m/u) of every field and level, for scoring many pairs: [`Model::weight_from`]
-    /// gives the same sum as [`Model::weight`] without recomputing the logarithms.
+    /// log2(m/u) of every field and level, for scoring many pairs without recomputing the
+    /// logarithms (see [`Model::fields_weight`]).
     pub fn level_weights(&self) -> Vec<Vec<f64>> {
         self.m.iter().zip(&self.u).map(|(m, u)| m.iter().zip(u).map(|(m, u)| (m / u).log2()).collect()).collect()
     }
 
-    pub fn weight_from(&self, table: &[Vec<f64>], levels: &[u8], a: &Normalized, b: &Normalized, tf: &TermFrequencies) -> f64 {
-        let mut w = self.prior_weight();
+    /// The sum of the field weights of a pair (its match weight without the prior), with the
+    /// logarithms from [`Model::level_weights`].
+    pub fn fields_weight(&self, table: &[Vec<f64>], levels: &[u8], a: &Normalized, b: &Normalized, tf: &TermFrequencies) -> f64 {
+        let mut w = 0.0;
         for (f, &level) in levels.iter().enumerate() {
             if level == NULL {
                 continue;

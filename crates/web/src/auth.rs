@@ -35,7 +35,8 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
 }
 
-/// Checks a new password against the length rules; Dutch and English reasons.
+/// Checks a new password against the length rules and the bundled list of common and breached
+/// passwords (OWASP ASVS 2.1.7); no composition rules, no rotation. Dutch and English reasons.
 pub fn check_new_password(password: &str) -> Result<(), (&'static str, &'static str)> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_LEN {
@@ -44,7 +45,26 @@ pub fn check_new_password(password: &str) -> Result<(), (&'static str, &'static 
     if n > MAX_PASSWORD_LEN {
         return Err(("een wachtwoord heeft hoogstens 128 tekens", "a password has at most 128 characters"));
     }
+    if is_common_password(password) {
+        return Err((
+            "dit wachtwoord staat op de lijst van veelgebruikte of uitgelekte wachtwoorden; kies een zin van eigen woorden",
+            "this password is on the list of common or breached passwords; choose a sentence of your own words",
+        ));
+    }
     Ok(())
+}
+
+/// Whether a password is a common one, possibly padded to length: "Welkom2024!!" and
+/// "password123456" are "welkom" and "password" with digits and symbols around them; a
+/// password of one repeated character or a digits-only run counts as common too.
+pub fn is_common_password(password: &str) -> bool {
+    static LIST: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    let list = LIST.get_or_init(|| include_str!("common-passwords.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect());
+    let lower = password.to_lowercase();
+    let core = lower.trim_matches(|c: char| !c.is_alphabetic());
+    let mut chars = lower.chars();
+    let first = chars.next();
+    list.contains(lower.as_str()) || (core.chars().count() >= 4 && list.contains(core)) || core.is_empty() || chars.all(|c| Some(c) == first)
 }
 
 /// 32 random bytes, URL-safe: session ids, CSRF and API tokens.
@@ -216,6 +236,17 @@ mod tests {
         assert!(!verify_password("x", "not a hash"));
         assert!(check_new_password("short").is_err());
         assert!(check_new_password("long enough passphrase").is_ok());
+    }
+
+    /// ASVS 2.1.7: common and breached passwords are refused, also when padded to the length.
+    #[test]
+    fn common_and_breached_passwords_are_refused() {
+        for p in ["qwerty123456", "1qaz2wsx3edc", "Welkom2024!!", "password123456", "Wachtwoord12345", "!!Feyenoord!!", "aaaaaaaaaaaaaa", "123456789012", "Sunshine2024!"] {
+            assert_eq!(check_new_password(p).map_err(|(_, en)| en.contains("common")), Err(true), "{p}");
+        }
+        for p in ["long enough passphrase", "de fiets staat bij de molen", "Tulpenbollen-in-2024-geplant", "correct horse battery staple"] {
+            assert!(check_new_password(p).is_ok(), "{p}");
+        }
     }
 
     #[test]
