@@ -290,6 +290,10 @@ export function journeys(viewport) {
         await page.waitForLoadState('load');
         assert.ok(await page.locator('#huishouden[aria-invalid="true"]').isVisible(), 'a non-numeric household is marked invalid');
         await checkPage(page, 'privacy overview with a filter error');
+        await page.getByRole('link', { name: 'Verwerkingsregister' }).click();
+        await page.waitForLoadState('load');
+        assert.equal(await h1(page), 'Verwerkingsregister');
+        await checkPage(page, 'processing register');
         await logout(page);
       });
     });

@@ -37,7 +37,8 @@ pub async fn run(households: usize, seed: u64, listen: &str, data_dir: &Path) ->
     for (role, user, password) in &logins {
         println!("demo-login role={role} user={user} password={password}");
     }
-    crate::serve(store, listen).await
+    // The demo is a fixed snapshot: no daily purge (run `eropaf retention purge` to see it work).
+    crate::serve(store, listen, store::retention::RetentionPolicy::default()).await
 }
 
 async fn create_logins(store: &Store, now: OffsetDateTime) -> Result<Vec<(String, String, String)>, String> {

@@ -10,6 +10,7 @@ use domain::model::{OutreachModel, Role};
 use std::io::Read;
 use std::process::ExitCode;
 use std::sync::Arc;
+use store::retention::RetentionPolicy;
 use store::{NewUser, Store};
 use time::OffsetDateTime;
 
@@ -42,12 +43,24 @@ enum Command {
         #[arg(long, default_value = "eropaf-data")]
         data_dir: std::path::PathBuf,
     },
-    /// Serve Eropaf on an existing database (migrating it first).
+    /// Serve Eropaf on an existing database (migrating it first); purges expired data daily.
     Serve {
         #[command(flatten)]
         db: DatabaseArg,
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        #[command(flatten)]
+        retention: RetentionArgs,
+    },
+    /// Retention: remove what has outlived its term (also done daily by `serve`).
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+    /// Print the processing register (AVG art. 30) for the configured terms, as Markdown.
+    Register {
+        #[command(flatten)]
+        retention: RetentionArgs,
     },
     /// Create the database (SQLite) and bring the schema up to date.
     Migrate {
@@ -154,6 +167,40 @@ enum ResidentCommand {
     },
 }
 
+/// The retention terms, in days (see `store::retention`).
+#[derive(Args, Clone, Copy)]
+struct RetentionArgs {
+    /// A signal that led to no case.
+    #[arg(long, env = "EROPAF_RETENTION_SIGNAL_DAYS", default_value_t = RetentionPolicy::default().signal_days)]
+    signal_days: u32,
+    /// A contact attempt or appointment outside a case.
+    #[arg(long, env = "EROPAF_RETENTION_CONTACT_DAYS", default_value_t = RetentionPolicy::default().contact_days)]
+    contact_days: u32,
+    /// A closed case, counted from its closing.
+    #[arg(long, env = "EROPAF_RETENTION_CASE_DAYS", default_value_t = RetentionPolicy::default().case_days)]
+    case_days: u32,
+}
+
+impl RetentionArgs {
+    fn policy(self) -> Result<RetentionPolicy, String> {
+        if self.signal_days == 0 || self.contact_days == 0 || self.case_days == 0 {
+            return Err("een bewaartermijn is minstens 1 dag".into());
+        }
+        Ok(RetentionPolicy { signal_days: self.signal_days, contact_days: self.contact_days, case_days: self.case_days })
+    }
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Remove expired signals, contact attempts and closed cases now; one audit record per household.
+    Purge {
+        #[command(flatten)]
+        db: DatabaseArg,
+        #[command(flatten)]
+        retention: RetentionArgs,
+    },
+}
+
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Walk the hash chain; exit 1 and name the first record that was changed or removed.
@@ -214,6 +261,34 @@ fn parse_model(s: &str) -> Result<OutreachModel, String> {
 }
 
 /// The wall clock lives here, at the edge; everything below takes `now` as a parameter.
+/// The purge job of `serve`: at start and then every 24 hours. A failure is logged (without
+/// personal data) and retried at the next run; it never stops the server.
+fn spawn_daily_purge(store: Store, policy: RetentionPolicy) {
+    tokio::spawn(async move {
+        let mut every_day = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+        loop {
+            every_day.tick().await;
+            if let Err(e) = store.purge_expired(&policy, OffsetDateTime::now_utc()).await {
+                tracing::error!(error = %e, "retention purge failed");
+            }
+        }
+    });
+}
+
+/// The processing register (AVG art. 30) as Markdown: one section per category of data, with
+/// the terms in effect.
+fn register_markdown(policy: &RetentionPolicy) -> String {
+    let mut out = String::from("# Verwerkingsregister Eropaf (AVG art. 30)\n\nVerwerkingsverantwoordelijke: het college van burgemeester en wethouders. Doel van de verwerking: outreachend werken door het sociaal wijkteam.\n");
+    for c in store::retention::CATEGORIES {
+        let (term, _) = policy.term_of(c.key);
+        out.push_str(&format!(
+            "\n## {}\n\n- Gegevens: {}\n- Betrokkenen: {}\n- Doel: {}\n- Grondslag: {}\n- Ontvangers: {}\n- Bewaartermijn: {}\n",
+            c.name.0, c.data.0, c.subjects.0, c.purpose.0, c.legal_basis.0, c.recipients.0, term
+        ));
+    }
+    out
+}
+
 fn wall_clock() -> web::Clock {
     Arc::new(OffsetDateTime::now_utc)
 }
@@ -251,12 +326,12 @@ async fn connect_migrated(url: &str) -> Result<Store, String> {
     Ok(store)
 }
 
-pub(crate) async fn serve(store: Store, listen: &str) -> Result<(), String> {
+pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("kan niet luisteren op {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Eropaf luistert op http://{addr}");
     tracing::info!(%addr, backend = ?store.backend(), "serving");
-    let state = web::AppState::new(store.clone(), wall_clock());
+    let state = web::AppState::new(store.clone(), wall_clock()).with_retention(retention);
     web::serve(state, listener).await.map_err(|e| format!("server: {e}"))?;
     store.close().await;
     Ok(())
@@ -265,7 +340,27 @@ pub(crate) async fn serve(store: Store, listen: &str) -> Result<(), String> {
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Demo { households, seed, listen, data_dir } => demo::run(households, seed, &listen, &data_dir).await,
-        Command::Serve { db, listen } => serve(connect_migrated(&db.database_url).await?, &listen).await,
+        Command::Serve { db, listen, retention } => {
+            let policy = retention.policy()?;
+            let store = connect_migrated(&db.database_url).await?;
+            spawn_daily_purge(store.clone(), policy);
+            serve(store, &listen, policy).await
+        }
+        Command::Retention { command: RetentionCommand::Purge { db, retention } } => {
+            let policy = retention.policy()?;
+            let store = connect_migrated(&db.database_url).await?;
+            let r = store.purge_expired(&policy, OffsetDateTime::now_utc()).await.map_err(|e| e.to_string())?;
+            store.close().await;
+            println!(
+                "opgeschoond: {} trajecten, {} signalen, {} contactpogingen, {} afspraken bij {} huishoudens; {} sessies, {} mislukte inlogpogingen",
+                r.cases, r.signals, r.contact_attempts, r.planned_contacts, r.households, r.sessions, r.login_failures
+            );
+            Ok(())
+        }
+        Command::Register { retention } => {
+            print!("{}", register_markdown(&retention.policy()?));
+            Ok(())
+        }
         Command::Migrate { db } => {
             let store = connect_migrated(&db.database_url).await?;
             println!("schema bijgewerkt ({:?})", store.backend());

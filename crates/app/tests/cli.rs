@@ -364,3 +364,19 @@ fn linkage_link_and_dedupe_keep_their_contract() {
         assert_eq!(cluster[a], cluster[b], "a pair lies in one cluster");
     }
 }
+
+/// `eropaf retention purge` runs the purge job once and says what it removed; `eropaf register`
+/// prints the processing register with the configured terms; a term of 0 days is refused.
+#[test]
+fn retention_purge_and_the_processing_register() {
+    let dir = temp_dir("retention");
+    let url = format!("sqlite://{}", dir.join("eropaf.db").display());
+    let (ok, out, err) = eropaf(&["retention", "purge", "--database-url", &url], "");
+    assert!(ok, "{err}");
+    assert!(out.starts_with("opgeschoond: 0 trajecten, 0 signalen, 0 contactpogingen"), "{out}");
+    let (ok, out, err) = eropaf(&["register", "--signal-days", "90"], "");
+    assert!(ok, "{err}");
+    assert!(out.starts_with("# Verwerkingsregister Eropaf (AVG art. 30)") && out.contains("90 dagen na de signaaldatum") && out.contains("## Auditspoor"), "{out}");
+    let (ok, _, err) = eropaf(&["retention", "purge", "--case-days", "0", "--database-url", &url], "");
+    assert!(!ok && err.contains("minstens 1 dag"), "{err}");
+}

@@ -21,6 +21,7 @@ pub enum AuditEvent {
     HouseholdErase,
     BreakGlass,
     DemoLoad,
+    RetentionPurge,
 }
 
 impl AuditEvent {
@@ -38,6 +39,7 @@ impl AuditEvent {
             AuditEvent::HouseholdErase => "household.erase",
             AuditEvent::BreakGlass => "household.break-glass",
             AuditEvent::DemoLoad => "demo.load",
+            AuditEvent::RetentionPurge => "retention.purge",
         }
     }
 }

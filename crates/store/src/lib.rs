@@ -7,6 +7,7 @@ pub mod db;
 mod load;
 mod migrate;
 pub mod residents;
+pub mod retention;
 pub mod rights;
 pub mod testing;
 pub mod time_fmt;

@@ -24,11 +24,18 @@ pub type Clock = Arc<dyn Fn() -> OffsetDateTime + Send + Sync>;
 pub struct AppState {
     pub store: Store,
     clock: Clock,
+    /// The retention terms in effect, shown in the processing register.
+    pub retention: store::retention::RetentionPolicy,
 }
 
 impl AppState {
     pub fn new(store: Store, clock: Clock) -> AppState {
-        AppState { store, clock }
+        AppState { store, clock, retention: store::retention::RetentionPolicy::default() }
+    }
+
+    pub fn with_retention(mut self, retention: store::retention::RetentionPolicy) -> AppState {
+        self.retention = retention;
+        self
     }
 
     pub fn now(&self) -> OffsetDateTime {
@@ -70,6 +77,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         r("/noodtoegang", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::households::break_glass_form).post(pages::households::break_glass)),
         r("/partner", &["GET"], Audience::Roles(&[Role::Partner]), || get(pages::roles::partner_home)),
         r("/privacy", &["GET"], Audience::Roles(&[Role::PrivacyOfficer]), || get(pages::roles::privacy_home)),
+        r("/privacy/register", &["GET"], Audience::Roles(&[Role::PrivacyOfficer]), || get(pages::roles::register)),
         r("/beheer", &["GET"], Audience::Roles(&[Role::Admin]), || get(pages::roles::admin_home)),
         r("/toegankelijkheid", &["GET"], Audience::Anyone, || get(pages::accessibility)),
         r("/healthz", &["GET"], Audience::Anyone, || get(healthz)),

@@ -568,6 +568,25 @@ async fn the_privacy_officer_filters_the_trail_and_sees_what_to_review() {
     let (status, _, page) = app.get("/privacy?huishouden=abc&dagen=0", &session).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Huishouden: vul een nummer in") && page.contains("Periode: kies een aantal dagen"));
+
+    // The processing register (art. 30) lists every category with the terms in effect.
+    let (status, headers, page) = app.get("/privacy/register", &session).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-store"));
+    for text in ["Verwerkingsregister", "Signalen", "Trajecten", "Auditspoor", "183 dagen na de signaaldatum", "730 dagen na het sluiten", "Grondslag"] {
+        assert!(page.contains(text), "{text}");
+    }
+    let (status, _, _) = app.get("/privacy/register", &worker).await;
+    assert_ne!(status, StatusCode::OK, "only the privacy officer sees the register");
+
+    // The purge job's records show up for review, with what was removed and why.
+    let report = app.store.purge_expired(&store::retention::RetentionPolicy::default(), NOW + time::Duration::days(800)).await.unwrap();
+    assert!(report.households > 0 && report.sessions > 0, "the purge also ends sessions past their limit");
+    let (status, _, _) = app.get("/privacy", &session).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "that session is gone");
+    let (session, _) = app.login("privacy").await;
+    let (_, _, page) = app.get("/privacy?gebeurtenis=retention.purge&dagen=3660", &session).await;
+    assert!(page.contains("retention.purge") && page.contains("bewaartermijn verstreken"), "purges are on the privacy officer's list");
 }
 
 #[tokio::test]

@@ -46,7 +46,7 @@ impl Nav {
                 ]
             }
             Role::Partner => vec![("/partner", "Mijn signalen", "My signals")],
-            Role::PrivacyOfficer => vec![("/privacy", "Privacy-overzicht", "Privacy overview")],
+            Role::PrivacyOfficer => vec![("/privacy", "Privacy-overzicht", "Privacy overview"), ("/privacy/register", "Verwerkingsregister", "Processing register")],
             Role::Admin => vec![("/beheer", "Accounts", "Accounts")],
         };
         Nav { user: Some((u.user.display_name.clone(), u.user.role)), links, csrf: u.csrf.clone(), current: current.into() }

@@ -78,6 +78,7 @@ const EVENTS: &[&str] = &[
     "household.export",
     "household.erase",
     "demo.load",
+    "retention.purge",
 ];
 
 /// The privacy officer's view: counts, anomalies to review, and the records themselves, filtered
@@ -152,4 +153,39 @@ pub async fn admin_home(State(state): State<AppState>, user: PageUser) -> Result
     let t = user.lang;
     let accounts = state.store.list_accounts().await.map_err(|e| AppError::from(e).page(t))?;
     Ok(render(&AdminHome { t, nav: Nav::for_user(&user, "/beheer"), accounts }))
+}
+
+pub struct RegisterEntry {
+    pub key: &'static str,
+    pub name: (&'static str, &'static str),
+    pub data: (&'static str, &'static str),
+    pub subjects: (&'static str, &'static str),
+    pub purpose: (&'static str, &'static str),
+    pub legal_basis: (&'static str, &'static str),
+    pub recipients: (&'static str, &'static str),
+    pub term_nl: String,
+    pub term_en: String,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+pub struct Register {
+    pub t: Lang,
+    pub nav: Nav,
+    pub categories: Vec<RegisterEntry>,
+}
+
+/// The processing register (AVG art. 30), generated from the data categories and the retention
+/// terms in effect; for the privacy officer.
+pub async fn register(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
+    require(&user, Role::PrivacyOfficer).map_err(|e| e.page(user.lang))?;
+    let categories = store::retention::CATEGORIES
+        .iter()
+        .map(|c| {
+            let (term_nl, term_en) = state.retention.term_of(c.key);
+            RegisterEntry { key: c.key, name: c.name, data: c.data, subjects: c.subjects, purpose: c.purpose, legal_basis: c.legal_basis, recipients: c.recipients, term_nl, term_en }
+        })
+        .collect();
+    let page = Register { t: user.lang, nav: Nav::for_user(&user, "/privacy/register"), categories };
+    Ok(render(&page))
 }

@@ -1,0 +1,212 @@
+//! Retention per data category (AVG art. 5(1)(e)) and the purge job that carries it out, and
+//! the processing register (art. 30) generated from the same categories.
+//!
+//! Outreach data is kept only as long as its purpose needs it: a signal that led to nothing, a
+//! contact attempt outside a case, a closed case each have a term, counted from their own date.
+//! While a household has an open case, or a case closed within the case term, its signals and
+//! contact history belong to that case file and stay. The base registry (households, persons,
+//! addresses, taken over from the BRP) is not purged by term: it follows the registration, and
+//! erasure on request is `rights::erase_household`. The audit trail is not purged: it is the
+//! accountability for all of the above (NEN 7513: at least five years).
+//!
+//! Every purge writes, in its own transaction, one audit record per household it touched,
+//! with what was removed and why, so the chain stays verifiable and the privacy officer sees it.
+
+use crate::audit::{self, Entry};
+use crate::{args, time_fmt, Store, StoreError};
+use domain::model::Id;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use time::{Duration, OffsetDateTime};
+
+/// The terms, in days. Municipalities set their own (from their selection list and the
+/// covenants with partners); the defaults are the shortest terms the practice allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RetentionPolicy {
+    /// A signal without a case: six months from the signal date (the term the early-warning
+    /// practice under the Wgs works with).
+    pub signal_days: u32,
+    /// A contact attempt or planned contact without a case: one year.
+    pub contact_days: u32,
+    /// A closed case, with its signals and contact history: two years after closing.
+    pub case_days: u32,
+}
+
+impl Default for RetentionPolicy {
+    fn default() -> RetentionPolicy {
+        RetentionPolicy { signal_days: 183, contact_days: 365, case_days: 730 }
+    }
+}
+
+/// What one purge removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PurgeReport {
+    pub cases: u64,
+    pub signals: u64,
+    pub contact_attempts: u64,
+    pub planned_contacts: u64,
+    /// Households whose data was touched (one audit record each).
+    pub households: u64,
+    /// Ended sessions and old login failures (no personal data about residents).
+    pub sessions: u64,
+    pub login_failures: u64,
+}
+
+/// One category of personal data, as the processing register lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Category {
+    pub key: &'static str,
+    pub name: (&'static str, &'static str),
+    pub data: (&'static str, &'static str),
+    pub subjects: (&'static str, &'static str),
+    pub purpose: (&'static str, &'static str),
+    pub legal_basis: (&'static str, &'static str),
+    pub recipients: (&'static str, &'static str),
+}
+
+/// The categories of personal data Eropaf processes. The register pairs each with its term.
+pub const CATEGORIES: &[Category] = &[
+    Category {
+        key: "basis",
+        name: ("Huishoudens en bewoners", "Households and residents"),
+        data: ("naam, geboortedatum, adres, telefoon, BSN (als bekend)", "name, birth date, address, phone, BSN (when known)"),
+        subjects: ("bewoners van het werkgebied", "residents of the area"),
+        purpose: ("weten wie er woont, om signalen aan het juiste huishouden te koppelen", "knowing who lives where, to link signals to the right household"),
+        legal_basis: ("wettelijke taak (AVG art. 6 lid 1 sub e; Wmo 2015, Wgs)", "public task (GDPR art. 6(1)(e); Wmo 2015, Wgs)"),
+        recipients: ("het wijkteam van het gebied", "the neighbourhood team of the area"),
+    },
+    Category {
+        key: "signalen",
+        name: ("Signalen", "Signals"),
+        data: ("zorg of achterstand, bedrag, melder, datum, status", "concern or arrears, amount, reporter, date, status"),
+        subjects: ("bewoners over wie een signaal binnenkwam", "residents a signal was about"),
+        purpose: ("vroegsignalering: beoordelen of het team erop af gaat", "early warning: weighing whether the team goes"),
+        legal_basis: ("wettelijke taak (Wgs art. 3a, 4a; Wmo 2015)", "public task (Wgs art. 3a, 4a; Wmo 2015)"),
+        recipients: ("het wijkteam; de melder ziet alleen de status van eigen signalen", "the team; the reporter sees only the status of its own signals"),
+    },
+    Category {
+        key: "contact",
+        name: ("Contactpogingen en afspraken", "Contact attempts and appointments"),
+        data: ("soort contact, moment, bereikt, korte notitie", "kind of contact, time, reached, short note"),
+        subjects: ("bewoners die het team probeert te bereiken", "residents the team tries to reach"),
+        purpose: ("outreach: volhouden tot er contact is", "outreach: persisting until there is contact"),
+        legal_basis: ("wettelijke taak (Wmo 2015, Wgs)", "public task (Wmo 2015, Wgs)"),
+        recipients: ("het wijkteam", "the neighbourhood team"),
+    },
+    Category {
+        key: "trajecten",
+        name: ("Trajecten", "Cases"),
+        data: ("doelen, stappen, werkwijze, zorgen (ook bijzondere persoonsgegevens)", "goals, steps, approach, concerns (including special categories)"),
+        subjects: ("bewoners met wie het team werkt", "residents the team works with"),
+        purpose: ("hulp bieden en volgen", "giving and following help"),
+        legal_basis: ("wettelijke taak; art. 9 lid 2 sub h/g AVG met Wmo 2015", "public task; GDPR art. 9(2)(h)/(g) with Wmo 2015"),
+        recipients: ("het wijkteam; partners alleen bij een warme overdracht met toestemming", "the team; partners only on a warm handover with consent"),
+    },
+    Category {
+        key: "audit",
+        name: ("Auditspoor", "Audit trail"),
+        data: ("wie welk dossier inzag of wijzigde, wanneer, waarom", "who read or changed which file, when, why"),
+        subjects: ("bewoners en medewerkers", "residents and staff"),
+        purpose: ("verantwoording en toezicht op toegang (NEN 7513)", "accountability and oversight of access (NEN 7513)"),
+        legal_basis: ("wettelijke verplichting (AVG art. 5 lid 2, art. 32)", "legal obligation (GDPR art. 5(2), art. 32)"),
+        recipients: ("de privacyfunctionaris", "the privacy officer"),
+    },
+    Category {
+        key: "accounts",
+        name: ("Accounts en sessies", "Accounts and sessions"),
+        data: ("naam, rol, team, inlogmomenten", "name, role, team, sign-in times"),
+        subjects: ("medewerkers en partners", "staff and partners"),
+        purpose: ("toegang alleen voor wie het nodig heeft", "access only for those who need it"),
+        legal_basis: ("gerechtvaardigd belang en wettelijke verplichting (AVG art. 32)", "legitimate interest and legal obligation (GDPR art. 32)"),
+        recipients: ("de beheerder", "the administrator"),
+    },
+];
+
+impl RetentionPolicy {
+    /// The term of a category, in Dutch and English words.
+    pub fn term_of(&self, key: &str) -> (String, String) {
+        match key {
+            "basis" => ("zolang de bewoner in het werkgebied ingeschreven staat; wissen op verzoek (art. 17)".into(), "while the resident is registered in the area; erasure on request (art. 17)".into()),
+            "signalen" => (
+                format!("{} dagen na de signaaldatum als er geen traject volgde; anders als het traject", self.signal_days),
+                format!("{} days after the signal date when no case followed; otherwise as the case", self.signal_days),
+            ),
+            "contact" => (
+                format!("{} dagen buiten een traject; anders als het traject", self.contact_days),
+                format!("{} days outside a case; otherwise as the case", self.contact_days),
+            ),
+            "trajecten" => (format!("{} dagen na het sluiten", self.case_days), format!("{} days after closing", self.case_days)),
+            "audit" => ("ten minste 5 jaar (NEN 7513); niet door de opschoning gewist".into(), "at least 5 years (NEN 7513); not removed by the purge".into()),
+            _ => ("sessies 12 uur, mislukte inlogpogingen 1 dag; accounts tot ze worden opgeheven".into(), "sessions 12 hours, failed sign-ins 1 day; accounts until removed".into()),
+        }
+    }
+}
+
+impl Store {
+    /// Removes what has outlived its term at `now`, in one transaction, with one audit record
+    /// per household touched. Running it again at the same `now` removes nothing.
+    pub async fn purge_expired(&self, policy: &RetentionPolicy, now: OffsetDateTime) -> Result<PurgeReport, StoreError> {
+        let today = now.date();
+        let case_cutoff = time_fmt::date(today - Duration::days(i64::from(policy.case_days)));
+        let signal_cutoff = time_fmt::date(today - Duration::days(i64::from(policy.signal_days)));
+        let contact_cutoff_date = today - Duration::days(i64::from(policy.contact_days));
+        let contact_cutoff = time_fmt::instant(now - Duration::days(i64::from(policy.contact_days)));
+        let mut report = PurgeReport::default();
+        let mut touched: BTreeMap<Option<Id>, [u64; 4]> = BTreeMap::new();
+        let mut tx = self.pool().begin().await?;
+
+        // Closed cases past their term.
+        for row in tx.fetch_all("SELECT household_id FROM cases WHERE closed IS NOT NULL AND closed < $1", &args![case_cutoff.clone()]).await? {
+            touched.entry(Some(row.i64(0)?)).or_default()[0] += 1;
+        }
+        report.cases = tx.execute("DELETE FROM cases WHERE closed IS NOT NULL AND closed < $1", &args![case_cutoff]).await?;
+
+        // What no (remaining) case holds on to.
+        const NO_CASE: &str = "NOT EXISTS (SELECT 1 FROM cases c WHERE c.household_id = t.household_id)";
+        let signals = format!("FROM signals t WHERE t.signal_date < $1 AND (t.household_id IS NULL OR {NO_CASE})");
+        for row in tx.fetch_all(&format!("SELECT t.household_id, COUNT(*) {signals} GROUP BY t.household_id"), &args![signal_cutoff.clone()]).await? {
+            touched.entry(row.opt_i64(0)?).or_default()[1] += row.i64(1)? as u64;
+        }
+        report.signals = tx.execute(&format!("DELETE FROM signals WHERE id IN (SELECT t.id {signals})"), &args![signal_cutoff]).await?;
+
+        let attempts = format!("FROM contact_attempts t WHERE t.at < $1 AND {NO_CASE}");
+        for row in tx.fetch_all(&format!("SELECT t.household_id, COUNT(*) {attempts} GROUP BY t.household_id"), &args![contact_cutoff.clone()]).await? {
+            touched.entry(Some(row.i64(0)?)).or_default()[2] += row.i64(1)? as u64;
+        }
+        report.contact_attempts = tx.execute(&format!("DELETE FROM contact_attempts WHERE id IN (SELECT t.id {attempts})"), &args![contact_cutoff]).await?;
+
+        let planned = format!("FROM planned_contacts t WHERE t.planned_for < $1 AND {NO_CASE}");
+        let planned_cutoff = time_fmt::date(contact_cutoff_date);
+        for row in tx.fetch_all(&format!("SELECT t.household_id, COUNT(*) {planned} GROUP BY t.household_id"), &args![planned_cutoff.clone()]).await? {
+            touched.entry(Some(row.i64(0)?)).or_default()[3] += row.i64(1)? as u64;
+        }
+        report.planned_contacts = tx.execute(&format!("DELETE FROM planned_contacts WHERE id IN (SELECT t.id {planned})"), &args![planned_cutoff]).await?;
+
+        let entries: Vec<Entry> = touched
+            .iter()
+            .map(|(household_id, [cases, signals, attempts, planned])| Entry {
+                at: time_fmt::instant(now),
+                event: audit::AuditEvent::RetentionPurge.code().to_string(),
+                household_id: *household_id,
+                person_id: None,
+                user_id: None,
+                on_behalf_of: None,
+                route: "retention purge".to_string(),
+                reason: Some(format!(
+                    "bewaartermijn verstreken: {cases} trajecten, {signals} signalen, {attempts} contactpogingen, {planned} afspraken (termijnen {} / {} / {} dagen)",
+                    policy.case_days, policy.signal_days, policy.contact_days
+                )),
+            })
+            .collect();
+        report.households = entries.iter().filter(|e| e.household_id.is_some()).count() as u64;
+        audit::append(&mut tx, &entries).await?;
+
+        // Housekeeping: sessions past their absolute or idle limit, old login failures.
+        let (absolute, idle, day) = (time_fmt::instant(now - Duration::hours(12)), time_fmt::instant(now - Duration::minutes(30)), time_fmt::instant(now - Duration::days(1)));
+        report.sessions = tx.execute("DELETE FROM sessions WHERE created_at < $1 OR last_seen_at < $2", &args![absolute, idle]).await?;
+        report.login_failures = tx.execute("DELETE FROM login_failures WHERE at < $1", &args![day]).await?;
+        tx.commit().await?;
+        tracing::info!(cases = report.cases, signals = report.signals, contact_attempts = report.contact_attempts, households = report.households, "retention purge");
+        Ok(report)
+    }
+}
