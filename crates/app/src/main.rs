@@ -237,6 +237,18 @@ enum UserCommand {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// Block an account: its sessions and API tokens stop working at once.
+    Disable {
+        name: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Unblock an account (it logs in again; old sessions stay ended).
+    Enable {
+        name: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -261,6 +273,15 @@ fn parse_model(s: &str) -> Result<OutreachModel, String> {
 }
 
 /// The wall clock lives here, at the edge; everything below takes `now` as a parameter.
+async fn set_disabled(name: &str, url: &str, disabled: bool) -> Result<(), String> {
+    let store = connect_migrated(url).await?;
+    let user = store.user_by_username(name).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("account '{name}' bestaat niet"))?;
+    store.set_user_disabled(user.id, disabled).await.map_err(|e| e.to_string())?;
+    store.close().await;
+    println!("{}", if disabled { format!("account {name} geblokkeerd; sessies en tokens werken niet meer") } else { format!("account {name} weer actief") });
+    Ok(())
+}
+
 /// The purge job of `serve`: at start and then every 24 hours. A failure is logged (without
 /// personal data) and retried at the next run; it never stops the server.
 fn spawn_daily_purge(store: Store, policy: RetentionPolicy) {
@@ -367,6 +388,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             store.close().await;
             Ok(())
         }
+        Command::User { command: UserCommand::Disable { name, db } } => set_disabled(&name, &db.database_url, true).await,
+        Command::User { command: UserCommand::Enable { name, db } } => set_disabled(&name, &db.database_url, false).await,
         Command::User { command: UserCommand::Add { name, role, team, partner, display_name, models, password_stdin: _, totp, db } } => {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password).map_err(|e| format!("kan het wachtwoord niet lezen: {e}"))?;

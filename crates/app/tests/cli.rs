@@ -206,6 +206,15 @@ fn accounts_tokens_and_serve(url: &str) {
     // Residents' rights are the privacy officer's: an administrator is refused.
     let (ok, _, err) = eropaf(&["resident", "export", "--household", "1", "--as", "beheerder", "--database-url", url], "");
     assert!(!ok && err.contains("alleen een privacyfunctionaris"), "{err}");
+    // Blocking an account stops its token at once, on the running server; unblocking restores it.
+    let (ok, out, err) = eropaf(&["user", "disable", "beheerder", "--database-url", url], "");
+    assert!(ok && out.contains("geblokkeerd"), "{out}{err}");
+    assert_eq!(http(&server.addr, "GET", "/api/v1/me", &[("Authorization", &format!("Bearer {token}"))], "").status, 401);
+    let (ok, _, err) = eropaf(&["user", "enable", "beheerder", "--database-url", url], "");
+    assert!(ok, "{err}");
+    assert_eq!(http(&server.addr, "GET", "/api/v1/me", &[("Authorization", &format!("Bearer {token}"))], "").status, 200);
+    let (ok, _, err) = eropaf(&["user", "disable", "niemand", "--database-url", url], "");
+    assert!(!ok && err.contains("bestaat niet"), "{err}");
 }
 
 #[test]
