@@ -3,7 +3,7 @@
 //! pairs all at once (to a temporary file that is renamed when complete).
 
 use crate::csv;
-use linkage::{Options, RawRecord, Role};
+use linkage::{Normalized, Options, RawRecord, Role};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -155,10 +155,12 @@ pub fn link(left: &Path, right: &Path, fields: &Path, out: &Path, threshold: f64
     report(&linked, started);
     if !explain.is_empty() {
         let all: Vec<&RawRecord> = l.iter().chain(&r).collect();
+        let model = &linked.report.model;
+        let tf = linkage::batch::term_frequencies(model, &all);
         for pair in explain {
             let (a, b) = pair.split_once(',').ok_or_else(|| format!("--explain verwacht LINKS_ID,RECHTS_ID, niet '{pair}'"))?;
-            let find = |set: &[RawRecord], id: &str| set.iter().find(|x| x.id == id).cloned().ok_or_else(|| format!("--explain: id '{id}' niet gevonden"));
-            let e = linkage::batch::explain_pair(&linked.report.model, &all, &find(&l, a)?, &find(&r, b)?);
+            let find = |set: &[RawRecord], id: &str| set.iter().find(|x| x.id == id).map(Normalized::of).ok_or_else(|| format!("--explain: id '{id}' niet gevonden"));
+            let e = model.explain(&find(&l, a)?, &find(&r, b)?, &tf);
             eprintln!("uitleg {a} ~ {b}: gewicht {:+.2}, kans {:.6} (a priori {:+.2})", e.match_weight, e.probability, e.prior_weight);
             for c in &e.contributions {
                 eprintln!("  {:<14} {:<45} {:+.2} tf {:+.2}", c.field.key(), c.label_nl, c.weight, c.tf_adjustment);

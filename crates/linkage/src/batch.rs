@@ -195,12 +195,11 @@ fn run(records: &[&RawRecord], split: Option<usize>, roles: &[Role], options: &O
     }
 }
 
-/// The explanation of one pair of a link or dedupe run, under the model it estimated; the term
-/// frequencies come from all records of the run, as in the run itself.
-pub fn explain_pair(model: &Model, all: &[&RawRecord], a: &RawRecord, b: &RawRecord) -> crate::model::Explanation {
+/// The term frequencies of a link or dedupe run's records, as the run itself counted them: build
+/// once, then explain any number of pairs with [`Model::explain`].
+pub fn term_frequencies(model: &Model, all: &[&RawRecord]) -> TermFrequencies {
     let normalized: Vec<Normalized> = all.iter().map(|r| Normalized::of(r)).collect();
-    let tf = TermFrequencies::build(&model.fields, &normalized);
-    model.explain(&Normalized::of(a), &Normalized::of(b), &tf)
+    TermFrequencies::build(&model.fields, &normalized)
 }
 
 /// Random pairs for estimating u, drawn so that swapping the two sources draws the same pairs

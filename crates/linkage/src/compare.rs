@@ -123,21 +123,22 @@ impl Field {
 
     /// The value whose frequency adjusts an exact agreement, for each value a record has.
     pub fn tf_values(self, r: &Normalized) -> Vec<&str> {
-        fn one(s: &str) -> Vec<&str> {
-            if s.is_empty() {
-                Vec::new()
-            } else {
-                vec![s]
-            }
-        }
         match self {
-            Field::GivenName => one(r.first_given()),
             Field::Surname => r.surname.iter().map(String::as_str).collect(),
-            Field::Address => one(r.address_key()),
-            Field::Locality => one(&r.locality),
-            Field::AddressExtra => one(&r.address_extra),
-            _ => Vec::new(),
+            _ => self.tf_value(r).into_iter().collect(),
         }
+    }
+
+    /// As [`Field::tf_values`] for the fields with one value per record (all but the surname).
+    pub fn tf_value(self, r: &Normalized) -> Option<&str> {
+        let value = match self {
+            Field::GivenName => r.first_given(),
+            Field::Address => r.address_key(),
+            Field::Locality => &r.locality,
+            Field::AddressExtra => &r.address_extra,
+            _ => "",
+        };
+        (!value.is_empty()).then_some(value)
     }
 
     /// The level of this field for a pair, or [`NULL`].

@@ -61,7 +61,6 @@ impl TermFrequencies {
     fn shared(&self, f: usize, field: Field, a: &Normalized, b: &Normalized) -> Option<f64> {
         let (counts, total) = self.tables.get(f)?.as_ref()?;
         let share = |h: u64| counts.get(&h).map(|&c| f64::from(c) / f64::from((*total).max(1)));
-        let single = |x: &str, y: &str| Some(x).filter(|v| !v.is_empty() && *v == y).and_then(|v| share(hash_str(v)));
         match field {
             // The only field with several values per record: its hashes are made once.
             Field::Surname => a
@@ -71,12 +70,7 @@ impl TermFrequencies {
                 .filter(|(v, h)| b.surname_hashes.contains(h) && b.surname.contains(v))
                 .filter_map(|(_, &h)| share(h))
                 .reduce(f64::max),
-            Field::GivenName => single(a.first_given(), b.first_given()),
-            Field::Locality => single(&a.locality, &b.locality),
-            Field::AddressExtra => single(&a.address_extra, &b.address_extra),
-            // An address many records share (a care home, a student house) says less.
-            Field::Address => single(a.address_key(), b.address_key()),
-            _ => None,
+            _ => field.tf_value(a).filter(|v| Some(*v) == field.tf_value(b)).and_then(|v| share(hash_str(v))),
         }
     }
 }

@@ -149,38 +149,29 @@ impl Store {
         let today = now.date();
         let case_cutoff = time_fmt::date(today - Duration::days(i64::from(policy.case_days)));
         let signal_cutoff = time_fmt::date(today - Duration::days(i64::from(policy.signal_days)));
-        let contact_cutoff_date = today - Duration::days(i64::from(policy.contact_days));
         let contact_cutoff = time_fmt::instant(now - Duration::days(i64::from(policy.contact_days)));
         let mut report = PurgeReport::default();
         let mut touched: BTreeMap<Option<Id>, [u64; 4]> = BTreeMap::new();
         let mut tx = self.pool().begin().await?;
 
-        // Closed cases past their term.
-        for row in tx.fetch_all("SELECT household_id FROM cases WHERE closed IS NOT NULL AND closed < $1", &args![case_cutoff.clone()]).await? {
-            touched.entry(Some(row.i64(0)?)).or_default()[0] += 1;
-        }
-        report.cases = tx.execute("DELETE FROM cases WHERE closed IS NOT NULL AND closed < $1", &args![case_cutoff]).await?;
-
-        // What no (remaining) case holds on to.
+        // In this order: closed cases past their term first, then what no remaining case holds
+        // on to. Each kind is counted per household (for the audit records), then deleted.
         const NO_CASE: &str = "NOT EXISTS (SELECT 1 FROM cases c WHERE c.household_id = t.household_id)";
-        let signals = format!("FROM signals t WHERE t.signal_date < $1 AND (t.household_id IS NULL OR {NO_CASE})");
-        for row in tx.fetch_all(&format!("SELECT t.household_id, COUNT(*) {signals} GROUP BY t.household_id"), &args![signal_cutoff.clone()]).await? {
-            touched.entry(row.opt_i64(0)?).or_default()[1] += row.i64(1)? as u64;
+        let kinds = [
+            ("cases", "t.closed IS NOT NULL AND t.closed < $1".to_string(), case_cutoff),
+            ("signals", format!("t.signal_date < $1 AND (t.household_id IS NULL OR {NO_CASE})"), signal_cutoff),
+            ("contact_attempts", format!("t.at < $1 AND {NO_CASE}"), contact_cutoff),
+            ("planned_contacts", format!("t.planned_for < $1 AND {NO_CASE}"), time_fmt::date(today - Duration::days(i64::from(policy.contact_days)))),
+        ];
+        let mut removed = [0u64; 4];
+        for (k, (table, condition, cutoff)) in kinds.into_iter().enumerate() {
+            let from = format!("FROM {table} t WHERE {condition}");
+            for row in tx.fetch_all(&format!("SELECT t.household_id, COUNT(*) {from} GROUP BY t.household_id"), &args![cutoff.clone()]).await? {
+                touched.entry(row.opt_i64(0)?).or_default()[k] += row.i64(1)? as u64;
+            }
+            removed[k] = tx.execute(&format!("DELETE FROM {table} WHERE id IN (SELECT t.id {from})"), &args![cutoff]).await?;
         }
-        report.signals = tx.execute(&format!("DELETE FROM signals WHERE id IN (SELECT t.id {signals})"), &args![signal_cutoff]).await?;
-
-        let attempts = format!("FROM contact_attempts t WHERE t.at < $1 AND {NO_CASE}");
-        for row in tx.fetch_all(&format!("SELECT t.household_id, COUNT(*) {attempts} GROUP BY t.household_id"), &args![contact_cutoff.clone()]).await? {
-            touched.entry(Some(row.i64(0)?)).or_default()[2] += row.i64(1)? as u64;
-        }
-        report.contact_attempts = tx.execute(&format!("DELETE FROM contact_attempts WHERE id IN (SELECT t.id {attempts})"), &args![contact_cutoff]).await?;
-
-        let planned = format!("FROM planned_contacts t WHERE t.planned_for < $1 AND {NO_CASE}");
-        let planned_cutoff = time_fmt::date(contact_cutoff_date);
-        for row in tx.fetch_all(&format!("SELECT t.household_id, COUNT(*) {planned} GROUP BY t.household_id"), &args![planned_cutoff.clone()]).await? {
-            touched.entry(Some(row.i64(0)?)).or_default()[3] += row.i64(1)? as u64;
-        }
-        report.planned_contacts = tx.execute(&format!("DELETE FROM planned_contacts WHERE id IN (SELECT t.id {planned})"), &args![planned_cutoff]).await?;
+        [report.cases, report.signals, report.contact_attempts, report.planned_contacts] = removed;
 
         let entries: Vec<Entry> = touched
             .iter()
