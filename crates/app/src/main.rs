@@ -179,14 +179,17 @@ struct RetentionArgs {
     /// A closed case, counted from its closing.
     #[arg(long, env = "EROPAF_RETENTION_CASE_DAYS", default_value_t = RetentionPolicy::default().case_days)]
     case_days: u32,
+    /// A signal case closed as not picked up or with no help needed, counted from its closing.
+    #[arg(long, env = "EROPAF_RETENTION_SIGNAL_CASE_DAYS", default_value_t = RetentionPolicy::default().signal_case_days)]
+    signal_case_days: u32,
 }
 
 impl RetentionArgs {
     fn policy(self) -> Result<RetentionPolicy, String> {
-        if self.signal_days == 0 || self.contact_days == 0 || self.case_days == 0 {
+        if [self.signal_days, self.contact_days, self.case_days, self.signal_case_days].contains(&0) {
             return Err("een bewaartermijn is minstens 1 dag".into());
         }
-        Ok(RetentionPolicy { signal_days: self.signal_days, contact_days: self.contact_days, case_days: self.case_days })
+        Ok(RetentionPolicy { signal_days: self.signal_days, contact_days: self.contact_days, case_days: self.case_days, signal_case_days: self.signal_case_days })
     }
 }
 

@@ -8,6 +8,7 @@ pub mod date;
 pub mod error;
 pub mod model;
 pub mod name;
+pub mod signal;
 
 pub use address::{HouseNumber, Postcode, RdPoint};
 pub use area::AreaCode;

@@ -234,8 +234,141 @@ value_list!(
         Informeel => ("informeel", "Informele signaalgever, ingevoerd door werker", "Informal reporter, entered by a worker"),
         Deur => ("deur", "Aan de deur opgemerkt", "Noticed at a door"),
         Bestand => ("bestand", "Maandbestand", "Monthly file"),
+        Werker => ("werker", "Opgemerkt door een werker", "Noticed by a worker"),
     }
 );
+
+value_list!(
+    /// How a signal found its household: the linkage engine was sure, a person decided after
+    /// review, it is waiting for review, or its address was new and a household was made.
+    LinkState {
+        Automatisch => ("automatisch", "Automatisch gekoppeld", "Linked automatically"),
+        Beoordeeld => ("beoordeeld", "Gekoppeld na beoordeling", "Linked after review"),
+        TeBeoordelen => ("te-beoordelen", "Te beoordelen", "Awaiting review"),
+        NieuwHuishouden => ("nieuw-huishouden", "Nieuw huishouden", "New household"),
+    }
+);
+
+value_list!(
+    /// Where a signal case (DDAS Vroegsignaalzaak) is.
+    CaseStage {
+        Nieuw => ("nieuw", "Nieuw, nog niet gewogen", "New, not yet weighed"),
+        Gewogen => ("gewogen", "Gewogen", "Weighed"),
+        Opgepakt => ("opgepakt", "Opgepakt (eerste contact)", "Picked up (first contact)"),
+        Afgesloten => ("afgesloten", "Afgesloten", "Closed"),
+    }
+);
+
+value_list!(
+    /// On what ground the team would go uninvited (the legitimacy question).
+    Ground {
+        SchadeZelf => ("schade-zelf", "Schade voor de bewoner zelf", "Harm to the resident"),
+        SchadeKinderen => ("schade-kinderen", "Schade voor kinderen", "Harm to children"),
+        SchadeOmgeving => ("schade-omgeving", "Schade of overlast voor buren", "Harm or nuisance to neighbours"),
+        Zorgplicht => ("zorgplicht", "Zorgplicht van de gemeente", "The municipality's duty of care"),
+    }
+);
+
+value_list!(
+    /// Signs of danger, and what follows from them.
+    Safety {
+        GeenSignalen => ("geen", "Geen signalen van agressie", "No signs of aggression"),
+        MetZnTweeen => ("samen", "Signalen van agressie: met z'n tweeën gaan", "Signs of aggression: go in pairs"),
+        Afstand => ("afstand", "Ernstige signalen: afstand houden, eerst overleg", "Serious signs: keep distance, consult first"),
+    }
+);
+
+value_list!(
+    /// How the team approaches the household.
+    Approach {
+        Onaangekondigd => ("onaangekondigd", "Onaangekondigd langs", "Unannounced visit"),
+        Aangekondigd => ("aangekondigd", "Aangekondigd (brief of kaartje vooraf)", "Announced (letter or card first)"),
+        Afspraak => ("afspraak", "Op afspraak", "By appointment"),
+    }
+);
+
+value_list!(
+    /// Who goes with or instead of the worker.
+    Companion {
+        Alleen => ("werker", "Werker", "Worker"),
+        TweeWerkers => ("twee-werkers", "Twee werkers", "Two workers"),
+        Ervaringsdeskundige => ("ervaringsdeskundige", "Werker met ervaringsdeskundige", "Worker with an experience expert"),
+        Migrantenorganisatie => ("migrantenorganisatie", "Via een migrantenzelforganisatie", "Through a migrant self-organisation"),
+        Sleutelfiguur => ("sleutelfiguur", "Via een sleutelfiguur", "Through a key figure"),
+    }
+);
+
+value_list!(
+    /// The team's decision after weighing. Eropaf never makes it.
+    Decision {
+        Gaan => ("gaan", "Erop af", "Go"),
+        Monitoren => ("monitoren", "Vinger aan de pols (monitoren)", "Monitor"),
+        Verwijzen => ("verwijzen", "Verwijzen zonder contact", "Refer without contact"),
+        NietHandelen => ("niet-handelen", "Niet handelen", "Don't act"),
+    }
+);
+
+value_list!(
+    /// How a signal case ended: DDAS `EnumEindresultaat`, word for word.
+    EndResult {
+        HerhaaldeMelding => ("herhaalde-melding", "Niet opgepakt: herhaalde melding", "Not picked up: repeated report"),
+        OnterechtSignaal => ("onterecht-signaal", "Niet opgepakt: onterecht signaal", "Not picked up: unfounded signal"),
+        Overleden => ("overleden", "Inwoner is overleden", "Resident has died"),
+        GeenInwoner => ("geen-inwoner", "Persoon is geen inwoner (meer) in de gemeente", "Person is not (or no longer) a resident"),
+        AndereReden => ("andere-reden", "Niet opgepakt: andere reden", "Not picked up: other reason"),
+        BekendSchuldhulp => ("bekend-schuldhulp", "Inwoner al bekend bij schuldhulpverlening", "Already known to debt help"),
+        AnderTraject => ("ander-traject", "Inwoner heeft al een ander lopend traject", "Already in another programme"),
+        GeenContact => ("geen-contact", "Definitief geen contact kunnen krijgen", "No contact could be made"),
+        GeenReactie => ("geen-reactie", "Geen reactie na eerder contact", "No response after earlier contact"),
+        GeenHulpNodig => ("geen-hulp-nodig", "Inwoner hoeft geen hulp vanuit vroegsignalering", "Resident needs no help from early signalling"),
+        ZelfBetaald => ("zelf-betaald", "Inwoner heeft zelf al betaald/betalingsregeling getroffen", "Resident paid or arranged payment"),
+        AdviesQuickFix => ("advies", "(Budget)advies en/of quick fix", "Budget advice and/or quick fix"),
+        VervolgFinancieel => ("vervolg-financieel", "Vervolghulp en/of verwijzing financieel", "Follow-up help or referral, financial"),
+        VerwijzingZonderContact => ("verwijzing-zonder-contact", "Verwijzing zonder contact", "Referral without contact"),
+        VervolgNietFinancieel => ("vervolg-niet-financieel", "Vervolghulp en/of verwijzing niet financieel", "Follow-up help or referral, non-financial"),
+    }
+);
+
+value_list!(
+    /// The coarse result a partner may see of its own signal: never notes, workers or help.
+    PartnerResult {
+        HulpGestart => ("hulp-gestart", "Contact gelegd, hulp of advies gegeven", "Contact made, help or advice given"),
+        GeenHulpNodig => ("geen-hulp-nodig", "Contact gelegd, geen hulp nodig", "Contact made, no help needed"),
+        GeenContact => ("geen-contact", "Geen contact gekregen", "No contact made"),
+        NietOpgepakt => ("niet-opgepakt", "Niet opgepakt", "Not picked up"),
+    }
+);
+
+impl EndResult {
+    /// The DDAS value.
+    pub fn ddas(self) -> &'static str {
+        self.label_nl()
+    }
+
+    /// The results that mean the case was never picked up; for these the signals carry the
+    /// same value as their DDAS status.
+    pub fn not_picked_up(self) -> bool {
+        matches!(self, EndResult::HerhaaldeMelding | EndResult::OnterechtSignaal | EndResult::Overleden | EndResult::GeenInwoner | EndResult::AndereReden)
+    }
+
+    /// What the partner sees.
+    pub fn for_partner(self) -> PartnerResult {
+        match self {
+            EndResult::AdviesQuickFix | EndResult::VervolgFinancieel | EndResult::VervolgNietFinancieel | EndResult::VerwijzingZonderContact => {
+                PartnerResult::HulpGestart
+            }
+            EndResult::GeenHulpNodig | EndResult::ZelfBetaald | EndResult::BekendSchuldhulp | EndResult::AnderTraject => PartnerResult::GeenHulpNodig,
+            EndResult::GeenContact | EndResult::GeenReactie => PartnerResult::GeenContact,
+            _ => PartnerResult::NietOpgepakt,
+        }
+    }
+
+    /// Cases closed this way are deleted after the shorter term of issue 4 (not picked up, or
+    /// no help needed): nothing followed that the household could need later.
+    pub fn short_retention(self) -> bool {
+        self.not_picked_up() || matches!(self, EndResult::GeenHulpNodig | EndResult::ZelfBetaald)
+    }
+}
 
 /// Identifies a row of any entity; the entity decides its meaning.
 pub type Id = i64;

@@ -57,6 +57,19 @@ impl TermFrequencies {
         TermFrequencies { tables }
     }
 
+    /// Counts one more record.
+    pub fn add(&mut self, fields: &[Field], record: &Normalized) {
+        for (f, table) in fields.iter().zip(self.tables.iter_mut()) {
+            if let Some((counts, total)) = table {
+                let values = f.tf_values(record);
+                *total += u32::from(!values.is_empty());
+                for v in values {
+                    *counts.entry(hash_str(v)).or_default() += 1;
+                }
+            }
+        }
+    }
+
     /// The share of records with this value, the highest over the values both records have.
     fn shared(&self, f: usize, field: Field, a: &Normalized, b: &Normalized) -> Option<f64> {
         let (counts, total) = self.tables.get(f)?.as_ref()?;

@@ -40,6 +40,26 @@ impl Index {
         Index { model, rules, records, blocks, tf, max_block: 5_000 }
     }
 
+    /// Adds one record to the population (a person created after the index was built) and
+    /// returns its index. The prior stays as built: one new person hardly moves it.
+    pub fn insert(&mut self, record: &RawRecord) -> usize {
+        let normalized = Normalized::of(record);
+        let i = self.records.len();
+        let mut keys = Vec::new();
+        for (rule, blocks) in self.rules.iter().zip(self.blocks.iter_mut()) {
+            keys.clear();
+            rule.keys(&normalized, &mut keys);
+            keys.sort_unstable();
+            keys.dedup();
+            for k in &keys {
+                blocks.entry(*k).or_default().push(i as u32);
+            }
+        }
+        self.tf.add(&self.model.fields, &normalized);
+        self.records.push(normalized);
+        i
+    }
+
     pub fn len(&self) -> usize {
         self.records.len()
     }

@@ -22,6 +22,12 @@ pub enum AuditEvent {
     BreakGlass,
     DemoLoad,
     RetentionPurge,
+    SignalWeigh,
+    SignalClose,
+    SignalReviewList,
+    SignalReviewRead,
+    SignalReviewResolve,
+    DdasExport,
 }
 
 impl AuditEvent {
@@ -40,6 +46,12 @@ impl AuditEvent {
             AuditEvent::BreakGlass => "household.break-glass",
             AuditEvent::DemoLoad => "demo.load",
             AuditEvent::RetentionPurge => "retention.purge",
+            AuditEvent::SignalWeigh => "signal-case.weigh",
+            AuditEvent::SignalClose => "signal-case.close",
+            AuditEvent::SignalReviewList => "signal.review-list",
+            AuditEvent::SignalReviewRead => "signal.review-read",
+            AuditEvent::SignalReviewResolve => "signal.review-resolve",
+            AuditEvent::DdasExport => "ddas.export",
         }
     }
 }

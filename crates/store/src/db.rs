@@ -38,6 +38,12 @@ impl From<f64> for Value {
         Value::Real(Some(v))
     }
 }
+impl From<Option<f64>> for Value {
+    fn from(v: Option<f64>) -> Self {
+        Value::Real(v)
+    }
+}
+
 impl From<bool> for Value {
     fn from(v: bool) -> Self {
         Value::Bool(Some(v))
@@ -266,6 +272,7 @@ impl Row {
     getter!(i64, i64);
     getter!(opt_i64, Option<i64>);
     getter!(f64, f64);
+    getter!(opt_f64, Option<f64>);
     getter!(text, String);
     getter!(opt_text, Option<String>);
     getter!(bool, bool);

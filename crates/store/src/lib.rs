@@ -4,11 +4,14 @@
 pub mod accounts;
 pub mod audit;
 pub mod db;
+pub mod ddas;
+pub mod linking;
 mod load;
 mod migrate;
 pub mod residents;
 pub mod retention;
 pub mod rights;
+pub mod signals;
 pub mod testing;
 pub mod time_fmt;
 

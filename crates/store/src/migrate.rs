@@ -5,11 +5,10 @@ use crate::db::{Backend, Pool};
 use crate::{args, StoreError};
 
 /// (version, SQLite script, PostgreSQL script) — a new step adds both scripts.
-const STEPS: &[(i64, &str, &str)] = &[(
-    1,
-    include_str!("../migrations/sqlite/0001_init.sql"),
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+const STEPS: &[(i64, &str, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_init.sql"), include_str!("../migrations/postgres/0001_init.sql")),
+    (2, include_str!("../migrations/sqlite/0002_signals.sql"), include_str!("../migrations/postgres/0002_signals.sql")),
+];
 
 pub(crate) async fn run(pool: &Pool) -> Result<Vec<i64>, StoreError> {
     pool.execute_script("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")

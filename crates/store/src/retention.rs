@@ -14,7 +14,8 @@
 
 use crate::audit::{self, Entry};
 use crate::{args, time_fmt, Store, StoreError};
-use domain::model::Id;
+use crate::db::Value;
+use domain::model::{EndResult, Id};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
@@ -28,13 +29,17 @@ pub struct RetentionPolicy {
     pub signal_days: u32,
     /// A contact attempt or planned contact without a case: one year.
     pub contact_days: u32,
-    /// A closed case, with its signals and contact history: two years after closing.
+    /// A closed case, with its signals and contact history: two years after closing. Also a
+    /// signal case closed after help or a referral.
     pub case_days: u32,
+    /// A signal case closed as not picked up or with no help needed: six months after closing
+    /// (issue 4); its signals go with it.
+    pub signal_case_days: u32,
 }
 
 impl Default for RetentionPolicy {
     fn default() -> RetentionPolicy {
-        RetentionPolicy { signal_days: 183, contact_days: 365, case_days: 730 }
+        RetentionPolicy { signal_days: 183, contact_days: 365, case_days: 730, signal_case_days: 183 }
     }
 }
 
@@ -45,6 +50,7 @@ pub struct PurgeReport {
     pub signals: u64,
     pub contact_attempts: u64,
     pub planned_contacts: u64,
+    pub signal_cases: u64,
     /// Households whose data was touched (one audit record each).
     pub households: u64,
     /// Ended sessions and old login failures (no personal data about residents).
@@ -128,8 +134,14 @@ impl RetentionPolicy {
         match key {
             "basis" => ("zolang de bewoner in het werkgebied ingeschreven staat; wissen op verzoek (art. 17)".into(), "while the resident is registered in the area; erasure on request (art. 17)".into()),
             "signalen" => (
-                format!("{} dagen na de signaaldatum als er geen traject volgde; anders als het traject", self.signal_days),
-                format!("{} days after the signal date when no case followed; otherwise as the case", self.signal_days),
+                format!(
+                    "zolang de signaalzaak open is; na sluiten {} dagen als het signaal niet werd opgepakt of geen hulp nodig was, anders {} dagen; een signaal zonder signaalzaak {} dagen na de signaaldatum; bij een traject als het traject",
+                    self.signal_case_days, self.case_days, self.signal_days
+                ),
+                format!(
+                    "while the signal case is open; after closing {} days when it was not picked up or no help was needed, else {} days; a signal without a signal case {} days after the signal date; with a case as the case",
+                    self.signal_case_days, self.case_days, self.signal_days
+                ),
             ),
             "contact" => (
                 format!("{} dagen buiten een traject; anders als het traject", self.contact_days),
@@ -151,31 +163,43 @@ impl Store {
         let signal_cutoff = time_fmt::date(today - Duration::days(i64::from(policy.signal_days)));
         let contact_cutoff = time_fmt::instant(now - Duration::days(i64::from(policy.contact_days)));
         let mut report = PurgeReport::default();
-        let mut touched: BTreeMap<Option<Id>, [u64; 4]> = BTreeMap::new();
+        let mut touched: BTreeMap<Option<Id>, [u64; 5]> = BTreeMap::new();
         let mut tx = self.pool().begin().await?;
 
-        // In this order: closed cases past their term first, then what no remaining case holds
-        // on to. Each kind is counted per household (for the audit records), then deleted.
+        // In this order: closed cases and signal cases past their term first, then what no
+        // remaining case holds on to. Each kind is counted per household (for the audit
+        // records), then deleted.
         const NO_CASE: &str = "NOT EXISTS (SELECT 1 FROM cases c WHERE c.household_id = t.household_id)";
-        let kinds = [
-            ("cases", "t.closed IS NOT NULL AND t.closed < $1".to_string(), case_cutoff),
-            ("signals", format!("t.signal_date < $1 AND (t.household_id IS NULL OR {NO_CASE})"), signal_cutoff),
-            ("contact_attempts", format!("t.at < $1 AND {NO_CASE}"), contact_cutoff),
-            ("planned_contacts", format!("t.planned_for < $1 AND {NO_CASE}"), time_fmt::date(today - Duration::days(i64::from(policy.contact_days)))),
+        let short: Vec<String> = EndResult::ALL.iter().filter(|e| e.short_retention()).map(|e| format!("'{}'", e.code())).collect();
+        let closed_signal_case = format!(
+            "sc.stage = 'afgesloten' AND ((sc.end_result IN ({}) AND sc.closed_on < $1) OR sc.closed_on < $2) \
+             AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.household_id = sc.household_id)",
+            short.join(", ")
+        );
+        let signal_case_cutoff = time_fmt::date(today - Duration::days(i64::from(policy.signal_case_days)));
+        let two = || -> Vec<Value> { args![signal_case_cutoff.clone(), case_cutoff.clone()].into() };
+        // (table, condition on `t`, arguments, slot in the per-household counts)
+        let kinds: [(&str, String, Vec<Value>, usize); 6] = [
+            ("cases", "t.closed IS NOT NULL AND t.closed < $1".to_string(), args![case_cutoff.clone()].into(), 0),
+            ("signals", format!("t.signal_case_id IN (SELECT sc.id FROM signal_cases sc WHERE {closed_signal_case})"), two(), 1),
+            ("signal_cases", format!("t.id IN (SELECT sc.id FROM signal_cases sc WHERE {closed_signal_case})"), two(), 4),
+            ("signals", format!("t.signal_case_id IS NULL AND t.signal_date < $1 AND (t.household_id IS NULL OR {NO_CASE})"), args![signal_cutoff].into(), 1),
+            ("contact_attempts", format!("t.at < $1 AND {NO_CASE}"), args![contact_cutoff].into(), 2),
+            ("planned_contacts", format!("t.planned_for < $1 AND {NO_CASE}"), args![time_fmt::date(today - Duration::days(i64::from(policy.contact_days)))].into(), 3),
         ];
-        let mut removed = [0u64; 4];
-        for (k, (table, condition, cutoff)) in kinds.into_iter().enumerate() {
+        let mut removed = [0u64; 5];
+        for (table, condition, values, slot) in kinds {
             let from = format!("FROM {table} t WHERE {condition}");
-            for row in tx.fetch_all(&format!("SELECT t.household_id, COUNT(*) {from} GROUP BY t.household_id"), &args![cutoff.clone()]).await? {
-                touched.entry(row.opt_i64(0)?).or_default()[k] += row.i64(1)? as u64;
+            for row in tx.fetch_all(&format!("SELECT t.household_id, COUNT(*) {from} GROUP BY t.household_id"), &values).await? {
+                touched.entry(row.opt_i64(0)?).or_default()[slot] += row.i64(1)? as u64;
             }
-            removed[k] = tx.execute(&format!("DELETE FROM {table} WHERE id IN (SELECT t.id {from})"), &args![cutoff]).await?;
+            removed[slot] += tx.execute(&format!("DELETE FROM {table} WHERE id IN (SELECT t.id {from})"), &values).await?;
         }
-        [report.cases, report.signals, report.contact_attempts, report.planned_contacts] = removed;
+        [report.cases, report.signals, report.contact_attempts, report.planned_contacts, report.signal_cases] = removed;
 
         let entries: Vec<Entry> = touched
             .iter()
-            .map(|(household_id, [cases, signals, attempts, planned])| Entry {
+            .map(|(household_id, [cases, signals, attempts, planned, signal_cases])| Entry {
                 at: time_fmt::instant(now),
                 event: audit::AuditEvent::RetentionPurge.code().to_string(),
                 household_id: *household_id,
@@ -184,8 +208,8 @@ impl Store {
                 on_behalf_of: None,
                 route: "retention purge".to_string(),
                 reason: Some(format!(
-                    "bewaartermijn verstreken: {cases} trajecten, {signals} signalen, {attempts} contactpogingen, {planned} afspraken (termijnen {} / {} / {} dagen)",
-                    policy.case_days, policy.signal_days, policy.contact_days
+                    "bewaartermijn verstreken: {cases} trajecten, {signal_cases} signaalzaken, {signals} signalen, {attempts} contactpogingen, {planned} afspraken (termijnen {} / {} / {} / {} dagen)",
+                    policy.case_days, policy.signal_case_days, policy.signal_days, policy.contact_days
                 )),
             })
             .collect();
@@ -196,6 +220,8 @@ impl Store {
         let (absolute, idle, day) = (time_fmt::instant(now - Duration::hours(12)), time_fmt::instant(now - Duration::minutes(30)), time_fmt::instant(now - Duration::days(1)));
         report.sessions = tx.execute("DELETE FROM sessions WHERE created_at < $1 OR last_seen_at < $2", &args![absolute, idle]).await?;
         report.login_failures = tx.execute("DELETE FROM login_failures WHERE at < $1", &args![day]).await?;
+        // A retry comes within minutes; a month covers any partner system's retry policy.
+        tx.execute("DELETE FROM idempotency_keys WHERE created_at < $1", &args![time_fmt::instant(now - Duration::days(30))]).await?;
         tx.commit().await?;
         tracing::info!(cases = report.cases, signals = report.signals, contact_attempts = report.contact_attempts, households = report.households, "retention purge");
         Ok(report)
