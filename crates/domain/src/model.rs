@@ -476,6 +476,26 @@ pub fn add_working_days(from: Date, days: u32) -> Date {
     date
 }
 
+/// A signal case (DDAS Vroegsignaalzaak): the open signals of one household, weighed and
+/// picked up together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignalCase {
+    pub id: Id,
+    pub household_id: Id,
+    pub signal_ids: Vec<Id>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub opened_at: OffsetDateTime,
+    pub due_date: Date,
+    pub crisis: bool,
+    pub stage: CaseStage,
+    /// Who goes, once weighed.
+    pub worker_id: Option<Id>,
+    pub decision: Option<Decision>,
+    pub picked_up_on: Option<Date>,
+    pub closed_on: Option<Date>,
+    pub end_result: Option<EndResult>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactAttempt {
     pub id: Id,

@@ -4,7 +4,7 @@
 use crate::audit::{AuditEvent, Entry};
 use crate::db::{placeholder, Backend, Tx, Value};
 use crate::{args, time_fmt, Store, StoreError};
-use domain::model::{ContactKind, DayPart, SignalStatus};
+use domain::model::{ContactKind, DayPart, LinkState, SignalStatus};
 use std::collections::HashMap;
 use synth::Municipality;
 use time::OffsetDateTime;
@@ -142,13 +142,74 @@ impl Store {
             m.workers.iter().flat_map(|w| w.models.iter().map(move |model| args![w.id, model.code()])).collect(),
         )
         .await?;
+        // Signal cases first (signals point at them), each in its team's area.
+        let team_of_wijk: HashMap<String, i64> = m.teams.iter().map(|t| (t.wijk.code(), t.id)).collect();
+        let addresses: HashMap<i64, &domain::model::Address> = m.addresses.iter().map(|a| (a.id, a)).collect();
+        let address_of: HashMap<i64, i64> = m.households.iter().map(|h| (h.id, h.address_id)).collect();
+        let team_of = |household: i64| -> Option<i64> {
+            let address = addresses.get(address_of.get(&household)?)?;
+            team_of_wijk.get(&address.buurt.parent()?.code()).copied()
+        };
+        insert_rows(
+            &mut tx,
+            "signal_cases",
+            &["id", "household_id", "team_id", "stage", "opened_at", "due_date", "crisis", "decision", "worker_id", "picked_up_on", "closed_on", "end_result"],
+            m.signal_cases
+                .iter()
+                .map(|c| {
+                    args![
+                        c.id,
+                        c.household_id,
+                        team_of(c.household_id),
+                        c.stage.code(),
+                        time_fmt::instant(c.opened_at),
+                        time_fmt::date(c.due_date),
+                        c.crisis,
+                        c.decision.map(|d| d.code()),
+                        c.worker_id,
+                        c.picked_up_on.map(time_fmt::date),
+                        c.closed_on.map(time_fmt::date),
+                        c.end_result.map(|e| e.code())
+                    ]
+                })
+                .collect(),
+        )
+        .await?;
+        insert_rows(&mut tx, "signal_weighings", &WEIGHING_COLUMNS, m.signal_cases.iter().filter_map(demo_weighing).collect()).await?;
+        let case_of: HashMap<i64, i64> = m.signal_cases.iter().flat_map(|c| c.signal_ids.iter().map(move |s| (*s, c.id))).collect();
+        let persons: HashMap<i64, &domain::model::Person> = m.persons.iter().map(|p| (p.id, p)).collect();
+        let reported_of = |i: usize| -> Option<String> {
+            let person = persons.get(m.signal_person_ids.get(i)?)?;
+            let address = addresses.get(address_of.get(&person.household_id)?)?;
+            let r = crate::signals::StoredReported {
+                bsn: String::new(),
+                initials: person.name.initials.clone(),
+                given_names: person.name.given_names.clone(),
+                prefix: person.name.prefix.clone(),
+                surname: person.name.surname.clone(),
+                birth_date: Some(time_fmt::date(person.birth_date)),
+                street: address.street.clone(),
+                house_number: Some(address.house_number.number),
+                house_letter: address.house_number.letter.map(String::from),
+                house_addition: address.house_number.addition.clone(),
+                postcode: address.postcode.as_str().to_string(),
+                locality: address.locality.clone(),
+                phone: person.phone.clone(),
+                email: None,
+            };
+            serde_json::to_string(&r).ok()
+        };
         insert_rows(
             &mut tx,
             "signals",
-            &["id", "household_id", "partner_id", "kind", "channel", "status", "signal_date", "received_at", "amount_eur", "crisis", "reported_name", "reported_address", "concern"],
+            &[
+                "id", "household_id", "partner_id", "kind", "channel", "status", "signal_date", "received_at", "amount_eur", "crisis", "reported_name",
+                "reported_address", "concern", "signal_case_id", "person_id", "team_id", "link_state", "reported",
+            ],
             m.signals
                 .iter()
-                .map(|s| {
+                .enumerate()
+                .map(|(i, s)| {
                     args![
                         s.id,
                         s.household_id,
@@ -162,7 +223,12 @@ impl Store {
                         s.crisis,
                         s.reported_name.as_str(),
                         s.reported_address.as_str(),
-                        s.concern.clone()
+                        s.concern.clone(),
+                        case_of.get(&s.id).copied(),
+                        m.signal_person_ids.get(i).copied(),
+                        s.household_id.and_then(team_of),
+                        LinkState::Automatisch.code(),
+                        reported_of(i)
                     ]
                 })
                 .collect(),
@@ -204,7 +270,7 @@ impl Store {
         crate::audit::append(&mut tx, &entries).await?;
         if tx.backend() == Backend::Postgres {
             // Explicit ids bypass the identity sequences; move them past the loaded rows.
-            for table in ["addresses", "households", "persons", "partners", "teams", "users", "signals", "contact_attempts", "cases"] {
+            for table in ["addresses", "households", "persons", "partners", "teams", "users", "signal_cases", "signal_weighings", "signals", "contact_attempts", "cases"] {
                 let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)");
                 tx.fetch_optional(&sql, &[]).await?;
             }
@@ -226,6 +292,34 @@ impl Store {
             .await?;
         row.map(|r| r.i64(0)).transpose()
     }
+}
+
+const WEIGHING_COLUMNS: [&str; 12] =
+    ["signal_case_id", "user_id", "at", "grounds", "why_go", "why_not", "proportionality", "safety", "models", "approach", "companion", "decision"];
+
+/// The team's weighing of a demo case that has a decision, in the words a team would use.
+fn demo_weighing(c: &domain::model::SignalCase) -> Option<[Value; 12]> {
+    let (decision, worker) = (c.decision?, c.worker_id?);
+    let (grounds, why_go) = if c.crisis {
+        ("schade-zelf,schade-kinderen", "Crisissignaal: dreigende huisuitzetting of afsluiting; er wonen mogelijk kinderen.")
+    } else {
+        ("zorgplicht", "Betalingsachterstand bij een vaste-lastenpartner; vroeg contact voorkomt grotere schulden.")
+    };
+    let (safety, companion) = if c.crisis { ("samen", "twee-werkers") } else { ("geen", "werker") };
+    Some(args![
+        c.id,
+        worker,
+        time_fmt::instant(c.opened_at + time::Duration::hours(20)),
+        grounds,
+        why_go,
+        Some("Bewoner heeft niet om hulp gevraagd; eerst een kaartje, dan langs."),
+        "Een kort huisbezoek met aanbod van hulp, zonder verplichting; geen gegevens van derden opgevraagd.",
+        safety,
+        "hulp,verbindend",
+        if c.crisis { "onaangekondigd" } else { "aangekondigd" },
+        companion,
+        decision.code()
+    ])
 }
 
 /// A next contact for every picked-up signal whose last attempt did not reach anyone: another

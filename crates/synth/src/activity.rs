@@ -8,7 +8,7 @@ use crate::places::Places;
 use crate::staff::Staff;
 use crate::{add_days, at_time, pick, pick_weighted, spelling, weekday_on_or_before};
 use domain::model::{
-    add_working_days, Case, ContactAttempt, ContactKind, DayPart, Id, OutreachModel, PartnerKind, PartnerType, Signal, SignalChannel,
+    add_working_days, Case, CaseStage, ContactAttempt, Decision, EndResult, SignalCase, ContactKind, DayPart, Id, OutreachModel, PartnerKind, PartnerType, Signal, SignalChannel,
     SignalKind, SignalStatus, SupportLevel,
 };
 use rand::distributions::{Distribution, WeightedIndex};
@@ -30,6 +30,7 @@ pub(crate) struct Activity {
     pub signal_person_ids: Vec<Id>,
     pub attempts: Vec<ContactAttempt>,
     pub cases: Vec<Case>,
+    pub signal_cases: Vec<SignalCase>,
 }
 
 /// Divosa's field figure for debt signals, used for all signals together.
@@ -39,6 +40,8 @@ struct Raw {
     household: usize,
     person: usize,
     signal: Signal,
+    /// The signal case (index into `Activity::signal_cases`) the signal was bundled into.
+    episode: usize,
 }
 
 pub(crate) fn build(rng: &mut ChaCha8Rng, world: &World) -> Activity {
@@ -93,6 +96,7 @@ pub(crate) fn build(rng: &mut ChaCha8Rng, world: &World) -> Activity {
     for (k, raw) in raws.into_iter().enumerate() {
         let mut signal = raw.signal;
         signal.id = k as Id + 1;
+        activity.signal_cases[raw.episode].signal_ids.push(signal.id);
         activity.signals.push(signal);
         activity.signal_person_ids.push(raw.person as Id + 1);
     }
@@ -102,6 +106,9 @@ pub(crate) fn build(rng: &mut ChaCha8Rng, world: &World) -> Activity {
     }
     activity.cases.sort_by_key(|c| (c.opened, c.household_id));
     for (k, c) in activity.cases.iter_mut().enumerate() {
+        c.id = k as Id + 1;
+    }
+    for (k, c) in activity.signal_cases.iter_mut().enumerate() {
         c.id = k as Id + 1;
     }
     activity
@@ -199,7 +206,7 @@ fn make_signal(rng: &mut ChaCha8Rng, world: &World, h: usize, date: Date, types_
         reported_address: spelling::report_address(rng, style, address),
         concern: (!financial).then(|| concern_for(rng, kind, partner_type, people.female[person])),
     };
-    Some(Raw { household: h, person, signal })
+    Some(Raw { household: h, person, signal, episode: 0 })
 }
 
 fn kind_for(rng: &mut ChaCha8Rng, partner_type: PartnerType) -> SignalKind {
@@ -374,13 +381,70 @@ fn run_episode(
             }
         }
     }
+    let episode = activity.signal_cases.len();
     for &i in group {
+        raws[i].episode = episode;
         let signal = &mut raws[i].signal;
         signal.status = match close {
             _ if !picked_up => SignalStatus::Ontvangen,
             Some(c) if c < today && (signal.signal_date <= c || add_days(signal.signal_date, 14) < today) => SignalStatus::Afgesloten,
             _ => SignalStatus::Opgepakt,
         };
+    }
+    activity.signal_cases.push(signal_case(world, raws, group, household_id, h, picked_up.then_some(pickup), close, &activity.attempts));
+}
+
+/// The signal case of one episode, in the stage its signals are in. Its own random stream (per
+/// household and first signal), so adding it left the rest of the town unchanged.
+fn signal_case(world: &World, raws: &[Raw], group: &[usize], household_id: Id, h: usize, pickup: Option<Date>, close: Option<Date>, attempts: &[ContactAttempt]) -> SignalCase {
+    use rand::SeedableRng;
+    let first = &raws[group[0]].signal;
+    let mut rng = ChaCha8Rng::seed_from_u64((household_id as u64) << 20 ^ first.signal_date.to_julian_day() as u64);
+    let crisis = group.iter().any(|&i| raws[i].signal.crisis);
+    let due_date = if crisis { add_working_days(first.signal_date, 3) } else { add_days(first.signal_date, 28) };
+    let all_closed = group.iter().all(|&i| raws[i].signal.status == SignalStatus::Afgesloten);
+    let team = &world.staff.field_workers[world.places.buurt_wijk[world.people.buurt[h]]];
+    let since = first.received_at;
+    let mine: Vec<&ContactAttempt> = attempts.iter().filter(|a| a.household_id == household_id && a.at >= since).collect();
+    let reached = mine.iter().any(|a| a.reached);
+    let worker_id = mine.first().and_then(|a| a.worker_id).or_else(|| (!team.is_empty()).then(|| team[rng.gen_range(0..team.len())]));
+    let (stage, decision, end_result) = match pickup {
+        Some(_) if all_closed && close.is_some() => {
+            let result = if reached {
+                pick_weighted(
+                    &mut rng,
+                    &[
+                        (EndResult::AdviesQuickFix, 25),
+                        (EndResult::VervolgFinancieel, 25),
+                        (EndResult::GeenHulpNodig, 15),
+                        (EndResult::ZelfBetaald, 15),
+                        (EndResult::VervolgNietFinancieel, 12),
+                        (EndResult::BekendSchuldhulp, 8),
+                    ],
+                )
+            } else {
+                pick_weighted(&mut rng, &[(EndResult::GeenContact, 80), (EndResult::GeenReactie, 20)])
+            };
+            (CaseStage::Afgesloten, Some(Decision::Gaan), Some(result))
+        }
+        Some(_) => (CaseStage::Opgepakt, Some(Decision::Gaan), None),
+        // Not picked up yet: about half the team has weighed already.
+        None if rng.gen_bool(0.5) => (CaseStage::Gewogen, Some(Decision::Gaan), None),
+        None => (CaseStage::Nieuw, None, None),
+    };
+    SignalCase {
+        id: 0,
+        household_id,
+        signal_ids: Vec::new(),
+        opened_at: since,
+        due_date,
+        crisis,
+        stage,
+        worker_id: decision.and(worker_id),
+        decision,
+        picked_up_on: pickup.filter(|_| stage != CaseStage::Nieuw && stage != CaseStage::Gewogen),
+        closed_on: close.filter(|_| stage == CaseStage::Afgesloten),
+        end_result,
     }
 }
 

@@ -12,7 +12,7 @@ mod staff;
 #[cfg(test)]
 mod tests;
 
-use domain::model::{Address, Case, ContactAttempt, Household, Id, Neighbourhood, Partner, Person, Signal, Team, Worker};
+use domain::model::{Address, Case, ContactAttempt, Household, Id, Neighbourhood, Partner, Person, Signal, SignalCase, Team, Worker};
 use domain::AreaCode;
 use rand::Rng;
 use rand::SeedableRng;
@@ -53,6 +53,8 @@ pub struct Municipality {
     pub signals: Vec<Signal>,
     pub contact_attempts: Vec<ContactAttempt>,
     pub cases: Vec<Case>,
+    /// Each signal in exactly one signal case (DDAS Vroegsignaalzaak).
+    pub signal_cases: Vec<SignalCase>,
     /// Ground truth for record linkage: the person each signal is about, parallel to `signals`
     /// (`signal_person_ids[i]` belongs to `signals[i]`), since `reported_name` is written loosely.
     pub signal_person_ids: Vec<Id>,
@@ -88,6 +90,7 @@ pub fn generate(config: &Config) -> Municipality {
         signals: activity.signals,
         contact_attempts: activity.attempts,
         cases: activity.cases,
+        signal_cases: activity.signal_cases,
         signal_person_ids: activity.signal_person_ids,
     }
 }
