@@ -114,7 +114,7 @@ fn report(linked: &linkage::Linked, started: Instant) {
 
 /// Writes `contents` to `path` through a temporary file beside it, so a crash or a full disk
 /// never leaves half a file under the real name.
-fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), String> {
+pub(crate) fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), String> {
     let tmp = path.with_extension("tmp-eropaf");
     let result = (|| {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);

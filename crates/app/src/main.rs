@@ -4,6 +4,7 @@
 mod csv;
 mod demo;
 mod linkage_cli;
+mod signals_cli;
 
 use clap::{Args, Parser, Subcommand};
 use domain::model::{OutreachModel, Role};
@@ -87,11 +88,87 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Partner organisations that send signals, and their API keys.
+    Partner {
+        #[command(subcommand)]
+        command: PartnerCommand,
+    },
+    /// Signals: import a monthly creditor file, deliver to the national monitor (DDAS).
+    Signals {
+        #[command(subcommand)]
+        command: SignalsCommand,
+    },
     /// Record linkage: which records are the same person.
     Linkage {
         #[command(subcommand)]
         command: LinkageCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum PartnerCommand {
+    /// Register a partner organisation (TYPE from the DDAS list: huur, energie, water, zorg, …).
+    Add {
+        name: String,
+        #[arg(long = "type")]
+        partner_type: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Print a new API key for the organisation's system; its earlier key stops working.
+    Key {
+        name: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum SignalsCommand {
+    /// Import a creditor file (CSV in DDAS columns, or a DDAS JSON delivery): all rows or none.
+    Import {
+        file: std::path::PathBuf,
+        /// Leave out arrears below this amount (whole euros).
+        #[arg(long, env = "EROPAF_SIGNALS_MIN_AMOUNT", default_value_t = 0)]
+        min_amount: i64,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Write the DDAS delivery (JSON) of the early debt signals with a signal date in the period.
+    ExportDdas {
+        #[arg(long, value_parser = parse_day)]
+        from: time::Date,
+        #[arg(long, value_parser = parse_day)]
+        to: time::Date,
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// CBS code of the municipality.
+        #[arg(long, env = "EROPAF_GEMEENTECODE", default_value = "9999")]
+        gemeentecode: String,
+        #[arg(long, env = "EROPAF_ORGANISATIE", default_value = "Gemeente Eropaf")]
+        organisatie: String,
+        #[arg(long, env = "EROPAF_KVK", default_value = "00000000")]
+        kvk: String,
+        /// Code of the supplier that delivers (codeGegevensleverancier).
+        #[arg(long, default_value = "EROPAF")]
+        leverancier: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Write a creditor file about ROWS people in the database (to try the import; benchmarks).
+    SampleFile {
+        rows: usize,
+        #[arg(long)]
+        out: std::path::PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+fn parse_day(s: &str) -> Result<time::Date, String> {
+    domain::parse_date(s).map_err(|e| e.reason_nl)
 }
 
 #[derive(Subcommand)]
@@ -476,6 +553,31 @@ async fn run(cli: Cli) -> Result<(), String> {
                     id.map(|i| format!(" (id {i})")).unwrap_or_default()
                 )),
             }
+        }
+        Command::Partner { command } => {
+            let (PartnerCommand::Add { db, .. } | PartnerCommand::Key { db, .. }) = &command;
+            let store = connect_migrated(&db.database_url).await?;
+            let result = match &command {
+                PartnerCommand::Add { name, partner_type, .. } => signals_cli::partner_add(&store, name, partner_type, OffsetDateTime::now_utc()).await,
+                PartnerCommand::Key { name, .. } => signals_cli::partner_key(&store, name, OffsetDateTime::now_utc()).await,
+            };
+            store.close().await;
+            result
+        }
+        Command::Signals { command } => {
+            let (SignalsCommand::Import { db, .. } | SignalsCommand::ExportDdas { db, .. } | SignalsCommand::SampleFile { db, .. }) = &command;
+            let store = connect_migrated(&db.database_url).await?;
+            let now = OffsetDateTime::now_utc();
+            let result = match &command {
+                SignalsCommand::Import { file, min_amount, .. } => signals_cli::import(&store, file, *min_amount, now).await,
+                SignalsCommand::ExportDdas { from, to, out, gemeentecode, organisatie, kvk, leverancier, .. } => {
+                    let sender = store::ddas::Sender { supplier_code: leverancier.clone(), municipality_code: gemeentecode.clone(), organisation: organisatie.clone(), kvk: kvk.clone() };
+                    signals_cli::export_ddas(&store, &sender, *from, *to, out, now).await
+                }
+                SignalsCommand::SampleFile { rows, out, seed, .. } => signals_cli::sample_file(&store, *rows, *seed, out, now.date()).await,
+            };
+            store.close().await;
+            result
         }
         Command::Token { command: TokenCommand::Create { name, db } } => {
             let store = connect_migrated(&db.database_url).await?;

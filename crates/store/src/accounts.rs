@@ -259,6 +259,29 @@ impl Store {
             .collect()
     }
 
+    /// Registers a partner organisation.
+    pub async fn create_partner(&self, name: &str, partner_type: domain::model::PartnerType) -> Result<Id, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let id = tx
+            .fetch_one(
+                "INSERT INTO partners (name, partner_type, kind) VALUES ($1, $2, $3) RETURNING id",
+                &args![name, partner_type.code(), partner_type.kind().code()],
+            )
+            .await?
+            .i64(0)?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Gives the account one new API token; its earlier tokens stop working at once.
+    pub async fn replace_api_tokens(&self, user_id: Id, token_hash: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        tx.execute("DELETE FROM api_tokens WHERE user_id = $1", &args![user_id]).await?;
+        tx.execute("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)", &args![user_id, token_hash, time_fmt::instant(now)]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The partner organisation with this name, for `eropaf user add --partner`.
     pub async fn partner_id_by_name(&self, name: &str) -> Result<Option<Id>, StoreError> {
         let mut tx = self.pool().begin_read().await?;
