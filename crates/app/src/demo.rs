@@ -38,7 +38,7 @@ pub async fn run(households: usize, seed: u64, listen: &str, data_dir: &Path) ->
         println!("demo-login role={role} user={user} password={password}");
     }
     // The demo is a fixed snapshot: no daily purge (run `eropaf retention purge` to see it work).
-    crate::serve(store, listen, store::retention::RetentionPolicy::default()).await
+    crate::serve(store, listen, store::retention::RetentionPolicy::default(), store::signals::SignalPolicy::default()).await
 }
 
 async fn create_logins(store: &Store, now: OffsetDateTime) -> Result<Vec<(String, String, String)>, String> {

@@ -52,6 +52,8 @@ enum Command {
         listen: String,
         #[command(flatten)]
         retention: RetentionArgs,
+        #[command(flatten)]
+        pickup: PickupArgs,
     },
     /// Retention: remove what has outlived its term (also done daily by `serve`).
     Retention {
@@ -244,6 +246,26 @@ enum ResidentCommand {
     },
 }
 
+/// The pickup clock (see `store::signals::SignalPolicy`).
+#[derive(Args, Clone, Copy)]
+struct PickupArgs {
+    /// First contact is due this many days after a signal.
+    #[arg(long, env = "EROPAF_PICKUP_DAYS", default_value_t = store::signals::SignalPolicy::default().pickup_days)]
+    pickup_days: u32,
+    /// …and this many working days after a crisis signal.
+    #[arg(long, env = "EROPAF_CRISIS_WORKING_DAYS", default_value_t = store::signals::SignalPolicy::default().crisis_working_days)]
+    crisis_working_days: u32,
+}
+
+impl PickupArgs {
+    fn policy(self) -> Result<store::signals::SignalPolicy, String> {
+        if self.pickup_days == 0 || self.crisis_working_days == 0 {
+            return Err("een termijn voor eerste contact is minstens 1 dag".into());
+        }
+        Ok(store::signals::SignalPolicy { pickup_days: self.pickup_days, crisis_working_days: self.crisis_working_days, ..Default::default() })
+    }
+}
+
 /// The retention terms, in days (see `store::retention`).
 #[derive(Args, Clone, Copy)]
 struct RetentionArgs {
@@ -427,12 +449,15 @@ async fn connect_migrated(url: &str) -> Result<Store, String> {
     Ok(store)
 }
 
-pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy) -> Result<(), String> {
+pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy, signals: store::signals::SignalPolicy) -> Result<(), String> {
+    // The linker first (the model is trained once per database, the index built from everyone
+    // registered), so the server answers as soon as it says it listens.
+    let linker = store.linker(store::linking::LinkPolicy::default(), OffsetDateTime::now_utc()).await.map_err(|e| format!("koppelindex: {e}"))?;
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("kan niet luisteren op {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Eropaf luistert op http://{addr}");
     tracing::info!(%addr, backend = ?store.backend(), "serving");
-    let state = web::AppState::new(store.clone(), wall_clock()).with_retention(retention);
+    let state = web::AppState::new(store.clone(), wall_clock(), linker).with_retention(retention).with_signal_policy(signals);
     web::serve(state, listener).await.map_err(|e| format!("server: {e}"))?;
     store.close().await;
     Ok(())
@@ -441,11 +466,11 @@ pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Demo { households, seed, listen, data_dir } => demo::run(households, seed, &listen, &data_dir).await,
-        Command::Serve { db, listen, retention } => {
+        Command::Serve { db, listen, retention, pickup } => {
             let policy = retention.policy()?;
             let store = connect_migrated(&db.database_url).await?;
             spawn_daily_purge(store.clone(), policy);
-            serve(store, &listen, policy).await
+            serve(store, &listen, policy, pickup.policy()?).await
         }
         Command::Retention { command: RetentionCommand::Purge { db, retention } } => {
             let policy = retention.policy()?;

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
 use serde_json::{json, Value};
+use domain::model::{PartnerResult, Role, SignalKind, SignalStatus};
 use store::residents::{HouseholdDetail, HouseholdSummary, NewHousehold};
 use store::Access;
 
@@ -24,6 +25,8 @@ pub struct Endpoint {
     pub request: Option<&'static str>,
     pub responses: &'static [(u16, &'static str, Option<&'static str>)],
     pub auth: bool,
+    /// Takes an `Idempotency-Key` header.
+    pub idempotent: bool,
     handler: fn() -> MethodRouter<AppState>,
 }
 
@@ -36,6 +39,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             request: None,
             responses: &[(200, "OpenAPI 3.1", None)],
             auth: false,
+            idempotent: false,
             handler: || get(openapi),
         },
         Endpoint {
@@ -45,6 +49,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             request: None,
             responses: &[(200, "Account", Some("Me")), (401, "Geen of ongeldig token", Some("Error"))],
             auth: true,
+            idempotent: false,
             handler: || get(me),
         },
         Endpoint {
@@ -60,6 +65,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 (422, "Ongeldige invoer", Some("Error")),
             ],
             auth: true,
+            idempotent: false,
             handler: || post(search_households),
         },
         Endpoint {
@@ -75,6 +81,7 @@ pub fn endpoints() -> Vec<Endpoint> {
                 (422, "Ongeldige invoer; er is niets opgeslagen", Some("Error")),
             ],
             auth: true,
+            idempotent: false,
             handler: || post(create_household),
         },
         Endpoint {
@@ -89,7 +96,38 @@ pub fn endpoints() -> Vec<Endpoint> {
                 (404, "Bestaat niet of buiten het werkgebied", Some("Error")),
             ],
             auth: true,
+            idempotent: false,
             handler: || get(household),
+        },
+        Endpoint {
+            method: "post",
+            path: "/signals",
+            summary: "Signaal aanleveren (signaalpartner) / submit a signal (signal partner)",
+            request: Some("NewSignal"),
+            responses: &[
+                (201, "Ontvangen; bij een herhaling met dezelfde Idempotency-Key en inhoud hetzelfde antwoord", Some("SignalReceipt")),
+                (400, "Geen geldige JSON of geen Idempotency-Key", Some("Error")),
+                (401, "Geen of ongeldige sleutel", Some("Error")),
+                (403, "Alleen signaalpartners leveren signalen aan", Some("Error")),
+                (422, "Ongeldige invoer, of deze Idempotency-Key hoort bij een ander signaal; er is niets opgeslagen", Some("Error")),
+            ],
+            auth: true,
+            idempotent: true,
+            handler: || post(submit_signal),
+        },
+        Endpoint {
+            method: "get",
+            path: "/signals/{id}",
+            summary: "Status van een eigen signaal / status of one of your own signals",
+            request: None,
+            responses: &[
+                (200, "Status en grove uitkomst; nooit notities, werkers of hulp", Some("SignalStatus")),
+                (401, "Geen of ongeldige sleutel", Some("Error")),
+                (404, "Bestaat niet of is niet door uw organisatie aangeleverd", Some("Error")),
+            ],
+            auth: true,
+            idempotent: false,
+            handler: || get(signal_status),
         },
     ]
 }
@@ -163,6 +201,113 @@ async fn household(State(state): State<AppState>, ApiUser(user): ApiUser, Path(i
     Ok(Json(detail_json(&state.store.household(&access, id).await?)))
 }
 
+/// The field names a signal body may have, as `'static` names for field errors.
+const SIGNAL_FIELDS: &[&str] = &[
+    "soort", "signaaldatum", "ontstaansdatum", "bedrag", "crisissignaal", "warme_overdracht", "zorg", "client", "bsn", "voorletters", "voornaam",
+    "voorvoegsel", "achternaam", "geboortedatum", "straatnaam", "huisnummer", "huisletter", "huisnummertoevoeging", "postcode", "plaatsnaam", "telefoon", "email",
+];
+
+fn static_field(name: &str) -> &'static str {
+    SIGNAL_FIELDS.iter().copied().find(|f| *f == name).unwrap_or("signaal")
+}
+
+/// A signal body as the named text fields the one signal parser reads. Unknown fields and
+/// values of the wrong JSON type are errors, so a partner system finds its mistakes at once.
+fn signal_fields(body: &Value) -> Result<std::collections::HashMap<String, String>, Vec<crate::error::FieldError>> {
+    use crate::error::FieldError;
+    let mut out = std::collections::HashMap::new();
+    let mut errors = Vec::new();
+    let Some(top) = body.as_object() else {
+        return Err(vec![FieldError { field: "signaal", message_nl: "Verwacht een JSON-object.".into(), message_en: "Expected a JSON object.".into() }]);
+    };
+    let mut take = |key: &str, v: &Value, errors: &mut Vec<FieldError>| {
+        let text = match (key, v) {
+            (_, Value::Null) => return,
+            ("crisissignaal" | "warme_overdracht", Value::Bool(b)) => b.to_string(),
+            ("bedrag", Value::Number(n)) if n.is_i64() => n.to_string(),
+            (_, Value::String(s)) if !matches!(key, "crisissignaal" | "warme_overdracht" | "bedrag") => s.clone(),
+            _ => {
+                let f = static_field(key);
+                errors.push(FieldError { field: f, message_nl: format!("{f}: verkeerd soort waarde."), message_en: format!("{f}: wrong kind of value.") });
+                return;
+            }
+        };
+        out.insert(key.to_string(), text);
+    };
+    for (k, v) in top {
+        match k.as_str() {
+            "client" => match v.as_object() {
+                Some(client) => {
+                    for (ck, cv) in client {
+                        if SIGNAL_FIELDS[8..].contains(&ck.as_str()) {
+                            take(ck, cv, &mut errors);
+                        } else {
+                            errors.push(FieldError { field: "client", message_nl: "client: onbekend veld.".into(), message_en: "client: unknown field.".into() });
+                        }
+                    }
+                }
+                None => errors.push(FieldError { field: "client", message_nl: "client: verwacht een object.".into(), message_en: "client: expected an object.".into() }),
+            },
+            key if SIGNAL_FIELDS[..7].contains(&key) => take(key, v, &mut errors),
+            _ => errors.push(FieldError { field: "signaal", message_nl: "Onbekend veld in het signaal.".into(), message_en: "Unknown field in the signal.".into() }),
+        }
+    }
+    if !top.contains_key("client") {
+        errors.push(FieldError::required("client", "client", "client"));
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+fn partner_of(user: &store::User) -> Result<i64, ApiError> {
+    match (user.role, user.partner_id) {
+        (Role::Partner, Some(p)) => Ok(p),
+        _ => Err(ApiError(AppError::Forbidden)),
+    }
+}
+
+async fn submit_signal(State(state): State<AppState>, ApiUser(user): ApiUser, headers: axum::http::HeaderMap, input: Result<Json<Value>, JsonRejection>) -> Result<Response, ApiError> {
+    let partner_id = partner_of(&user)?;
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| (b'!'..=b'~').contains(&b)))
+        .ok_or(ApiError(AppError::BadRequest(
+            "Geef een Idempotency-Key-header mee (1 tot 200 zichtbare tekens), één per signaal.",
+            "Send an Idempotency-Key header (1 to 200 visible characters), one per signal.",
+        )))?
+        .to_string();
+    let body = body(input)?;
+    let fields = signal_fields(&body).map_err(AppError::Validation)?;
+    let now = state.now();
+    let partner_type = state.store.partner_type(partner_id).await?;
+    let signal = domain::signal::parse_signal(&|k| fields.get(k).cloned(), Some(partner_type), now.date()).map_err(|errors| {
+        AppError::Validation(
+            errors
+                .into_iter()
+                .map(|e| crate::error::FieldError { field: static_field(&e.field), message_nl: format!("{}: {}.", e.field, e.reason_nl), message_en: format!("{}: {}.", e.field, e.reason_en) })
+                .collect(),
+        )
+    })?;
+    // The canonical body (keys sorted) decides whether a retry is the same signal.
+    let body_hash = crate::auth::secret_hash(&body.to_string());
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /api/v1/signals", now };
+    let intake = state.store.intake_idempotent(&access, &state.linker, &key, &body_hash, &signal, &state.signals).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": intake.signal_id, "status": intake.status.code()}))).into_response())
+}
+
+async fn signal_status(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    // Anyone but the sending organisation gets the same answer as for a signal that does not exist.
+    let partner_id = partner_of(&user).map_err(|_| AppError::NotFound)?;
+    let s = state.store.partner_signal(partner_id, id).await?;
+    Ok(Json(json!({
+        "id": s.id, "signal_date": store::time_fmt::date(s.signal_date), "kind": s.kind.code(), "status": s.status.code(),
+        "result": s.result.map(|r| r.code()),
+    })))
+}
+
 fn schemas() -> Value {
     let s = |props: Value, required: &[&str]| json!({"type": "object", "properties": props, "required": required});
     let text = json!({"type": "string"});
@@ -191,6 +336,28 @@ fn schemas() -> Value {
             "telefoon": text
         }), &["straat", "huisnummer", "postcode", "woonplaats", "buurt", "achternaam", "geboortedatum"]),
         "Created": s(json!({"id": {"type": "integer"}}), &["id"]),
+        "NewSignal": json!({"type": "object", "additionalProperties": false, "properties": {
+            "soort": {"type": "string", "enum": SignalKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>(), "description": "Standaard betalingsachterstand"},
+            "signaaldatum": {"type": "string", "description": "2026-11-02 of 02-11-2026"},
+            "ontstaansdatum": {"type": "string"},
+            "bedrag": {"type": "integer", "minimum": 1, "description": "Hele euro's; verplicht bij een betalingsachterstand"},
+            "crisissignaal": {"type": "boolean"},
+            "warme_overdracht": {"type": "boolean"},
+            "zorg": {"type": "string", "maxLength": 2000, "description": "Waar de zorg over gaat; verplicht als het geen betalingsachterstand is"},
+            "client": {"type": "object", "additionalProperties": false, "properties": {
+                "bsn": text, "voorletters": text, "voornaam": text, "voorvoegsel": text, "achternaam": text,
+                "geboortedatum": text, "straatnaam": text, "huisnummer": text, "huisletter": text, "huisnummertoevoeging": text,
+                "postcode": text, "plaatsnaam": text, "telefoon": text, "email": text
+            }, "required": ["achternaam", "huisnummer", "postcode"]}
+        }, "required": ["signaaldatum", "client"]}),
+        "SignalReceipt": s(json!({"id": {"type": "integer"}, "status": {"type": "string", "enum": SignalStatus::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()}}), &["id", "status"]),
+        "SignalStatus": s(json!({
+            "id": {"type": "integer"},
+            "signal_date": {"type": "string", "format": "date"},
+            "kind": text,
+            "status": {"type": "string", "enum": SignalStatus::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},
+            "result": {"type": ["string", "null"], "enum": PartnerResult::ALL.iter().map(|k| Value::from(k.code())).chain([Value::Null]).collect::<Vec<_>>()}
+        }), &["id", "signal_date", "kind", "status", "result"]),
         "Household": s(json!({
             "id": {"type": "integer"},
             "address": s(json!({"street": text, "house_number": text, "postcode": text, "locality": text, "buurt": text}), &["street", "house_number", "postcode", "locality", "buurt"]),
@@ -223,6 +390,13 @@ pub fn openapi_document() -> Value {
         }
         if e.path.contains("{id}") {
             op["parameters"] = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}]);
+        }
+        if e.idempotent {
+            op["parameters"] = json!([{
+                "name": "Idempotency-Key", "in": "header", "required": true,
+                "description": "Eén sleutel per signaal: een herhaling met dezelfde sleutel en inhoud slaat niets dubbel op",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"}
+            }]);
         }
         op["security"] = if e.auth { json!([{"bearer": []}]) } else { json!([]) };
         let entry = paths.entry(e.path.to_string()).or_insert_with(|| json!({}));

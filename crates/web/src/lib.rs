@@ -13,7 +13,9 @@ mod security;
 use axum::routing::{get, post, MethodRouter};
 use domain::model::Role;
 use axum::Router;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
+use store::linking::Linker;
+use store::signals::SignalPolicy;
 use store::Store;
 use time::OffsetDateTime;
 
@@ -26,11 +28,26 @@ pub struct AppState {
     clock: Clock,
     /// The retention terms in effect, shown in the processing register.
     pub retention: store::retention::RetentionPolicy,
+    /// Links incoming signals to known residents; learns people intake creates.
+    pub linker: Arc<RwLock<Linker>>,
+    /// The pickup clock's terms.
+    pub signals: SignalPolicy,
 }
 
 impl AppState {
-    pub fn new(store: Store, clock: Clock) -> AppState {
-        AppState { store, clock, retention: store::retention::RetentionPolicy::default() }
+    pub fn new(store: Store, clock: Clock, linker: Linker) -> AppState {
+        AppState {
+            store,
+            clock,
+            retention: store::retention::RetentionPolicy::default(),
+            linker: Arc::new(RwLock::new(linker)),
+            signals: SignalPolicy::default(),
+        }
+    }
+
+    pub fn with_signal_policy(mut self, signals: SignalPolicy) -> AppState {
+        self.signals = signals;
+        self
     }
 
     pub fn with_retention(mut self, retention: store::retention::RetentionPolicy) -> AppState {

@@ -41,8 +41,15 @@ async fn app(name: &str) -> App {
         let new = NewUser { username: username.into(), display_name: username.into(), role, team_id: None, partner_id, models: vec![] };
         store.create_user(&new, Some(&hash), NOW).await.unwrap();
     }
-    let router = web::router(AppState::new(store.clone(), Arc::new(|| NOW)));
+    let router = web::router(AppState::new(store.clone(), Arc::new(|| NOW), linker(&store).await));
     App { router, store, m }
+}
+
+/// A linker over the test town, with the model trained once for all tests.
+async fn linker(store: &Store) -> store::linking::Linker {
+    static MODEL: std::sync::OnceLock<linkage::Model> = std::sync::OnceLock::new();
+    let model = MODEL.get_or_init(store::linking::train_model).clone();
+    store::linking::Linker::build(model, store.known_people().await.unwrap(), store::linking::LinkPolicy::default())
 }
 
 impl App {
@@ -620,7 +627,7 @@ async fn sessions_end_after_30_minutes_idle_and_12_hours_in_all() {
     let offset = Arc::new(AtomicI64::new(0));
     let clock = offset.clone();
     let app = App {
-        router: web::router(AppState::new(base.store.clone(), Arc::new(move || NOW + time::Duration::seconds(clock.load(Ordering::SeqCst))))),
+        router: web::router(AppState::new(base.store.clone(), Arc::new(move || NOW + time::Duration::seconds(clock.load(Ordering::SeqCst))), linker(&base.store).await)),
         store: base.store.clone(),
         m: base.m.clone(),
     };
@@ -645,4 +652,67 @@ async fn sessions_end_after_30_minutes_idle_and_12_hours_in_all() {
     }
     minutes(12 * 60 + 1);
     assert!(!on_page(app.get("/mijn-dag", &session).await), "after 12 hours: out, however active");
+}
+
+async fn api_with_key(app: &App, token: &str, key: Option<&str>, body: &serde_json::Value) -> (StatusCode, serde_json::Value) {
+    let mut req = Request::builder().method("POST").uri("/api/v1/signals").header(header::AUTHORIZATION, format!("Bearer {token}")).header(header::CONTENT_TYPE, "application/json");
+    if let Some(k) = key {
+        req = req.header("Idempotency-Key", k);
+    }
+    let (status, _, text) = app.send(req.body(Body::from(body.to_string())).unwrap()).await;
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+}
+
+/// A partner system submits a signal once, however often it retries; a changed body under the
+/// same key is refused; only the sending organisation reads the status, and it never sees more
+/// than status and coarse result.
+#[tokio::test]
+async fn partners_submit_signals_idempotently_and_see_only_their_status() {
+    let app = app("signals-api").await;
+    let partner = api_token(&app, "partner").await;
+    let h = app.household_of_team(0);
+    let a = &app.m.addresses[(h.address_id - 1) as usize];
+    let p = app.m.persons.iter().find(|p| p.household_id == h.id).unwrap();
+    let body = serde_json::json!({
+        "signaaldatum": "2026-11-20", "bedrag": 640, "crisissignaal": false, "warme_overdracht": true,
+        "client": {"voorletters": p.name.initials, "voorvoegsel": p.name.prefix, "achternaam": p.name.surname,
+                   "geboortedatum": store::time_fmt::date(p.birth_date), "straatnaam": a.street,
+                   "huisnummer": a.house_number.number.to_string(), "huisletter": a.house_number.letter.map(String::from).unwrap_or_default(),
+                   "huisnummertoevoeging": a.house_number.addition.clone().unwrap_or_default(), "postcode": a.postcode.as_str(), "plaatsnaam": a.locality}
+    });
+    let before = app.store.counts().await.unwrap();
+    assert_eq!(api_with_key(&app, &partner, None, &body).await.0, StatusCode::BAD_REQUEST, "no Idempotency-Key, no signal");
+    let (status, first) = api_with_key(&app, &partner, Some("k-1"), &body).await;
+    assert_eq!((status, first["status"].as_str()), (StatusCode::CREATED, Some("ontvangen")), "{first}");
+    let (status, again) = api_with_key(&app, &partner, Some("k-1"), &body).await;
+    assert_eq!((status, &again["id"]), (StatusCode::CREATED, &first["id"]), "a retry gets the same answer");
+    assert_eq!(app.store.counts().await.unwrap().signals, before.signals + 1, "and stores nothing twice");
+    let mut changed = body.clone();
+    changed["bedrag"] = 641.into();
+    let (status, err) = api_with_key(&app, &partner, Some("k-1"), &changed).await;
+    assert_eq!((status, err["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("Idempotency-Key")));
+
+    // Field errors in Dutch, every one at once, nothing stored.
+    let mut bad = body.clone();
+    bad["bedrag"] = "veel".into();
+    bad["client"]["postcode"] = "12345".into();
+    bad["onbekend"] = 1.into();
+    let (status, err) = api_with_key(&app, &partner, Some("k-2"), &bad).await;
+    let fields: Vec<&str> = err["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!((status, fields.as_slice()), (StatusCode::UNPROCESSABLE_ENTITY, ["bedrag", "signaal"].as_slice()), "{err}");
+    bad.as_object_mut().unwrap().remove("onbekend");
+    bad["bedrag"] = 10.into();
+    let (_, err) = api_with_key(&app, &partner, Some("k-2"), &bad).await;
+    assert_eq!(err["fields"][0]["field"], "postcode");
+    assert!(err["fields"][0]["message"].as_str().unwrap().starts_with("postcode: "), "{err}");
+    assert_eq!(app.store.counts().await.unwrap().signals, before.signals + 1);
+
+    // The sender reads the status; a worker's token or another partner gets nothing.
+    let id = first["id"].as_i64().unwrap();
+    let (status, s) = api(&app, "GET", &format!("/api/v1/signals/{id}"), &partner, None).await;
+    assert_eq!((status, s["status"].as_str(), s["result"].is_null()), (StatusCode::OK, Some("ontvangen"), true));
+    assert_eq!(s.as_object().unwrap().len(), 5, "status, date, kind, id and coarse result only: {s}");
+    let worker = api_token(&app, app.worker()).await;
+    assert_eq!(api(&app, "GET", &format!("/api/v1/signals/{id}"), &worker, None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(api_with_key(&app, &worker, Some("k-3"), &body).await.0, StatusCode::FORBIDDEN, "workers do not submit through the partner API");
 }
