@@ -339,11 +339,15 @@ async fn openapi_document_is_3_1_matches_the_routes_and_its_snapshot() {
     // Every documented operation is routed (a wrong method or path would be 404/405).
     let token = api_token(&app, app.worker()).await;
     let own = app.m.households.iter().find(|h| app.m.addresses[(h.address_id - 1) as usize].buurt.parent().as_ref() == Some(&app.m.teams[0].wijk)).unwrap();
+    // Signals are the partner's: its token, and a signal it sent.
+    let partner_token = api_token(&app, "partner").await;
+    let sent = app.m.signals.iter().find(|s| s.partner_id == Some(app.m.partners[0].id)).unwrap();
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for method in ops.as_object().unwrap().keys() {
-            let concrete = format!("/api/v1{}", path.replace("{id}", &own.id.to_string()));
+            let (id, token) = if path.starts_with("/signals") { (sent.id, &partner_token) } else { (own.id, &token) };
+            let concrete = format!("/api/v1{}", path.replace("{id}", &id.to_string()));
             let body = if method == "post" { Some(serde_json::json!({})) } else { None };
-            let (status, _) = api(&app, &method.to_uppercase(), &concrete, &token, body).await;
+            let (status, _) = api(&app, &method.to_uppercase(), &concrete, token, body).await;
             assert!(status != StatusCode::METHOD_NOT_ALLOWED && status != StatusCode::NOT_FOUND, "{method} {path} is routed: {status}");
             // Every $ref resolves.
             for r in ops[method].to_string().split("#/components/schemas/").skip(1) {
