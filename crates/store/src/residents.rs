@@ -500,38 +500,6 @@ pub(crate) async fn insert_person(
     .i64(0)
 }
 
-/// One of a partner's own signals as the partner may see it: no notes, workers or help.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PartnerSignalRow {
-    pub id: Id,
-    pub signal_date: Date,
-    pub kind: SignalKind,
-    pub status: SignalStatus,
-}
-
-impl Store {
-    /// The most recent signals this partner sent, with their status only.
-    pub async fn partner_signals(&self, partner_id: Id, limit: i64) -> Result<Vec<PartnerSignalRow>, StoreError> {
-        let mut tx = self.pool().begin_read().await?;
-        let rows = tx
-            .fetch_all(
-                "SELECT id, signal_date, kind, status FROM signals WHERE partner_id = $1 ORDER BY signal_date DESC, id DESC LIMIT $2",
-                &args![partner_id, limit],
-            )
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(PartnerSignalRow {
-                    id: r.i64(0)?,
-                    signal_date: time_fmt::parse_date(&r.text(1)?)?,
-                    kind: SignalKind::from_code(&r.text(2)?).ok_or_else(|| StoreError::corrupt("signal kind"))?,
-                    status: SignalStatus::from_code(&r.text(3)?).ok_or_else(|| StoreError::corrupt("signal status"))?,
-                })
-            })
-            .collect()
-    }
-}
-
 /// How long a break-the-glass grant lasts.
 pub const BREAK_GLASS_DURATION: time::Duration = time::Duration::hours(4);
 

@@ -201,15 +201,7 @@ async fn household(State(state): State<AppState>, ApiUser(user): ApiUser, Path(i
     Ok(Json(detail_json(&state.store.household(&access, id).await?)))
 }
 
-/// The field names a signal body may have, as `'static` names for field errors.
-const SIGNAL_FIELDS: &[&str] = &[
-    "soort", "signaaldatum", "ontstaansdatum", "bedrag", "crisissignaal", "warme_overdracht", "zorg", "client", "bsn", "voorletters", "voornaam",
-    "voorvoegsel", "achternaam", "geboortedatum", "straatnaam", "huisnummer", "huisletter", "huisnummertoevoeging", "postcode", "plaatsnaam", "telefoon", "email",
-];
-
-fn static_field(name: &str) -> &'static str {
-    SIGNAL_FIELDS.iter().copied().find(|f| *f == name).unwrap_or("signaal")
-}
+use crate::pages::signals::{static_field, SIGNAL_FIELDS};
 
 /// A signal body as the named text fields the one signal parser reads. Unknown fields and
 /// values of the wrong JSON type are errors, so a partner system finds its mistakes at once.
@@ -281,14 +273,8 @@ async fn submit_signal(State(state): State<AppState>, ApiUser(user): ApiUser, he
     let fields = signal_fields(&body).map_err(AppError::Validation)?;
     let now = state.now();
     let partner_type = state.store.partner_type(partner_id).await?;
-    let signal = domain::signal::parse_signal(&|k| fields.get(k).cloned(), Some(partner_type), now.date()).map_err(|errors| {
-        AppError::Validation(
-            errors
-                .into_iter()
-                .map(|e| crate::error::FieldError { field: static_field(&e.field), message_nl: format!("{}: {}.", e.field, e.reason_nl), message_en: format!("{}: {}.", e.field, e.reason_en) })
-                .collect(),
-        )
-    })?;
+    let signal = domain::signal::parse_signal(&|k| fields.get(k).cloned(), Some(partner_type), now.date())
+        .map_err(|errors| AppError::Validation(crate::pages::signals::field_errors(errors)))?;
     // The canonical body (keys sorted) decides whether a retry is the same signal.
     let body_hash = crate::auth::secret_hash(&body.to_string());
     let actor = user.actor();

@@ -4,6 +4,7 @@
 pub mod households;
 pub mod login;
 pub mod roles;
+pub mod signals;
 
 use crate::auth::{lang_of, PageUser};
 use crate::error::{AppError, FieldError};
@@ -40,12 +41,14 @@ impl Nav {
             Role::Worker | Role::TeamLead => {
                 vec![
                     ("/mijn-dag", "Mijn dag", "My day"),
+                    ("/signaalzaken", "Signaalzaken", "Signal cases"),
+                    ("/signalen/nieuw", "Signaal invoeren", "Enter a signal"),
                     ("/huishoudens", "Huishoudens zoeken", "Find households"),
                     ("/huishoudens/nieuw", "Huishouden registreren", "Register household"),
                     ("/noodtoegang", "Noodtoegang", "Break the glass"),
                 ]
             }
-            Role::Partner => vec![("/partner", "Mijn signalen", "My signals")],
+            Role::Partner => vec![("/partner", "Mijn signalen", "My signals"), ("/partner/signaal", "Signaal doorgeven", "Report a signal")],
             Role::PrivacyOfficer => vec![("/privacy", "Privacy-overzicht", "Privacy overview"), ("/privacy/register", "Verwerkingsregister", "Processing register")],
             Role::Admin => vec![("/beheer", "Accounts", "Accounts")],
         };

@@ -14,7 +14,7 @@ use axum::response::Response;
 use domain::model::Role;
 use store::accounts::AccountRow;
 use store::audit::{Anomaly, AuditFilter, AuditSummaryRow, AuditViewRow};
-use store::residents::PartnerSignalRow;
+use store::signals::PartnerStatus;
 
 fn require(user: &PageUser, role: Role) -> Result<(), AppError> {
     if user.user.role == role { Ok(()) } else { Err(AppError::Forbidden) }
@@ -26,16 +26,24 @@ pub struct PartnerHome {
     pub t: Lang,
     pub nav: Nav,
     pub organisation: String,
-    pub signals: Vec<PartnerSignalRow>,
+    pub signals: Vec<PartnerStatus>,
+    /// The reference of a signal just sent through the form.
+    pub received: Option<i64>,
 }
 
-pub async fn partner_home(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
+#[derive(serde::Deserialize)]
+pub struct PartnerQuery {
+    ontvangen: Option<String>,
+}
+
+pub async fn partner_home(State(state): State<AppState>, user: PageUser, Query(q): Query<PartnerQuery>) -> Result<Response, Response> {
     require(&user, Role::Partner).map_err(|e| e.page(user.lang))?;
     let t = user.lang;
     let partner = user.user.partner_id.ok_or_else(|| AppError::Forbidden.page(t))?;
     let organisation = state.store.partner_name(partner).await.map_err(|e| AppError::from(e).page(t))?.unwrap_or_default();
-    let signals = state.store.partner_signals(partner, 50).await.map_err(|e| AppError::from(e).page(t))?;
-    Ok(render(&PartnerHome { t, nav: Nav::for_user(&user, "/partner"), organisation, signals }))
+    let signals = state.store.partner_statuses(partner, 50).await.map_err(|e| AppError::from(e).page(t))?;
+    let received = q.ontvangen.and_then(|r| r.parse().ok()).filter(|r| signals.iter().any(|s| s.id == *r));
+    Ok(render(&PartnerHome { t, nav: Nav::for_user(&user, "/partner"), organisation, signals, received }))
 }
 
 #[derive(Template)]

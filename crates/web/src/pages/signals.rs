@@ -1,0 +1,578 @@
+//! Signals on screen (issue 4): the team's signal cases with the pickup clock, one case with
+//! its weighing, first contact and closing, the review queue with both records side by side,
+//! the worker's form for an informal reporter or something noticed in the field, and the
+//! partner's form. Every form goes through the one signal parser the API and files use.
+
+use super::{render, Field, Nav};
+use crate::auth::PageUser;
+use crate::error::{AppError, FieldError};
+use crate::i18n::Lang;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use domain::model::{
+    Approach, CaseStage, Companion, ContactKind, Decision, EndResult, Ground, OutreachModel, PartnerType, Role, Safety, SignalChannel, SignalKind,
+};
+use domain::signal::parse_signal;
+use std::collections::HashMap;
+use store::signals::{CaseDetail, CaseFilter, CaseRow, InformalReporter, Resolution, ReviewDetail, ReviewItem, Source, Weighing};
+use store::Access;
+
+/// The field names of a signal (DDAS terms), as `'static` names for field errors.
+pub const SIGNAL_FIELDS: &[&str] = &[
+    "soort", "signaaldatum", "ontstaansdatum", "bedrag", "crisissignaal", "warme_overdracht", "zorg", "client", "bsn", "voorletters", "voornaam",
+    "voorvoegsel", "achternaam", "geboortedatum", "straatnaam", "huisnummer", "huisletter", "huisnummertoevoeging", "postcode", "plaatsnaam", "telefoon", "email",
+];
+
+pub fn static_field(name: &str) -> &'static str {
+    SIGNAL_FIELDS.iter().copied().find(|f| *f == name).unwrap_or("signaal")
+}
+
+/// The parser's errors as form/API field errors: "bedrag: schrijf het bedrag in hele euro's…".
+pub fn field_errors(errors: Vec<domain::signal::FieldError>) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .map(|e| FieldError { field: static_field(&e.field), message_nl: format!("{}: {}.", e.field, e.reason_nl), message_en: format!("{}: {}.", e.field, e.reason_en) })
+        .collect()
+}
+
+fn team_only(user: &PageUser) -> Result<(), Response> {
+    match user.user.role {
+        Role::Worker | Role::TeamLead => Ok(()),
+        _ => Err(AppError::Forbidden.page(user.lang)),
+    }
+}
+
+fn page_error(t: Lang) -> impl Fn(store::StoreError) -> Response {
+    move |e| AppError::from(e).page(t)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lists.
+
+#[derive(Template)]
+#[template(path = "signal_cases.html")]
+pub struct CasesPage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub filter: &'static str,
+    pub tabs: Vec<(&'static str, &'static str, &'static str, i64)>,
+    pub rows: Vec<CaseRow>,
+    pub review: i64,
+}
+
+#[derive(serde::Deserialize)]
+pub struct ListQuery {
+    lijst: Option<String>,
+}
+
+pub async fn cases(State(state): State<AppState>, user: PageUser, Query(q): Query<ListQuery>) -> Result<Response, Response> {
+    let t = user.lang;
+    team_only(&user)?;
+    let filter = match q.lijst.as_deref() {
+        None => CaseFilter::Open,
+        Some(code) => CaseFilter::from_code(code).ok_or_else(|| AppError::NotFound.page(t))?,
+    };
+    let now = state.now();
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "GET /signaalzaken", now };
+    let [open, due, late, review] = state.store.signal_case_counts(&access, now.date(), &state.signals).await.map_err(page_error(t))?;
+    let rows = state.store.signal_cases(&access, filter, now.date(), &state.signals).await.map_err(page_error(t))?;
+    let mine = rows.len() as i64;
+    let tabs = vec![
+        ("open", "Open", "Open", open),
+        ("te-laat", "Te laat", "Overdue", late),
+        ("binnenkort", "Binnenkort", "Due soon", due),
+        ("mijn", "Waar ik heen ga", "Where I go", if filter == CaseFilter::Mine { mine } else { -1 }),
+        ("afgesloten", "Afgesloten", "Closed", -1),
+    ];
+    Ok(render(&CasesPage { t, nav: Nav::for_user(&user, "/signaalzaken"), filter: filter.code(), tabs, rows, review }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// One case: weighing, first contact, closing.
+
+#[derive(Template)]
+#[template(path = "signal_case.html")]
+pub struct CasePage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub c: CaseDetail,
+    pub workers: Vec<(i64, String)>,
+    pub errors: Vec<FieldError>,
+    pub form: HashMap<String, Vec<String>>,
+    pub grounds: &'static [Ground],
+    pub safeties: &'static [Safety],
+    pub models: &'static [OutreachModel],
+    pub approaches: &'static [Approach],
+    pub companions: &'static [Companion],
+    pub decisions: &'static [Decision],
+    pub results: &'static [EndResult],
+    pub contact_kinds: &'static [ContactKind],
+    pub notice: Option<&'static str>,
+}
+
+impl CasePage {
+    pub fn checked(&self, name: &str, code: &str) -> bool {
+        self.form.get(name).is_some_and(|v| v.iter().any(|x| x == code))
+    }
+
+    pub fn value(&self, name: &str) -> &str {
+        self.form.get(name).and_then(|v| v.first()).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn error(&self, field: &str) -> Option<String> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message(&self.t).to_string())
+    }
+
+    pub fn open(&self) -> bool {
+        self.c.row.stage != CaseStage::Afgesloten
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct NoticeQuery {
+    gedaan: Option<String>,
+}
+
+async fn case_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<FieldError>, form: HashMap<String, Vec<String>>, notice: Option<&'static str>) -> Result<Response, Response> {
+    let t = user.lang;
+    let now = state.now();
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "GET /signaalzaken/{id}", now };
+    let c = state.store.signal_case(&access, id, now.date()).await.map_err(page_error(t))?;
+    let workers = state.store.team_workers(user.user.team_id.unwrap_or_default()).await.map_err(page_error(t))?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = CasePage {
+        t,
+        nav: Nav::for_user(user, "/signaalzaken"),
+        c,
+        workers,
+        errors,
+        form,
+        grounds: Ground::ALL,
+        safeties: Safety::ALL,
+        models: OutreachModel::ALL,
+        approaches: Approach::ALL,
+        companions: Companion::ALL,
+        decisions: Decision::ALL,
+        results: EndResult::ALL,
+        contact_kinds: ContactKind::ALL,
+        notice,
+    };
+    let mut r = render(&page);
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+fn parse_id(id: &str, t: Lang) -> Result<i64, Response> {
+    id.parse().map_err(|_| AppError::NotFound.page(t))
+}
+
+pub async fn case(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Query(q): Query<NoticeQuery>) -> Result<Response, Response> {
+    team_only(&user)?;
+    let id = parse_id(&id, user.lang)?;
+    let notice = match q.gedaan.as_deref() {
+        Some("weging") => Some("weging"),
+        Some("contact") => Some("contact"),
+        Some("afgesloten") => Some("afgesloten"),
+        Some("gekoppeld") => Some("gekoppeld"),
+        _ => None,
+    };
+    case_page(&state, &user, id, Vec::new(), HashMap::new(), notice).await
+}
+
+/// A posted form as field → values (checkboxes repeat their name).
+fn grouped(pairs: Vec<(String, String)>) -> HashMap<String, Vec<String>> {
+    let mut m: HashMap<String, Vec<String>> = HashMap::new();
+    for (k, v) in pairs {
+        m.entry(k).or_default().push(v);
+    }
+    m
+}
+
+fn first<'a>(form: &'a HashMap<String, Vec<String>>, name: &str) -> &'a str {
+    form.get(name).and_then(|v| v.first()).map(String::as_str).unwrap_or("")
+}
+
+fn codes<T: Copy>(form: &HashMap<String, Vec<String>>, name: &str, parse: fn(&str) -> Option<T>) -> Vec<T> {
+    form.get(name).map(|v| v.iter().filter_map(|c| parse(c)).collect()).unwrap_or_default()
+}
+
+fn pick<T>(form: &HashMap<String, Vec<String>>, name: &'static str, parse: fn(&str) -> Option<T>, nl: &str, en: &str, errors: &mut Vec<FieldError>) -> Option<T> {
+    let v = parse(first(form, name));
+    if v.is_none() {
+        errors.push(FieldError { field: name, message_nl: format!("{nl}: maak een keuze."), message_en: format!("{en}: make a choice.") });
+    }
+    v
+}
+
+pub async fn weigh(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
+    let t = user.lang;
+    team_only(&user)?;
+    let id = parse_id(&id, t)?;
+    let form = grouped(pairs);
+    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    let mut errors = Vec::new();
+    let safety = pick(&form, "veiligheid", Safety::from_code, "Veiligheid", "Safety", &mut errors);
+    let approach = pick(&form, "benadering", Approach::from_code, "Benadering", "Approach", &mut errors);
+    let companion = pick(&form, "wie", Companion::from_code, "Wie gaat", "Who goes", &mut errors);
+    let decision = pick(&form, "besluit", Decision::from_code, "Besluit", "Decision", &mut errors);
+    let worker_id = first(&form, "werker").parse::<i64>().ok();
+    let weighing = match (safety, approach, companion, decision) {
+        (Some(safety), Some(approach), Some(companion), Some(decision)) if errors.is_empty() => Some(Weighing {
+            grounds: codes(&form, "grond", Ground::from_code),
+            why_go: first(&form, "waarom").to_string(),
+            why_not: Some(first(&form, "waarom-niet").to_string()).filter(|s| !s.trim().is_empty()),
+            proportionality: first(&form, "proportionaliteit").to_string(),
+            safety,
+            models: codes(&form, "model", OutreachModel::from_code),
+            approach,
+            companion,
+            decision,
+            worker_id,
+        }),
+        _ => None,
+    };
+    if let Some(w) = weighing {
+        let actor = user.actor();
+        let access = Access { actor: &actor, route: "POST /signaalzaken/{id}/weging", now: state.now() };
+        match state.store.weigh_signal_case(&access, id, &w).await {
+            Ok(()) => return Ok(Redirect::to(&format!("/signaalzaken/{id}?gedaan=weging")).into_response()),
+            Err(store::StoreError::Invalid { field, message_nl, message_en }) => errors.push(FieldError { field, message_nl, message_en }),
+            Err(e) => return Err(AppError::from(e).page(t)),
+        }
+    }
+    case_page(&state, &user, id, errors, form, None).await
+}
+
+pub async fn contact(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
+    let t = user.lang;
+    team_only(&user)?;
+    let id = parse_id(&id, t)?;
+    let form = grouped(pairs);
+    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    let mut errors = Vec::new();
+    let kind = pick(&form, "soort", ContactKind::from_code, "Soort contact", "Kind of contact", &mut errors);
+    let reached = match first(&form, "bereikt") {
+        "ja" => Some(true),
+        "nee" => Some(false),
+        _ => {
+            errors.push(FieldError { field: "bereikt", message_nl: "Bereikt: kies ja of nee.".into(), message_en: "Reached: choose yes or no.".into() });
+            None
+        }
+    };
+    let now = state.now();
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /signaalzaken/{id}/contact", now };
+    if let (Some(kind), Some(reached)) = (kind, reached) {
+        let c = state.store.signal_case(&access, id, now.date()).await.map_err(page_error(t))?;
+        match state.store.record_contact_attempt(&access, c.row.household_id, kind, now, reached, Some(first(&form, "notitie")).filter(|n| !n.trim().is_empty())).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/signaalzaken/{id}?gedaan=contact")).into_response()),
+            Err(store::StoreError::Invalid { field, message_nl, message_en }) => errors.push(FieldError { field, message_nl, message_en }),
+            Err(e) => return Err(AppError::from(e).page(t)),
+        }
+    }
+    case_page(&state, &user, id, errors, form, None).await
+}
+
+pub async fn close(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
+    let t = user.lang;
+    team_only(&user)?;
+    let id = parse_id(&id, t)?;
+    let form = grouped(pairs);
+    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    let mut errors = Vec::new();
+    if let Some(result) = pick(&form, "resultaat", EndResult::from_code, "Eindresultaat", "End result", &mut errors) {
+        let now = state.now();
+        let actor = user.actor();
+        let access = Access { actor: &actor, route: "POST /signaalzaken/{id}/afsluiten", now };
+        match state.store.close_signal_case(&access, id, result, now.date()).await {
+            Ok(()) => return Ok(Redirect::to(&format!("/signaalzaken/{id}?gedaan=afgesloten")).into_response()),
+            Err(store::StoreError::Invalid { field, message_nl, message_en }) => errors.push(FieldError { field, message_nl, message_en }),
+            Err(e) => return Err(AppError::from(e).page(t)),
+        }
+    }
+    case_page(&state, &user, id, errors, form, None).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Review.
+
+#[derive(Template)]
+#[template(path = "review_queue.html")]
+pub struct ReviewQueuePage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub items: Vec<ReviewItem>,
+}
+
+pub async fn review_queue(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
+    let t = user.lang;
+    team_only(&user)?;
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "GET /signalen/beoordelen", now: state.now() };
+    let items = state.store.review_queue(&access).await.map_err(page_error(t))?;
+    Ok(render(&ReviewQueuePage { t, nav: Nav::for_user(&user, "/signalen/beoordelen"), items }))
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+pub struct ReviewPage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub r: ReviewDetail,
+    pub reasons: Vec<EndResult>,
+    pub errors: Vec<FieldError>,
+}
+
+impl ReviewPage {
+    pub fn percent(&self, p: &Option<f64>) -> String {
+        p.map(|p| format!("{:.0}%", p * 100.0)).unwrap_or_else(|| "–".into())
+    }
+}
+
+async fn review_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<FieldError>) -> Result<Response, Response> {
+    let t = user.lang;
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "GET /signalen/beoordelen/{id}", now: state.now() };
+    let r = state.store.review_detail(&access, &state.linker, id).await.map_err(page_error(t))?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let reasons = EndResult::ALL.iter().copied().filter(|e| e.not_picked_up()).collect();
+    let mut resp = render(&ReviewPage { t, nav: Nav::for_user(user, "/signalen/beoordelen"), r, reasons, errors });
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+pub async fn review(State(state): State<AppState>, user: PageUser, Path(id): Path<String>) -> Result<Response, Response> {
+    team_only(&user)?;
+    let id = parse_id(&id, user.lang)?;
+    review_page(&state, &user, id, Vec::new()).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ResolveForm {
+    #[serde(default)]
+    keuze: String,
+    #[serde(default)]
+    reden: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `keuze` is `koppel-H` or `koppel-H-P` (household, person), `nieuw`, or `sluiten` with `reden`.
+pub async fn resolve(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<ResolveForm>) -> Result<Response, Response> {
+    let t = user.lang;
+    team_only(&user)?;
+    let id = parse_id(&id, t)?;
+    user.check_csrf(&f.csrf).map_err(|e| e.page(t))?;
+    let resolution = if let Some(rest) = f.keuze.strip_prefix("koppel-") {
+        let mut parts = rest.split('-').map(|p| p.parse::<i64>().ok());
+        match (parts.next().flatten(), parts.next()) {
+            (Some(household_id), person) => Some(Resolution::Attach { household_id, person_id: person.flatten() }),
+            _ => None,
+        }
+    } else if f.keuze == "nieuw" {
+        Some(Resolution::NewHousehold)
+    } else if f.keuze == "sluiten" {
+        EndResult::from_code(&f.reden).filter(|e| e.not_picked_up()).map(Resolution::Close)
+    } else {
+        None
+    };
+    let Some(resolution) = resolution else {
+        let field = if f.keuze == "sluiten" { "reden" } else { "keuze" };
+        let e = FieldError { field, message_nl: "Kies wat er met dit signaal gebeurt (en bij sluiten de reden).".into(), message_en: "Choose what happens to this signal (and, when closing, why).".into() };
+        return review_page(&state, &user, id, vec![e]).await;
+    };
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /signalen/beoordelen/{id}", now: state.now() };
+    match state.store.resolve_review(&access, &state.linker, id, resolution, &state.signals).await {
+        Ok(Some(case_id)) => Ok(Redirect::to(&format!("/signaalzaken/{case_id}?gedaan=gekoppeld")).into_response()),
+        Ok(None) => Ok(Redirect::to("/signalen/beoordelen").into_response()),
+        Err(store::StoreError::Invalid { field, message_nl, message_en }) => review_page(&state, &user, id, vec![FieldError { field, message_nl, message_en }]).await,
+        Err(e) => Err(AppError::from(e).page(t)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// New signals: a worker's (informal reporter, noticed in the field) and a partner's.
+
+#[derive(Template)]
+#[template(path = "new_signal.html")]
+pub struct NewSignalPage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub partner: bool,
+    pub action: &'static str,
+    pub errors: Vec<FieldError>,
+    pub form: HashMap<String, Vec<String>>,
+    pub fields: Vec<Field>,
+    pub kinds: &'static [SignalKind],
+    pub reporters: Vec<PartnerType>,
+}
+
+impl NewSignalPage {
+    pub fn value(&self, name: &str) -> &str {
+        self.form.get(name).and_then(|v| v.first()).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn error(&self, field: &str) -> Option<String> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message(&self.t).to_string())
+    }
+}
+
+fn new_signal_page(user: &PageUser, partner: bool, form: HashMap<String, Vec<String>>, errors: Vec<FieldError>) -> NewSignalPage {
+    let t = user.lang;
+    let v = |name: &str| form.get(name).and_then(|v| v.first()).cloned().unwrap_or_default();
+    let f = |name: &'static str, nl: &str, en: &str| Field::new(name, t.s(nl, en), &v(name), &errors, &t);
+    let fields = vec![
+        f("voornaam", "Voornaam", "Given name").autocomplete("off"),
+        f("voorletters", "Voorletters", "Initials"),
+        f("voorvoegsel", "Tussenvoegsel", "Surname prefix").hint(t.s("Bijvoorbeeld van, de, van der", "For example van, de, van der")),
+        f("achternaam", "Achternaam", "Surname").required(),
+        f("geboortedatum", "Geboortedatum", "Date of birth").hint(t.s("Als u die weet; bijvoorbeeld 31-12-1960", "If known; e.g. 31-12-1960")),
+        f("straatnaam", "Straat", "Street"),
+        f("huisnummer", "Huisnummer", "House number").required().hint(t.s("Met letter of toevoeging, bijvoorbeeld 12a of 12-2", "With letter or addition, e.g. 12a or 12-2")),
+        f("postcode", "Postcode", "Postcode").required().hint(t.s("Bijvoorbeeld 1234 AB", "For example 1234 AB")),
+        f("plaatsnaam", "Woonplaats", "Locality"),
+    ];
+    NewSignalPage {
+        t,
+        nav: Nav::for_user(user, if partner { "/partner/signaal" } else { "/signalen/nieuw" }),
+        partner,
+        action: if partner { "/partner/signaal" } else { "/signalen/nieuw" },
+        errors,
+        form,
+        fields,
+        kinds: SignalKind::ALL,
+        reporters: [PartnerType::Buurtbewoner, PartnerType::Winkelier, PartnerType::Sleutelfiguur, PartnerType::Migrantenorganisatie].to_vec(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct NewSignalQuery {
+    huishouden: Option<String>,
+}
+
+pub async fn new_signal_form(State(state): State<AppState>, user: PageUser, Query(q): Query<NewSignalQuery>) -> Result<Response, Response> {
+    let t = user.lang;
+    team_only(&user)?;
+    let mut form: HashMap<String, Vec<String>> = HashMap::new();
+    form.insert("signaaldatum".into(), vec![store::time_fmt::date(state.now().date())]);
+    // Noted on a household's page: its address is filled in (reading it is audited).
+    if let Some(id) = q.huishouden.and_then(|h| h.parse::<i64>().ok()) {
+        let actor = user.actor();
+        let access = Access { actor: &actor, route: "GET /signalen/nieuw", now: state.now() };
+        let h = state.store.household(&access, id).await.map_err(page_error(t))?;
+        form.insert("straatnaam".into(), vec![h.address.street.clone()]);
+        form.insert("huisnummer".into(), vec![h.address.house_number.clone()]);
+        form.insert("postcode".into(), vec![h.address.postcode.clone()]);
+        form.insert("plaatsnaam".into(), vec![h.address.locality.clone()]);
+        form.insert("bron".into(), vec!["werker".into()]);
+    }
+    Ok(render(&new_signal_page(&user, false, form, Vec::new())))
+}
+
+pub async fn partner_signal_form(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
+    if user.user.role != Role::Partner {
+        return Err(AppError::Forbidden.page(user.lang));
+    }
+    let mut form: HashMap<String, Vec<String>> = HashMap::new();
+    form.insert("signaaldatum".into(), vec![store::time_fmt::date(state.now().date())]);
+    Ok(render(&new_signal_page(&user, true, form, Vec::new())))
+}
+
+/// Checks a signal form with the one parser; the reporter part for a worker's form.
+fn parse_form(form: &HashMap<String, Vec<String>>, partner_type: PartnerType, today: time::Date) -> Result<domain::signal::NewSignal, Vec<FieldError>> {
+    let get = |k: &str| -> Option<String> {
+        match k {
+            "crisissignaal" | "warme_overdracht" => Some(if first(form, k) == "ja" { "ja".into() } else { "nee".into() }),
+            _ => form.get(k).and_then(|v| v.first()).cloned(),
+        }
+    };
+    parse_signal(&get, Some(partner_type), today).map_err(field_errors)
+}
+
+pub async fn create_signal(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
+    let t = user.lang;
+    team_only(&user)?;
+    let form = grouped(pairs);
+    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    let now = state.now();
+    let (source, partner_type) = match first(&form, "bron") {
+        "werker" => (Source::Worker { channel: SignalChannel::Werker, reporter: None }, PartnerType::Overige),
+        _ => {
+            let reporter_type = PartnerType::from_code(first(&form, "melder")).filter(|p| p.kind() == domain::model::PartnerKind::Informal);
+            let feedback = match first(&form, "terugkoppeling") {
+                f @ ("nee" | "telefoon" | "e-mail" | "via-werker") => f.to_string(),
+                _ => String::new(),
+            };
+            let contact = Some(first(&form, "melder-contact").trim().to_string()).filter(|c| !c.is_empty());
+            let mut errors = Vec::new();
+            if reporter_type.is_none() {
+                errors.push(FieldError { field: "melder", message_nl: "Melder: kies wie het signaal gaf.".into(), message_en: "Reporter: choose who gave the signal.".into() });
+            }
+            if feedback.is_empty() {
+                errors.push(FieldError { field: "terugkoppeling", message_nl: "Terugkoppeling: kies of en hoe de melder iets terug wil horen.".into(), message_en: "Feedback: choose whether and how the reporter wants to hear back.".into() });
+            }
+            if matches!(feedback.as_str(), "telefoon" | "e-mail") && contact.as_deref().is_none_or(|c| c.chars().count() > 100) {
+                errors.push(FieldError { field: "melder-contact", message_nl: "Contact van de melder: vul het telefoonnummer of e-mailadres in (hoogstens 100 tekens).".into(), message_en: "Reporter's contact: fill in the phone number or e-mail address (at most 100 characters).".into() });
+            }
+            if !errors.is_empty() {
+                let mut all = errors;
+                if let Err(mut more) = parse_form(&form, PartnerType::Overige, now.date()) {
+                    all.append(&mut more);
+                }
+                let mut r = render(&new_signal_page(&user, false, form, all));
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                return Ok(r);
+            }
+            let reporter_type = reporter_type.unwrap_or(PartnerType::Buurtbewoner);
+            let contact = if matches!(feedback.as_str(), "telefoon" | "e-mail") { contact } else { None };
+            (Source::Worker { channel: SignalChannel::Informeel, reporter: Some(InformalReporter { reporter_type, feedback, contact }) }, reporter_type)
+        }
+    };
+    let signal = match parse_form(&form, partner_type, now.date()) {
+        Ok(s) => s,
+        Err(errors) => {
+            let mut r = render(&new_signal_page(&user, false, form, errors));
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(r);
+        }
+    };
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /signalen/nieuw", now };
+    let intake = state.store.intake_signal(&access, &state.linker, &source, &signal, &state.signals).await.map_err(page_error(t))?;
+    Ok(match intake.signal_case_id {
+        Some(case) => Redirect::to(&format!("/signaalzaken/{case}")).into_response(),
+        None => Redirect::to("/signalen/beoordelen").into_response(),
+    })
+}
+
+pub async fn create_partner_signal(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
+    let t = user.lang;
+    let partner_id = match (user.user.role, user.user.partner_id) {
+        (Role::Partner, Some(p)) => p,
+        _ => return Err(AppError::Forbidden.page(t)),
+    };
+    let form = grouped(pairs);
+    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    let now = state.now();
+    let partner_type = state.store.partner_type(partner_id).await.map_err(page_error(t))?;
+    let signal = match parse_form(&form, partner_type, now.date()) {
+        Ok(s) => s,
+        Err(errors) => {
+            let mut r = render(&new_signal_page(&user, true, form, errors));
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(r);
+        }
+    };
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /partner/signaal", now };
+    let source = Source::Partner { partner_id, channel: SignalChannel::Formulier };
+    let intake = state.store.intake_signal(&access, &state.linker, &source, &signal, &state.signals).await.map_err(page_error(t))?;
+    Ok(Redirect::to(&format!("/partner?ontvangen={}", intake.signal_id)).into_response())
+}
