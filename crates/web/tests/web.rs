@@ -720,3 +720,91 @@ async fn partners_submit_signals_idempotently_and_see_only_their_status() {
     assert_eq!(api(&app, "GET", &format!("/api/v1/signals/{id}"), &worker, None).await.0, StatusCode::NOT_FOUND);
     assert_eq!(api_with_key(&app, &worker, Some("k-3"), &body).await.0, StatusCode::FORBIDDEN, "workers do not submit through the partner API");
 }
+
+/// The worker's path from signal to decision on screen: a neighbour's worry entered by a worker
+/// opens a signal case; the team weighs it (an incomplete weighing is refused with the field
+/// named, nothing stored), records first contact and closes it; the partner who sent a signal
+/// about the same household then sees the coarse result and nothing else.
+#[tokio::test]
+async fn from_a_worry_to_a_weighed_and_closed_signal_case_on_screen() {
+    let app = app("signal-pages").await;
+    let (worker, csrf) = app.login(app.worker()).await;
+    let h = app.m.households.iter().find(|h| {
+        app.m.addresses[(h.address_id - 1) as usize].buurt.parent().as_ref() == Some(&app.m.teams[0].wijk)
+            && !app.m.signal_cases.iter().any(|c| c.household_id == h.id && c.stage != domain::model::CaseStage::Afgesloten)
+            && app.m.persons.iter().any(|p| p.household_id == h.id)
+    }).unwrap();
+    let a = &app.m.addresses[(h.address_id - 1) as usize];
+    let p = app.m.persons.iter().find(|p| p.household_id == h.id).unwrap();
+    let number = a.house_number.to_string();
+    let birth = store::time_fmt::date(p.birth_date);
+
+    // The form prefilled from the household page; a missing reporter is named.
+    let (status, _, page) = app.get(&format!("/signalen/nieuw?huishouden={}", h.id), &worker).await;
+    assert!(status == StatusCode::OK && page.contains(&a.postcode.display()), "address filled in");
+    let mut form = vec![
+        ("csrf", csrf.as_str()), ("bron", "melder"), ("terugkoppeling", "via-werker"), ("soort", "eenzaamheid"),
+        ("zorg", "Meneer doet al weken de deur niet open, de brievenbus puilt uit."), ("signaaldatum", "2026-11-27"),
+        ("voorletters", &p.name.initials), ("voorvoegsel", &p.name.prefix), ("achternaam", &p.name.surname), ("geboortedatum", &birth),
+        ("straatnaam", &a.street), ("huisnummer", &number), ("postcode", a.postcode.as_str()), ("plaatsnaam", &a.locality),
+    ];
+    let before = app.store.counts().await.unwrap();
+    let (status, _, page) = app.post_form("/signalen/nieuw", &worker, &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Melder: kies wie het signaal gaf."));
+    assert_eq!(app.store.counts().await.unwrap().signals, before.signals, "nothing stored");
+    form.push(("melder", "buurtbewoner"));
+    let (status, headers, _) = app.post_form("/signalen/nieuw", &worker, &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let case_url = headers.get(header::LOCATION).unwrap().to_str().unwrap().to_string();
+    assert!(case_url.starts_with("/signaalzaken/"), "linked to the household, so straight to its case: {case_url}");
+
+    // The partner's form about the same household lands in the same case.
+    let (partner, partner_csrf) = app.login("partner").await;
+    let (_, _, page) = app.get("/partner/signaal", &partner).await;
+    let partner_csrf = if partner_csrf.is_empty() { hidden(&page, "csrf") } else { partner_csrf };
+    let partner_form = [
+        ("csrf", partner_csrf.as_str()), ("soort", "betalingsachterstand"), ("bedrag", "850"), ("signaaldatum", "2026-11-26"),
+        ("voorletters", &p.name.initials), ("voorvoegsel", &p.name.prefix), ("achternaam", &p.name.surname), ("geboortedatum", &birth),
+        ("straatnaam", &a.street), ("huisnummer", &number), ("postcode", a.postcode.as_str()), ("plaatsnaam", &a.locality),
+    ];
+    let (status, headers, _) = app.post_form("/partner/signaal", &partner, &partner_form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app.get(headers.get(header::LOCATION).unwrap().to_str().unwrap(), &partner).await;
+    assert!(page.contains("Uw signaal is ontvangen onder kenmerk") && page.contains("Ontvangen"));
+
+    let (status, _, page) = app.get(&case_url, &worker).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Meneer doet al weken de deur niet open") && page.contains("Betalingsachterstand") && page.contains("Nog niet gewogen."));
+    let (_, _, list) = app.get("/signaalzaken?lijst=open", &worker).await;
+    assert!(list.contains(&case_url), "the case is on the team's open list");
+
+    // Weighing: without reasons it is refused, with the field named.
+    let weigh = format!("{case_url}/weging");
+    let mut w = vec![("csrf", csrf.as_str()), ("grond", "schade-zelf"), ("grond", "zorgplicht"), ("waarom", ""), ("proportionaliteit", "Eén huisbezoek met een kaartje vooraf, zonder verplichting."),
+        ("model", "presentie"), ("veiligheid", "geen"), ("benadering", "aangekondigd"), ("wie", "ervaringsdeskundige"), ("besluit", "gaan")];
+    let (status, _, page) = app.post_form(&weigh, &worker, &w).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Waarom ongevraagd: licht in 10 tot 2000 tekens toe"), "the missing reason is named");
+    w[3] = ("waarom", "Een buurvrouw maakt zich zorgen en er is een huurachterstand: samen wijst het op vereenzaming.");
+    let (status, _, _) = app.post_form(&weigh, &worker, &w).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app.get(&case_url, &worker).await;
+    assert!(page.contains("Erop af") && page.contains("Presentiemodel") && page.contains("Werker met ervaringsdeskundige"), "who weighed what is shown");
+
+    // First contact and closing.
+    let (status, _, _) = app.post_form(&format!("{case_url}/contact"), &worker, &[("csrf", &csrf), ("soort", "huisbezoek"), ("bereikt", "ja"), ("notitie", "")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = app.post_form(&format!("{case_url}/afsluiten"), &worker, &[("csrf", &csrf), ("resultaat", "vervolg-niet-financieel")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app.get(&format!("{case_url}?gedaan=afgesloten"), &worker).await;
+    assert!(page.contains("Vervolghulp en/of verwijzing niet financieel"));
+
+    // The partner sees the coarse result only: no weighing, no names of workers, no notes.
+    let (_, _, page) = app.get("/partner", &partner).await;
+    assert!(page.contains("Afgesloten") && page.contains("Contact gelegd, hulp of advies gegeven"));
+    assert!(!page.contains("ervaringsdeskundige") && !page.contains("vereenzaming") && !page.contains("Vervolghulp"));
+    // Closing again is refused; another team cannot open the case.
+    let (status, _, _) = app.post_form(&format!("{case_url}/afsluiten"), &worker, &[("csrf", &csrf), ("resultaat", "geen-contact")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
