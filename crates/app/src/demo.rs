@@ -29,6 +29,7 @@ pub async fn run(households: usize, seed: u64, listen: &str, data_dir: &Path) ->
             (started.elapsed() - generated).as_secs_f64()
         );
         let logins = create_logins(&store, now).await?;
+        seed_intake(&store, &municipality, now).await?;
         write_logins(&logins_path, &logins)?;
         logins
     } else {
@@ -76,6 +77,74 @@ async fn create_logins(store: &Store, now: OffsetDateTime) -> Result<Vec<(String
         store.set_password_hash(user.id, &hash).await.map_err(err)?;
     }
     Ok(logins)
+}
+
+/// Signals that came in today through the real intake path, so the demo shows every state of
+/// linking: attached automatically, waiting for review (a stranger at a known address, a
+/// resident reported with another initial and no birth date), and a new household at an
+/// address the registry did not know.
+async fn seed_intake(store: &Store, m: &synth::Municipality, now: OffsetDateTime) -> Result<(), String> {
+    use std::sync::RwLock;
+    let err = |e: store::StoreError| e.to_string();
+    let partner = store.user_by_username("woonstichting").await.map_err(err)?.ok_or("demo-partner ontbreekt")?;
+    let partner_id = partner.partner_id.ok_or("demo-partner zonder organisatie")?;
+    let worker_id = store.busiest_worker().await.map_err(err)?.ok_or("geen werker")?;
+    let team = store.user_by_id(worker_id).await.map_err(err)?.and_then(|u| u.team_id).ok_or("werker zonder team")?;
+    let wijk = m.teams.iter().find(|t| t.id == team).map(|t| t.wijk.clone()).ok_or("team zonder wijk")?;
+    let linker = RwLock::new(store.linker(store::linking::LinkPolicy::default(), now).await.map_err(err)?);
+    let actor = partner.actor();
+    let access = store::Access { actor: &actor, route: "eropaf demo", now };
+    let source = store::signals::Source::Partner { partner_id, channel: domain::model::SignalChannel::Api };
+    let policy = store::signals::SignalPolicy::default();
+    let addresses: std::collections::HashMap<i64, &domain::model::Address> = m.addresses.iter().map(|a| (a.id, a)).collect();
+    let household_address: std::collections::HashMap<i64, i64> = m.households.iter().map(|h| (h.id, h.address_id)).collect();
+    let address_of = |p: &domain::model::Person| household_address.get(&p.household_id).and_then(|a| addresses.get(a)).copied();
+    let in_area: Vec<&domain::model::Person> = m.persons.iter().filter(|p| address_of(p).is_some_and(|a| a.buurt.parent().as_ref() == Some(&wijk))).collect();
+    for (i, p) in in_area.iter().step_by(in_area.len().max(24) / 24).take(24).enumerate() {
+        let Some(a) = address_of(p) else { continue };
+        let mut f: std::collections::HashMap<&str, String> = [
+            ("signaalpartner_type", "Huur".to_string()),
+            // Some came in weeks ago, so the pickup clock shows cases due soon and overdue.
+            ("signaaldatum", store::time_fmt::date(now.date() - time::Duration::days([0, 24, 35][i % 3]))),
+            ("bedrag", (300 + 47 * i).to_string()),
+            ("crisissignaal", if i % 7 == 0 { "ja" } else { "nee" }.to_string()),
+            ("voorletters", p.name.initials.clone()),
+            ("voorvoegsel", p.name.prefix.clone()),
+            ("achternaam", p.name.surname.clone()),
+            ("geboortedatum", store::time_fmt::date(p.birth_date)),
+            ("straatnaam", a.street.clone()),
+            ("huisnummer", a.house_number.to_string()),
+            ("postcode", a.postcode.as_str().to_string()),
+            ("plaatsnaam", a.locality.clone()),
+        ]
+        .into_iter()
+        .collect();
+        match i % 4 {
+            // A stranger at a known address.
+            1 => {
+                f.insert("achternaam", "Zwanenburg-Oosterhuis".into());
+                f.insert("voorletters", "R.".into());
+                f.insert("geboortedatum", String::new());
+            }
+            // Another initial, no birth date.
+            2 => {
+                f.insert("voorletters", "Q.".into());
+                f.insert("geboortedatum", String::new());
+            }
+            // Someone new at an address the registry does not know yet.
+            3 => {
+                f.insert("huisnummer", (a.house_number.number + 900).to_string());
+                f.insert("achternaam", ["Nieuwenhuis", "Oudejans", "Verbeek-Lammers", "Doornbos", "Koopmans", "Wijnands"][(i / 4) % 6].into());
+                f.insert("voorletters", "S.".into());
+                f.insert("geboortedatum", format!("{}-05-17", 1960 + 4 * (i / 4)));
+            }
+            _ => {}
+        }
+        let get = |k: &str| f.get(k).cloned();
+        let Ok(signal) = domain::signal::parse_signal(&get, None, now.date()) else { continue };
+        store.intake_signal(&access, &linker, &source, &signal, &policy).await.map_err(err)?;
+    }
+    Ok(())
 }
 
 /// Kept beside the database (owner-only) so a second run prints the same logins.
