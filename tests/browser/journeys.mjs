@@ -265,10 +265,25 @@ export function journeys(viewport) {
         await checkPage(page, 'partner signals');
         assert.match(await h1(page), /^Signalen van \S/);
         const headers = await page.locator('main th').allInnerTexts();
-        assert.deepEqual(headers, ['Kenmerk', 'Datum', 'Soort', 'Status'], 'the partner sees reference, date, kind and status only');
+        assert.deepEqual(headers, ['Kenmerk', 'Datum', 'Soort', 'Status', 'Uitkomst'], 'the partner sees reference, date, kind, status and coarse result only');
         assert.ok((await page.locator('main tbody tr').count()) >= 1, 'the demo partner has sent signals');
         assert.equal(await page.locator('a[href^="/huishoudens"], a[href^="/mijn-dag"]').count(), 0, 'no links to households');
-        assert.deepEqual(await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link').allInnerTexts(), ['Mijn signalen']);
+        assert.deepEqual(await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link').allInnerTexts(), ['Mijn signalen', 'Signaal doorgeven']);
+
+        // The partner's form: an empty form names the missing fields; a filled one is received.
+        await page.goto(`${BASE_URL}/partner/signaal`);
+        await checkPage(page, 'partner signal form');
+        assert.equal(await submit(page, 'Signaal versturen', '/partner/signaal'), 422);
+        await expectErrorSummary(page, ['zorg', 'achternaam', 'huisnummer', 'postcode']);
+        await checkPage(page, 'partner signal form with errors');
+        await page.getByLabel('Wat is er aan de hand?').fill('Mevrouw reageert niet meer op brieven en de huur staat open.');
+        await page.getByLabel('Achternaam').fill('Lammers');
+        await page.getByLabel('Huisnummer').fill('7');
+        await page.getByLabel('Postcode').fill('9999 ZZ');
+        assert.equal(await submit(page, 'Signaal versturen', '/partner/signaal'), 303);
+        assert.equal(pathOf(page), '/partner');
+        assert.match(await page.getByRole('status').innerText(), /Uw signaal is ontvangen onder kenmerk S-\d+/);
+        await checkPage(page, 'partner signal received');
 
         // Household pages are closed to partners.
         const response = await page.goto(`${BASE_URL}/huishoudens/1`);
@@ -276,6 +291,49 @@ export function journeys(viewport) {
         await checkPage(page, 'household page refused to a partner');
         assert.equal(await page.locator('main table').count(), 0);
         await page.goto(`${BASE_URL}/partner`);
+        await logout(page);
+      });
+    });
+
+    test('team lead: signal cases, the pickup clock, a case with its weighing, the review queue', { timeout: TIMEOUT }, async () => {
+      await withPage(viewport, async (page) => {
+        await login(page, 'team-lead');
+        await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Signaalzaken' }).click();
+        await page.waitForLoadState('load');
+        assert.equal(await h1(page), 'Signaalzaken');
+        await checkPage(page, 'signal cases');
+        for (const [tab, label] of [['Te laat', 'overdue'], ['Binnenkort', 'due soon'], ['Afgesloten', 'closed']]) {
+          await page.getByRole('navigation', { name: 'Lijsten' }).getByRole('link', { name: new RegExp(`^${tab}`) }).click();
+          await page.waitForLoadState('load');
+          await checkPage(page, `signal cases ${label}`);
+        }
+        await page.getByRole('navigation', { name: 'Lijsten' }).getByRole('link', { name: /^Open/ }).click();
+        await page.waitForLoadState('load');
+        const first = page.locator('main tbody tr a[href^="/signaalzaken/"]').first();
+        assert.ok((await first.count()) === 1, 'the demo team has open signal cases');
+        await first.click();
+        await page.waitForLoadState('load');
+        assert.match(await h1(page), /^Signaalzaak /);
+        await checkPage(page, 'signal case');
+        // Weighing without reasons: refused, the fields named.
+        assert.equal(await submit(page, 'Weging vastleggen', new URL(page.url()).pathname + '/weging'), 422);
+        await checkPage(page, 'signal case weighing with errors');
+        assert.ok((await page.locator('#foutmeldingen').innerText()).includes('Waarom ongevraagd'), 'the missing reason is named');
+
+        await page.goto(`${BASE_URL}/signalen/beoordelen`);
+        assert.equal(await h1(page), 'Signalen beoordelen');
+        await checkPage(page, 'review queue');
+        const item = page.locator('main tbody tr a[href^="/signalen/beoordelen/"]').first();
+        assert.equal(await item.count(), 1, 'the demo has signals waiting for review');
+        await item.click();
+        await page.waitForLoadState('load');
+        assert.equal(await h1(page), 'Signaal beoordelen');
+        await checkPage(page, 'review: both records side by side');
+
+        await page.goto(`${BASE_URL}/signalen/nieuw`);
+        await checkPage(page, 'worker signal form');
+        assert.equal(await submit(page, 'Signaal vastleggen', '/signalen/nieuw'), 422);
+        await checkPage(page, 'worker signal form with errors');
         await logout(page);
       });
     });
