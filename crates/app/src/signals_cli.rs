@@ -292,6 +292,7 @@ pub async fn sample_file(store: &Store, rows: usize, seed: u64, out: &Path, toda
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use time::macros::date;

@@ -248,11 +248,10 @@ pub fn parse_signal(get: &dyn Fn(&str) -> Option<String>, partner_type: Option<P
     }
 }
 
-fn parse_resident(
-    text: &dyn Fn(&str) -> String,
-    errors: &mut Vec<FieldError>,
-    date_field: &mut dyn FnMut(&str, bool, &mut Vec<FieldError>) -> Option<Date>,
-) -> Reported {
+/// Reads an optional (or required) date field, noting what is wrong.
+type DateField<'a> = dyn FnMut(&str, bool, &mut Vec<FieldError>) -> Option<Date> + 'a;
+
+fn parse_resident(text: &dyn Fn(&str) -> String, errors: &mut Vec<FieldError>, date_field: &mut DateField<'_>) -> Reported {
     let name_part = |field: &str, errors: &mut Vec<FieldError>| {
         let v = text(field).split_whitespace().collect::<Vec<_>>().join(" ");
         if v.chars().count() > 200 {
@@ -339,6 +338,7 @@ fn parse_resident(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use std::collections::HashMap;

@@ -688,7 +688,7 @@ impl PriorityHint {
     pub fn text(&self, dutch: bool) -> String {
         let mut parts = Vec::new();
         if self.crisis {
-            parts.push(if dutch { "crisis".to_string() } else { "crisis".to_string() });
+            parts.push("crisis".to_string());
         }
         parts.push(if dutch { format!("{} signalen ({} recent)", self.signals, self.recent) } else { format!("{} signals ({} recent)", self.signals, self.recent) });
         if self.children {
@@ -1118,8 +1118,8 @@ impl Store {
             return Err(invalid("notitie", "Notitie: hoogstens 200 tekens.", "Note: at most 200 characters."));
         }
         let mut tx = self.pool().begin().await?;
-        let sql = format!("SELECT h.id FROM households h JOIN addresses a ON a.id = h.address_id JOIN neighbourhoods b ON b.code = a.buurt_code JOIN teams t ON t.wijk_code = b.parent_code AND t.id = $1 WHERE h.id = $2");
-        tx.fetch_optional(&sql, &args![team, household_id]).await?.ok_or(StoreError::NotFound)?;
+        let sql = "SELECT h.id FROM households h JOIN addresses a ON a.id = h.address_id JOIN neighbourhoods b ON b.code = a.buurt_code JOIN teams t ON t.wijk_code = b.parent_code AND t.id = $1 WHERE h.id = $2";
+        tx.fetch_optional(sql, &args![team, household_id]).await?.ok_or(StoreError::NotFound)?;
         let at_utc = at.to_offset(time::UtcOffset::UTC);
         let day_part = domain::model::DayPart::of_hour(at_utc.hour());
         let id = tx
@@ -1246,13 +1246,12 @@ impl Store {
         let reported: StoredReported = row.opt_text(7)?.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
         let found: Vec<Match> = read_linker(linker)?.candidates(&reported.to_reported(), 0.001);
         let mut candidates = Vec::new();
-        let in_area = format!(
+        let in_area =
             "SELECT p.id, p.given_names, p.surname_prefix, p.surname, p.birth_date, p.phone, a.street, a.house_number, a.house_letter, a.house_addition, a.postcode, a.locality \
              FROM persons p JOIN households h ON h.id = p.household_id JOIN addresses a ON a.id = h.address_id JOIN neighbourhoods b ON b.code = a.buurt_code \
-             JOIN teams t ON t.wijk_code = b.parent_code AND t.id = $1 WHERE p.id = $2"
-        );
+             JOIN teams t ON t.wijk_code = b.parent_code AND t.id = $1 WHERE p.id = $2";
         for m in found {
-            if let Some(r) = tx.fetch_optional(&in_area, &args![team, m.person_id]).await? {
+            if let Some(r) = tx.fetch_optional(in_area, &args![team, m.person_id]).await? {
                 candidates.push(ReviewCandidate {
                     person_id: Some(m.person_id),
                     household_id: m.household_id,
@@ -1269,13 +1268,12 @@ impl Store {
         let reported_r = reported.to_reported();
         let mut can_create = false;
         if let (Some(pc), Some(h)) = (reported_r.postcode.as_ref(), reported_r.house_number.as_ref()) {
-            let sql = format!(
+            let sql =
                 "SELECT h.id, a.street, a.house_number, a.house_letter, a.house_addition, a.postcode, a.locality FROM households h JOIN addresses a ON a.id = h.address_id \
                  JOIN neighbourhoods b ON b.code = a.buurt_code JOIN teams t ON t.wijk_code = b.parent_code AND t.id = $1 \
-                 WHERE a.postcode = $2 AND a.house_number = $3 AND COALESCE(a.house_letter, '') = $4 AND COALESCE(a.house_addition, '') = $5 ORDER BY h.id"
-            );
+                 WHERE a.postcode = $2 AND a.house_number = $3 AND COALESCE(a.house_letter, '') = $4 AND COALESCE(a.house_addition, '') = $5 ORDER BY h.id";
             let at_address = tx
-                .fetch_all(&sql, &args![team, pc.as_str(), i64::from(h.number), h.letter.map(String::from).unwrap_or_default(), h.addition.clone().unwrap_or_default()])
+                .fetch_all(sql, &args![team, pc.as_str(), i64::from(h.number), h.letter.map(String::from).unwrap_or_default(), h.addition.clone().unwrap_or_default()])
                 .await?;
             for r in &at_address {
                 let household_id = r.i64(0)?;

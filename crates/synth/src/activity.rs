@@ -396,6 +396,7 @@ fn run_episode(
 
 /// The signal case of one episode, in the stage its signals are in. Its own random stream (per
 /// household and first signal), so adding it left the rest of the town unchanged.
+#[allow(clippy::too_many_arguments)]
 fn signal_case(world: &World, raws: &[Raw], group: &[usize], household_id: Id, h: usize, pickup: Option<Date>, close: Option<Date>, attempts: &[ContactAttempt]) -> SignalCase {
     use rand::SeedableRng;
     let first = &raws[group[0]].signal;

@@ -39,10 +39,10 @@ pub fn field_errors(errors: Vec<domain::signal::FieldError>) -> Vec<FieldError> 
         .collect()
 }
 
-fn team_only(user: &PageUser) -> Result<(), Response> {
+fn team_only(user: &PageUser) -> Result<(), Box<Response>> {
     match user.user.role {
         Role::Worker | Role::TeamLead => Ok(()),
-        _ => Err(AppError::Forbidden.page(user.lang)),
+        _ => Err(Box::new(AppError::Forbidden.page(user.lang))),
     }
 }
 
@@ -71,7 +71,7 @@ pub struct ListQuery {
 
 pub async fn cases(State(state): State<AppState>, user: PageUser, Query(q): Query<ListQuery>) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user)?;
+    team_only(&user).map_err(|r| *r)?;
     let filter = match q.lijst.as_deref() {
         None => CaseFilter::Open,
         Some(code) => CaseFilter::from_code(code).ok_or_else(|| AppError::NotFound.page(t))?,
@@ -168,13 +168,13 @@ async fn case_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<Field
     Ok(r)
 }
 
-fn parse_id(id: &str, t: Lang) -> Result<i64, Response> {
-    id.parse().map_err(|_| AppError::NotFound.page(t))
+fn parse_id(id: &str, t: Lang) -> Result<i64, Box<Response>> {
+    id.parse().map_err(|_| Box::new(AppError::NotFound.page(t)))
 }
 
 pub async fn case(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Query(q): Query<NoticeQuery>) -> Result<Response, Response> {
-    team_only(&user)?;
-    let id = parse_id(&id, user.lang)?;
+    team_only(&user).map_err(|r| *r)?;
+    let id = parse_id(&id, user.lang).map_err(|r| *r)?;
     let notice = match q.gedaan.as_deref() {
         Some("weging") => Some("weging"),
         Some("contact") => Some("contact"),
@@ -212,8 +212,8 @@ fn pick<T>(form: &HashMap<String, Vec<String>>, name: &'static str, parse: fn(&s
 
 pub async fn weigh(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user)?;
-    let id = parse_id(&id, t)?;
+    team_only(&user).map_err(|r| *r)?;
+    let id = parse_id(&id, t).map_err(|r| *r)?;
     let form = grouped(pairs);
     user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
     let mut errors = Vec::new();
@@ -251,8 +251,8 @@ pub async fn weigh(State(state): State<AppState>, user: PageUser, Path(id): Path
 
 pub async fn contact(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user)?;
-    let id = parse_id(&id, t)?;
+    team_only(&user).map_err(|r| *r)?;
+    let id = parse_id(&id, t).map_err(|r| *r)?;
     let form = grouped(pairs);
     user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
     let mut errors = Vec::new();
@@ -281,8 +281,8 @@ pub async fn contact(State(state): State<AppState>, user: PageUser, Path(id): Pa
 
 pub async fn close(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user)?;
-    let id = parse_id(&id, t)?;
+    team_only(&user).map_err(|r| *r)?;
+    let id = parse_id(&id, t).map_err(|r| *r)?;
     let form = grouped(pairs);
     user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
     let mut errors = Vec::new();
@@ -312,7 +312,7 @@ pub struct ReviewQueuePage {
 
 pub async fn review_queue(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user)?;
+    team_only(&user).map_err(|r| *r)?;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /signalen/beoordelen", now: state.now() };
     let items = state.store.review_queue(&access).await.map_err(page_error(t))?;
@@ -348,8 +348,8 @@ async fn review_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<Fie
 }
 
 pub async fn review(State(state): State<AppState>, user: PageUser, Path(id): Path<String>) -> Result<Response, Response> {
-    team_only(&user)?;
-    let id = parse_id(&id, user.lang)?;
+    team_only(&user).map_err(|r| *r)?;
+    let id = parse_id(&id, user.lang).map_err(|r| *r)?;
     review_page(&state, &user, id, Vec::new()).await
 }
 
@@ -366,8 +366,8 @@ pub struct ResolveForm {
 /// `keuze` is `koppel-H` or `koppel-H-P` (household, person), `nieuw`, or `sluiten` with `reden`.
 pub async fn resolve(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<ResolveForm>) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user)?;
-    let id = parse_id(&id, t)?;
+    team_only(&user).map_err(|r| *r)?;
+    let id = parse_id(&id, t).map_err(|r| *r)?;
     user.check_csrf(&f.csrf).map_err(|e| e.page(t))?;
     let resolution = if let Some(rest) = f.keuze.strip_prefix("koppel-") {
         let mut parts = rest.split('-').map(|p| p.parse::<i64>().ok());
@@ -459,7 +459,7 @@ pub struct NewSignalQuery {
 
 pub async fn new_signal_form(State(state): State<AppState>, user: PageUser, Query(q): Query<NewSignalQuery>) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user)?;
+    team_only(&user).map_err(|r| *r)?;
     let mut form: HashMap<String, Vec<String>> = HashMap::new();
     form.insert("signaaldatum".into(), vec![store::time_fmt::date(state.now().date())]);
     // Noted on a household's page: its address is filled in (reading it is audited).
@@ -498,7 +498,7 @@ fn parse_form(form: &HashMap<String, Vec<String>>, partner_type: PartnerType, to
 
 pub async fn create_signal(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user)?;
+    team_only(&user).map_err(|r| *r)?;
     let form = grouped(pairs);
     user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
     let now = state.now();
