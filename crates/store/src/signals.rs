@@ -237,9 +237,7 @@ impl Store {
         let mut batch = Batch::default();
         let recorder = Recorder { access: Some(access), route: access.route, now: access.now };
         let intake = store_one(&mut tx, &mut batch, &recorder, source, signal, decision, policy).await?;
-        audit::append(&mut tx, &batch.audit).await?;
-        tx.commit().await?;
-        learn(linker, batch.created)?;
+        commit(tx, batch, linker).await?;
         Ok(intake)
     }
 
@@ -298,9 +296,7 @@ impl Store {
         let intake = store_one(&mut tx, &mut batch, &recorder, &source, signal, decision, policy).await?;
         tx.execute("UPDATE idempotency_keys SET signal_id = $1 WHERE partner_id = $2 AND idem_key = $3", &args![intake.signal_id, partner_id, key])
             .await?;
-        audit::append(&mut tx, &batch.audit).await?;
-        tx.commit().await?;
-        learn(linker, batch.created)?;
+        commit(tx, batch, linker).await?;
         Ok(intake)
     }
 
@@ -334,13 +330,18 @@ impl Store {
                 progress(i + 1, kept.len());
             }
         }
-        audit::append(&mut tx, &batch.audit).await?;
-        tx.commit().await?;
-        progress(kept.len(), kept.len());
         let report = batch.report.clone();
-        learn(linker, batch.created)?;
+        commit(tx, batch, linker).await?;
+        progress(kept.len(), kept.len());
         Ok(report)
     }
+}
+
+/// Writes the batch's audit records, commits, and lets the linker learn who was created.
+async fn commit(mut tx: Tx, batch: Batch, linker: &RwLock<Linker>) -> Result<(), StoreError> {
+    audit::append(&mut tx, &batch.audit).await?;
+    tx.commit().await?;
+    learn(linker, batch.created)
 }
 
 fn read_linker(linker: &RwLock<Linker>) -> Result<std::sync::RwLockReadGuard<'_, Linker>, StoreError> {
@@ -1370,9 +1371,7 @@ impl Store {
         )
         .await?;
         batch.audit.push(Entry::of(access, AuditEvent::SignalReviewResolve, Some(household_id), person_id));
-        audit::append(&mut tx, &batch.audit).await?;
-        tx.commit().await?;
-        learn(linker, batch.created)?;
+        commit(tx, batch, linker).await?;
         Ok(Some(case_id))
     }
 }
