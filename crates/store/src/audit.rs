@@ -31,6 +31,28 @@ pub enum AuditEvent {
 }
 
 impl AuditEvent {
+    pub const ALL: &'static [AuditEvent] = &[
+        AuditEvent::HouseholdRead,
+        AuditEvent::HouseholdSearchHit,
+        AuditEvent::HouseholdList,
+        AuditEvent::HouseholdCreate,
+        AuditEvent::PersonCreate,
+        AuditEvent::PersonRead,
+        AuditEvent::SignalCreate,
+        AuditEvent::SignalReviewList,
+        AuditEvent::SignalReviewRead,
+        AuditEvent::SignalReviewResolve,
+        AuditEvent::SignalWeigh,
+        AuditEvent::SignalClose,
+        AuditEvent::ContactAttemptCreate,
+        AuditEvent::DdasExport,
+        AuditEvent::HouseholdExport,
+        AuditEvent::HouseholdErase,
+        AuditEvent::BreakGlass,
+        AuditEvent::DemoLoad,
+        AuditEvent::RetentionPurge,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             AuditEvent::HouseholdCreate => "household.create",

@@ -77,17 +77,10 @@ pub struct AuditQuery {
     dagen: Option<String>,
 }
 
-const EVENTS: &[&str] = &[
-    "household.read",
-    "household.search-hit",
-    "household.list",
-    "household.create",
-    "person.create",
-    "household.export",
-    "household.erase",
-    "demo.load",
-    "retention.purge",
-];
+/// Every kind of audit event, for the filter.
+fn events() -> Vec<&'static str> {
+    store::AuditEvent::ALL.iter().map(|e| e.code()).collect()
+}
 
 /// The privacy officer's view: counts, anomalies to review, and the records themselves, filtered
 /// by household, user, event and period. Filters are ids and staff names, never residents' data.
@@ -115,7 +108,7 @@ pub async fn privacy_home(State(state): State<AppState>, user: PageUser, Query(q
             }
         },
     };
-    let event = EVENTS.iter().find(|e| **e == q.gebeurtenis.trim()).map(|e| e.to_string());
+    let event = events().into_iter().find(|e| *e == q.gebeurtenis.trim()).map(str::to_string);
     let username = Some(q.gebruiker.trim().to_string()).filter(|u| !u.is_empty() && u.len() <= 100);
     let since = state.now() - time::Duration::days(days);
     let failed = |e: store::StoreError| AppError::from(e).page(t);
@@ -137,7 +130,7 @@ pub async fn privacy_home(State(state): State<AppState>, user: PageUser, Query(q
         household: Field::new("huishouden", t.s("Huishouden (nummer)", "Household (number)"), &q.huishouden, &errors, &t),
         username: Field::new("gebruiker", t.s("Gebruiker (gebruikersnaam)", "User (username)"), &q.gebruiker, &errors, &t),
         event: event.unwrap_or_default(),
-        events: EVENTS.to_vec(),
+        events: events(),
         days,
         errors,
     };
