@@ -389,3 +389,124 @@ fn retention_purge_and_the_processing_register() {
     let (ok, _, err) = eropaf(&["retention", "purge", "--case-days", "0", "--database-url", &url], "");
     assert!(!ok && err.contains("minstens 1 dag"), "{err}");
 }
+
+/// `eropaf partner add` and `eropaf partner key` as a municipality's administrator uses them: the
+/// key is a bearer token for the partner's service account, and a new key retires the old one at
+/// once, on a running server.
+#[test]
+fn partner_keys_work_on_a_running_server_and_a_new_key_retires_the_old_one() {
+    let dir = temp_dir("partner");
+    let url = format!("sqlite://{}", dir.join("eropaf.db").display());
+    let (ok, out, err) = eropaf(&["partner", "add", "Woonstede Noord", "--type", "huur", "--database-url", &url], "");
+    assert!(ok, "{err}");
+    assert!(out.starts_with("partner Woonstede Noord toegevoegd (id ") && out.contains("type huur"), "{out}");
+    let (ok, _, err) = eropaf(&["partner", "add", "Woonstede Noord", "--type", "huur", "--database-url", &url], "");
+    assert!(!ok && err.contains("bestaat al"), "{err}");
+    let (ok, _, err) = eropaf(&["partner", "add", "Bakkerij", "--type", "bakker", "--database-url", &url], "");
+    assert!(!ok && err.contains("onbekend type 'bakker'") && err.contains("huur"), "{err}");
+    let (ok, _, err) = eropaf(&["partner", "key", "Niemand", "--database-url", &url], "");
+    assert!(!ok && err.contains("bestaat niet"), "{err}");
+
+    let (ok, first, err) = eropaf(&["partner", "key", "Woonstede Noord", "--database-url", &url], "");
+    assert!(ok, "{err}");
+    let first = first.trim().to_string();
+    assert!(first.len() >= 40 && !first.contains(char::is_whitespace), "one key on stdout: {first:?}");
+
+    let server = start(&["serve", "--database-url", &url, "--listen", "127.0.0.1:0"]);
+    let me = |key: &str| http(&server.addr, "GET", "/api/v1/me", &[("Authorization", &format!("Bearer {key}"))], "");
+    let res = me(&first);
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert!(res.body.contains("\"role\":\"partner\""), "the key acts as the partner's service account: {}", res.body);
+
+    let (ok, second, err) = eropaf(&["partner", "key", "Woonstede Noord", "--database-url", &url], "");
+    assert!(ok, "{err}");
+    let second = second.trim().to_string();
+    assert_ne!(second, first);
+    assert_eq!(me(&first).status, 401, "the earlier key stops working at once");
+    let res = me(&second);
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert!(res.body.contains("\"role\":\"partner\""), "{}", res.body);
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The number of vroegsignalen in a DDAS export of the last year.
+fn ddas_signals(url: &str, out: &std::path::Path) -> usize {
+    let today = time::OffsetDateTime::now_utc().date();
+    let (from, to) = ((today - time::Duration::days(365)).to_string(), today.to_string());
+    let (ok, printed, err) = eropaf(&["signals", "export-ddas", "--from", &from, "--to", &to, "--out", out.to_str().unwrap(), "--database-url", url], "");
+    assert!(ok, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    let n: usize = doc["leveringen"].as_array().unwrap().iter().map(|l| l["vroegsignalen"].as_array().map_or(0, Vec::len)).sum();
+    assert!(printed.contains(&format!("{n} vroegsignalen")), "the export says what it wrote: {printed}");
+    n
+}
+
+/// `eropaf signals import|sample-file|export-ddas` on a demo town: a file with bad rows is
+/// refused whole with every bad row named by line and field; a good file is linked and stored
+/// and shows in the DDAS delivery; --min-amount leaves out small arrears.
+#[test]
+fn signals_import_is_all_or_nothing_and_shows_in_the_ddas_delivery() {
+    let dir = temp_dir("signals");
+    let server = start(&["demo", "--households", "300", "--seed", "11", "--listen", "127.0.0.1:0", "--data-dir", dir.to_str().unwrap()]);
+    drop(server);
+    let url = format!("sqlite://{}", dir.join("eropaf.db").display());
+    let ddas = dir.join("ddas.json");
+    let before = ddas_signals(&url, &ddas);
+
+    let sample = dir.join("sample.csv");
+    let (ok, out, err) = eropaf(&["signals", "sample-file", "200", "--out", sample.to_str().unwrap(), "--seed", "3", "--database-url", &url], "");
+    assert!(ok && out.contains("200 signalen geschreven"), "{out}{err}");
+    let text = std::fs::read_to_string(&sample).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 201, "a header and 200 rows");
+    assert_eq!(lines[0], domain::signal::FILE_COLUMNS.join(","));
+
+    // (b) Two bad rows among good ones: line 5 with an impossible signal date, line 12 with an
+    // amount that is no number. Nothing is stored, both are named.
+    let column = |name: &str| domain::signal::FILE_COLUMNS.iter().position(|c| *c == name).unwrap();
+    let set = |line: &str, col: usize, value: &str| -> String {
+        // The sample's fields never hold a comma or a quote in these columns; split plainly.
+        let mut fields: Vec<String> = line.split(',').map(String::from).collect();
+        assert_eq!(fields.len(), domain::signal::FILE_COLUMNS.len(), "{line}");
+        fields[col] = value.to_string();
+        fields.join(",")
+    };
+    let mut bad: Vec<String> = lines[..30].iter().map(|l| l.to_string()).collect();
+    bad[4] = set(&bad[4], column("signaaldatum"), "31-11-2026");
+    bad[11] = set(&bad[11], column("bedrag"), "veel");
+    let bad_file = dir.join("bad.csv");
+    std::fs::write(&bad_file, bad.join("\n") + "\n").unwrap();
+    let (ok, out, err) = eropaf(&["signals", "import", bad_file.to_str().unwrap(), "--database-url", &url], "");
+    assert!(!ok, "a file with bad rows is refused: {out}");
+    assert!(!out.contains("geïmporteerd"), "{out}");
+    assert!(err.lines().any(|l| l.starts_with("regel 5, veld signaaldatum: ")), "{err}");
+    assert!(err.lines().any(|l| l.starts_with("regel 12, veld bedrag: ")), "{err}");
+    let named: Vec<&str> = err.lines().filter(|l| l.starts_with("regel ")).collect();
+    assert_eq!(named.len(), 2, "only the bad rows are named: {err}");
+    assert!(err.contains("er is niets opgeslagen"), "{err}");
+    assert_eq!(ddas_signals(&url, &ddas), before, "a refused file stores nothing");
+
+    // (d) --min-amount above every amount in the file: every row is left out.
+    let (ok, out, err) = eropaf(&["signals", "import", sample.to_str().unwrap(), "--min-amount", "100000", "--database-url", &url], "");
+    assert!(ok, "{err}");
+    assert!(out.starts_with("geïmporteerd: 0 signalen (200 onder het minimumbedrag overgeslagen)"), "{out}");
+    assert_eq!(ddas_signals(&url, &ddas), before, "skipped rows are not stored");
+
+    // (c) The good file: linked, stored, summarised, and delivered.
+    let (ok, out, err) = eropaf(&["signals", "import", sample.to_str().unwrap(), "--database-url", &url], "");
+    assert!(ok, "{err}");
+    let summary = out.lines().find(|l| l.starts_with("geïmporteerd: ")).unwrap_or_else(|| panic!("no summary: {out}"));
+    assert!(summary.starts_with("geïmporteerd: 200 signalen (0 onder het minimumbedrag overgeslagen); "), "{summary}");
+    for part in ["automatisch gekoppeld", "te beoordelen", "nieuwe huishoudens", "nieuwe signaalzaken"] {
+        assert!(summary.contains(part), "{summary}");
+    }
+    let linked: usize = summary.split("; ").nth(1).and_then(|p| p.split(' ').next()).and_then(|n| n.parse().ok()).unwrap();
+    assert!(linked >= 100, "most rows are about known residents and link by themselves: {summary}");
+    assert!(err.contains("gelezen en gecontroleerd") && err.contains("200/200"), "progress on stderr: {err}");
+    let after = ddas_signals(&url, &ddas);
+    assert!(after > before, "the imported signals are in the DDAS delivery: {before} → {after}");
+    let (ok, out, err) = eropaf(&["audit", "verify", "--database-url", &url], "");
+    assert!(ok && out.contains("intact"), "{out}{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}
