@@ -455,3 +455,31 @@ fn hundred_thousand_households() {
     assert!(postcodes.len() > 4000);
     assert_eq!(m.partners.iter().map(|p| &p.name).collect::<HashSet<_>>().len(), m.partners.len());
 }
+
+#[test]
+fn every_signal_is_in_one_signal_case_whose_stage_fits_its_signals() {
+    use domain::model::CaseStage;
+    let m = demo();
+    let mut seen: HashMap<Id, usize> = HashMap::new();
+    for c in &m.signal_cases {
+        for s in &c.signal_ids {
+            *seen.entry(*s).or_default() += 1;
+        }
+    }
+    assert_eq!(seen.len(), m.signals.len());
+    assert!(seen.values().all(|&n| n == 1), "no signal in two cases");
+    let by_id: HashMap<Id, &domain::model::Signal> = m.signals.iter().map(|s| (s.id, s)).collect();
+    for c in &m.signal_cases {
+        let statuses: Vec<SignalStatus> = c.signal_ids.iter().map(|s| by_id[s].status).collect();
+        assert!(c.signal_ids.iter().all(|s| by_id[s].household_id == Some(c.household_id)));
+        match c.stage {
+            CaseStage::Nieuw | CaseStage::Gewogen => assert!(statuses.iter().all(|s| *s == SignalStatus::Ontvangen) && c.picked_up_on.is_none()),
+            CaseStage::Opgepakt => assert!(c.picked_up_on.is_some() && c.end_result.is_none()),
+            CaseStage::Afgesloten => assert!(statuses.iter().all(|s| *s == SignalStatus::Afgesloten) && c.end_result.is_some() && c.closed_on.is_some()),
+        }
+        assert_eq!(c.decision.is_some(), c.stage != CaseStage::Nieuw, "weighed cases carry the decision");
+    }
+    for stage in CaseStage::ALL {
+        assert!(m.signal_cases.iter().any(|c| c.stage == *stage), "the demo town has {stage:?} cases");
+    }
+}
