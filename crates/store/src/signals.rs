@@ -170,11 +170,14 @@ async fn team_of_postcode(tx: &mut Tx, cache: &mut HashMap<String, Option<(Id, S
     if let Some(hit) = cache.get(postcode) {
         return Ok(hit.clone());
     }
+    // A range on the postcode (not LIKE), so the postcode index is used: the exact postcode
+    // first, then its four digits.
     const SQL: &str = "SELECT t.id, a.buurt_code FROM addresses a JOIN neighbourhoods b ON b.code = a.buurt_code \
-         JOIN teams t ON t.wijk_code = b.parent_code WHERE a.postcode LIKE $1 ORDER BY a.postcode, a.id LIMIT 1";
-    let mut found = tx.fetch_optional(SQL, &args![postcode]).await?;
+         JOIN teams t ON t.wijk_code = b.parent_code WHERE a.postcode >= $1 AND a.postcode < $2 ORDER BY a.postcode, a.id LIMIT 1";
+    let mut found = tx.fetch_optional(SQL, &args![postcode, format!("{postcode}\u{7f}")]).await?;
     if found.is_none() && postcode.len() >= 4 {
-        found = tx.fetch_optional(SQL, &args![format!("{}%", &postcode[..4])]).await?;
+        let digits = &postcode[..4];
+        found = tx.fetch_optional(SQL, &args![digits, format!("{digits}\u{7f}")]).await?;
     }
     let hit = match found {
         Some(r) => Some((r.i64(0)?, r.text(1)?)),
