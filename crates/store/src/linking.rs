@@ -237,12 +237,7 @@ impl Store {
     pub async fn known_people(&self) -> Result<Vec<KnownPerson>, StoreError> {
         let mut tx = self.pool().begin_read().await?;
         let rows = tx
-            .fetch_all(
-                "SELECT p.id, p.household_id, p.bsn, p.given_names, p.initials, p.surname_prefix, p.surname, p.birth_date, p.phone, \
-                 a.street, a.house_number, a.house_letter, a.house_addition, a.postcode, a.locality \
-                 FROM persons p JOIN households h ON h.id = p.household_id JOIN addresses a ON a.id = h.address_id ORDER BY p.id",
-                &[],
-            )
+            .fetch_all(&format!("SELECT {KNOWN_COLUMNS} {PERSON_ADDRESS} ORDER BY p.id"), &[])
             .await?;
         rows.iter().map(known_from).collect()
     }
@@ -270,6 +265,9 @@ pub(crate) fn known_from(r: &crate::db::Row) -> Result<KnownPerson, StoreError> 
     record.set(Role::Locality, r.text(14)?);
     Ok(KnownPerson { person_id: r.i64(0)?, household_id: r.i64(1)?, bsn: r.opt_text(2)?, record })
 }
+
+/// Persons with their address (`p`, `a` aliases).
+pub(crate) const PERSON_ADDRESS: &str = "FROM persons p JOIN households h ON h.id = p.household_id JOIN addresses a ON a.id = h.address_id";
 
 /// The columns `known_from` reads, for a query about some persons (`p`, `a` aliases).
 pub(crate) const KNOWN_COLUMNS: &str = "p.id, p.household_id, p.bsn, p.given_names, p.initials, p.surname_prefix, p.surname, p.birth_date, p.phone, \

@@ -319,7 +319,7 @@ impl Store {
             signals.iter().filter(|s| s.kind != SignalKind::Betalingsachterstand || s.amount_eur.unwrap_or(0) >= policy.min_amount_eur).collect();
         let decisions = {
             let linker = read_linker(linker)?;
-            decide_all(&linker, &kept)
+            decide_all(&linker, &kept)?
         };
         progress(0, kept.len());
         let mut tx = self.pool().begin().await?;
@@ -362,13 +362,18 @@ fn learn(linker: &RwLock<Linker>, created: Created) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Links many signals on every core.
-fn decide_all(linker: &Linker, signals: &[&NewSignal]) -> Vec<Decision> {
+/// Links many signals on every core; one decision per signal, in order, or an error (a lost
+/// chunk would otherwise shorten the list and leave signals out of the import unnoticed).
+fn decide_all(linker: &Linker, signals: &[&NewSignal]) -> Result<Vec<Decision>, StoreError> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let chunk = signals.len().div_ceil(threads).max(1);
     std::thread::scope(|s| {
         let handles: Vec<_> = signals.chunks(chunk).map(|part| s.spawn(move || part.iter().map(|x| linker.decide(&x.resident)).collect::<Vec<_>>())).collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        let mut all = Vec::with_capacity(signals.len());
+        for h in handles {
+            all.extend(h.join().map_err(|_| StoreError::Config("a linking thread failed".into()))?);
+        }
+        Ok(all)
     })
 }
 
@@ -443,7 +448,7 @@ async fn store_one(
         None => (SignalStatus::Ontvangen, None, LinkState::TeBeoordelen, None, None, review_score),
     };
     if let Some(h) = household_id {
-        let (id, stage) = bundle(tx, batch, recorder, h, area.as_ref().map(|a| a.0), due, signal.crisis, recorder.now).await?;
+        let (id, stage) = bundle(tx, batch, h, area.as_ref().map(|a| a.0), due, signal.crisis, recorder.now).await?;
         case_id = Some(id);
         if matches!(stage, CaseStage::Opgepakt) {
             status = SignalStatus::Opgepakt;
@@ -542,10 +547,7 @@ async fn create_household(tx: &mut Tx, batch: &mut Batch, recorder: &Recorder<'_
 }
 
 async fn note_created(tx: &mut Tx, batch: &mut Batch, person_id: Id) -> Result<(), StoreError> {
-    let sql = format!(
-        "SELECT {} FROM persons p JOIN households h ON h.id = p.household_id JOIN addresses a ON a.id = h.address_id WHERE p.id = $1",
-        linking::KNOWN_COLUMNS
-    );
+    let sql = format!("SELECT {} {} WHERE p.id = $1", linking::KNOWN_COLUMNS, linking::PERSON_ADDRESS);
     let row = tx.fetch_one(&sql, &args![person_id]).await?;
     batch.created.push(linking::known_from(&row)?);
     Ok(())
@@ -578,7 +580,6 @@ async fn partner_for(tx: &mut Tx, batch: &mut Batch, signal: &NewSignal) -> Resu
 async fn bundle(
     tx: &mut Tx,
     batch: &mut Batch,
-    recorder: &Recorder<'_>,
     household_id: Id,
     team_id: Option<Id>,
     due: Date,
@@ -620,7 +621,6 @@ async fn bundle(
         .await?
         .i64(0)?;
     batch.report.signal_cases_opened += 1;
-    let _ = recorder;
     Ok((id, CaseStage::Nieuw))
 }
 
@@ -1049,6 +1049,14 @@ impl Store {
         Ok(CaseDetail { row, members, signals, weighings, attempts, picked_up_on, closed_on })
     }
 
+    /// The household of one of the team's signal cases (an id, no resident data: not audited).
+    pub async fn signal_case_household(&self, access: &Access<'_>, case_id: Id) -> Result<Id, StoreError> {
+        let team = team_of(access)?;
+        let mut tx = self.pool().begin_read().await?;
+        let sql = format!("SELECT sc.household_id {CASE_FROM} WHERE sc.id = $2");
+        tx.fetch_optional(&sql, &args![team, case_id]).await?.ok_or(StoreError::NotFound)?.i64(0)
+    }
+
     /// The workers of the actor's team, (id, name), for "who goes".
     pub async fn team_workers(&self, team_id: Id) -> Result<Vec<(Id, String)>, StoreError> {
         let mut tx = self.pool().begin_read().await?;
@@ -1366,7 +1374,7 @@ impl Store {
                 }
             }
         };
-        let (case_id, stage) = bundle(&mut tx, &mut batch, &recorder, household_id, Some(team), due, crisis, access.now).await?;
+        let (case_id, stage) = bundle(&mut tx, &mut batch, household_id, Some(team), due, crisis, access.now).await?;
         let status = if stage == CaseStage::Opgepakt { SignalStatus::Opgepakt } else { SignalStatus::Ontvangen };
         tx.execute(
             "UPDATE signals SET household_id = $1, person_id = $2, signal_case_id = $3, link_state = 'beoordeeld', status = $4, team_id = $5 WHERE id = $6",

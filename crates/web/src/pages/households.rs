@@ -16,7 +16,7 @@ use domain::{Bsn, HouseNumber, PersonName, Postcode};
 use store::residents::{HouseholdDetail, HouseholdQuery, HouseholdSummary, MyDay, NewHousehold};
 use store::Access;
 
-fn require_team_role(user: &PageUser) -> Result<(), AppError> {
+pub(crate) fn require_team_role(user: &PageUser) -> Result<(), AppError> {
     match user.user.role {
         Role::Worker | Role::TeamLead => Ok(()),
         _ => Err(AppError::Forbidden),

@@ -3,6 +3,7 @@
 //! the worker's form for an informal reporter or something noticed in the field, and the
 //! partner's form. Every form goes through the one signal parser the API and files use.
 
+use super::households::require_team_role;
 use super::{render, Field, Nav};
 use crate::auth::PageUser;
 use crate::error::{AppError, FieldError};
@@ -39,10 +40,11 @@ pub fn field_errors(errors: Vec<domain::signal::FieldError>) -> Vec<FieldError> 
         .collect()
 }
 
-fn team_only(user: &PageUser) -> Result<(), Box<Response>> {
-    match user.user.role {
-        Role::Worker | Role::TeamLead => Ok(()),
-        _ => Err(Box::new(AppError::Forbidden.page(user.lang))),
+/// A rule the store refused as a field error the form shows; any other error is a page.
+fn field_error(e: store::StoreError) -> Result<FieldError, AppError> {
+    match e {
+        store::StoreError::Invalid { field, message_nl, message_en } => Ok(FieldError { field, message_nl, message_en }),
+        e => Err(AppError::from(e)),
     }
 }
 
@@ -71,7 +73,7 @@ pub struct ListQuery {
 
 pub async fn cases(State(state): State<AppState>, user: PageUser, Query(q): Query<ListQuery>) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user).map_err(|r| *r)?;
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
     let filter = match q.lijst.as_deref() {
         None => CaseFilter::Open,
         Some(code) => CaseFilter::from_code(code).ok_or_else(|| AppError::NotFound.page(t))?,
@@ -168,13 +170,13 @@ async fn case_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<Field
     Ok(r)
 }
 
-fn parse_id(id: &str, t: Lang) -> Result<i64, Box<Response>> {
-    id.parse().map_err(|_| Box::new(AppError::NotFound.page(t)))
+fn parse_id(id: &str) -> Result<i64, AppError> {
+    id.parse().map_err(|_| AppError::NotFound)
 }
 
 pub async fn case(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Query(q): Query<NoticeQuery>) -> Result<Response, Response> {
-    team_only(&user).map_err(|r| *r)?;
-    let id = parse_id(&id, user.lang).map_err(|r| *r)?;
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+    let id = parse_id(&id).map_err(|e| e.page(user.lang))?;
     let notice = match q.gedaan.as_deref() {
         Some("weging") => Some("weging"),
         Some("contact") => Some("contact"),
@@ -212,8 +214,8 @@ fn pick<T>(form: &HashMap<String, Vec<String>>, name: &'static str, parse: fn(&s
 
 pub async fn weigh(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user).map_err(|r| *r)?;
-    let id = parse_id(&id, t).map_err(|r| *r)?;
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+    let id = parse_id(&id).map_err(|e| e.page(t))?;
     let form = grouped(pairs);
     user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
     let mut errors = Vec::new();
@@ -242,8 +244,7 @@ pub async fn weigh(State(state): State<AppState>, user: PageUser, Path(id): Path
         let access = Access { actor: &actor, route: "POST /signaalzaken/{id}/weging", now: state.now() };
         match state.store.weigh_signal_case(&access, id, &w).await {
             Ok(()) => return Ok(Redirect::to(&format!("/signaalzaken/{id}?gedaan=weging")).into_response()),
-            Err(store::StoreError::Invalid { field, message_nl, message_en }) => errors.push(FieldError { field, message_nl, message_en }),
-            Err(e) => return Err(AppError::from(e).page(t)),
+            Err(e) => errors.push(field_error(e).map_err(|e| e.page(t))?),
         }
     }
     case_page(&state, &user, id, errors, form, None).await
@@ -251,8 +252,8 @@ pub async fn weigh(State(state): State<AppState>, user: PageUser, Path(id): Path
 
 pub async fn contact(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user).map_err(|r| *r)?;
-    let id = parse_id(&id, t).map_err(|r| *r)?;
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+    let id = parse_id(&id).map_err(|e| e.page(t))?;
     let form = grouped(pairs);
     user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
     let mut errors = Vec::new();
@@ -269,11 +270,10 @@ pub async fn contact(State(state): State<AppState>, user: PageUser, Path(id): Pa
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /signaalzaken/{id}/contact", now };
     if let (Some(kind), Some(reached)) = (kind, reached) {
-        let c = state.store.signal_case(&access, id, now.date()).await.map_err(page_error(t))?;
-        match state.store.record_contact_attempt(&access, c.row.household_id, kind, now, reached, Some(first(&form, "notitie")).filter(|n| !n.trim().is_empty())).await {
+        let household_id = state.store.signal_case_household(&access, id).await.map_err(page_error(t))?;
+        match state.store.record_contact_attempt(&access, household_id, kind, now, reached, Some(first(&form, "notitie")).filter(|n| !n.trim().is_empty())).await {
             Ok(_) => return Ok(Redirect::to(&format!("/signaalzaken/{id}?gedaan=contact")).into_response()),
-            Err(store::StoreError::Invalid { field, message_nl, message_en }) => errors.push(FieldError { field, message_nl, message_en }),
-            Err(e) => return Err(AppError::from(e).page(t)),
+            Err(e) => errors.push(field_error(e).map_err(|e| e.page(t))?),
         }
     }
     case_page(&state, &user, id, errors, form, None).await
@@ -281,8 +281,8 @@ pub async fn contact(State(state): State<AppState>, user: PageUser, Path(id): Pa
 
 pub async fn close(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user).map_err(|r| *r)?;
-    let id = parse_id(&id, t).map_err(|r| *r)?;
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+    let id = parse_id(&id).map_err(|e| e.page(t))?;
     let form = grouped(pairs);
     user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
     let mut errors = Vec::new();
@@ -292,8 +292,7 @@ pub async fn close(State(state): State<AppState>, user: PageUser, Path(id): Path
         let access = Access { actor: &actor, route: "POST /signaalzaken/{id}/afsluiten", now };
         match state.store.close_signal_case(&access, id, result, now.date()).await {
             Ok(()) => return Ok(Redirect::to(&format!("/signaalzaken/{id}?gedaan=afgesloten")).into_response()),
-            Err(store::StoreError::Invalid { field, message_nl, message_en }) => errors.push(FieldError { field, message_nl, message_en }),
-            Err(e) => return Err(AppError::from(e).page(t)),
+            Err(e) => errors.push(field_error(e).map_err(|e| e.page(t))?),
         }
     }
     case_page(&state, &user, id, errors, form, None).await
@@ -312,7 +311,7 @@ pub struct ReviewQueuePage {
 
 pub async fn review_queue(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user).map_err(|r| *r)?;
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /signalen/beoordelen", now: state.now() };
     let items = state.store.review_queue(&access).await.map_err(page_error(t))?;
@@ -348,8 +347,8 @@ async fn review_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<Fie
 }
 
 pub async fn review(State(state): State<AppState>, user: PageUser, Path(id): Path<String>) -> Result<Response, Response> {
-    team_only(&user).map_err(|r| *r)?;
-    let id = parse_id(&id, user.lang).map_err(|r| *r)?;
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+    let id = parse_id(&id).map_err(|e| e.page(user.lang))?;
     review_page(&state, &user, id, Vec::new()).await
 }
 
@@ -366,8 +365,8 @@ pub struct ResolveForm {
 /// `keuze` is `koppel-H` or `koppel-H-P` (household, person), `nieuw`, or `sluiten` with `reden`.
 pub async fn resolve(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<ResolveForm>) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user).map_err(|r| *r)?;
-    let id = parse_id(&id, t).map_err(|r| *r)?;
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+    let id = parse_id(&id).map_err(|e| e.page(t))?;
     user.check_csrf(&f.csrf).map_err(|e| e.page(t))?;
     let resolution = if let Some(rest) = f.keuze.strip_prefix("koppel-") {
         let mut parts = rest.split('-').map(|p| p.parse::<i64>().ok());
@@ -392,8 +391,7 @@ pub async fn resolve(State(state): State<AppState>, user: PageUser, Path(id): Pa
     match state.store.resolve_review(&access, &state.linker, id, resolution, &state.signals).await {
         Ok(Some(case_id)) => Ok(Redirect::to(&format!("/signaalzaken/{case_id}?gedaan=gekoppeld")).into_response()),
         Ok(None) => Ok(Redirect::to("/signalen/beoordelen").into_response()),
-        Err(store::StoreError::Invalid { field, message_nl, message_en }) => review_page(&state, &user, id, vec![FieldError { field, message_nl, message_en }]).await,
-        Err(e) => Err(AppError::from(e).page(t)),
+        Err(e) => review_page(&state, &user, id, vec![field_error(e).map_err(|e| e.page(t))?]).await,
     }
 }
 
@@ -459,7 +457,7 @@ pub struct NewSignalQuery {
 
 pub async fn new_signal_form(State(state): State<AppState>, user: PageUser, Query(q): Query<NewSignalQuery>) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user).map_err(|r| *r)?;
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
     let mut form: HashMap<String, Vec<String>> = HashMap::new();
     form.insert("signaaldatum".into(), vec![store::time_fmt::date(state.now().date())]);
     // Noted on a household's page: its address is filled in (reading it is audited).
@@ -498,7 +496,7 @@ fn parse_form(form: &HashMap<String, Vec<String>>, partner_type: PartnerType, to
 
 pub async fn create_signal(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
     let t = user.lang;
-    team_only(&user).map_err(|r| *r)?;
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
     let form = grouped(pairs);
     user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
     let now = state.now();
