@@ -116,6 +116,13 @@ impl Field {
         }
     }
 
+    /// Where someone lives rather than who they are: people move, and partners' address data
+    /// lags behind the registry, so these fields can be left out to ask "the same person,
+    /// wherever they live?" (see `online::Index::link_person`).
+    pub fn is_location(self) -> bool {
+        matches!(self, Field::Address | Field::AddressExtra | Field::Locality | Field::Region)
+    }
+
     /// Fields whose exact agreement counts more for a rare value than for a common one.
     pub fn term_frequency(self) -> bool {
         matches!(self, Field::GivenName | Field::Surname | Field::Address | Field::Locality | Field::AddressExtra)

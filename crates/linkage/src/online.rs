@@ -10,6 +10,10 @@ use crate::fxhash::FxHashMap as HashMap;
 
 pub struct Index {
     model: Model,
+    /// log2(m/u) per field and level, computed once (see `Model::level_weights`).
+    weights: Vec<Vec<f64>>,
+    /// Per field of the model: whether it says where someone lives (`Field::is_location`).
+    location: Vec<bool>,
     rules: Vec<Rule>,
     records: Vec<Normalized>,
     blocks: Vec<HashMap<u64, Vec<u32>>>,
@@ -25,6 +29,9 @@ pub struct Candidate {
     /// Index into the population.
     pub index: usize,
     pub probability: f64,
+    /// The probability from who someone is alone, leaving out where they live: high for the
+    /// right person reported at an old or mistyped address.
+    pub person_probability: f64,
     pub explanation: Explanation,
 }
 
@@ -37,7 +44,9 @@ impl Index {
         let rules: Vec<Rule> = RULES.iter().copied().filter(|r| r.usable(&model.roles)).collect();
         let blocks = rules.iter().map(|r| KeyTable::build(r, &records).blocks()).collect();
         let tf = TermFrequencies::build(&model.fields, &records);
-        Index { model, rules, records, blocks, tf, max_block: 5_000 }
+        let weights = model.level_weights();
+        let location = model.fields.iter().map(|f| f.is_location()).collect();
+        Index { model, weights, location, rules, records, blocks, tf, max_block: 5_000 }
     }
 
     /// Adds one record to the population (a person created after the index was built) and
@@ -71,6 +80,12 @@ impl Index {
     /// The population records that share a blocking key with `record` and score at or above
     /// `threshold`, most probable first, each with its explanation.
     pub fn link(&self, record: &RawRecord, threshold: f64) -> Vec<Candidate> {
+        self.link_person(record, threshold, f64::INFINITY)
+    }
+
+    /// The same, also keeping candidates whose `person_probability` (the fields about who
+    /// someone is, without where they live) reaches `person_threshold`.
+    pub fn link_person(&self, record: &RawRecord, threshold: f64, person_threshold: f64) -> Vec<Candidate> {
         let incoming = Normalized::of(record);
         let mut seen: Vec<u32> = Vec::new();
         let mut keys = Vec::new();
@@ -85,17 +100,24 @@ impl Index {
         }
         seen.sort_unstable();
         seen.dedup();
+        let prior = self.model.prior_weight();
         let mut levels = Vec::with_capacity(self.model.fields.len());
+        let mut location_levels = Vec::with_capacity(self.model.fields.len());
         let mut out: Vec<Candidate> = seen
             .into_iter()
             .filter_map(|i| {
                 let other = &self.records[i as usize];
                 levels.clear();
                 self.model.levels(&incoming, other, &mut levels);
-                let w = self.model.weight(&levels, &incoming, other, &self.tf);
-                (crate::model::probability(w) >= threshold).then(|| {
+                let w = prior + self.model.fields_weight(&self.weights, &levels, &incoming, other, &self.tf);
+                // The location fields' share, to leave out for the person's own probability.
+                location_levels.clear();
+                location_levels.extend(levels.iter().zip(&self.location).map(|(&l, &loc)| if loc { l } else { crate::compare::NULL }));
+                let person = w - self.model.fields_weight(&self.weights, &location_levels, &incoming, other, &self.tf);
+                let keep = crate::model::probability(w) >= threshold || crate::model::probability(person) >= person_threshold;
+                keep.then(|| {
                     let explanation = self.model.explain(&incoming, other, &self.tf);
-                    Candidate { index: i as usize, probability: explanation.probability, explanation }
+                    Candidate { index: i as usize, probability: explanation.probability, person_probability: crate::model::probability(person), explanation }
                 })
             })
             .collect();

@@ -52,6 +52,9 @@ pub struct Match {
     pub person_id: Id,
     pub household_id: Id,
     pub probability: f64,
+    /// The probability from name, birth date and contact details alone, leaving out where
+    /// they live (1 for a BSN match).
+    pub person_probability: f64,
     /// Per field: level, weight and term-frequency adjustment; `None` for a BSN match.
     pub explanation: Option<Explanation>,
 }
@@ -184,34 +187,61 @@ impl Linker {
 
     /// The candidates for a reported resident at or above `threshold`, best first.
     pub fn candidates(&self, reported: &Reported, threshold: f64) -> Vec<Match> {
+        self.matches(reported, threshold, f64::INFINITY)
+    }
+
+    /// Candidates at or above `threshold`, or whose person alone (without the address) is at
+    /// or above `person_threshold`; the five most probable.
+    fn matches(&self, reported: &Reported, threshold: f64, person_threshold: f64) -> Vec<Match> {
         self.index
-            .link(&record_of(reported), threshold)
+            .link_person(&record_of(reported), threshold, person_threshold)
             .into_iter()
             .take(5)
             .map(|c| {
                 let k = self.known[c.index];
-                Match { person_id: k.person_id, household_id: k.household_id, probability: c.probability, explanation: Some(c.explanation) }
+                Match {
+                    person_id: k.person_id,
+                    household_id: k.household_id,
+                    probability: c.probability,
+                    person_probability: c.person_probability,
+                    explanation: Some(c.explanation),
+                }
             })
             .collect()
     }
 
-    /// Links one reported resident. A BSN both sides know decides by itself (it is the BRP's
-    /// own key); otherwise the model's probability, with a rival above the review threshold
-    /// sending the signal to review (two brothers with the same initial at one address).
+    /// Links one reported resident.
+    /// - A BSN both sides know decides by itself (it is the BRP's own key).
+    /// - Automatic: probability at or above `automatic`, no rival at or above `review` (two
+    ///   brothers with the same initial at one address), and the address agrees at least on
+    ///   the house number (a known person reported at another address may have moved: a
+    ///   person looks).
+    /// - Review: probability at or above `review`, or name, birth date and contact details
+    ///   alone at or above `automatic` (the right person at an old or mistyped address).
+    /// - Otherwise nobody like this is known.
     pub fn decide(&self, reported: &Reported) -> Decision {
         if let Some(&i) = reported.bsn.as_ref().and_then(|b| self.by_bsn.get(b.expose())) {
             let k = self.known[i];
-            return Decision::Automatic(Match { person_id: k.person_id, household_id: k.household_id, probability: 1.0, explanation: None });
+            let sure = Match { person_id: k.person_id, household_id: k.household_id, probability: 1.0, person_probability: 1.0, explanation: None };
+            return Decision::Automatic(sure);
         }
-        let mut found = self.candidates(reported, self.policy.review.min(0.05));
+        let policy = self.policy;
+        let mut found = self.matches(reported, policy.review, policy.automatic);
         match found.first() {
-            Some(best) if best.probability >= self.policy.automatic && found.get(1).is_none_or(|c| c.probability < self.policy.review) => {
+            Some(best) if best.probability >= policy.automatic && same_house(best) && found.get(1).is_none_or(|c| c.probability < policy.review) => {
                 Decision::Automatic(found.swap_remove(0))
             }
-            Some(best) if best.probability >= self.policy.review => Decision::Review(found),
-            _ => Decision::Unknown,
+            Some(_) => Decision::Review(found),
+            None => Decision::Unknown,
         }
     }
+}
+
+/// Whether the reported address is the person's registered one, at least by house number and
+/// street or postcode (levels 0–2 of `Field::Address`), or was not reported.
+fn same_house(m: &Match) -> bool {
+    let address = m.explanation.as_ref().and_then(|e| e.contributions.iter().find(|c| c.field == linkage::Field::Address));
+    address.is_none_or(|c| c.level.is_none_or(|l| l <= 2))
 }
 
 impl Store {
