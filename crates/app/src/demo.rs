@@ -1,5 +1,5 @@
-//! `eropaf demo`: a synthetic municipality in DATA_DIR/eropaf.db (made once, reused after),
-//! one login per role printed as `demo-login role=ROLE user=NAME password=PASSWORD`.
+//! `eropaf demo`: a synthetic municipality in DATA_DIR/eropaf.db or `--database-url` (made once,
+//! reused after), one login per role printed as `demo-login role=ROLE user=NAME password=PASSWORD`.
 
 use domain::model::{PartnerType, Role};
 use std::path::Path;
@@ -8,9 +8,9 @@ use time::OffsetDateTime;
 
 const LOGINS_FILE: &str = "demo-logins.txt";
 
-pub async fn run(households: usize, seed: u64, listen: &str, data_dir: &Path) -> Result<(), String> {
+pub async fn run(households: usize, seed: u64, listen: &str, data_dir: &Path, database_url: Option<&str>) -> Result<(), String> {
     std::fs::create_dir_all(data_dir).map_err(|e| format!("kan map {} niet maken: {e}", data_dir.display()))?;
-    let url = format!("sqlite://{}", data_dir.join("eropaf.db").display());
+    let url = database_url.map_or_else(|| format!("sqlite://{}", data_dir.join("eropaf.db").display()), String::from);
     let store = crate::connect_migrated(&url).await?;
     let logins_path = data_dir.join(LOGINS_FILE);
     let counts = store.counts().await.map_err(|e| e.to_string())?;

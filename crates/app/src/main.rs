@@ -43,6 +43,10 @@ enum Command {
         listen: String,
         #[arg(long, default_value = "eropaf-data")]
         data_dir: std::path::PathBuf,
+        /// Another database than DATA_DIR/eropaf.db, e.g. an empty PostgreSQL database
+        /// (postgres://USER@HOST:PORT/DB); the logins stay in DATA_DIR.
+        #[arg(long)]
+        database_url: Option<String>,
     },
     /// Serve Eropaf on an existing database (migrating it first); purges expired data daily.
     Serve {
@@ -465,7 +469,7 @@ pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Demo { households, seed, listen, data_dir } => demo::run(households, seed, &listen, &data_dir).await,
+        Command::Demo { households, seed, listen, data_dir, database_url } => demo::run(households, seed, &listen, &data_dir, database_url.as_deref()).await,
         Command::Serve { db, listen, retention, pickup } => {
             let policy = retention.policy()?;
             let store = connect_migrated(&db.database_url).await?;

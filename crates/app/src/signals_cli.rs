@@ -193,26 +193,37 @@ pub async fn import(store: &Store, file: &Path, min_amount: i64, now: OffsetDate
             return Err(format!("{} afgekeurd: {} fouten in {} rijen; er is niets opgeslagen", file.display(), problems.len(), rows.len()));
         }
     };
-    eprintln!("{} signalen gelezen en gecontroleerd in {:.1} s; koppelmodel en index laden…", signals.len(), started.elapsed().as_secs_f64());
-    let linker = RwLock::new(store.linker(LinkPolicy::default(), now).await.map_err(|e| e.to_string())?);
-    eprintln!("index van {} bewoners klaar na {:.1} s", linker.read().map(|l| l.len()).unwrap_or(0), started.elapsed().as_secs_f64());
     let policy = SignalPolicy { min_amount_eur: min_amount, ..SignalPolicy::default() };
+    let seconds = || started.elapsed().as_secs_f64();
+    eprintln!("{} signalen gelezen en gecontroleerd in {:.1} s", signals.len(), seconds());
+    let kept = signals.iter().filter(|s| policy.keeps(s)).count();
+    if kept == 0 {
+        println!("niets te importeren: alle {} signalen liggen onder het minimumbedrag van {min_amount} euro", signals.len());
+        return Ok(());
+    }
+    eprintln!("koppelmodel en index laden…");
+    let linker = RwLock::new(store.linker(LinkPolicy::default(), now).await.map_err(|e| e.to_string())?);
+    eprintln!("index van {} bewoners klaar na {:.1} s; koppelen…", linker.read().map(|l| l.len()).unwrap_or(0), seconds());
     let mut progress = |done: usize, total: usize| {
-        eprint!("\rgekoppeld en opgeslagen: {done}/{total}");
+        if done == 0 {
+            eprintln!("{total} signalen gekoppeld na {:.1} s; opslaan…", seconds());
+        }
+        eprint!("\ropgeslagen: {done}/{total}");
         if done == total {
             eprintln!();
         }
     };
     let report = store.import_signals(&linker, &signals, &policy, "eropaf signals import", now, &mut progress).await.map_err(|e| format!("importeren mislukt, er is niets opgeslagen: {e}"))?;
     println!(
-        "geïmporteerd: {} signalen ({} onder het minimumbedrag overgeslagen); {} automatisch gekoppeld, {} te beoordelen, {} nieuwe huishoudens, {} nieuwe signaalzaken; {:.1} s",
+        "geïmporteerd: {} signalen ({} onder het minimumbedrag overgeslagen); {} automatisch gekoppeld, {} te beoordelen, {} bij {} nieuwe huishoudens; {} nieuwe signaalzaken; {:.1} s",
         report.rows - report.below_minimum,
         report.below_minimum,
         report.linked_automatically,
         report.to_review,
+        report.to_new_household,
         report.new_households,
         report.signal_cases_opened,
-        started.elapsed().as_secs_f64()
+        seconds()
     );
     Ok(())
 }

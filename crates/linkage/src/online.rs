@@ -18,8 +18,11 @@ pub struct Index {
     records: Vec<Normalized>,
     blocks: Vec<HashMap<u64, Vec<u32>>>,
     tf: TermFrequencies,
-    /// Keys shared by more records than this are not used for candidates (a placeholder
-    /// phone number shared by thousands says nothing and would make the lookup slow).
+    /// Keys shared by more records than this are not used for candidates: a placeholder
+    /// phone number or a common given name in one town says nothing that a narrower key
+    /// (surname and birth date, postcode and number) does not. Measured on 200,000 people
+    /// (`POPULATION=200000 QUERIES=5000 cargo bench -p linkage --bench online`): 5,000, 300
+    /// and 150 all give top-1 0.9615, while p95 falls from 1.98 ms to 0.30 ms at 150.
     max_block: usize,
 }
 
@@ -46,7 +49,7 @@ impl Index {
         let tf = TermFrequencies::build(&model.fields, &records);
         let weights = model.level_weights();
         let location = model.fields.iter().map(|f| f.is_location()).collect();
-        Index { model, weights, location, rules, records, blocks, tf, max_block: 5_000 }
+        Index { model, weights, location, rules, records, blocks, tf, max_block: 150 }
     }
 
     /// Adds one record to the population (a person created after the index was built) and

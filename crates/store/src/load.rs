@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 const MAX_PARAMS: usize = 30_000;
 
 /// `N` columns, each row `N` values: the compiler checks they agree.
-async fn insert_rows<const N: usize>(tx: &mut Tx, table: &str, columns: &[&str; N], rows: Vec<[Value; N]>) -> Result<(), StoreError> {
+pub(crate) async fn insert_rows<const N: usize>(tx: &mut Tx, table: &str, columns: &[&str; N], rows: Vec<[Value; N]>) -> Result<(), StoreError> {
     let per_row = N;
     let rows_per_stmt = (MAX_PARAMS / per_row).max(1);
     for chunk in rows.chunks(rows_per_stmt) {

@@ -7,7 +7,7 @@
 //! a concurrent intake or erasure cannot make it attach to nothing or make two households.
 
 use crate::audit::{self, AuditEvent, Entry};
-use crate::db::Tx;
+use crate::db::{Tx, Value};
 use crate::linking::{self, Decision, KnownPerson, Linker, Match};
 use crate::{args, time_fmt, Access, Store, StoreError};
 use domain::model::{
@@ -41,6 +41,11 @@ impl Default for SignalPolicy {
 }
 
 impl SignalPolicy {
+    /// Whether a file import keeps this signal: arrears below the minimum amount are left out.
+    pub fn keeps(&self, s: &NewSignal) -> bool {
+        s.kind != SignalKind::Betalingsachterstand || s.amount_eur.unwrap_or(0) >= self.min_amount_eur
+    }
+
     pub fn due_date(&self, signal_date: Date, crisis: bool) -> Date {
         if crisis {
             add_working_days(signal_date, self.crisis_working_days)
@@ -149,6 +154,9 @@ pub struct ImportReport {
     pub below_minimum: usize,
     pub linked_automatically: usize,
     pub to_review: usize,
+    /// Rows attached to a household this import made (the first row about an unknown address
+    /// and any later row about it): with the two above, every row kept.
+    pub to_new_household: usize,
     pub new_households: usize,
     pub signal_cases_opened: usize,
 }
@@ -193,9 +201,95 @@ struct Batch {
     teams: HashMap<String, Option<(Id, String)>>,
     partners: HashMap<(String, PartnerType), Id>,
     new_addresses: NewAddresses,
+    /// Open signal cases by household, as read or opened in this transaction; due date and
+    /// crisis changes are written once, when it commits.
+    cases: HashMap<Id, OpenCase>,
+    /// A file import reads up front what rows would otherwise each look up, and writes its
+    /// signals together at the end.
+    bulk: Option<Bulk>,
     created: Created,
     audit: Vec<Entry>,
     report: ImportReport,
+}
+
+/// An open signal case as this transaction sees it.
+struct OpenCase {
+    id: Id,
+    stage: CaseStage,
+    due: Date,
+    crisis: bool,
+    changed: bool,
+}
+
+/// What an import loaded at its start, inside its transaction. With it, `Batch::cases` holds
+/// every open case, so a household missing there has none.
+struct Bulk {
+    /// Person → household, for everyone known.
+    household_of: HashMap<Id, Id>,
+    /// Household → the team of its area.
+    team_of: HashMap<Id, Id>,
+    /// Signal rows, written together before commit.
+    signals: Vec<[Value; SIGNAL_COLUMNS.len()]>,
+}
+
+const SIGNAL_COLUMNS: [&str; 24] = [
+    "household_id",
+    "partner_id",
+    "kind",
+    "channel",
+    "status",
+    "signal_date",
+    "received_at",
+    "amount_eur",
+    "crisis",
+    "reported_name",
+    "reported_address",
+    "concern",
+    "signal_case_id",
+    "person_id",
+    "team_id",
+    "link_state",
+    "link_score",
+    "origin_date",
+    "warm_handover",
+    "reported",
+    "reporter_type",
+    "reporter_feedback",
+    "reporter_contact",
+    "entered_by",
+];
+
+impl Bulk {
+    /// Reads who lives where, which team holds each household, and every open signal case.
+    async fn load(tx: &mut Tx, cases: &mut HashMap<Id, OpenCase>) -> Result<Bulk, StoreError> {
+        let mut household_of = HashMap::new();
+        for r in tx.fetch_all("SELECT id, household_id FROM persons", &[]).await? {
+            household_of.insert(r.i64(0)?, r.i64(1)?);
+        }
+        let mut team_of = HashMap::new();
+        let sql = "SELECT h.id, t.id FROM households h JOIN addresses a ON a.id = h.address_id JOIN neighbourhoods b ON b.code = a.buurt_code \
+             JOIN teams t ON t.wijk_code = b.parent_code";
+        for r in tx.fetch_all(sql, &[]).await? {
+            team_of.insert(r.i64(0)?, r.i64(1)?);
+        }
+        let sql = "SELECT household_id, id, stage, due_date, crisis FROM signal_cases WHERE stage <> 'afgesloten' ORDER BY id DESC";
+        for r in tx.fetch_all(sql, &[]).await? {
+            // Descending, so the oldest open case of a household (the one `bundle` would pick) wins.
+            cases.insert(r.i64(0)?, open_case(&r, 1)?);
+        }
+        Ok(Bulk { household_of, team_of, signals: Vec::new() })
+    }
+}
+
+/// An `OpenCase` from `id, stage, due_date, crisis` at column `at`.
+fn open_case(r: &crate::db::Row, at: usize) -> Result<OpenCase, StoreError> {
+    Ok(OpenCase {
+        id: r.i64(at)?,
+        stage: CaseStage::from_code(&r.text(at + 1)?).ok_or_else(|| StoreError::corrupt("case stage"))?,
+        due: time_fmt::parse_date(&r.text(at + 2)?)?,
+        crisis: r.bool(at + 3)?,
+        changed: false,
+    })
 }
 
 /// Who the audit records name for an intake: the signed-in user, or for a file the partner.
@@ -315,8 +409,7 @@ impl Store {
         now: OffsetDateTime,
         progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<ImportReport, StoreError> {
-        let kept: Vec<&NewSignal> =
-            signals.iter().filter(|s| s.kind != SignalKind::Betalingsachterstand || s.amount_eur.unwrap_or(0) >= policy.min_amount_eur).collect();
+        let kept: Vec<&NewSignal> = signals.iter().filter(|s| policy.keeps(s)).collect();
         let decisions = {
             let linker = read_linker(linker)?;
             decide_all(&linker, &kept)?
@@ -326,10 +419,11 @@ impl Store {
         let mut batch = Batch::default();
         batch.report.rows = signals.len();
         batch.report.below_minimum = signals.len() - kept.len();
+        batch.bulk = Some(Bulk::load(&mut tx, &mut batch.cases).await?);
         let recorder = Recorder { access: None, route, now };
         for (i, (signal, decision)) in kept.iter().zip(decisions).enumerate() {
             store_one(&mut tx, &mut batch, &recorder, &Source::File, signal, decision, policy).await?;
-            if (i + 1) % 5000 == 0 {
+            if (i + 1) % 5000 == 0 && i + 1 < kept.len() {
                 progress(i + 1, kept.len());
             }
         }
@@ -340,8 +434,15 @@ impl Store {
     }
 }
 
-/// Writes the batch's audit records, commits, and lets the linker learn who was created.
+/// Writes what the batch kept back (case changes, an import's signals) and its audit records,
+/// commits, and lets the linker learn who was created.
 async fn commit(mut tx: Tx, batch: Batch, linker: &RwLock<Linker>) -> Result<(), StoreError> {
+    for case in batch.cases.values().filter(|c| c.changed) {
+        tx.execute("UPDATE signal_cases SET due_date = $1, crisis = $2 WHERE id = $3", &args![time_fmt::date(case.due), case.crisis, case.id]).await?;
+    }
+    if let Some(bulk) = batch.bulk {
+        crate::load::insert_rows(&mut tx, "signals", &SIGNAL_COLUMNS, bulk.signals).await?;
+    }
     audit::append(&mut tx, &batch.audit).await?;
     tx.commit().await?;
     learn(linker, batch.created)
@@ -396,8 +497,12 @@ async fn store_one(
     let mut review_score = None;
     match decision {
         Decision::Automatic(m) => {
-            if let Some(row) = tx.fetch_optional("SELECT household_id FROM persons WHERE id = $1", &args![m.person_id]).await? {
-                attach = Some((row.i64(0)?, Some(m.person_id), LinkState::Automatisch, Some(m.probability)));
+            let household = match &batch.bulk {
+                Some(bulk) => bulk.household_of.get(&m.person_id).copied(),
+                None => tx.fetch_optional("SELECT household_id FROM persons WHERE id = $1", &args![m.person_id]).await?.map(|r| r.i64(0)).transpose()?,
+            };
+            if let Some(h) = household {
+                attach = Some((h, Some(m.person_id), LinkState::Automatisch, Some(m.probability)));
             }
         }
         Decision::Review(found) => review_score = found.first().map(|m| m.probability).or(Some(0.0)),
@@ -457,44 +562,48 @@ async fn store_one(
     match link_state {
         LinkState::Automatisch => batch.report.linked_automatically += 1,
         LinkState::TeBeoordelen => batch.report.to_review += 1,
-        _ => {}
+        LinkState::NieuwHuishouden => batch.report.to_new_household += 1,
+        LinkState::Beoordeeld => {}
     }
     let reported = serde_json::to_string(&StoredReported::of(r)).map_err(|e| StoreError::Config(e.to_string()))?;
-    let signal_id = tx
-        .fetch_one(
-            "INSERT INTO signals (household_id, partner_id, kind, channel, status, signal_date, received_at, amount_eur, crisis, reported_name, \
-             reported_address, concern, signal_case_id, person_id, team_id, link_state, link_score, origin_date, warm_handover, reported, \
-             reporter_type, reporter_feedback, reporter_contact, entered_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING id",
-            &args![
-                household_id,
-                partner_id,
-                signal.kind.code(),
-                channel.code(),
-                status.code(),
-                time_fmt::date(signal.signal_date),
-                time_fmt::instant(recorder.now),
-                signal.amount_eur,
-                signal.crisis,
-                r.name_line(),
-                r.address_line(),
-                signal.concern.clone(),
-                case_id,
-                person_id,
-                area.as_ref().map(|a| a.0),
-                link_state.code(),
-                score,
-                signal.origin_date.map(time_fmt::date),
-                signal.warm_handover,
-                reported,
-                reporter.as_ref().map(|x| x.reporter_type.code()),
-                reporter.as_ref().map(|x| x.feedback.clone()),
-                reporter.as_ref().and_then(|x| x.contact.clone()),
-                recorder.access.filter(|a| matches!(a.actor.role, Role::Worker | Role::TeamLead)).map(|a| a.actor.user_id)
-            ],
-        )
-        .await?
-        .i64(0)?;
+    let row: [Value; SIGNAL_COLUMNS.len()] = args![
+        household_id,
+        partner_id,
+        signal.kind.code(),
+        channel.code(),
+        status.code(),
+        time_fmt::date(signal.signal_date),
+        time_fmt::instant(recorder.now),
+        signal.amount_eur,
+        signal.crisis,
+        r.name_line(),
+        r.address_line(),
+        signal.concern.clone(),
+        case_id,
+        person_id,
+        area.as_ref().map(|a| a.0),
+        link_state.code(),
+        score,
+        signal.origin_date.map(time_fmt::date),
+        signal.warm_handover,
+        reported,
+        reporter.as_ref().map(|x| x.reporter_type.code()),
+        reporter.as_ref().map(|x| x.feedback.clone()),
+        reporter.as_ref().and_then(|x| x.contact.clone()),
+        recorder.access.filter(|a| matches!(a.actor.role, Role::Worker | Role::TeamLead)).map(|a| a.actor.user_id)
+    ];
+    // An import writes its signals together at the end (it answers with counts, not ids).
+    let signal_id = match &mut batch.bulk {
+        Some(bulk) => {
+            bulk.signals.push(row);
+            0
+        }
+        None => {
+            let placeholders: Vec<String> = (1..=SIGNAL_COLUMNS.len()).map(|n| format!("${n}")).collect();
+            let sql = format!("INSERT INTO signals ({}) VALUES ({}) RETURNING id", SIGNAL_COLUMNS.join(", "), placeholders.join(", "));
+            tx.fetch_one(&sql, &row).await?.i64(0)?
+        }
+    };
     batch.audit.push(recorder.entry(AuditEvent::SignalCreate, household_id, person_id, partner_id));
     Ok(Intake { signal_id, status, link_state, household_id, signal_case_id: case_id })
 }
@@ -586,33 +695,38 @@ async fn bundle(
     crisis: bool,
     now: OffsetDateTime,
 ) -> Result<(Id, CaseStage), StoreError> {
-    let open = tx
-        .fetch_optional(
-            "SELECT id, stage, due_date FROM signal_cases WHERE household_id = $1 AND stage <> 'afgesloten' ORDER BY id LIMIT 1",
-            &args![household_id],
-        )
-        .await?;
-    if let Some(row) = open {
-        let (id, stage) = (row.i64(0)?, CaseStage::from_code(&row.text(1)?).ok_or_else(|| StoreError::corrupt("case stage"))?);
-        if time_fmt::date(due) < row.text(2)? && stage != CaseStage::Opgepakt {
-            tx.execute("UPDATE signal_cases SET due_date = $1 WHERE id = $2", &args![time_fmt::date(due), id]).await?;
+    if batch.bulk.is_none() && !batch.cases.contains_key(&household_id) {
+        let sql = "SELECT id, stage, due_date, crisis FROM signal_cases WHERE household_id = $1 AND stage <> 'afgesloten' ORDER BY id LIMIT 1";
+        if let Some(row) = tx.fetch_optional(sql, &args![household_id]).await? {
+            batch.cases.insert(household_id, open_case(&row, 0)?);
         }
-        if crisis {
-            tx.execute("UPDATE signal_cases SET crisis = TRUE WHERE id = $1", &args![id]).await?;
-        }
-        return Ok((id, stage));
     }
-    // The team of the household's own area (a known household may lie in another postcode).
-    let team = tx
-        .fetch_optional(
-            "SELECT t.id FROM households h JOIN addresses a ON a.id = h.address_id JOIN neighbourhoods b ON b.code = a.buurt_code \
-             JOIN teams t ON t.wijk_code = b.parent_code WHERE h.id = $1",
-            &args![household_id],
-        )
-        .await?
-        .map(|r| r.i64(0))
-        .transpose()?
-        .or(team_id);
+    if let Some(case) = batch.cases.get_mut(&household_id) {
+        if due < case.due && case.stage != CaseStage::Opgepakt {
+            case.due = due;
+            case.changed = true;
+        }
+        if crisis && !case.crisis {
+            case.crisis = true;
+            case.changed = true;
+        }
+        return Ok((case.id, case.stage));
+    }
+    // The team of the household's own area (a known household may lie in another postcode);
+    // a household this import made lies in the area of its postcode.
+    let team = match &batch.bulk {
+        Some(bulk) => bulk.team_of.get(&household_id).copied(),
+        None => tx
+            .fetch_optional(
+                "SELECT t.id FROM households h JOIN addresses a ON a.id = h.address_id JOIN neighbourhoods b ON b.code = a.buurt_code \
+                 JOIN teams t ON t.wijk_code = b.parent_code WHERE h.id = $1",
+                &args![household_id],
+            )
+            .await?
+            .map(|r| r.i64(0))
+            .transpose()?,
+    }
+    .or(team_id);
     let id = tx
         .fetch_one(
             "INSERT INTO signal_cases (household_id, team_id, stage, opened_at, due_date, crisis) VALUES ($1, $2, 'nieuw', $3, $4, $5) RETURNING id",
@@ -620,6 +734,7 @@ async fn bundle(
         )
         .await?
         .i64(0)?;
+    batch.cases.insert(household_id, OpenCase { id, stage: CaseStage::Nieuw, due, crisis, changed: false });
     batch.report.signal_cases_opened += 1;
     Ok((id, CaseStage::Nieuw))
 }

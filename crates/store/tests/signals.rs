@@ -242,8 +242,10 @@ async fn story(url: &str) {
     assert_eq!(ours["contactpogingen"][0]["soort"], "Huisbezoek");
     assert!(store.audit_for_household(household.id).await.unwrap().iter().any(|a| a.event == "ddas.export"));
 
-    // 11. A file import stores every row or none; rows below the minimum are left out.
-    let rows: Vec<NewSignal> = m
+    // 11. A file import stores every row or none; rows below the minimum are left out. Two
+    //     rows about the household whose case was just closed open one new case, whose due
+    //     date the later crisis row moves forward.
+    let mut rows: Vec<NewSignal> = m
         .persons
         .iter()
         .take(50)
@@ -253,15 +255,26 @@ async fn story(url: &str) {
             about(p, &m.addresses[(h.address_id - 1) as usize], &[("bedrag", amount), ("signaalpartner_naam", "Waternet")])
         })
         .collect();
+    rows.push(about(person, address, &[("signaalpartner_naam", "Waternet"), ("signaaldatum", "2026-11-20")]));
+    rows.push(about(person, address, &[("signaalpartner_naam", "Waternet"), ("signaaldatum", "2026-11-25"), ("crisissignaal", "ja")]));
     let before = store.counts().await.unwrap();
+    let open_before = store.signal_cases(&access, CaseFilter::Open, NOW.date(), &policy).await.unwrap();
+    assert!(!open_before.iter().any(|c| c.household_id == household.id), "the household's case was closed above");
     let report = store
         .import_signals(&linker, &rows, &SignalPolicy { min_amount_eur: 50, ..policy }, "eropaf signals import", NOW, &mut |_, _| {})
         .await
         .unwrap();
-    assert_eq!(report.rows, 50);
+    assert_eq!(report.rows, 52);
     assert_eq!(report.below_minimum, rows.iter().filter(|r| r.amount_eur == Some(40)).count());
-    assert_eq!(store.counts().await.unwrap().signals, before.signals + (50 - report.below_minimum) as i64);
-    assert!(report.linked_automatically >= 45 - report.below_minimum, "registry people link: {report:?}");
+    assert_eq!(store.counts().await.unwrap().signals, before.signals + (52 - report.below_minimum) as i64);
+    assert!(report.linked_automatically >= 47 - report.below_minimum, "registry people link: {report:?}");
+    let reopened = store.signal_cases(&access, CaseFilter::Open, NOW.date(), &policy).await.unwrap().into_iter().find(|c| c.household_id == household.id).unwrap();
+    assert_ne!(reopened.id, case_id, "a closed case stays closed; the import opens a new one");
+    assert!(reopened.hint.crisis);
+    assert_eq!(reopened.due_date, domain::model::add_working_days(time::macros::date!(2026 - 11 - 25), 3));
+    let detail = store.signal_case(&access, reopened.id, NOW.date()).await.unwrap();
+    let housemates = m.persons.iter().take(50).filter(|p| p.household_id == household.id && p.id % 5 != 0).count();
+    assert_eq!(detail.signals.len(), 2 + housemates, "the household's rows in the one new case");
 
     // Review-closing a signal as "not a resident" keeps it out of every case.
     let stranger = about(person, address, &[("achternaam", "Zzyzx"), ("voornaam", "Abc"), ("voorletters", "A."), ("geboortedatum", ""), ("huisnummer", &address.house_number.number.to_string())]);
