@@ -103,7 +103,7 @@ def main():
     for letter in "bdhjkmsvwaeglnoprtcfiquxyz":
         hits = conforms(f"surname starting with {letter!r}", "POST", "/households/search", call("POST", "/households/search", {"achternaam": letter}), {200})
         ids += [h["id"] for h in (hits or {}).get("households", [])]
-        buurts += [h["buurt"] for h in (hits or {}).get("households", []) if str(h.get("buurt", "")).startswith("BU")]
+        buurts += [h["buurt_code"] for h in (hits or {}).get("households", [])]
         if len(ids) >= 10:
             break
     record(len(ids) > 0, "search finds households in the worker's area", f"{len(ids)} found")

@@ -31,7 +31,10 @@ pub struct AddressLine {
     pub house_number: String,
     pub postcode: String,
     pub locality: String,
+    /// The buurt's name, for people.
     pub buurt: String,
+    /// Its CBS code (BU + 8 digits), for systems: what registering a household asks for.
+    pub buurt_code: String,
 }
 
 impl AddressLine {
@@ -137,7 +140,7 @@ pub struct NewHousehold {
     pub phone: Option<String>,
 }
 
-const ADDRESS_COLUMNS: &str = "a.street, a.house_number, a.house_letter, a.house_addition, a.postcode, a.locality, b.name";
+const ADDRESS_COLUMNS: &str = "a.street, a.house_number, a.house_letter, a.house_addition, a.postcode, a.locality, b.name, b.code";
 
 /// Joins that place a household in its team's wijk; `$1` is the team id.
 const IN_TEAM_AREA: &str = "FROM households h JOIN addresses a ON a.id = h.address_id \
@@ -169,6 +172,7 @@ fn address_from(row: &crate::db::Row, first: usize) -> Result<AddressLine, Store
         postcode: postcode.display(),
         locality: row.text(first + 5)?,
         buurt: row.text(first + 6)?,
+        buurt_code: row.text(first + 7)?,
     })
 }
 

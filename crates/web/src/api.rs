@@ -160,7 +160,7 @@ async fn me(ApiUser(user): ApiUser) -> Json<Value> {
 }
 
 fn summary_json(h: &HouseholdSummary) -> Value {
-    json!({"id": h.id, "address": h.address.one_line(), "buurt": h.address.buurt, "members": h.members})
+    json!({"id": h.id, "address": h.address.one_line(), "buurt": h.address.buurt, "buurt_code": h.address.buurt_code, "members": h.members})
 }
 
 async fn search_households(State(state): State<AppState>, ApiUser(user): ApiUser, input: Result<Json<SearchForm>, JsonRejection>) -> Result<Json<Value>, ApiError> {
@@ -184,7 +184,7 @@ async fn create_household(State(state): State<AppState>, ApiUser(user): ApiUser,
 fn detail_json(h: &HouseholdDetail) -> Value {
     json!({
         "id": h.id,
-        "address": {"street": h.address.street, "house_number": h.address.house_number, "postcode": h.address.postcode, "locality": h.address.locality, "buurt": h.address.buurt},
+        "address": {"street": h.address.street, "house_number": h.address.house_number, "postcode": h.address.postcode, "locality": h.address.locality, "buurt": h.address.buurt, "buurt_code": h.address.buurt_code},
         "support": h.support.code(),
         "multi_problem": h.multi_problem,
         "members": h.members.iter().map(|p| json!({"id": p.id, "name": p.name, "birth_date": store::time_fmt::date(p.birth_date), "phone": p.phone, "has_bsn": p.has_bsn})).collect::<Vec<_>>(),
@@ -298,6 +298,7 @@ fn schemas() -> Value {
     let s = |props: Value, required: &[&str]| json!({"type": "object", "properties": props, "required": required});
     let text = json!({"type": "string"});
     let opt_text = json!({"type": ["string", "null"]});
+    let code = json!({"type": "string", "description": "CBS-buurtcode (BU + 8 cijfers); wat een nieuw huishouden als buurt vraagt"});
     json!({
         "Error": s(json!({
             "error": text, "error_en": text,
@@ -311,8 +312,8 @@ fn schemas() -> Value {
             "straat": {"type": "string", "maxLength": 100}
         }}),
         "HouseholdList": s(json!({"households": {"type": "array", "items": s(json!({
-            "id": {"type": "integer"}, "address": text, "buurt": text, "members": {"type": "array", "items": text}
-        }), &["id", "address", "buurt", "members"])}}), &["households"]),
+            "id": {"type": "integer"}, "address": text, "buurt": text, "buurt_code": code, "members": {"type": "array", "items": text}
+        }), &["id", "address", "buurt", "buurt_code", "members"])}}), &["households"]),
         "NewHousehold": s(json!({
             "straat": text, "huisnummer": text, "postcode": text, "woonplaats": text,
             "buurt": {"type": "string", "description": "CBS-buurtcode, BU + 8 cijfers, in het werkgebied van het team"},
@@ -346,7 +347,7 @@ fn schemas() -> Value {
         }), &["id", "signal_date", "kind", "status", "result"]),
         "Household": s(json!({
             "id": {"type": "integer"},
-            "address": s(json!({"street": text, "house_number": text, "postcode": text, "locality": text, "buurt": text}), &["street", "house_number", "postcode", "locality", "buurt"]),
+            "address": s(json!({"street": text, "house_number": text, "postcode": text, "locality": text, "buurt": text, "buurt_code": code}), &["street", "house_number", "postcode", "locality", "buurt", "buurt_code"]),
             "support": text, "multi_problem": {"type": "boolean"},
             "members": {"type": "array", "items": s(json!({"id": {"type": "integer"}, "name": text, "birth_date": {"type": "string", "format": "date"}, "phone": opt_text, "has_bsn": {"type": "boolean"}}), &["id", "name", "birth_date", "phone", "has_bsn"])},
             "signals": {"type": "array", "items": s(json!({"id": {"type": "integer"}, "kind": text, "status": text, "signal_date": {"type": "string", "format": "date"}, "pickup_deadline": {"type": "string", "format": "date"}, "crisis": {"type": "boolean"}, "partner": opt_text, "amount_eur": {"type": ["integer", "null"]}}), &["id", "kind", "status", "signal_date", "pickup_deadline", "crisis", "partner", "amount_eur"])},
