@@ -456,11 +456,11 @@ pub struct Signal {
     pub concern: Option<String>,
 }
 
-impl Signal {
-    /// First contact within 4 weeks; within 3 working days when a crisis threatens (Divosa).
-    pub fn pickup_deadline(&self) -> Date {
-        if self.crisis { add_working_days(self.signal_date, 3) } else { self.signal_date + time::Duration::weeks(4) }
-    }
+/// When first contact is due: `days` after the signal, or `crisis_working_days` working days
+/// after it when a crisis threatens (Divosa: 4 weeks and 3 working days; the terms are
+/// configurable, see `store::signals::SignalPolicy`).
+pub fn pickup_deadline(signal_date: Date, crisis: bool, days: u32, crisis_working_days: u32) -> Date {
+    if crisis { add_working_days(signal_date, crisis_working_days) } else { signal_date + time::Duration::days(i64::from(days)) }
 }
 
 /// Adds working days (Monday–Friday), ignoring public holidays.
@@ -565,23 +565,8 @@ mod tests {
 
     #[test]
     fn pickup_deadline_is_three_working_days_in_crisis() {
-        let mut s = Signal {
-            id: 1,
-            household_id: None,
-            partner_id: None,
-            kind: SignalKind::Betalingsachterstand,
-            channel: SignalChannel::Api,
-            status: SignalStatus::Ontvangen,
-            signal_date: date!(2026 - 11 - 27), // a Friday
-            received_at: OffsetDateTime::UNIX_EPOCH,
-            amount_eur: Some(800),
-            crisis: true,
-            reported_name: String::new(),
-            reported_address: String::new(),
-            concern: None,
-        };
-        assert_eq!(s.pickup_deadline(), date!(2026 - 12 - 02));
-        s.crisis = false;
-        assert_eq!(s.pickup_deadline(), date!(2026 - 12 - 25));
+        let friday = date!(2026 - 11 - 27);
+        assert_eq!(pickup_deadline(friday, true, 28, 3), date!(2026 - 12 - 02));
+        assert_eq!(pickup_deadline(friday, false, 28, 3), date!(2026 - 12 - 25));
     }
 }

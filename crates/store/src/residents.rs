@@ -192,7 +192,9 @@ fn signal_from(row: &crate::db::Row, first: usize) -> Result<SignalView, StoreEr
     let status = SignalStatus::from_code(&row.text(first + 2)?).ok_or_else(|| StoreError::corrupt("signal status"))?;
     let signal_date = time_fmt::parse_date(&row.text(first + 3)?)?;
     let crisis = row.bool(first + 4)?;
-    let deadline = if crisis { domain::model::add_working_days(signal_date, 3) } else { signal_date + time::Duration::weeks(4) };
+    // The default terms: the household page does not know the server's configured ones (the
+    // signal case's own due date does).
+    let deadline = crate::signals::SignalPolicy::default().due_date(signal_date, crisis);
     Ok(SignalView {
         id: row.i64(first)?,
         kind,

@@ -11,7 +11,7 @@ use crate::db::{Tx, Value};
 use crate::linking::{self, Decision, KnownPerson, Linker, Match};
 use crate::{args, time_fmt, Access, Store, StoreError};
 use domain::model::{
-    add_working_days, Approach, CaseStage, Companion, Decision as TeamDecision, EndResult, Ground, Id, LinkState, OutreachModel, PartnerResult,
+    Approach, CaseStage, Companion, Decision as TeamDecision, EndResult, Ground, Id, LinkState, OutreachModel, PartnerResult,
     PartnerType, Role, Safety, SignalChannel, SignalKind, SignalStatus,
 };
 use domain::signal::{NewSignal, Reported};
@@ -47,11 +47,7 @@ impl SignalPolicy {
     }
 
     pub fn due_date(&self, signal_date: Date, crisis: bool) -> Date {
-        if crisis {
-            add_working_days(signal_date, self.crisis_working_days)
-        } else {
-            signal_date + Duration::days(i64::from(self.pickup_days))
-        }
+        domain::model::pickup_deadline(signal_date, crisis, self.pickup_days, self.crisis_working_days)
     }
 }
 
