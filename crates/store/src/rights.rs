@@ -31,6 +31,12 @@ pub struct ExportSignal {
     pub reported_name: String,
     pub reported_address: String,
     pub concern: Option<String>,
+    /// How linking found the household (automatic, after review, new household).
+    pub link_state: String,
+    pub warm_handover: bool,
+    /// The kind of informal reporter (neighbour, shopkeeper, …). Who they are and how to reach
+    /// them is left out: the rights of others (AVG art. 15(4)) protect the reporter.
+    pub reporter_type: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -49,6 +55,37 @@ pub struct ExportCase {
     pub opened: String,
     pub closed: Option<String>,
     pub models: Vec<String>,
+}
+
+/// A signal case (DDAS Vroegsignaalzaak) and every weighing of it: why the team went (or not)
+/// uninvited, on what ground, how, and who decided.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportSignalCase {
+    pub id: Id,
+    pub opened_at: String,
+    pub stage: String,
+    pub due_date: String,
+    pub crisis: bool,
+    pub worker: Option<String>,
+    pub picked_up_on: Option<String>,
+    pub closed_on: Option<String>,
+    pub end_result: Option<String>,
+    pub weighings: Vec<ExportWeighing>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportWeighing {
+    pub at: String,
+    pub by: Option<String>,
+    pub grounds: String,
+    pub why_go: String,
+    pub why_not: Option<String>,
+    pub proportionality: String,
+    pub safety: String,
+    pub models: String,
+    pub approach: String,
+    pub companion: String,
+    pub decision: String,
 }
 
 /// Who looked at or changed the file, when, through which route and why.
@@ -73,6 +110,7 @@ pub struct ResidentExport {
     pub multi_problem: bool,
     pub persons: Vec<ExportPerson>,
     pub signals: Vec<ExportSignal>,
+    pub signal_cases: Vec<ExportSignalCase>,
     pub contact_attempts: Vec<ExportAttempt>,
     pub planned_contacts: Vec<ExportAttempt>,
     pub cases: Vec<ExportCase>,
@@ -123,8 +161,8 @@ impl Store {
         let mut signals = Vec::new();
         for r in tx
             .fetch_all(
-                "SELECT s.id, p.name, s.kind, s.channel, s.status, s.signal_date, s.amount_eur, s.crisis, s.reported_name, s.reported_address, s.concern \
-                 FROM signals s LEFT JOIN partners p ON p.id = s.partner_id WHERE s.household_id = $1 ORDER BY s.signal_date, s.id",
+                "SELECT s.id, p.name, s.kind, s.channel, s.status, s.signal_date, s.amount_eur, s.crisis, s.reported_name, s.reported_address, s.concern, \
+                 s.link_state, s.warm_handover, s.reporter_type FROM signals s LEFT JOIN partners p ON p.id = s.partner_id WHERE s.household_id = $1 ORDER BY s.signal_date, s.id",
                 &args![household_id],
             )
             .await?
@@ -141,6 +179,55 @@ impl Store {
                 reported_name: r.text(8)?,
                 reported_address: r.text(9)?,
                 concern: r.opt_text(10)?,
+                link_state: r.text(11)?,
+                warm_handover: r.bool(12)?,
+                reporter_type: r.opt_text(13)?,
+            });
+        }
+        let mut signal_cases = Vec::new();
+        for r in tx
+            .fetch_all(
+                "SELECT sc.id, sc.opened_at, sc.stage, sc.due_date, sc.crisis, u.display_name, sc.picked_up_on, sc.closed_on, sc.end_result \
+                 FROM signal_cases sc LEFT JOIN users u ON u.id = sc.worker_id WHERE sc.household_id = $1 ORDER BY sc.opened_at, sc.id",
+                &args![household_id],
+            )
+            .await?
+        {
+            let id = r.i64(0)?;
+            let mut weighings = Vec::new();
+            for w in tx
+                .fetch_all(
+                    "SELECT w.at, u.display_name, w.grounds, w.why_go, w.why_not, w.proportionality, w.safety, w.models, w.approach, w.companion, w.decision \
+                     FROM signal_weighings w LEFT JOIN users u ON u.id = w.user_id WHERE w.signal_case_id = $1 ORDER BY w.at, w.id",
+                    &args![id],
+                )
+                .await?
+            {
+                weighings.push(ExportWeighing {
+                    at: w.text(0)?,
+                    by: w.opt_text(1)?,
+                    grounds: w.text(2)?,
+                    why_go: w.text(3)?,
+                    why_not: w.opt_text(4)?,
+                    proportionality: w.text(5)?,
+                    safety: w.text(6)?,
+                    models: w.text(7)?,
+                    approach: w.text(8)?,
+                    companion: w.text(9)?,
+                    decision: w.text(10)?,
+                });
+            }
+            signal_cases.push(ExportSignalCase {
+                id,
+                opened_at: r.text(1)?,
+                stage: r.text(2)?,
+                due_date: r.text(3)?,
+                crisis: r.bool(4)?,
+                worker: r.opt_text(5)?,
+                picked_up_on: r.opt_text(6)?,
+                closed_on: r.opt_text(7)?,
+                end_result: r.opt_text(8)?,
+                weighings,
             });
         }
         let attempt = |r: &crate::db::Row| -> Result<ExportAttempt, StoreError> {
@@ -202,6 +289,7 @@ impl Store {
             multi_problem: h.bool(1)?,
             persons,
             signals,
+            signal_cases,
             contact_attempts,
             planned_contacts,
             cases,

@@ -69,7 +69,11 @@ async fn access_request_and_erasure(store: &Store, m: &synth::Municipality) {
     let full = m
         .households
         .iter()
-        .find(|h| Some(h.id) != open_case && m.signals.iter().any(|s| s.household_id == Some(h.id)) && !m.cases.iter().any(|c| c.household_id == h.id && c.closed.is_none()))
+        .find(|h| {
+            Some(h.id) != open_case
+                && m.signal_cases.iter().any(|c| c.household_id == h.id && c.decision.is_some())
+                && !m.cases.iter().any(|c| c.household_id == h.id && c.closed.is_none())
+        })
         .unwrap();
     assert!(matches!(store.export_household(&worker_access, full.id).await, Err(StoreError::Forbidden)), "only the privacy officer exports");
 
@@ -77,6 +81,12 @@ async fn access_request_and_erasure(store: &Store, m: &synth::Municipality) {
     assert_eq!(export.persons.len(), m.persons.iter().filter(|p| p.household_id == full.id).count());
     assert_eq!(export.signals.len(), m.signals.iter().filter(|s| s.household_id == Some(full.id)).count());
     assert_eq!(export.contact_attempts.len(), m.contact_attempts.iter().filter(|a| a.household_id == full.id).count());
+    // The signal cases with the team's weighing: why they went uninvited, and who decided.
+    let cases: Vec<_> = m.signal_cases.iter().filter(|c| c.household_id == full.id).collect();
+    assert_eq!(export.signal_cases.len(), cases.len());
+    let weighed = export.signal_cases.iter().flat_map(|c| &c.weighings).count();
+    assert_eq!(weighed, cases.iter().filter(|c| c.decision.is_some() && c.worker_id.is_some()).count(), "every weighing is in the export");
+    assert!(export.signal_cases.iter().flat_map(|c| &c.weighings).all(|w| !w.why_go.is_empty() && w.by.is_some()));
     assert_eq!(export.accesses.first().map(|a| a.event.as_str()), Some("demo.load"), "who created the file");
     assert_eq!(export.accesses.last().map(|a| a.event.as_str()), Some("household.export"), "the export itself is on the list");
 

@@ -808,3 +808,96 @@ async fn from_a_worry_to_a_weighed_and_closed_signal_case_on_screen() {
     let (status, _, _) = app.post_form(&format!("{case_url}/afsluiten"), &worker, &[("csrf", &csrf), ("resultaat", "geen-contact")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// Help and enforcement stay apart: a police partner that reports a worry sees, on every page
+/// and through the API, only its signal's status and coarse result — never the team's
+/// weighing, the contact notes, who went, or who lives there.
+#[tokio::test]
+async fn an_enforcement_partner_never_sees_help_notes_or_weighing() {
+    use domain::model::{Approach, Companion, ContactKind, Decision, EndResult, Ground, OutreachModel, PartnerType, Safety};
+    let app = app("enforcement").await;
+    let police = app.store.create_partner("Politie basisteam Oost", PartnerType::Politie).await.unwrap();
+    assert!(PartnerType::Politie.is_enforcement());
+    let hash = web::auth::hash_password(PASSWORD).unwrap();
+    let new = NewUser { username: "politie".into(), display_name: "Wijkagent".into(), role: Role::Partner, team_id: None, partner_id: Some(police), models: vec![] };
+    app.store.create_user(&new, Some(&hash), NOW).await.unwrap();
+
+    // The police report a worry about a resident of team 0's area.
+    let h = app.m.households.iter().find(|h| {
+        app.m.addresses[(h.address_id - 1) as usize].buurt.parent().as_ref() == Some(&app.m.teams[0].wijk)
+            && !app.m.signal_cases.iter().any(|c| c.household_id == h.id && c.stage != domain::model::CaseStage::Afgesloten)
+            && app.m.persons.iter().any(|p| p.household_id == h.id)
+    }).unwrap();
+    let a = &app.m.addresses[(h.address_id - 1) as usize];
+    let p = app.m.persons.iter().find(|p| p.household_id == h.id).unwrap();
+    let token = api_token(&app, "politie").await;
+    let body = serde_json::json!({
+        "soort": "overlast", "signaaldatum": "2026-11-25", "zorg": "Herhaaldelijk geluidsoverlast gemeld; bewoner lijkt in de war.",
+        "client": {"voorletters": p.name.initials, "voorvoegsel": p.name.prefix, "achternaam": p.name.surname,
+                   "geboortedatum": store::time_fmt::date(p.birth_date), "straatnaam": a.street,
+                   "huisnummer": a.house_number.number.to_string(), "huisletter": a.house_number.letter.map(String::from).unwrap_or_default(),
+                   "huisnummertoevoeging": a.house_number.addition.clone().unwrap_or_default(), "postcode": a.postcode.as_str(), "plaatsnaam": a.locality}
+    });
+    let (status, receipt) = api_with_key(&app, &token, Some("politie-1"), &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    let signal_id = receipt["id"].as_i64().unwrap();
+
+    // The team weighs, goes, notes what happened and closes with help started.
+    let worker = app.m.workers.iter().find(|w| w.role == Role::Worker && w.team_id == Some(app.m.teams[0].id)).unwrap();
+    let actor = store::Actor { user_id: worker.id, role: Role::Worker, team_id: worker.team_id, partner_id: None };
+    let access = store::Access { actor: &actor, route: "test", now: NOW };
+    let policy = store::signals::SignalPolicy::default();
+    let case = app.store.signal_cases(&access, store::signals::CaseFilter::Open, NOW.date(), &policy).await.unwrap().into_iter().find(|c| c.household_id == h.id).unwrap();
+    let weighing_text = "Weging-geheim: mogelijk psychische nood, eerst via de huisarts.";
+    let note = "Notitie-geheim: schulden en een verslaving besproken.";
+    let weighing = store::signals::Weighing {
+        grounds: vec![Ground::SchadeZelf],
+        why_go: weighing_text.into(),
+        why_not: None,
+        proportionality: "Een kort, vrijblijvend bezoek met aanbod van hulp.".into(),
+        safety: Safety::MetZnTweeen,
+        models: vec![OutreachModel::Hulp],
+        approach: Approach::Aangekondigd,
+        companion: Companion::TweeWerkers,
+        decision: Decision::Gaan,
+        worker_id: None,
+    };
+    app.store.weigh_signal_case(&access, case.id, &weighing).await.unwrap();
+    app.store.record_contact_attempt(&access, h.id, ContactKind::Huisbezoek, NOW - time::Duration::hours(1), true, Some(note)).await.unwrap();
+    app.store.close_signal_case(&access, case.id, EndResult::VervolgNietFinancieel, NOW.date()).await.unwrap();
+
+    // The team sees its weighing and note (so the checks below can fail)…
+    let (team_session, _) = app.login(app.worker()).await;
+    let (_, _, team_page) = app.get(&format!("/signaalzaken/{}", case.id), &team_session).await;
+    assert!(team_page.contains(weighing_text), "the team's case page shows the weighing");
+    // What the police may know: status and coarse result, through the API…
+    let (status, s) = api(&app, "GET", &format!("/api/v1/signals/{signal_id}"), &token, None).await;
+    assert_eq!((status, s["status"].as_str(), s["result"].as_str()), (StatusCode::OK, Some("afgesloten"), Some("hulp-gestart")), "{s}");
+    assert_eq!(s.as_object().unwrap().len(), 5, "{s}");
+    // …and on every page it can reach; the team's pages are closed to it.
+    let full_name = p.name.full();
+    let secrets = [weighing_text, note, worker.display_name.as_str(), full_name.as_str()];
+    let (session, _) = app.login("politie").await;
+    let ids = [case.id.to_string(), h.id.to_string(), signal_id.to_string()];
+    let mut seen = 0;
+    for route in web::page_routes().iter().filter(|r| r.methods.contains(&"GET") && !r.path.starts_with("/assets/")) {
+        for id in &ids {
+            let path = route.path.replace("{id}", id);
+            let (status, _, page) = app.get(&path, &session).await;
+            if let web::Audience::Roles(roles) = route.audience {
+                if !roles.contains(&Role::Partner) {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "GET {path} as the police");
+                }
+            }
+            for secret in &secrets {
+                assert!(!page.contains(secret), "GET {path} shows the police {secret:?}");
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 3 * 15, "{seen}");
+    let (_, _, home) = app.get("/partner", &session).await;
+    assert!(home.contains("Contact gelegd, hulp of advies gegeven"), "the coarse result is shown");
+    let (status, _) = api(&app, "GET", &format!("/api/v1/households/{}", h.id), &token, None).await;
+    assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND, "{status}");
+}
