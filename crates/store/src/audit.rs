@@ -350,7 +350,8 @@ pub struct AuditViewRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Anomaly {
     /// `many-residents` (one user opened more households in a day than the threshold),
-    /// `break-glass`, `export` or `erasure` (always reviewed).
+    /// `outside-area` (a worker or team lead touched households outside their team's wijk,
+    /// after break-the-glass or otherwise), `break-glass`, `export` or `erasure` (always reviewed).
     pub kind: &'static str,
     pub user: Option<String>,
     pub day: String,
@@ -398,7 +399,8 @@ impl crate::Store {
             .collect()
     }
 
-    /// Users who opened more than `threshold` households on one day, and every export and erasure.
+    /// Users who opened more than `threshold` households on one day, workers who touched
+    /// households outside their team's area, and every break-the-glass, export and erasure.
     pub async fn audit_anomalies(&self, since: time::OffsetDateTime, threshold: i64) -> Result<Vec<Anomaly>, StoreError> {
         let mut tx = self.pool().begin_read().await?;
         let since = time_fmt::instant(since);
@@ -413,6 +415,21 @@ impl crate::Store {
             .await?
         {
             out.push(Anomaly { kind: "many-residents", user: r.opt_text(0)?, day: r.text(1)?, count: r.i64(2)? });
+        }
+        // Households of another team's wijk, by where they live now (an erased household is
+        // gone from this count; its break-the-glass record stays below).
+        for r in tx
+            .fetch_all(
+                "SELECT u.username, SUBSTR(e.at, 1, 10), COUNT(DISTINCT e.household_id) FROM audit_events e JOIN users u ON u.id = e.user_id \
+                 JOIN teams t ON t.id = u.team_id JOIN households h ON h.id = e.household_id JOIN addresses a ON a.id = h.address_id \
+                 JOIN neighbourhoods b ON b.code = a.buurt_code \
+                 WHERE e.at >= $1 AND e.event <> 'household.break-glass' AND b.parent_code <> t.wijk_code \
+                 GROUP BY u.username, SUBSTR(e.at, 1, 10) ORDER BY 2 DESC, 3 DESC",
+                &args![since.as_str()],
+            )
+            .await?
+        {
+            out.push(Anomaly { kind: "outside-area", user: r.opt_text(0)?, day: r.text(1)?, count: r.i64(2)? });
         }
         for r in tx
             .fetch_all(

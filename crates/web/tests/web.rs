@@ -604,6 +604,9 @@ async fn the_privacy_officer_filters_the_trail_and_sees_what_to_review() {
 async fn break_the_glass_opens_another_teams_household_with_a_reason_the_privacy_officer_sees() {
     let app = app("break-glass").await;
     let (session, csrf) = app.login(app.worker()).await;
+    let (privacy, _) = app.login("privacy").await;
+    let (_, _, page) = app.get("/privacy", &privacy).await;
+    assert!(!page.contains("Buiten eigen werkgebied"), "nobody has been outside their area yet");
     let foreign = app.household_of_team(1);
     let address = &app.m.addresses[(foreign.address_id - 1) as usize];
     let (postcode, number) = (address.postcode.display(), address.house_number.to_string());
@@ -618,9 +621,11 @@ async fn break_the_glass_opens_another_teams_household_with_a_reason_the_privacy
     let (status, _, page) = app.get(&location, &session).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("U bekijkt dit huishouden met noodtoegang"));
-    let (privacy, _) = app.login("privacy").await;
     let (_, _, page) = app.get("/privacy?gebeurtenis=household.break-glass", &privacy).await;
     assert!(page.contains("Noodtoegang gebruikt") && page.contains(reason), "highlighted for the privacy officer, with the reason");
+    // Reading another team's household is listed as outside the worker's own area.
+    let outside = page.split("Buiten eigen werkgebied").nth(1).unwrap_or_else(|| panic!("no outside-area anomaly"));
+    assert!(outside.split("</tr>").next().unwrap().contains(app.worker()), "with the worker's name");
 }
 
 /// Sessions end after 30 minutes idle and after 12 hours in any case, by the server's clock.
