@@ -15,6 +15,7 @@ import {
   newPage,
   pathOf,
   submitLogin,
+  secondFactor,
 } from './support.mjs';
 
 const TIMEOUT = 90_000;
@@ -382,6 +383,9 @@ export function journeys(viewport) {
         assert.match(await page.getByRole('alert').innerText(), /username or password is not correct/);
 
         assert.equal(await submitLogin(page, LOGINS.worker.user, LOGINS.worker.password), 303);
+        await checkPage(page, 'second login step in English');
+        assert.equal(await h1(page), 'Enter your code');
+        await secondFactor(page, 'worker');
         assert.equal(pathOf(page), '/mijn-dag');
         await checkPage(page, 'my day in English');
         assert.match(await h1(page), /^My day /);

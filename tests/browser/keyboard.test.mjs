@@ -3,7 +3,7 @@
 // result opened with Enter. Every focus stop on the way must show a visible focus indicator.
 
 import { describe, test, before, after } from 'node:test';
-import { assert, BASE_URL, LOGINS, VIEWPORTS, checkPage, launch, newPage, pathOf } from './support.mjs';
+import { assert, BASE_URL, LOGINS, VIEWPORTS, checkPage, freshCode, launch, newPage, pathOf } from './support.mjs';
 
 let browser;
 before(async () => {
@@ -75,6 +75,14 @@ for (const viewport of VIEWPORTS) {
         await page.keyboard.type(LOGINS.worker.user);
         await tabTo(page, (f) => f.name === 'wachtwoord', 'the password field', 1);
         await page.keyboard.type(LOGINS.worker.password);
+        await page.keyboard.press('Enter');
+        // The second factor, by keyboard too: the code field is the first stop after main.
+        await waitForPath(page, '/inloggen/code');
+        await checkPage(page, 'second login step (keyboard)');
+        await tabTo(page, () => true, 'the skip link', 1);
+        await page.keyboard.press('Enter');
+        await tabTo(page, (f) => f.name === 'code', 'the code field', 1);
+        await page.keyboard.type(await freshCode('worker'));
         await page.keyboard.press('Enter');
         await waitForPath(page, '/mijn-dag');
         await checkPage(page, 'mijn dag (keyboard)');

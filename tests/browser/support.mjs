@@ -4,6 +4,10 @@
 // at phone width.
 
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 
@@ -12,14 +16,17 @@ if (!BASE_URL) {
   throw new Error('EROPAF_BASE_URL is not set; run the browser tests through scripts/test-browser');
 }
 
-/** The demo logins, from the `demo-login role=ROLE user=NAME password=PASSWORD` lines the server printed. */
+/**
+ * The demo logins, from the `demo-login role=ROLE user=NAME password=PASSWORD [totp-secret=BASE32]`
+ * lines the server printed; roles that see personal data have a TOTP secret.
+ */
 export const LOGINS = parseLogins(process.env.EROPAF_DEMO_LOGINS || '');
 
 function parseLogins(text) {
   const logins = {};
   for (const line of text.split('\n')) {
-    const m = line.match(/^demo-login role=(\S+) user=(\S+) password=(\S+)\s*$/);
-    if (m) logins[m[1]] = { user: m[2], password: m[3] };
+    const m = line.match(/^demo-login role=(\S+) user=(\S+) password=(\S+)(?: totp-secret=(\S+))?\s*$/);
+    if (m) logins[m[1]] = { user: m[2], password: m[3], totp: m[4] };
   }
   for (const role of ['worker', 'team-lead', 'partner', 'privacy-officer', 'admin']) {
     if (!logins[role]) throw new Error(`EROPAF_DEMO_LOGINS has no demo-login line for role ${role}`);
@@ -140,13 +147,70 @@ export async function submitLogin(page, user, password) {
   return response.status();
 }
 
+/** RFC 6238 TOTP (HMAC-SHA1, 30-second steps, 6 digits) for a base32 secret. */
+export function totpCode(secret, step) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from((bits.match(/.{8}/g) || []).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/**
+ * A code counts once per account, and the test files run in parallel processes: each login
+ * claims its 30-second step for the user with a file only one process can create, and waits for
+ * the next step when the current one is taken.
+ */
+async function claimStep(user) {
+  const dir = process.env.EROPAF_TOTP_CLAIMS || join(tmpdir(), `eropaf-totp-claims-${new URL(BASE_URL).port}`);
+  mkdirSync(dir, { recursive: true });
+  for (;;) {
+    const now = Date.now();
+    const step = Math.floor(now / 30_000);
+    try {
+      writeFileSync(join(dir, `${user}-${step}`), '', { flag: 'wx' });
+      return step;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      await new Promise((r) => setTimeout(r, (step + 1) * 30_000 - now + 100));
+    }
+  }
+}
+
+/** The code of the moment for a demo role, with its step claimed. */
+export async function freshCode(role) {
+  const { user, totp } = LOGINS[role];
+  assert.ok(totp, `role ${role} has no TOTP secret in EROPAF_DEMO_LOGINS`);
+  return totpCode(totp, await claimStep(user));
+}
+
+/** On the second login step (`/inloggen/code`): fills in the role's code and submits it. */
+export async function secondFactor(page, role) {
+  assert.equal(pathOf(page), '/inloggen/code', `${role} is asked for a code`);
+  await page.getByLabel(/^(Code uit uw authenticator-app|Code from your authenticator app)$/).fill(await freshCode(role));
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/inloggen/code'),
+    page.getByRole('button', { name: /^(Inloggen|Log in)$/ }).click(),
+  ]);
+  await page.waitForLoadState('load');
+  assert.equal(response.status(), 303, `the code of ${role} is accepted (got ${response.status()})`);
+}
+
 /** Logs in as a demo role, checking the login page on the way, and returns the page it lands on. */
 export async function login(page, role) {
   await page.goto(`${BASE_URL}/inloggen`);
   await checkPage(page, 'login');
-  const { user, password } = LOGINS[role];
+  const { user, password, totp } = LOGINS[role];
   const status = await submitLogin(page, user, password);
   assert.equal(status, 303, `logging in as ${role} should redirect (got ${status})`);
+  if (totp) {
+    await checkPage(page, `second login step (${role})`);
+    await secondFactor(page, role);
+  }
   assert.notEqual(new URL(page.url()).pathname, '/inloggen', `logging in as ${role} left us on the login page`);
   return pathOf(page);
 }

@@ -1,5 +1,7 @@
 //! `eropaf demo`: a synthetic municipality in DATA_DIR/eropaf.db or `--database-url` (made once,
-//! reused after), one login per role printed as `demo-login role=ROLE user=NAME password=PASSWORD`.
+//! reused after), one login per role printed as `demo-login role=ROLE user=NAME password=PASSWORD
+//! [totp-secret=BASE32]`: every role that sees personal data logs in with a second factor
+//! (`eropaf totp-code BASE32` prints the current code, or add the secret to an authenticator app).
 
 use domain::model::{PartnerType, Role};
 use std::path::Path;
@@ -35,19 +37,30 @@ pub async fn run(households: usize, seed: u64, listen: &str, data_dir: &Path, da
     } else {
         read_logins(&logins_path)?
     };
-    for (role, user, password) in &logins {
-        println!("demo-login role={role} user={user} password={password}");
+    for l in &logins {
+        let totp = l.totp.as_deref().map(|s| format!(" totp-secret={s}")).unwrap_or_default();
+        println!("demo-login role={} user={} password={}{totp}", l.role, l.user, l.password);
     }
     // The demo is a fixed snapshot: no daily purge (run `eropaf retention purge` to see it work).
     crate::serve(store, listen, store::retention::RetentionPolicy::default(), store::signals::SignalPolicy::default()).await
 }
 
-async fn create_logins(store: &Store, now: OffsetDateTime) -> Result<Vec<(String, String, String)>, String> {
+/// One demo account: its role, name, password and, for roles that need one, TOTP secret.
+#[derive(Debug, Clone, PartialEq)]
+struct Login {
+    role: String,
+    user: String,
+    password: String,
+    totp: Option<String>,
+}
+
+async fn create_logins(store: &Store, now: OffsetDateTime) -> Result<Vec<Login>, String> {
     let err = |e: store::StoreError| e.to_string();
     let mut logins = Vec::new();
     let mut set = |role: Role, username: String| {
         let password = web::auth::random_token()[..20].to_string();
-        logins.push((role.code().to_string(), username, password));
+        let totp = role.needs_second_factor().then(web::totp::new_secret);
+        logins.push(Login { role: role.code().to_string(), user: username, password, totp });
     };
     // The worker with the most planned contacts, so "mijn dag" shows work; their team's lead.
     let worker_id = store.busiest_worker().await.map_err(err)?.ok_or("de synthetische gemeente heeft geen werkers")?;
@@ -71,10 +84,11 @@ async fn create_logins(store: &Store, now: OffsetDateTime) -> Result<Vec<(String
         store.create_user(&new, None, now).await.map_err(err)?;
         set(role, username.into());
     }
-    for (_, username, password) in &logins {
-        let user = store.user_by_username(username).await.map_err(err)?.ok_or("demo-gebruiker ontbreekt")?;
-        let hash = web::auth::hash_password(password).map_err(|e| e.to_string())?;
+    for l in &logins {
+        let user = store.user_by_username(&l.user).await.map_err(err)?.ok_or("demo-gebruiker ontbreekt")?;
+        let hash = web::auth::hash_password(&l.password).map_err(|e| e.to_string())?;
         store.set_password_hash(user.id, &hash).await.map_err(err)?;
+        store.set_totp_secret(user.id, l.totp.as_deref()).await.map_err(err)?;
     }
     Ok(logins)
 }
@@ -148,8 +162,8 @@ async fn seed_intake(store: &Store, m: &synth::Municipality, now: OffsetDateTime
 }
 
 /// Kept beside the database (owner-only) so a second run prints the same logins.
-fn write_logins(path: &Path, logins: &[(String, String, String)]) -> Result<(), String> {
-    let text: String = logins.iter().map(|(r, u, p)| format!("{r} {u} {p}\n")).collect();
+fn write_logins(path: &Path, logins: &[Login]) -> Result<(), String> {
+    let text: String = logins.iter().map(|l| format!("{} {} {} {}\n", l.role, l.user, l.password, l.totp.as_deref().unwrap_or("-"))).collect();
     std::fs::write(path, text).map_err(|e| format!("kan {} niet schrijven: {e}", path.display()))?;
     #[cfg(unix)]
     {
@@ -159,14 +173,16 @@ fn write_logins(path: &Path, logins: &[(String, String, String)]) -> Result<(), 
     Ok(())
 }
 
-fn read_logins(path: &Path) -> Result<Vec<(String, String, String)>, String> {
+fn read_logins(path: &Path) -> Result<Vec<Login>, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("de demo-database bestaat al, maar {} niet ({e}); verwijder de datamap om opnieuw te beginnen", path.display()))?;
     Ok(text
         .lines()
         .filter_map(|l| {
             let mut parts = l.split(' ');
-            Some((parts.next()?.to_string(), parts.next()?.to_string(), parts.next()?.to_string()))
+            let (role, user, password) = (parts.next()?.to_string(), parts.next()?.to_string(), parts.next()?.to_string());
+            let totp = parts.next().filter(|s| *s != "-").map(String::from);
+            Some(Login { role, user, password, totp })
         })
         .collect())
 }

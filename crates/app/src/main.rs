@@ -64,6 +64,9 @@ enum Command {
         #[command(subcommand)]
         command: RetentionCommand,
     },
+    /// Print the current six-digit TOTP code for a secret (`totp-secret=` of `user add --totp`,
+    /// `user totp` or the demo), for trying the demo without an authenticator app.
+    TotpCode { secret: String },
     /// Print the processing register (AVG art. 30) for the configured terms, as Markdown.
     Register {
         #[command(flatten)]
@@ -355,6 +358,13 @@ enum UserCommand {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// Set up (or replace) the account's TOTP second factor and print its secret as
+    /// `totp-secret=BASE32`, to enter in an authenticator app; the old secret stops working.
+    Totp {
+        name: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -487,6 +497,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::TotpCode { secret } => {
+            if web::totp::base32_decode(&secret).is_none_or(|b| b.len() < 10) {
+                return Err("geen geldig TOTP-geheim (base32, minstens 16 tekens)".into());
+            }
+            println!("{}", web::totp::code(&secret, OffsetDateTime::now_utc()));
+            Ok(())
+        }
         Command::Register { retention } => {
             print!("{}", register_markdown(&retention.policy()?));
             Ok(())
@@ -499,6 +516,15 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::User { command: UserCommand::Disable { name, db } } => set_disabled(&name, &db.database_url, true).await,
         Command::User { command: UserCommand::Enable { name, db } } => set_disabled(&name, &db.database_url, false).await,
+        Command::User { command: UserCommand::Totp { name, db } } => {
+            let store = connect_migrated(&db.database_url).await?;
+            let user = store.user_by_username(&name).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("account '{name}' bestaat niet"))?;
+            let secret = web::totp::new_secret();
+            store.set_totp_secret(user.id, Some(&secret)).await.map_err(|e| e.to_string())?;
+            store.close().await;
+            println!("totp-secret={secret}");
+            Ok(())
+        }
         Command::User { command: UserCommand::Add { name, role, team, partner, display_name, models, password_stdin: _, totp, db } } => {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password).map_err(|e| format!("kan het wachtwoord niet lezen: {e}"))?;
@@ -526,6 +552,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                 let secret = web::totp::new_secret();
                 store.set_totp_secret(id, Some(&secret)).await.map_err(|e| e.to_string())?;
                 println!("totp-secret={secret}");
+            } else if role.needs_second_factor() {
+                eprintln!("let op: de rol {} logt alleen in met een tweede factor; stel die in met `eropaf user totp {}`", role.code(), new.username);
             }
             store.close().await;
             Ok(())

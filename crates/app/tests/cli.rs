@@ -110,28 +110,49 @@ fn hidden(body: &str, name: &str) -> String {
     body[start..].split('"').next().unwrap().to_string()
 }
 
-/// Logs in through the form and returns where `/` sends this user.
-fn login_lands_on(addr: &str, user: &str, password: &str) -> String {
+/// Logs in through the form, with the TOTP code of the moment when the role needs one, and
+/// returns where `/` sends this user.
+fn login_lands_on(addr: &str, user: &str, password: &str, totp: Option<&str>) -> String {
     let page = http(addr, "GET", "/inloggen", &[], "");
     let login_cookie = format!("__Host-eropaf-login={}", page.cookie("__Host-eropaf-login").unwrap());
     let form = format!("gebruikersnaam={user}&wachtwoord={}&csrf={}", password.replace('-', "%2D"), hidden(&page.body, "csrf"));
     let res = http(addr, "POST", "/inloggen", &[("Cookie", &login_cookie), ("Content-Type", "application/x-www-form-urlencoded")], &form);
     assert_eq!(res.status, 303, "login as {user}");
-    let session = format!("__Host-eropaf-session={}", res.cookie("__Host-eropaf-session").unwrap());
+    let mut session = format!("__Host-eropaf-session={}", res.cookie("__Host-eropaf-session").unwrap());
+    if res.header("location") == Some("/inloggen/code") {
+        let secret = totp.unwrap_or_else(|| panic!("{user} needs a second factor"));
+        let page = http(addr, "GET", "/inloggen/code", &[("Cookie", &session)], "");
+        let csrf = hidden(&page.body, "csrf");
+        // A code counts once per account: when this 30-second step was used already, the next one.
+        let mut answer = None;
+        for _ in 0..2 {
+            let code = web::totp::code(secret, time::OffsetDateTime::now_utc());
+            let res = http(addr, "POST", "/inloggen/code", &[("Cookie", &session), ("Content-Type", "application/x-www-form-urlencoded")], &format!("code={code}&csrf={csrf}"));
+            if res.status == 303 {
+                answer = Some(res);
+                break;
+            }
+            let wait = 30 - time::OffsetDateTime::now_utc().unix_timestamp().rem_euclid(30) + 1;
+            std::thread::sleep(std::time::Duration::from_secs(wait as u64));
+        }
+        let res = answer.unwrap_or_else(|| panic!("second factor of {user} refused"));
+        session = format!("__Host-eropaf-session={}", res.cookie("__Host-eropaf-session").unwrap());
+    }
     let home = http(addr, "GET", "/", &[("Cookie", &session)], "");
     let landing = home.header("location").unwrap().to_string();
     assert_eq!(http(addr, "GET", &landing, &[("Cookie", &session)], "").status, 200, "{user} sees {landing}");
     landing
 }
 
-fn demo_logins(server: &Server) -> Vec<(String, String, String)> {
+/// role, user, password and TOTP secret (roles that see personal data) of each demo-login line.
+fn demo_logins(server: &Server) -> Vec<(String, String, String, Option<String>)> {
     server
         .stdout_lines
         .iter()
         .filter_map(|l| l.strip_prefix("demo-login "))
         .map(|l| {
-            let field = |k: &str| l.split(' ').find_map(|p| p.strip_prefix(&format!("{k}="))).unwrap().to_string();
-            (field("role"), field("user"), field("password"))
+            let field = |k: &str| l.split(' ').find_map(|p| p.strip_prefix(&format!("{k}="))).map(String::from);
+            (field("role").unwrap(), field("user").unwrap(), field("password").unwrap(), field("totp-secret"))
         })
         .collect()
 }
@@ -142,22 +163,28 @@ fn demo_prints_a_working_login_per_role_and_a_second_run_reuses_the_data() {
     let data = dir.to_str().unwrap();
     let server = start(&["demo", "--households", "200", "--seed", "5", "--listen", "127.0.0.1:0", "--data-dir", data]);
     let logins = demo_logins(&server);
-    let roles: Vec<&str> = logins.iter().map(|(r, _, _)| r.as_str()).collect();
+    let roles: Vec<&str> = logins.iter().map(|(r, _, _, _)| r.as_str()).collect();
     assert_eq!(roles, ["worker", "team-lead", "partner", "privacy-officer", "admin"]);
+    let with_totp: Vec<&str> = logins.iter().filter(|l| l.3.is_some()).map(|(r, _, _, _)| r.as_str()).collect();
+    assert_eq!(with_totp, ["worker", "team-lead", "privacy-officer", "admin"], "every role that sees personal data has a second factor");
     assert!(dir.join("eropaf.db").exists(), "the demo database is DATA_DIR/eropaf.db");
     assert_eq!(http(&server.addr, "GET", "/healthz", &[], "").status, 200);
     let page = http(&server.addr, "GET", "/inloggen", &[], "");
     assert!(page.body.contains("<html lang=\"nl\">") && page.body.contains("Inloggen"), "a Dutch login page");
     let expected = ["/mijn-dag", "/mijn-dag", "/partner", "/privacy", "/beheer"];
-    for ((role, user, password), landing) in logins.iter().zip(expected) {
-        assert_eq!(login_lands_on(&server.addr, user, password), landing, "{role}");
+    for ((role, user, password, totp), landing) in logins.iter().zip(expected) {
+        assert_eq!(login_lands_on(&server.addr, user, password, totp.as_deref()), landing, "{role}");
     }
+    // `eropaf totp-code` gives the code of the moment for trying the demo without an app.
+    let (ok, code, _) = eropaf(&["totp-code", logins[0].3.as_deref().unwrap()], "");
+    assert!(ok && code.trim().len() == 6 && code.trim().bytes().all(|b| b.is_ascii_digit()), "{code}");
     drop(server);
 
     let again = start(&["demo", "--households", "200", "--seed", "5", "--listen", "127.0.0.1:0", "--data-dir", data]);
     assert_eq!(demo_logins(&again), logins, "a second run prints the same logins");
-    let (_, user, password) = &logins[0];
-    assert_eq!(login_lands_on(&again.addr, user, password), "/mijn-dag");
+    // (The partner: the others' codes of this half minute are used.)
+    let (_, user, password, totp) = &logins[2];
+    assert_eq!(login_lands_on(&again.addr, user, password, totp.as_deref()), "/partner");
     drop(again);
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -200,7 +227,16 @@ fn accounts_tokens_and_serve(url: &str) {
     assert_eq!(me.status, 200);
     assert!(me.body.contains("\"role\":\"admin\"") && me.body.contains("\"username\":\"beheerder\""), "{}", me.body);
     assert_eq!(http(&server.addr, "GET", "/api/v1/me", &[("Authorization", "Bearer wrong")], "").status, 401);
-    assert_eq!(login_lands_on(&server.addr, "beheerder", "een%20lang%20genoeg%20wachtwoord"), "/beheer");
+    // An administrator sees personal data (accounts), so logs in with a second factor only.
+    let page = http(&server.addr, "GET", "/inloggen", &[], "");
+    let login_cookie = format!("__Host-eropaf-login={}", page.cookie("__Host-eropaf-login").unwrap());
+    let form = format!("gebruikersnaam=beheerder&wachtwoord=een%20lang%20genoeg%20wachtwoord&csrf={}", hidden(&page.body, "csrf"));
+    let refused = http(&server.addr, "POST", "/inloggen", &[("Cookie", &login_cookie), ("Content-Type", "application/x-www-form-urlencoded")], &form);
+    assert_eq!(refused.status, 403, "no second factor set up yet");
+    let (ok, out, err) = eropaf(&["user", "totp", "beheerder", "--database-url", url], "");
+    assert!(ok, "{err}");
+    let secret = out.trim().strip_prefix("totp-secret=").unwrap().to_string();
+    assert_eq!(login_lands_on(&server.addr, "beheerder", "een%20lang%20genoeg%20wachtwoord", Some(&secret)), "/beheer");
     let (ok, out, err) = eropaf(&["audit", "verify", "--database-url", url], "");
     assert!(ok && out.contains("auditketen intact"), "{out}{err}");
     // Residents' rights are the privacy officer's: an administrator is refused.

@@ -46,9 +46,16 @@ value_list!(
 );
 
 impl Role {
-    /// Roles that read residents' data and so must use a second factor (issue 7).
+    /// Roles that see personal data: residents' files (workers, team leads), who looked at which
+    /// resident and the access-request export (the privacy officer), and staff accounts (the
+    /// admin). A partner only sends signals and sees their status.
     pub fn sees_personal_data(self) -> bool {
-        matches!(self, Role::Worker | Role::TeamLead)
+        !matches!(self, Role::Partner)
+    }
+
+    /// Whether logging in takes a second factor (TOTP) besides the password (issue 7).
+    pub fn needs_second_factor(self) -> bool {
+        self.sees_personal_data()
     }
 }
 

@@ -16,6 +16,8 @@ use web::AppState;
 
 const NOW: OffsetDateTime = datetime!(2026-11-28 10:00 UTC);
 const PASSWORD: &str = "een lang genoeg wachtwoord";
+/// The second factor of every test account whose role needs one (issue 7).
+const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 struct App {
     router: Router,
@@ -35,11 +37,15 @@ async fn app(name: &str) -> App {
     for role in [Role::Worker, Role::TeamLead] {
         let member = m.workers.iter().find(|w| w.role == role && w.team_id == Some(m.teams[0].id)).unwrap();
         store.set_password_hash(member.id, &hash).await.unwrap();
+        store.set_totp_secret(member.id, Some(TOTP_SECRET)).await.unwrap();
     }
     let partner = m.partners[0].id;
     for (username, role, partner_id) in [("partner", Role::Partner, Some(partner)), ("privacy", Role::PrivacyOfficer, None), ("beheer", Role::Admin, None)] {
         let new = NewUser { username: username.into(), display_name: username.into(), role, team_id: None, partner_id, models: vec![] };
-        store.create_user(&new, Some(&hash), NOW).await.unwrap();
+        let id = store.create_user(&new, Some(&hash), NOW).await.unwrap();
+        if role.needs_second_factor() {
+            store.set_totp_secret(id, Some(TOTP_SECRET)).await.unwrap();
+        }
     }
     let router = web::router(AppState::new(store.clone(), Arc::new(|| NOW), linker(&store).await));
     App { router, store, m }
@@ -99,7 +105,18 @@ impl App {
         let cookie = format!("__Host-eropaf-login={login_cookie}");
         let (status, headers, _) = self.post_form("/inloggen", &cookie, &[("gebruikersnaam", username), ("wachtwoord", PASSWORD), ("csrf", &csrf)]).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "login as {username}");
-        let session = format!("__Host-eropaf-session={}", set_cookie(&headers, "__Host-eropaf-session").unwrap());
+        let mut session = format!("__Host-eropaf-session={}", set_cookie(&headers, "__Host-eropaf-session").unwrap());
+        if headers.get(header::LOCATION).is_some_and(|l| l == "/inloggen/code") {
+            // Each code counts once: re-arm the account (the clock stands still in these tests),
+            // then give the code of the moment.
+            let user = self.store.user_by_username(username).await.unwrap().unwrap();
+            self.store.set_totp_secret(user.id, Some(TOTP_SECRET)).await.unwrap();
+            let (_, _, page) = self.get("/inloggen/code", &session).await;
+            let code = web::totp::code(TOTP_SECRET, NOW);
+            let (status, headers, _) = self.post_form("/inloggen/code", &session, &[("code", &code), ("csrf", &hidden(&page, "csrf"))]).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "second factor of {username}");
+            session = format!("__Host-eropaf-session={}", set_cookie(&headers, "__Host-eropaf-session").unwrap());
+        }
         let (_, _, page) = self.get("/huishoudens", &session).await;
         let csrf = if page.contains("name=\"csrf\"") { hidden(&page, "csrf") } else { String::new() };
         (session, csrf)
@@ -546,6 +563,19 @@ async fn a_totp_code_completes_the_login_once_and_only_once() {
     assert_ne!(full, pending, "a new session id after the second factor");
     assert_eq!(app.get("/mijn-dag", &full).await.0, StatusCode::OK);
     assert_eq!(app.get("/inloggen/code", &pending).await.1.get(header::LOCATION).unwrap(), "/inloggen", "the password-only session is gone");
+
+    // A role that sees personal data cannot log in without a second factor: no session.
+    let lead = app.store.user_by_username(app.team_lead()).await.unwrap().unwrap();
+    app.store.set_totp_secret(lead.id, None).await.unwrap();
+    let (_, headers, body) = app.get("/inloggen", "").await;
+    let cookie = format!("__Host-eropaf-login={}", set_cookie(&headers, "__Host-eropaf-login").unwrap());
+    let (status, headers, page) = app.post_form("/inloggen", &cookie, &[("gebruikersnaam", app.team_lead()), ("wachtwoord", PASSWORD), ("csrf", &hidden(&body, "csrf"))]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("Voor uw rol is een tweede factor"), "says why");
+    assert!(set_cookie(&headers, "__Host-eropaf-session").is_none(), "and starts no session");
+    // A partner, who sees no personal data, needs none.
+    let (partner, _) = app.login("partner").await;
+    assert_eq!(app.get("/partner", &partner).await.0, StatusCode::OK);
 
     // The same code cannot be used for a second login.
     let (_, headers, body) = app.get("/inloggen", "").await;

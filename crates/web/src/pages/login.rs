@@ -22,6 +22,8 @@ pub struct LoginPage {
     pub password: Field,
     pub failed: bool,
     pub throttled: bool,
+    /// The password was right, but the role needs a second factor the account does not have.
+    pub no_second_factor: bool,
 }
 
 fn page(t: Lang, csrf: &str, username: &str, errors: &[FieldError], failed: bool, throttled: bool) -> LoginPage {
@@ -33,6 +35,7 @@ fn page(t: Lang, csrf: &str, username: &str, errors: &[FieldError], failed: bool
         password: Field::new("wachtwoord", t.s("Wachtwoord", "Password"), "", errors, &t).autocomplete("current-password").required().kind("password"),
         failed,
         throttled,
+        no_second_factor: false,
     }
 }
 
@@ -124,6 +127,15 @@ pub async fn submit(
         Ok(secret) => secret.is_some(),
         Err(e) => return AppError::from(e).page(t),
     };
+    if !second_factor && user.role.needs_second_factor() {
+        // No session: the administrator sets up the second factor first (`eropaf user totp`).
+        tracing::warn!(user_id = user.id, "login refused: the role needs a second factor the account lacks");
+        let mut p = page(t, &f.csrf, &f.gebruikersnaam, &[], false, false);
+        p.no_second_factor = true;
+        let mut r = render(&p);
+        *r.status_mut() = StatusCode::FORBIDDEN;
+        return r;
+    }
     if !second_factor {
         if let Err(e) = state.store.clear_login_failures(&account_key).await {
             return AppError::from(e).page(t);
