@@ -110,13 +110,18 @@ fn hidden(body: &str, name: &str) -> String {
     body[start..].split('"').next().unwrap().to_string()
 }
 
-/// Logs in through the form, with the TOTP code of the moment when the role needs one, and
-/// returns where `/` sends this user.
-fn login_lands_on(addr: &str, user: &str, password: &str, totp: Option<&str>) -> String {
+/// The login form filled in with a user's name and (URL-encoded) password, and the answer.
+fn submit_password(addr: &str, user: &str, password: &str) -> Response {
     let page = http(addr, "GET", "/inloggen", &[], "");
     let login_cookie = format!("__Host-eropaf-login={}", page.cookie("__Host-eropaf-login").unwrap());
     let form = format!("gebruikersnaam={user}&wachtwoord={}&csrf={}", password.replace('-', "%2D"), hidden(&page.body, "csrf"));
-    let res = http(addr, "POST", "/inloggen", &[("Cookie", &login_cookie), ("Content-Type", "application/x-www-form-urlencoded")], &form);
+    http(addr, "POST", "/inloggen", &[("Cookie", &login_cookie), ("Content-Type", "application/x-www-form-urlencoded")], &form)
+}
+
+/// Logs in through the form, with the TOTP code of the moment when the role needs one, and
+/// returns where `/` sends this user.
+fn login_lands_on(addr: &str, user: &str, password: &str, totp: Option<&str>) -> String {
+    let res = submit_password(addr, user, password);
     assert_eq!(res.status, 303, "login as {user}");
     let mut session = format!("__Host-eropaf-session={}", res.cookie("__Host-eropaf-session").unwrap());
     if res.header("location") == Some("/inloggen/code") {
@@ -228,10 +233,7 @@ fn accounts_tokens_and_serve(url: &str) {
     assert!(me.body.contains("\"role\":\"admin\"") && me.body.contains("\"username\":\"beheerder\""), "{}", me.body);
     assert_eq!(http(&server.addr, "GET", "/api/v1/me", &[("Authorization", "Bearer wrong")], "").status, 401);
     // An administrator sees personal data (accounts), so logs in with a second factor only.
-    let page = http(&server.addr, "GET", "/inloggen", &[], "");
-    let login_cookie = format!("__Host-eropaf-login={}", page.cookie("__Host-eropaf-login").unwrap());
-    let form = format!("gebruikersnaam=beheerder&wachtwoord=een%20lang%20genoeg%20wachtwoord&csrf={}", hidden(&page.body, "csrf"));
-    let refused = http(&server.addr, "POST", "/inloggen", &[("Cookie", &login_cookie), ("Content-Type", "application/x-www-form-urlencoded")], &form);
+    let refused = submit_password(&server.addr, "beheerder", "een%20lang%20genoeg%20wachtwoord");
     assert_eq!(refused.status, 403, "no second factor set up yet");
     let (ok, out, err) = eropaf(&["user", "totp", "beheerder", "--database-url", url], "");
     assert!(ok, "{err}");
