@@ -31,6 +31,47 @@ struct DatabaseArg {
     database_url: String,
 }
 
+/// Login through the municipality's own identity provider (OpenID Connect); off unless an
+/// issuer is given.
+#[derive(Args, Clone)]
+pub(crate) struct OidcArgs {
+    /// The identity provider's issuer URL (https; plain http only on loopback), e.g.
+    /// https://login.gemeente.nl/realms/medewerkers. Shows "Inloggen via …" on the login page.
+    #[arg(long, env = "EROPAF_OIDC_ISSUER")]
+    oidc_issuer: Option<String>,
+    /// Eropaf's client id at the provider.
+    #[arg(long, env = "EROPAF_OIDC_CLIENT_ID", default_value = "eropaf")]
+    oidc_client_id: String,
+    /// The client secret (better through the environment than on the command line).
+    #[arg(long, env = "EROPAF_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
+    /// The provider's name on the login button.
+    #[arg(long, env = "EROPAF_OIDC_NAME", default_value = "uw gemeente")]
+    oidc_name: String,
+    /// Eropaf's address as browsers reach it, for the provider's redirect
+    /// (PUBLIC_URL/inloggen/oidc/terug); default http://LISTEN-ADDRESS.
+    #[arg(long, env = "EROPAF_PUBLIC_URL")]
+    public_url: Option<String>,
+}
+
+impl OidcArgs {
+    /// The provider, its discovery document and keys read (blocking, at startup), or None.
+    async fn provider(&self, listening: std::net::SocketAddr) -> Result<Option<web::oidc::Provider>, String> {
+        let Some(issuer) = self.oidc_issuer.clone() else { return Ok(None) };
+        let client_secret = self.oidc_client_secret.clone().ok_or("--oidc-issuer vraagt ook --oidc-client-secret (of EROPAF_OIDC_CLIENT_SECRET)")?;
+        let public = self.public_url.clone().unwrap_or_else(|| format!("http://{listening}"));
+        let config = web::oidc::OidcConfig {
+            issuer,
+            client_id: self.oidc_client_id.clone(),
+            client_secret,
+            redirect_uri: format!("{}/inloggen/oidc/terug", public.trim_end_matches('/')),
+            label: self.oidc_name.clone(),
+        };
+        let provider = tokio::task::spawn_blocking(move || web::oidc::Provider::discover(config)).await.map_err(|e| e.to_string())?;
+        provider.map(Some).map_err(|e| format!("OpenID Connect: {e}"))
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Start Eropaf with a synthetic municipality in DATA_DIR/eropaf.db and print demo logins.
@@ -47,6 +88,8 @@ enum Command {
         /// (postgres://USER@HOST:PORT/DB); the logins stay in DATA_DIR.
         #[arg(long)]
         database_url: Option<String>,
+        #[command(flatten)]
+        oidc: OidcArgs,
     },
     /// Serve Eropaf on an existing database (migrating it first); purges expired data daily.
     Serve {
@@ -58,6 +101,8 @@ enum Command {
         retention: RetentionArgs,
         #[command(flatten)]
         pickup: PickupArgs,
+        #[command(flatten)]
+        oidc: OidcArgs,
     },
     /// Retention: remove what has outlived its term (also done daily by `serve`).
     Retention {
@@ -358,6 +403,17 @@ enum UserCommand {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// Bind the account to its subject (`sub`) at the municipality's identity provider, so it
+    /// can log in through OpenID Connect; `--remove` unbinds it.
+    Oidc {
+        name: String,
+        #[arg(required_unless_present = "remove")]
+        subject: Option<String>,
+        #[arg(long, conflicts_with = "subject")]
+        remove: bool,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
     /// Set up (or replace) the account's TOTP second factor and print its secret as
     /// `totp-secret=BASE32`, to enter in an authenticator app; the old secret stops working.
     Totp {
@@ -463,15 +519,19 @@ async fn connect_migrated(url: &str) -> Result<Store, String> {
     Ok(store)
 }
 
-pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy, signals: store::signals::SignalPolicy) -> Result<(), String> {
+pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy, signals: store::signals::SignalPolicy, oidc: &OidcArgs) -> Result<(), String> {
     // The linker first (the model is trained once per database, the index built from everyone
     // registered), so the server answers as soon as it says it listens.
     let linker = store.linker(store::linking::LinkPolicy::default(), OffsetDateTime::now_utc()).await.map_err(|e| format!("koppelindex: {e}"))?;
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("kan niet luisteren op {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let mut state = web::AppState::new(store.clone(), wall_clock(), linker).with_retention(retention).with_signal_policy(signals);
+    if let Some(provider) = oidc.provider(addr).await? {
+        tracing::info!(issuer = %provider.config.issuer, "OpenID Connect login enabled");
+        state = state.with_oidc(provider);
+    }
     println!("Eropaf luistert op http://{addr}");
     tracing::info!(%addr, backend = ?store.backend(), "serving");
-    let state = web::AppState::new(store.clone(), wall_clock(), linker).with_retention(retention).with_signal_policy(signals);
     web::serve(state, listener).await.map_err(|e| format!("server: {e}"))?;
     store.close().await;
     Ok(())
@@ -479,12 +539,12 @@ pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Demo { households, seed, listen, data_dir, database_url } => demo::run(households, seed, &listen, &data_dir, database_url.as_deref()).await,
-        Command::Serve { db, listen, retention, pickup } => {
+        Command::Demo { households, seed, listen, data_dir, database_url, oidc } => demo::run(households, seed, &listen, &data_dir, database_url.as_deref(), &oidc).await,
+        Command::Serve { db, listen, retention, pickup, oidc } => {
             let policy = retention.policy()?;
             let store = connect_migrated(&db.database_url).await?;
             spawn_daily_purge(store.clone(), policy);
-            serve(store, &listen, policy, pickup.policy()?).await
+            serve(store, &listen, policy, pickup.policy()?, &oidc).await
         }
         Command::Retention { command: RetentionCommand::Purge { db, retention } } => {
             let policy = retention.policy()?;
@@ -516,6 +576,22 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::User { command: UserCommand::Disable { name, db } } => set_disabled(&name, &db.database_url, true).await,
         Command::User { command: UserCommand::Enable { name, db } } => set_disabled(&name, &db.database_url, false).await,
+        Command::User { command: UserCommand::Oidc { name, subject, remove: _, db } } => {
+            let store = connect_migrated(&db.database_url).await?;
+            let user = store.user_by_username(&name).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("account '{name}' bestaat niet"))?;
+            let subject = subject.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            let bound = store.set_oidc_subject(user.id, subject.as_deref()).await;
+            store.close().await;
+            bound.map_err(|e| match e {
+                store::StoreError::Invalid { message_nl, .. } => message_nl,
+                other => other.to_string(),
+            })?;
+            match subject {
+                Some(_) => println!("account {name} gekoppeld aan het account bij de identity provider"),
+                None => println!("account {name} niet meer gekoppeld aan de identity provider"),
+            }
+            Ok(())
+        }
         Command::User { command: UserCommand::Totp { name, db } } => {
             let store = connect_migrated(&db.database_url).await?;
             let user = store.user_by_username(&name).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("account '{name}' bestaat niet"))?;

@@ -253,6 +253,24 @@ fn accounts_tokens_and_serve(url: &str) {
     assert_eq!(http(&server.addr, "GET", "/api/v1/me", &[("Authorization", &format!("Bearer {token}"))], "").status, 200);
     let (ok, _, err) = eropaf(&["user", "disable", "niemand", "--database-url", url], "");
     assert!(!ok && err.contains("bestaat niet"), "{err}");
+
+    // OpenID Connect: one subject per account, refused for a second; unbinding frees it.
+    let (ok, out, err) = eropaf(&["user", "oidc", "beheerder", "idp-beheer", "--database-url", url], "");
+    assert!(ok && out.contains("gekoppeld"), "{out}{err}");
+    let (ok, _, err) = eropaf(&["user", "oidc", "privacy2", "idp-beheer", "--database-url", url], "");
+    assert!(!ok && err.contains("al aan een ander account gekoppeld"), "{err}");
+    let (ok, _, err) = eropaf(&["user", "oidc", "beheerder", "--remove", "--database-url", url], "");
+    assert!(ok, "{err}");
+    let (ok, _, err) = eropaf(&["user", "oidc", "privacy2", "idp-beheer", "--database-url", url], "");
+    assert!(ok, "{err}");
+    // A server with a provider that is misconfigured does not start, and says why.
+    let serve = ["serve", "--database-url", url, "--listen", "127.0.0.1:0", "--oidc-issuer"];
+    let (ok, _, err) = eropaf(&[&serve[..], &["http://127.0.0.1:9"]].concat(), "");
+    assert!(!ok && err.contains("--oidc-client-secret"), "{err}");
+    let (ok, _, err) = eropaf(&[&serve[..], &["http://login.gemeente.example", "--oidc-client-secret", "s"]].concat(), "");
+    assert!(!ok && err.contains("not https"), "plain http to another machine is refused: {err}");
+    let (ok, _, err) = eropaf(&[&serve[..], &["http://127.0.0.1:9", "--oidc-client-secret", "s"]].concat(), "");
+    assert!(!ok && err.contains("OpenID Connect") && err.contains("unreachable"), "{err}");
 }
 
 #[test]

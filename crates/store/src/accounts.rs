@@ -365,3 +365,61 @@ impl Store {
         Ok(n == 1)
     }
 }
+
+/// OpenID Connect: accounts bound to the identity provider's subject, and logins under way.
+impl Store {
+    /// Binds an account to a subject of the identity provider (None unbinds). A subject bound
+    /// to another account is refused.
+    pub async fn set_oidc_subject(&self, user_id: Id, subject: Option<&str>) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let n = match tx.execute("UPDATE users SET oidc_subject = $1 WHERE id = $2", &args![subject, user_id]).await {
+            Ok(n) => n,
+            Err(e) if e.is_unique_violation() => {
+                return Err(StoreError::Invalid {
+                    field: "oidc_subject",
+                    message_nl: "dit subject is al aan een ander account gekoppeld".into(),
+                    message_en: "this subject is already bound to another account".into(),
+                })
+            }
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await
+    }
+
+    /// The account bound to a subject, if any (disabled accounts too; the caller refuses those).
+    pub async fn user_for_oidc_subject(&self, subject: &str) -> Result<Option<User>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE oidc_subject = $1");
+        match tx.fetch_optional(&sql, &args![subject]).await? {
+            Some(row) => Ok(Some(user_from_row(&mut tx, &row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Records a login sent to the identity provider; logins older than `expired_before` go.
+    pub async fn start_oidc_login(&self, state_hash: &str, nonce: &str, code_verifier: &str, now: OffsetDateTime, expired_before: OffsetDateTime) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        tx.execute("DELETE FROM oidc_logins WHERE created_at < $1", &args![time_fmt::instant(expired_before)]).await?;
+        tx.execute(
+            "INSERT INTO oidc_logins (state_hash, nonce, code_verifier, created_at) VALUES ($1, $2, $3, $4)",
+            &args![state_hash, nonce, code_verifier, time_fmt::instant(now)],
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Takes a login under way (nonce, PKCE verifier) once: a second use of the same state, or
+    /// one started before `expired_before`, finds nothing.
+    pub async fn take_oidc_login(&self, state_hash: &str, expired_before: OffsetDateTime) -> Result<Option<(String, String)>, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let row = tx.fetch_optional("SELECT nonce, code_verifier, created_at FROM oidc_logins WHERE state_hash = $1", &args![state_hash]).await?;
+        let Some(row) = row else { return Ok(None) };
+        tx.execute("DELETE FROM oidc_logins WHERE state_hash = $1", &args![state_hash]).await?;
+        tx.commit().await?;
+        let fresh = time_fmt::parse_instant(&row.text(2)?)? >= expired_before;
+        fresh.then(|| Ok::<_, StoreError>((row.text(0)?, row.text(1)?))).transpose()
+    }
+}

@@ -34,7 +34,7 @@ async fn story_on_postgres() {
 
 async fn story(url: &str) {
     let store = Store::connect(url).await.unwrap();
-    assert_eq!(store.migrate().await.unwrap(), vec![1, 2], "a new database gets every migration");
+    assert_eq!(store.migrate().await.unwrap(), vec![1, 2, 3], "a new database gets every migration");
     assert!(store.migrate().await.unwrap().is_empty(), "migrating again changes nothing");
     assert!(store.healthy().await);
 
@@ -178,6 +178,28 @@ async fn accounts_and_sessions(store: &Store) {
     store.create_session("s2", id, "csrf2", true, NOW).await.unwrap();
     store.delete_session("s2").await.unwrap();
     assert!(store.session("s2").await.unwrap().is_none());
+
+    // OpenID Connect: an account bound to one subject, a subject to one account.
+    assert!(store.user_for_oidc_subject("idp-17").await.unwrap().is_none());
+    store.set_oidc_subject(id, Some("idp-17")).await.unwrap();
+    assert_eq!(store.user_for_oidc_subject("idp-17").await.unwrap().map(|u| u.id), Some(id));
+    let other = NewUser { username: "other".into(), ..new.clone() };
+    let other = store.create_user(&other, None, NOW).await.unwrap();
+    let taken = store.set_oidc_subject(other, Some("idp-17")).await.unwrap_err();
+    assert!(matches!(taken, store::StoreError::Invalid { field: "oidc_subject", .. }), "{taken}");
+    store.set_oidc_subject(id, None).await.unwrap();
+    assert!(store.user_for_oidc_subject("idp-17").await.unwrap().is_none(), "unbound");
+    // A login under way is taken once, and not after it expired; starting one clears old ones.
+    let ten = time::Duration::minutes(10);
+    store.start_oidc_login("state-a", "nonce-a", "verifier-a", NOW, NOW - ten).await.unwrap();
+    assert_eq!(store.take_oidc_login("state-a", NOW - ten).await.unwrap(), Some(("nonce-a".into(), "verifier-a".into())));
+    assert_eq!(store.take_oidc_login("state-a", NOW - ten).await.unwrap(), None, "used once");
+    store.start_oidc_login("state-b", "nonce-b", "verifier-b", NOW, NOW - ten).await.unwrap();
+    let later = NOW + time::Duration::minutes(11);
+    assert_eq!(store.take_oidc_login("state-b", later - ten).await.unwrap(), None, "expired");
+    store.start_oidc_login("state-c", "nonce-c", "verifier-c", NOW, NOW - ten).await.unwrap();
+    store.start_oidc_login("state-d", "nonce-d", "verifier-d", later, later - ten).await.unwrap();
+    assert_eq!(store.take_oidc_login("state-c", NOW - ten).await.unwrap(), None, "cleared by a later start");
 }
 
 async fn residents_need_to_know_and_audit(store: &Store, m: &synth::Municipality) {

@@ -18,6 +18,8 @@ use time::{Duration, OffsetDateTime};
 
 pub const SESSION_COOKIE: &str = "__Host-eropaf-session";
 pub const LOGIN_COOKIE: &str = "__Host-eropaf-login";
+/// The state of a login under way at the municipality's identity provider.
+pub const OIDC_COOKIE: &str = "__Host-eropaf-oidc";
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
 pub const MIN_PASSWORD_LEN: usize = 12;

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod oidc;
 pub mod pages;
 pub mod totp;
 mod security;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub linker: Arc<RwLock<Linker>>,
     /// The pickup clock's terms.
     pub signals: SignalPolicy,
+    /// The municipality's identity provider, when OpenID Connect login is configured.
+    pub oidc: Option<Arc<oidc::Provider>>,
 }
 
 impl AppState {
@@ -42,7 +45,13 @@ impl AppState {
             retention: store::retention::RetentionPolicy::default(),
             linker: Arc::new(RwLock::new(linker)),
             signals: SignalPolicy::default(),
+            oidc: None,
         }
+    }
+
+    pub fn with_oidc(mut self, provider: oidc::Provider) -> AppState {
+        self.oidc = Some(Arc::new(provider));
+        self
     }
 
     pub fn with_signal_policy(mut self, signals: SignalPolicy) -> AppState {
@@ -85,6 +94,8 @@ pub fn page_routes() -> Vec<PageRoute> {
         r("/", &["GET"], Audience::Roles(ANY_USER), || get(pages::home)),
         r("/inloggen", &["GET", "POST"], Audience::Anyone, || get(pages::login::form).post(pages::login::submit)),
         r("/inloggen/code", &["GET", "POST"], Audience::Anyone, || get(pages::login::code_form).post(pages::login::code_submit)),
+        r("/inloggen/oidc", &["GET"], Audience::Anyone, || get(pages::login::oidc_start)),
+        r("/inloggen/oidc/terug", &["GET"], Audience::Anyone, || get(pages::login::oidc_return)),
         r("/uitloggen", &["POST"], Audience::Roles(ANY_USER), || post(pages::login::logout)),
         r("/taal", &["GET"], Audience::Anyone, || get(pages::switch_language)),
         r("/mijn-dag", &["GET"], Audience::Roles(TEAM), || get(pages::households::my_day)),

@@ -2,12 +2,12 @@
 //! session id at every login; the login form is protected by a double-submit token.
 
 use super::{render, Field, Nav};
-use crate::auth::{self, cookie, lang_of, set_cookie, PageUser, LOGIN_COOKIE, SESSION_COOKIE};
+use crate::auth::{self, cookie, lang_of, set_cookie, PageUser, LOGIN_COOKIE, OIDC_COOKIE, SESSION_COOKIE};
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -24,9 +24,13 @@ pub struct LoginPage {
     pub throttled: bool,
     /// The password was right, but the role needs a second factor the account does not have.
     pub no_second_factor: bool,
+    /// The identity provider's name, when login through OpenID Connect is configured.
+    pub oidc_label: Option<String>,
+    /// Why a login through the identity provider did not succeed (Dutch, English).
+    pub oidc_problem: Option<(&'static str, &'static str)>,
 }
 
-fn page(t: Lang, csrf: &str, username: &str, errors: &[FieldError], failed: bool, throttled: bool) -> LoginPage {
+fn page(state: &AppState, t: Lang, csrf: &str, username: &str, errors: &[FieldError], failed: bool, throttled: bool) -> LoginPage {
     LoginPage {
         t,
         nav: Nav::anonymous(),
@@ -36,15 +40,24 @@ fn page(t: Lang, csrf: &str, username: &str, errors: &[FieldError], failed: bool
         failed,
         throttled,
         no_second_factor: false,
+        oidc_label: state.oidc.as_ref().map(|p| p.config.label.clone()),
+        oidc_problem: None,
     }
 }
 
-pub async fn form(headers: HeaderMap) -> Response {
-    let t = lang_of(&headers);
+pub async fn form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    fresh_form(&state, lang_of(&headers), |_| {}, StatusCode::OK)
+}
+
+/// The login form with a new double-submit token, adjusted by `change`.
+fn fresh_form(state: &AppState, t: Lang, change: impl FnOnce(&mut LoginPage), status: StatusCode) -> Response {
     let token = auth::random_token();
-    let mut response = render(&page(t, &token, "", &[], false, false));
+    let mut p = page(state, t, &token, "", &[], false, false);
+    change(&mut p);
+    let mut response = render(&p);
+    *response.status_mut() = status;
     if let Ok(v) = set_cookie(LOGIN_COOKIE, &token, Some(3600)).parse() {
-        response.headers_mut().insert(header::SET_COOKIE, v);
+        response.headers_mut().append(header::SET_COOKIE, v);
     }
     response
 }
@@ -85,7 +98,7 @@ pub async fn submit(
         errors.push(FieldError::required("wachtwoord", "Wachtwoord", "Password"));
     }
     if !errors.is_empty() {
-        let mut r = render(&page(t, &f.csrf, &f.gebruikersnaam, &errors, false, false));
+        let mut r = render(&page(&state, t, &f.csrf, &f.gebruikersnaam, &errors, false, false));
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return r;
     }
@@ -99,7 +112,7 @@ pub async fn submit(
     };
     if throttled {
         tracing::warn!("login throttled");
-        let mut r = render(&page(t, &f.csrf, &f.gebruikersnaam, &[], false, true));
+        let mut r = render(&page(&state, t, &f.csrf, &f.gebruikersnaam, &[], false, true));
         *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         return r;
     }
@@ -119,7 +132,7 @@ pub async fn submit(
         if let Err(e) = state.store.record_login_failure(&[&account_key, &address_key], now).await {
             return AppError::from(e).page(t);
         }
-        let mut r = render(&page(t, &f.csrf, &f.gebruikersnaam, &[], true, false));
+        let mut r = render(&page(&state, t, &f.csrf, &f.gebruikersnaam, &[], true, false));
         *r.status_mut() = StatusCode::UNAUTHORIZED;
         return r;
     };
@@ -130,7 +143,7 @@ pub async fn submit(
     if !second_factor && user.role.needs_second_factor() {
         // No session: the administrator sets up the second factor first (`eropaf user totp`).
         tracing::warn!(user_id = user.id, "login refused: the role needs a second factor the account lacks");
-        let mut p = page(t, &f.csrf, &f.gebruikersnaam, &[], false, false);
+        let mut p = page(&state, t, &f.csrf, &f.gebruikersnaam, &[], false, false);
         p.no_second_factor = true;
         let mut r = render(&p);
         *r.status_mut() = StatusCode::FORBIDDEN;
@@ -153,6 +166,123 @@ pub async fn submit(
     }
     if let Ok(v) = set_cookie(LOGIN_COOKIE, "", Some(0)).parse() {
         h.append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// Login through the municipality's identity provider: a fresh state, nonce and PKCE verifier,
+/// kept (hashed state) in the database for ten minutes, and the state also in a cookie so only
+/// this browser can finish the login.
+pub async fn oidc_start(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let t = lang_of(&headers);
+    let Some(provider) = state.oidc.clone() else { return AppError::NotFound.page(t) };
+    let (login, nonce, verifier) = (auth::random_token(), auth::random_token(), auth::random_token());
+    let now = state.now();
+    if let Err(e) = state.store.start_oidc_login(&auth::secret_hash(&login), &nonce, &verifier, now, now - crate::oidc::LOGIN_TIMEOUT).await {
+        return AppError::from(e).page(t);
+    }
+    let mut response = Redirect::to(&provider.authorization_url(&login, &nonce, &verifier, t)).into_response();
+    if let Ok(v) = set_cookie(OIDC_COOKIE, &login, Some(crate::oidc::LOGIN_TIMEOUT.whole_seconds())).parse() {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+#[derive(serde::Deserialize)]
+pub struct OidcReturn {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+const OIDC_EXPIRED: (&str, &str) = (
+    "Het inloggen bij uw gemeente is verlopen of al afgerond. Probeer het opnieuw.",
+    "Logging in with your municipality expired or was already completed. Please try again.",
+);
+const OIDC_CANCELLED: (&str, &str) = ("Het inloggen bij uw gemeente is afgebroken.", "Logging in with your municipality was cancelled.");
+const OIDC_FAILED: (&str, &str) = (
+    "Het inloggen bij uw gemeente is niet gelukt: Eropaf kon uw identiteit niet vaststellen. Probeer het opnieuw of log in met uw wachtwoord.",
+    "Logging in with your municipality failed: Eropaf could not establish your identity. Try again or log in with your password.",
+);
+const OIDC_NOT_BOUND: (&str, &str) = (
+    "U bent bij uw gemeente ingelogd, maar dat account is niet aan een actief Eropaf-account gekoppeld. Vraag de functioneel beheerder om het te koppelen.",
+    "You are logged in with your municipality, but that account is not bound to an active Eropaf account. Ask the administrator to bind it.",
+);
+
+/// The provider sends the browser back here with a code. The login counts only for the
+/// browser that started it (state in cookie and database, used once); the code is redeemed
+/// with the PKCE verifier and the ID token checked in full (`oidc::validate_id_token`).
+pub async fn oidc_return(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<OidcReturn>) -> Response {
+    let t = lang_of(&headers);
+    let Some(provider) = state.oidc.clone() else { return AppError::NotFound.page(t) };
+    let mut response = oidc_finish(&state, provider, t, &headers, q).await;
+    if let Ok(v) = set_cookie(OIDC_COOKIE, "", Some(0)).parse() {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+async fn oidc_finish(state: &AppState, provider: std::sync::Arc<crate::oidc::Provider>, t: Lang, headers: &HeaderMap, q: OidcReturn) -> Response {
+    let refuse = |problem: (&'static str, &'static str), status| fresh_form(state, t, |p| p.oidc_problem = Some(problem), status);
+    let now = state.now();
+    // An error answer should carry the state (RFC 6749 §4.1.2.1), but not every provider sends
+    // it; a refusal without state only shows the message, it starts or ends nothing.
+    if q.error.is_some() && q.state.is_none() {
+        tracing::info!("OpenID Connect login cancelled at the provider");
+        return refuse(OIDC_CANCELLED, StatusCode::UNAUTHORIZED);
+    }
+    let login = q.state.unwrap_or_default();
+    let expected = cookie(headers, OIDC_COOKIE).unwrap_or("");
+    if expected.is_empty() || !auth::constant_time_eq(expected, &login) {
+        return refuse(OIDC_EXPIRED, StatusCode::BAD_REQUEST);
+    }
+    let (nonce, verifier) = match state.store.take_oidc_login(&auth::secret_hash(&login), now - crate::oidc::LOGIN_TIMEOUT).await {
+        Ok(Some(taken)) => taken,
+        Ok(None) => return refuse(OIDC_EXPIRED, StatusCode::BAD_REQUEST),
+        Err(e) => return AppError::from(e).page(t),
+    };
+    let Some(code) = q.code.filter(|c| !c.is_empty() && q.error.is_none()) else {
+        tracing::info!("OpenID Connect login cancelled at the provider");
+        return refuse(OIDC_CANCELLED, StatusCode::UNAUTHORIZED);
+    };
+    let redeemed = tokio::task::spawn_blocking(move || provider.redeem(&code, &verifier, &nonce, now)).await;
+    let claims = match redeemed {
+        Ok(Ok(claims)) => claims,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "OpenID Connect login failed");
+            return refuse(OIDC_FAILED, StatusCode::UNAUTHORIZED);
+        }
+        Err(_) => return refuse(OIDC_FAILED, StatusCode::UNAUTHORIZED),
+    };
+    let user = match state.store.user_for_oidc_subject(&claims.sub).await {
+        Ok(user) => user.filter(|u| !u.disabled),
+        Err(e) => return AppError::from(e).page(t),
+    };
+    let Some(user) = user else {
+        tracing::info!("OpenID Connect login: the subject is not bound to an active account");
+        return refuse(OIDC_NOT_BOUND, StatusCode::FORBIDDEN);
+    };
+    // The provider's second factor counts; without one, Eropaf's own code is asked.
+    let complete = if claims.second_factor() || !user.role.needs_second_factor() {
+        true
+    } else {
+        match state.store.totp_secret(user.id).await {
+            Ok(Some(_)) => false,
+            Ok(None) => {
+                tracing::warn!(user_id = user.id, "OpenID Connect login refused: no second factor from the provider or the account");
+                return fresh_form(state, t, |p| p.no_second_factor = true, StatusCode::FORBIDDEN);
+            }
+            Err(e) => return AppError::from(e).page(t),
+        }
+    };
+    let session = match auth::start_session(state, &user, complete, now).await {
+        Ok(s) => s,
+        Err(e) => return e.page(t),
+    };
+    tracing::info!(user_id = user.id, provider_second_factor = claims.second_factor(), "OpenID Connect login");
+    let mut response = Redirect::to(if complete { "/" } else { "/inloggen/code" }).into_response();
+    if let Ok(v) = set_cookie(SESSION_COOKIE, &session, None).parse() {
+        response.headers_mut().append(header::SET_COOKIE, v);
     }
     response
 }
