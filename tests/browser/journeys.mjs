@@ -349,7 +349,30 @@ export function journeys(viewport) {
         await page.waitForLoadState('load');
         assert.ok(await page.locator('#huishouden[aria-invalid="true"]').isVisible(), 'a non-numeric household is marked invalid');
         await checkPage(page, 'privacy overview with a filter error');
-        await page.getByRole('link', { name: 'Verwerkingsregister' }).click();
+
+        // Residents' rights: find a household, read its access export, and the erasure form's
+        // error state (the erasure itself is tested in crates/web/tests/web.rs).
+        await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Rechten van bewoners' }).click();
+        await page.waitForURL((u) => u.pathname === '/privacy/rechten');
+        await checkPage(page, 'residents\' rights');
+        await page.getByLabel('Postcode').fill('12');
+        assert.equal(await submit(page, 'Zoek huishouden', '/privacy/rechten'), 422);
+        await checkPage(page, 'residents\' rights with errors');
+        await page.getByLabel('Postcode').fill('');
+        await page.getByLabel('Of: huishoudnummer').fill('2');
+        assert.equal(await submit(page, 'Zoek huishouden', '/privacy/rechten'), 200);
+        await checkPage(page, 'residents\' rights: household found');
+        await page.getByRole('button', { name: 'Inzage bekijken huishouden 2' }).click();
+        await page.waitForLoadState('load');
+        assert.equal(await h1(page), 'Inzage: alles over huishouden 2');
+        assert.ok(await page.getByRole('heading', { level: 2, name: 'Wie het dossier inzag of wijzigde, en waarom' }).isVisible());
+        await checkPage(page, 'access export');
+        await page.goto(`${BASE_URL}/privacy/rechten/2/wissen`);
+        await checkPage(page, 'erasure form');
+        assert.equal(await submit(page, 'Definitief wissen', '/privacy/rechten/2/wissen'), 422);
+        assert.ok(await page.locator('#bewaarplicht[aria-invalid="true"]').isVisible(), 'the retention confirmation is required');
+        await checkPage(page, 'erasure form with errors');
+        await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Verwerkingsregister' }).click();
         await page.waitForLoadState('load');
         assert.equal(await h1(page), 'Verwerkingsregister');
         await checkPage(page, 'processing register');

@@ -524,28 +524,7 @@ impl Store {
             });
         }
         let mut tx = self.pool().begin().await?;
-        let mut sql = String::from(
-            "SELECT h.id FROM households h JOIN addresses a ON a.id = h.address_id WHERE a.postcode = $1 AND a.house_number = $2",
-        );
-        let mut values: Vec<Value> = args![postcode.as_str(), i64::from(house_number.number)].into();
-        for (column, value) in [("a.house_letter", house_number.letter.map(String::from)), ("a.house_addition", house_number.addition.clone())] {
-            match value {
-                Some(v) => {
-                    values.push(v.into());
-                    sql.push_str(&format!(" AND {column} = ${}", values.len()));
-                }
-                None => sql.push_str(&format!(" AND {column} IS NULL")),
-            }
-        }
-        sql.push_str(" ORDER BY h.id");
-        let ids: Vec<Id> = tx.fetch_all(&sql, &values).await?.iter().map(|r| r.i64(0)).collect::<Result<_, _>>()?;
-        if ids.is_empty() {
-            return Err(StoreError::Invalid {
-                field: "postcode",
-                message_nl: "Op dit adres is geen huishouden bekend.".into(),
-                message_en: "No household is known at this address.".into(),
-            });
-        }
+        let ids = households_at(&mut tx, postcode, house_number).await?;
         let (now, expires) = (time_fmt::instant(access.now), time_fmt::instant(access.now + BREAK_GLASS_DURATION));
         let mut entries = Vec::new();
         for id in &ids {
@@ -563,4 +542,30 @@ impl Store {
         tracing::warn!(user_id = access.actor.user_id, households = ids.len(), "break the glass");
         Ok(ids)
     }
+}
+
+/// The households at one exact address (letter and addition included), by number; none is a
+/// field error on the postcode, for the forms that look an address up.
+pub(crate) async fn households_at(tx: &mut crate::db::Tx, postcode: &Postcode, house_number: &HouseNumber) -> Result<Vec<Id>, StoreError> {
+    let mut sql = String::from("SELECT h.id FROM households h JOIN addresses a ON a.id = h.address_id WHERE a.postcode = $1 AND a.house_number = $2");
+    let mut values: Vec<Value> = args![postcode.as_str(), i64::from(house_number.number)].into();
+    for (column, value) in [("a.house_letter", house_number.letter.map(String::from)), ("a.house_addition", house_number.addition.clone())] {
+        match value {
+            Some(v) => {
+                values.push(v.into());
+                sql.push_str(&format!(" AND {column} = ${}", values.len()));
+            }
+            None => sql.push_str(&format!(" AND {column} IS NULL")),
+        }
+    }
+    sql.push_str(" ORDER BY h.id");
+    let ids: Vec<Id> = tx.fetch_all(&sql, &values).await?.iter().map(|r| r.i64(0)).collect::<Result<_, _>>()?;
+    if ids.is_empty() {
+        return Err(StoreError::Invalid {
+            field: "postcode",
+            message_nl: "Op dit adres is geen huishouden bekend.".into(),
+            message_en: "No household is known at this address.".into(),
+        });
+    }
+    Ok(ids)
 }

@@ -4,6 +4,7 @@
 
 use crate::audit::{self, AuditEvent};
 use crate::{args, Access, Store, StoreError};
+use domain::address::{HouseNumber, Postcode};
 use domain::model::{Id, Role};
 use serde::Serialize;
 
@@ -117,11 +118,42 @@ pub struct ResidentExport {
     pub accesses: Vec<ExportAccess>,
 }
 
+/// How the privacy officer finds a resident's file: by the address the resident gives, or by
+/// the household number (from the audit trail or an earlier request).
+#[derive(Debug, Clone)]
+pub enum RightsLookup {
+    Address(Postcode, HouseNumber),
+    Household(Id),
+}
+
 fn privacy_officer_only(access: &Access<'_>) -> Result<(), StoreError> {
     if access.actor.role == Role::PrivacyOfficer { Ok(()) } else { Err(StoreError::Forbidden) }
 }
 
 impl Store {
+    /// The households at an address, for the privacy officer who must find a resident's file
+    /// for an access or erasure request: their numbers only, each hit audited as a search hit.
+    pub async fn rights_lookup(&self, access: &Access<'_>, query: &RightsLookup) -> Result<Vec<Id>, StoreError> {
+        privacy_officer_only(access)?;
+        let mut tx = self.pool().begin().await?;
+        let ids = match query {
+            RightsLookup::Address(postcode, house_number) => crate::residents::households_at(&mut tx, postcode, house_number).await?,
+            RightsLookup::Household(id) => match tx.fetch_optional("SELECT id FROM households WHERE id = $1", &args![*id]).await? {
+                Some(row) => vec![row.i64(0)?],
+                None => {
+                    return Err(StoreError::Invalid {
+                        field: "huishouden",
+                        message_nl: "Huishouden: er is geen huishouden met dit nummer.".into(),
+                        message_en: "Household: there is no household with this number.".into(),
+                    })
+                }
+            },
+        };
+        audit::record_households(&mut tx, access, AuditEvent::HouseholdSearchHit, &ids).await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
     /// The complete file of a household (AVG art. 15), audited as an export.
     pub async fn export_household(&self, access: &Access<'_>, household_id: Id) -> Result<ResidentExport, StoreError> {
         privacy_officer_only(access)?;

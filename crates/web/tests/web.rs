@@ -451,7 +451,10 @@ async fn no_route_leaks_another_teams_household_to_any_role() {
                 if route.path == "/huishoudens/nieuw" && *method == "POST" && allowed {
                     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "registering in another team's buurt is refused");
                 }
-                for secret in &secrets {
+                // The one exception: the privacy officer's access export (AVG art. 15) is the
+                // whole file by design; it is audited (see the residents' rights test).
+                let rights_export = route.path == "/privacy/rechten/{id}/inzage" && *role == Some(Role::PrivacyOfficer);
+                for secret in secrets.iter().filter(|_| !rights_export) {
                     assert!(!body.contains(secret.as_str()), "{method} {} as {role:?} shows another team's household", route.path);
                 }
                 // Security headers on every answer; nothing but static assets may be cached.
@@ -628,6 +631,92 @@ async fn the_privacy_officer_filters_the_trail_and_sees_what_to_review() {
     let (session, _) = app.login("privacy").await;
     let (_, _, page) = app.get("/privacy?gebeurtenis=retention.purge&dagen=3660", &session).await;
     assert!(page.contains("retention.purge") && page.contains("bewaartermijn verstreken"), "purges are on the privacy officer's list");
+}
+
+/// Residents' rights on screen: the privacy officer finds the household at the address the
+/// resident gives, shows and downloads the access export (each one audit record), and erases a
+/// household without an open case; one with an open case is refused and keeps everything.
+#[tokio::test]
+async fn the_privacy_officer_answers_access_and_erasure_requests_on_screen() {
+    let app = app("rights").await;
+    let (session, csrf) = app.login("privacy").await;
+    let audited = || async { app.store.counts().await.unwrap().audit_events };
+    let (status, _, page) = app.get("/privacy/rechten", &session).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Rechten van bewoners") && page.contains("Zoek huishouden"));
+    let csrf = if csrf.is_empty() { hidden(&page, "csrf") } else { csrf };
+
+    let open: std::collections::HashSet<i64> = app.m.cases.iter().filter(|c| c.closed.is_none()).map(|c| c.household_id).collect();
+    let with_case = app.m.households.iter().find(|h| open.contains(&h.id)).unwrap();
+    let without = app.m.households.iter().find(|h| !open.contains(&h.id) && app.m.persons.iter().any(|p| p.household_id == h.id)).unwrap();
+    let address = &app.m.addresses[(without.address_id - 1) as usize];
+    let member = app.m.persons.iter().find(|p| p.household_id == without.id).unwrap();
+
+    let before = audited().await;
+    let (status, _, page) = app.post_form("/privacy/rechten", &session, &[("postcode", "12"), ("huisnummer", ""), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Postcode:") && page.contains("Huisnummer:"), "both fields named");
+    let (status, _, page) = app
+        .post_form("/privacy/rechten", &session, &[("postcode", &address.postcode.display()), ("huisnummer", &address.house_number.to_string()), ("csrf", &csrf)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&format!("/privacy/rechten/{}/inzage", without.id)), "the household at the address is offered");
+    assert!(!page.contains(&member.name.surname), "the lookup shows numbers, not content");
+    let found = page.matches("/inzage\"").count() as i64 / 2;
+    assert_eq!(audited().await - before, found, "one search-hit record per household found");
+    let (status, _, page) = app.post_form("/privacy/rechten", &session, &[("huishouden", &with_case.id.to_string()), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&format!("/privacy/rechten/{}/inzage", with_case.id)), "or by its number");
+    let (status, _, page) = app.post_form("/privacy/rechten", &session, &[("huishouden", "999999"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("er is geen huishouden met dit nummer"));
+
+    let before = audited().await;
+    let path = format!("/privacy/rechten/{}/inzage", without.id);
+    let (status, _, page) = app.post_form(&path, &session, &[("formaat", "html"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::OK);
+    for text in ["Inzage: alles over huishouden", "Bewoners", "Wie het dossier inzag of wijzigde, en waarom", member.name.surname.as_str()] {
+        assert!(page.contains(text), "{text}");
+    }
+    assert_eq!(audited().await - before, 1, "the readable export is one record");
+    let (status, headers, body) = app.post_form(&path, &session, &[("formaat", "json"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get(header::CONTENT_DISPOSITION).and_then(|v| v.to_str().ok()), Some(format!("attachment; filename=\"inzage-huishouden-{}.json\"", without.id).as_str()));
+    assert_eq!(headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-store"));
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["household_id"], without.id);
+    assert!(json["accesses"].as_array().unwrap().iter().any(|a| a["event"] == "household.export"), "the file shows who exported it");
+    assert_eq!(audited().await - before, 2, "and the download another");
+    let (status, _, _) = app.post_form(&path, &session, &[("formaat", "pdf"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, _) = app.post_form(&path, &session, &[("formaat", "html"), ("csrf", "forged")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "CSRF");
+
+    // Erasure: the confirmation and the ground are required; an open case refuses it.
+    let (status, _, page) = app.get(&format!("/privacy/rechten/{}/wissen", without.id), &session).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Definitief wissen"));
+    let erase = format!("/privacy/rechten/{}/wissen", without.id);
+    let (status, _, page) = app.post_form(&erase, &session, &[("reden", ""), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Reden: vul dit veld in.") && page.contains("Bewaarplicht: bevestig"));
+    let reason = "verzoek van de bewoner van 20 november; geen traject, geen bewaarplicht";
+    let (status, _, page) = app.post_form(&format!("/privacy/rechten/{}/wissen", with_case.id), &session, &[("reden", reason), ("bewaarplicht", "geen"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Er loopt nog een traject"), "an open case refuses erasure");
+    assert_eq!(app.post_form(&format!("/privacy/rechten/{}/inzage", with_case.id), &session, &[("csrf", &csrf)]).await.0, StatusCode::OK, "and keeps the file");
+    let (status, _, page) = app.post_form(&erase, &session, &[("reden", reason), ("bewaarplicht", "geen"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&format!("Huishouden {} is gewist", without.id)));
+    assert_eq!(app.post_form(&path, &session, &[("csrf", &csrf)]).await.0, StatusCode::NOT_FOUND, "nothing left to export");
+    assert!(matches!(app.store.verify_audit_chain().await.unwrap(), store::audit::ChainCheck::Intact { .. }), "the chain still verifies");
+
+    // Only the privacy officer: a worker and an administrator are refused.
+    for user in [app.worker(), "beheer"] {
+        let (other, other_csrf) = app.login(user).await;
+        assert_eq!(app.get("/privacy/rechten", &other).await.0, StatusCode::FORBIDDEN, "{user}");
+        assert_eq!(app.post_form(&format!("/privacy/rechten/{}/inzage", with_case.id), &other, &[("csrf", &other_csrf)]).await.0, StatusCode::FORBIDDEN, "{user}");
+    }
 }
 
 #[tokio::test]

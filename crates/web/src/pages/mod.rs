@@ -3,6 +3,7 @@
 
 pub mod households;
 pub mod login;
+pub mod rights;
 pub mod roles;
 pub mod signals;
 
@@ -49,7 +50,11 @@ impl Nav {
                 ]
             }
             Role::Partner => vec![("/partner", "Mijn signalen", "My signals"), ("/partner/signaal", "Signaal doorgeven", "Report a signal")],
-            Role::PrivacyOfficer => vec![("/privacy", "Privacy-overzicht", "Privacy overview"), ("/privacy/register", "Verwerkingsregister", "Processing register")],
+            Role::PrivacyOfficer => vec![
+                ("/privacy", "Privacy-overzicht", "Privacy overview"),
+                ("/privacy/rechten", "Rechten van bewoners", "Residents' rights"),
+                ("/privacy/register", "Verwerkingsregister", "Processing register"),
+            ],
             Role::Admin => vec![("/beheer", "Accounts", "Accounts")],
         };
         Nav { user: Some((u.user.display_name.clone(), u.user.role)), links, csrf: u.csrf.clone(), current: current.into() }

@@ -16,7 +16,7 @@ use store::accounts::AccountRow;
 use store::audit::{Anomaly, AuditFilter, AuditSummaryRow, AuditViewRow};
 use store::signals::PartnerStatus;
 
-fn require(user: &PageUser, role: Role) -> Result<(), AppError> {
+pub(super) fn require(user: &PageUser, role: Role) -> Result<(), AppError> {
     if user.user.role == role { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
