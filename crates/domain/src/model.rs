@@ -201,6 +201,34 @@ impl DayPart {
     pub fn ddas(self) -> &'static str {
         self.label_nl()
     }
+
+    /// The hour (UTC, like `of_hour`) a part of the day starts, for proposals.
+    pub fn start_hour(self) -> u8 {
+        match self {
+            DayPart::Ochtend => 9,
+            DayPart::Middag => 13,
+            DayPart::Avond => 18,
+        }
+    }
+}
+
+value_list!(
+    /// How a contact attempt ended: a short list, so logging it is one tap.
+    ContactOutcome {
+        NietThuis => ("niet-thuis", "Niet thuis of geen gehoor", "Not home or no answer"),
+        GeenReactie => ("geen-reactie", "Geen reactie", "No response"),
+        OnjuistAdres => ("onjuist-adres", "Onbekend op adres of nummer klopt niet", "Unknown at address or wrong number"),
+        Gesproken => ("gesproken", "Gesproken", "Talked"),
+        AfspraakGemaakt => ("afspraak", "Afspraak gemaakt", "Appointment made"),
+        WilGeenContact => ("wil-geen-contact", "Wil nu geen contact", "Does not want contact now"),
+    }
+);
+
+impl ContactOutcome {
+    /// Whether the outcome means the household was reached.
+    pub fn reached(self) -> bool {
+        matches!(self, ContactOutcome::Gesproken | ContactOutcome::AfspraakGemaakt | ContactOutcome::WilGeenContact)
+    }
 }
 
 value_list!(

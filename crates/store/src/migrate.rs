@@ -9,6 +9,7 @@ const STEPS: &[(i64, &str, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql"), include_str!("../migrations/postgres/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_signals.sql"), include_str!("../migrations/postgres/0002_signals.sql")),
     (3, include_str!("../migrations/sqlite/0003_oidc.sql"), include_str!("../migrations/postgres/0003_oidc.sql")),
+    (4, include_str!("../migrations/sqlite/0004_contact.sql"), include_str!("../migrations/postgres/0004_contact.sql")),
 ];
 
 pub(crate) async fn run(pool: &Pool) -> Result<Vec<i64>, StoreError> {

@@ -124,6 +124,10 @@ pub struct PlannedContact {
 pub struct MyDay {
     pub signals: Vec<SignalToPickUp>,
     pub planned: Vec<PlannedContact>,
+    /// The worker's own households out of view (a team lead: the team's), riskiest first.
+    pub out_of_view: Vec<crate::contact::OutOfViewRow>,
+    /// For a team lead: the households on the case-discussion list.
+    pub discussions: Vec<crate::contact::DiscussionRow>,
 }
 
 /// A household registered by a worker, with its first member.
@@ -140,22 +144,22 @@ pub struct NewHousehold {
     pub phone: Option<String>,
 }
 
-const ADDRESS_COLUMNS: &str = "a.street, a.house_number, a.house_letter, a.house_addition, a.postcode, a.locality, b.name, b.code";
+pub(crate) const ADDRESS_COLUMNS: &str = "a.street, a.house_number, a.house_letter, a.house_addition, a.postcode, a.locality, b.name, b.code";
 
 /// Joins that place a household in its team's wijk; `$1` is the team id.
-const IN_TEAM_AREA: &str = "FROM households h JOIN addresses a ON a.id = h.address_id \
+pub(crate) const IN_TEAM_AREA: &str = "FROM households h JOIN addresses a ON a.id = h.address_id \
      JOIN neighbourhoods b ON b.code = a.buurt_code \
      JOIN teams t ON t.wijk_code = b.parent_code AND t.id = $1";
 
 /// The team whose area the actor may see; other roles see no residents at all.
-fn team_scope(access: &Access<'_>) -> Result<Id, StoreError> {
+pub(crate) fn team_scope(access: &Access<'_>) -> Result<Id, StoreError> {
     match access.actor.role {
         Role::Worker | Role::TeamLead => access.actor.team_id.ok_or(StoreError::Forbidden),
         Role::Partner | Role::PrivacyOfficer | Role::Admin => Err(StoreError::Forbidden),
     }
 }
 
-fn address_from(row: &crate::db::Row, first: usize) -> Result<AddressLine, StoreError> {
+pub(crate) fn address_from(row: &crate::db::Row, first: usize) -> Result<AddressLine, StoreError> {
     let number = row.i64(first + 1)?;
     let letter = row.opt_text(first + 2)?;
     let addition = row.opt_text(first + 3)?;
@@ -379,7 +383,7 @@ impl Store {
 
     /// "Mijn dag": the team's signals still to pick up (crisis and nearest deadline first) and
     /// this worker's planned contacts up to tomorrow. Audited per household shown.
-    pub async fn my_day(&self, access: &Access<'_>, today: Date) -> Result<MyDay, StoreError> {
+    pub async fn my_day(&self, access: &Access<'_>, today: Date, cadence: &domain::contact::CadencePolicy) -> Result<MyDay, StoreError> {
         let team = team_scope(access)?;
         let mut tx = self.pool().begin().await?;
         let sql = format!(
@@ -411,12 +415,23 @@ impl Store {
                 address: address_from(&r, 4)?,
             });
         }
-        let mut shown: Vec<Id> = signals.iter().filter_map(|s| s.household_id).chain(planned.iter().map(|p| p.household_id)).collect();
+        // Out of view: a worker's own households, the whole team's for a team lead, who also
+        // sees the case-discussion list.
+        let lead = access.actor.role == Role::TeamLead;
+        let out_of_view = crate::contact::collect_out_of_view(&mut tx, team, access.actor.user_id, today, cadence, !lead).await?;
+        let discussions = if lead { crate::contact::collect_discussions(&mut tx, team).await? } else { Vec::new() };
+        let mut shown: Vec<Id> = signals
+            .iter()
+            .filter_map(|s| s.household_id)
+            .chain(planned.iter().map(|p| p.household_id))
+            .chain(out_of_view.iter().map(|o| o.household_id))
+            .chain(discussions.iter().map(|d| d.household_id))
+            .collect();
         shown.sort_unstable();
         shown.dedup();
         audit::record_households(&mut tx, access, AuditEvent::HouseholdList, &shown).await?;
         tx.commit().await?;
-        Ok(MyDay { signals, planned })
+        Ok(MyDay { signals, planned, out_of_view, discussions })
     }
 
     /// The buurten of the actor's team area, (code, name), for the registration form.

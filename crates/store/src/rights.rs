@@ -355,6 +355,7 @@ impl Store {
             "DELETE FROM signals WHERE household_id = $1",
             "DELETE FROM contact_attempts WHERE household_id = $1",
             "DELETE FROM planned_contacts WHERE household_id = $1",
+            "DELETE FROM case_discussions WHERE household_id = $1",
             "DELETE FROM cases WHERE household_id = $1",
             "DELETE FROM persons WHERE household_id = $1",
             "DELETE FROM households WHERE id = $1",

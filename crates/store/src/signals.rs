@@ -1222,49 +1222,6 @@ impl Store {
         Ok(())
     }
 
-    /// A contact attempt on the household; the first one after a case opened picks it up (the
-    /// pickup clock stops, partners see "picked up").
-    pub async fn record_contact_attempt(
-        &self,
-        access: &Access<'_>,
-        household_id: Id,
-        kind: domain::model::ContactKind,
-        at: OffsetDateTime,
-        reached: bool,
-        note: Option<&str>,
-    ) -> Result<Id, StoreError> {
-        let team = team_of(access)?;
-        if at > access.now + Duration::minutes(5) {
-            return Err(invalid("tijdstip", "Het tijdstip van de poging ligt in de toekomst.", "The time of the attempt lies in the future."));
-        }
-        if note.is_some_and(|n| n.chars().count() > 200) {
-            return Err(invalid("notitie", "Notitie: hoogstens 200 tekens.", "Note: at most 200 characters."));
-        }
-        let mut tx = self.pool().begin().await?;
-        let sql = "SELECT h.id FROM households h JOIN addresses a ON a.id = h.address_id JOIN neighbourhoods b ON b.code = a.buurt_code JOIN teams t ON t.wijk_code = b.parent_code AND t.id = $1 WHERE h.id = $2";
-        tx.fetch_optional(sql, &args![team, household_id]).await?.ok_or(StoreError::NotFound)?;
-        let at_utc = at.to_offset(time::UtcOffset::UTC);
-        let day_part = domain::model::DayPart::of_hour(at_utc.hour());
-        let id = tx
-            .fetch_one(
-                "INSERT INTO contact_attempts (household_id, worker_id, kind, at, day_part, reached, note) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                &args![household_id, access.actor.user_id, kind.code(), time_fmt::instant(at_utc), day_part.code(), reached, note.map(str::trim).filter(|n| !n.is_empty())],
-            )
-            .await?
-            .i64(0)?;
-        if let Some(case) = tx
-            .fetch_optional("SELECT id FROM signal_cases WHERE household_id = $1 AND stage IN ('nieuw', 'gewogen') ORDER BY id LIMIT 1", &args![household_id])
-            .await?
-        {
-            let case_id = case.i64(0)?;
-            tx.execute("UPDATE signal_cases SET stage = 'opgepakt', picked_up_on = $1 WHERE id = $2", &args![time_fmt::date(at_utc.date()), case_id]).await?;
-            tx.execute("UPDATE signals SET status = 'opgepakt' WHERE signal_case_id = $1 AND status = 'ontvangen'", &args![case_id]).await?;
-        }
-        audit::record(&mut tx, access, AuditEvent::ContactAttemptCreate, Some(household_id), None).await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
     /// Closes a signal case with its DDAS end result; partners then see the coarse result.
     pub async fn close_signal_case(&self, access: &Access<'_>, case_id: Id, result: EndResult, today: Date) -> Result<(), StoreError> {
         let team = team_of(access)?;

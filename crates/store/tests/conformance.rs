@@ -34,7 +34,7 @@ async fn story_on_postgres() {
 
 async fn story(url: &str) {
     let store = Store::connect(url).await.unwrap();
-    assert_eq!(store.migrate().await.unwrap(), vec![1, 2, 3], "a new database gets every migration");
+    assert_eq!(store.migrate().await.unwrap(), vec![1, 2, 3, 4], "a new database gets every migration");
     assert!(store.migrate().await.unwrap().is_empty(), "migrating again changes nothing");
     assert!(store.healthy().await);
 
@@ -53,8 +53,102 @@ async fn story(url: &str) {
     accounts_and_sessions(&store).await;
     residents_need_to_know_and_audit(&store, &m).await;
     access_request_and_erasure(&store, &m).await;
+    contact_follow_through(&store, &m, url).await;
     audit_chain_is_append_only_and_tamper_evident(&store, url).await;
     store.close().await;
+}
+
+/// Persistence and keeping in view (issue 5), with a controlled clock: a failed visit proposes
+/// the next attempt, a missed proposal puts the household out of view, the worker may plan
+/// otherwise with a reason, the team's number of failures puts it on the case-discussion list,
+/// and another team's household cannot be touched.
+async fn contact_follow_through(store: &Store, m: &synth::Municipality, url: &str) {
+    use domain::contact::{CadencePolicy, Next, OutOfView};
+    use domain::model::{ContactKind, ContactOutcome, DayPart};
+    use store::contact::NewAttempt;
+    let team_of = |household_id: i64| {
+        let h = m.households.iter().find(|h| h.id == household_id).unwrap();
+        let wijk = m.addresses[(h.address_id - 1) as usize].buurt.parent().unwrap();
+        m.teams.iter().find(|t| t.wijk == wijk).unwrap().id
+    };
+    // A household the team registered, without history, with a case opened on 1 November
+    // (opening cases is not an operation yet, so the fixture writes the row).
+    let team = m.teams[0].id;
+    let worker = m.workers.iter().find(|w| w.role == Role::Worker && w.team_id == Some(team)).unwrap();
+    let lead = m.workers.iter().find(|w| w.role == Role::TeamLead && w.team_id == Some(team)).unwrap();
+    let actor = Actor { user_id: worker.id, role: Role::Worker, team_id: Some(team), partner_id: None };
+    let access = Access { actor: &actor, route: "test", now: NOW };
+    let buurt = m.buurten.iter().find(|b| b.code.parent().as_ref() == Some(&m.teams[0].wijk)).unwrap();
+    let new = NewHousehold {
+        street: "Volhoudstraat".into(),
+        house_number: HouseNumber::parse("3").unwrap(),
+        postcode: Postcode::parse("9998 AA").unwrap(),
+        locality: "Testdorp".into(),
+        buurt_code: buurt.code.code(),
+        name: PersonName::parse("Ria", "", "Dekker").unwrap(),
+        birth_date: date!(1971 - 03 - 02),
+        bsn: None,
+        phone: Some("0612345678".into()),
+    };
+    let h = store.create_household(&access, &new).await.unwrap();
+    raw(url, &format!("INSERT INTO cases (household_id, opened) VALUES ({h}, '2026-11-01')")).await.unwrap();
+    let policy = CadencePolicy { failures_before_discussion: 3, ..CadencePolicy::default() };
+    let attempt = |at: OffsetDateTime, kind: ContactKind, outcome: ContactOutcome| NewAttempt { household_id: h, kind, at, day_part: None, outcome, note: None };
+
+    // Monday morning, not home: the evening, two days later, planned for this worker.
+    let monday = datetime!(2026-11-16 10:00 UTC);
+    let logged = store.log_contact_attempt(&access, &attempt(monday, ContactKind::Huisbezoek, ContactOutcome::NietThuis), &policy).await.unwrap();
+    let Next::Try(p) = logged.next else { panic!("{:?}", logged.next) };
+    assert_eq!((p.kind, p.day_part, p.not_before), (ContactKind::Huisbezoek, DayPart::Avond, date!(2026-11-18)));
+    let next = store.next_contact(&access, h).await.unwrap().unwrap();
+    assert_eq!(next.planned.as_ref().map(|p| (p.on, p.kind, p.day_part, p.proposed)), Some((date!(2026-11-18), ContactKind::Huisbezoek, DayPart::Avond, true)));
+
+    // Nobody went on the 18th: on the 28th the household is ten days out of view, for the worker and the team.
+    let audit_before = store.counts().await.unwrap().audit_events;
+    let mine = store.out_of_view(&access, NOW.date(), &policy, true).await.unwrap();
+    let row = mine.iter().find(|r| r.household_id == h).expect("out of view for the worker");
+    assert_eq!(row.reason, OutOfView::PlannedOverdue { planned: date!(2026-11-18), days: 10 });
+    assert_eq!(store.counts().await.unwrap().audit_events - audit_before, mine.len() as i64, "one record per household shown");
+    let other = m.workers.iter().find(|w| w.role == Role::Worker && w.team_id == Some(team) && w.id != worker.id);
+    if let Some(other) = other {
+        let other_actor = Actor { user_id: other.id, role: Role::Worker, team_id: Some(team), partner_id: None };
+        let theirs = store.out_of_view(&Access { actor: &other_actor, route: "test", now: NOW }, NOW.date(), &policy, true).await.unwrap();
+        assert!(theirs.iter().all(|r| r.household_id != h), "not on another worker's own list");
+    }
+
+    // Planning otherwise needs a reason and a date from today; then the household is in view again.
+    let refused = store.plan_contact(&access, h, ContactKind::Telefoon, DayPart::Middag, date!(2026-11-29), " ").await.unwrap_err();
+    assert!(matches!(refused, StoreError::Invalid { field: "reden", .. }), "{refused}");
+    let refused = store.plan_contact(&access, h, ContactKind::Telefoon, DayPart::Middag, date!(2026-11-27), "werkt overdag").await.unwrap_err();
+    assert!(matches!(refused, StoreError::Invalid { field: "datum", .. }), "{refused}");
+    store.plan_contact(&access, h, ContactKind::Telefoon, DayPart::Middag, date!(2026-11-30), "werkt overdag, bellen in pauze").await.unwrap();
+    let next = store.next_contact(&access, h).await.unwrap().unwrap();
+    let planned = next.planned.unwrap();
+    assert_eq!((planned.on, planned.kind, planned.proposed, planned.reason.as_deref()), (date!(2026-11-30), ContactKind::Telefoon, false, Some("werkt overdag, bellen in pauze")));
+    assert!(store.out_of_view(&access, NOW.date(), &policy, true).await.unwrap().iter().all(|r| r.household_id != h), "a contact still to come keeps it in view");
+
+    // Two more failures make three: the team's case discussion, not another proposal.
+    store.log_contact_attempt(&access, &attempt(datetime!(2026-11-20 18:30 UTC), ContactKind::Huisbezoek, ContactOutcome::NietThuis), &policy).await.unwrap();
+    let third = store.log_contact_attempt(&access, &attempt(datetime!(2026-11-24 13:00 UTC), ContactKind::Telefoon, ContactOutcome::NietThuis), &policy).await.unwrap();
+    assert_eq!(third.next, Next::Discuss { failures: 3 });
+    assert!(store.next_contact(&access, h).await.unwrap().unwrap().on_case_discussion);
+    let lead_actor = Actor { user_id: lead.id, role: Role::TeamLead, team_id: Some(team), partner_id: None };
+    let day = store.my_day(&Access { actor: &lead_actor, route: "test", now: NOW }, NOW.date(), &policy).await.unwrap();
+    assert!(day.discussions.iter().any(|d| d.household_id == h && d.failures == 3), "on the team lead's list");
+
+    // Reached: no proposal; what was planned before stays, the discussion stays until held.
+    let reached = store.log_contact_attempt(&access, &attempt(NOW - time::Duration::hours(1), ContactKind::Huisbezoek, ContactOutcome::Gesproken), &policy).await.unwrap();
+    assert_eq!(reached.next, Next::Reached);
+
+    // Bad input and another team's household: refused, nothing written.
+    let before = store.counts().await.unwrap();
+    let future = store.log_contact_attempt(&access, &attempt(NOW + time::Duration::hours(1), ContactKind::Telefoon, ContactOutcome::NietThuis), &policy).await.unwrap_err();
+    assert!(matches!(future, StoreError::Invalid { field: "at", .. }), "{future}");
+    let foreign = m.households.iter().find(|x| team_of(x.id) != team).unwrap();
+    let refused = store.log_contact_attempt(&access, &NewAttempt { household_id: foreign.id, ..attempt(NOW, ContactKind::Telefoon, ContactOutcome::NietThuis) }, &policy).await.unwrap_err();
+    assert!(matches!(refused, StoreError::NotFound), "{refused}");
+    assert!(matches!(store.next_contact(&access, foreign.id).await, Err(StoreError::NotFound)));
+    assert_eq!(store.counts().await.unwrap(), before, "nothing written");
 }
 
 async fn access_request_and_erasure(store: &Store, m: &synth::Municipality) {
@@ -261,7 +355,7 @@ async fn residents_need_to_know_and_audit(store: &Store, m: &synth::Municipality
     }
 
     // Mijn dag: only the team's signals still to pick up.
-    let day = store.my_day(&access, NOW.date()).await.unwrap();
+    let day = store.my_day(&access, NOW.date(), &Default::default()).await.unwrap();
     let own_households: Vec<i64> = m
         .households
         .iter()

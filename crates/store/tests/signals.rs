@@ -212,7 +212,8 @@ async fn story(url: &str) {
     assert!(open >= due + late);
 
     // 8. First contact picks the case up; the partner sees "picked up", nothing more.
-    store.record_contact_attempt(&access, household.id, ContactKind::Huisbezoek, NOW, false, None).await.unwrap();
+    let attempt = store::contact::NewAttempt { household_id: household.id, kind: ContactKind::Huisbezoek, at: NOW, day_part: None, outcome: domain::model::ContactOutcome::NietThuis, note: None };
+    store.log_contact_attempt(&access, &attempt, &Default::default()).await.unwrap();
     let detail = store.signal_case(&access, case_id, today).await.unwrap();
     assert_eq!((detail.row.stage, detail.picked_up_on), (CaseStage::Opgepakt, Some(today)));
     let status = store.partner_signal(partner.id, first.signal_id).await.unwrap();

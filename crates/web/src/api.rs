@@ -13,7 +13,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use domain::model::{PartnerResult, Role, SignalKind, SignalStatus};
+use crate::error::FieldError;
+use domain::contact::Next;
+use domain::model::{ContactKind, ContactOutcome, DayPart, Id, PartnerResult, Role, SignalKind, SignalStatus};
 use store::residents::{HouseholdDetail, HouseholdSummary, NewHousehold};
 use store::Access;
 
@@ -27,6 +29,8 @@ pub struct Endpoint {
     pub auth: bool,
     /// Takes an `Idempotency-Key` header.
     pub idempotent: bool,
+    /// Query parameters: (name, description), all required.
+    pub query: &'static [(&'static str, &'static str)],
     handler: fn() -> MethodRouter<AppState>,
 }
 
@@ -40,6 +44,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             responses: &[(200, "OpenAPI 3.1", None)],
             auth: false,
             idempotent: false,
+            query: &[],
             handler: || get(openapi),
         },
         Endpoint {
@@ -50,6 +55,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             responses: &[(200, "Account", Some("Me")), (401, "Geen of ongeldig token", Some("Error"))],
             auth: true,
             idempotent: false,
+            query: &[],
             handler: || get(me),
         },
         Endpoint {
@@ -66,6 +72,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             ],
             auth: true,
             idempotent: false,
+            query: &[],
             handler: || post(search_households),
         },
         Endpoint {
@@ -82,6 +89,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             ],
             auth: true,
             idempotent: false,
+            query: &[],
             handler: || post(create_household),
         },
         Endpoint {
@@ -97,6 +105,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             ],
             auth: true,
             idempotent: false,
+            query: &[],
             handler: || get(household),
         },
         Endpoint {
@@ -113,6 +122,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             ],
             auth: true,
             idempotent: true,
+            query: &[],
             handler: || post(submit_signal),
         },
         Endpoint {
@@ -127,7 +137,57 @@ pub fn endpoints() -> Vec<Endpoint> {
             ],
             auth: true,
             idempotent: false,
+            query: &[],
             handler: || get(signal_status),
+        },
+        Endpoint {
+            method: "get",
+            path: "/households",
+            summary: "Huishoudens op een adres in het werkgebied / households at an address in the team's area",
+            request: None,
+            responses: &[
+                (200, "Huishoudens op dit adres die u mag zien (ook geen)", Some("HouseholdList")),
+                (401, "Geen of ongeldig token", Some("Error")),
+                (403, "Geen toegang", Some("Error")),
+                (422, "Ongeldige postcode of huisnummer", Some("Error")),
+            ],
+            auth: true,
+            idempotent: false,
+            query: &[("postcode", "Bijvoorbeeld 1234AB of 1234 AB"), ("house_number", "Bijvoorbeeld 12, 12a of 12-2")],
+            handler: || get(households_at),
+        },
+        Endpoint {
+            method: "post",
+            path: "/contact-attempts",
+            summary: "Contactpoging vastleggen / log a contact attempt; answers with the next proposal",
+            request: Some("NewContactAttempt"),
+            responses: &[
+                (201, "Vastgelegd, met het voorstel voor de volgende poging (null als bereikt)", Some("ContactAttemptLogged")),
+                (400, "Geen geldige JSON / the body is not valid JSON", Some("Error")),
+                (401, "Geen of ongeldig token", Some("Error")),
+                (403, "Geen toegang", Some("Error")),
+                (404, "Huishouden bestaat niet of valt buiten uw werkgebied; er is niets opgeslagen", Some("Error")),
+                (422, "Ongeldige invoer; er is niets opgeslagen", Some("Error")),
+            ],
+            auth: true,
+            idempotent: false,
+            query: &[],
+            handler: || post(log_contact_attempt),
+        },
+        Endpoint {
+            method: "get",
+            path: "/out-of-view",
+            summary: "Uit beeld: huishoudens van het team zonder tijdig contact / the team's households out of view",
+            request: None,
+            responses: &[
+                (200, "Uit beeld, grootste risico eerst", Some("OutOfViewList")),
+                (401, "Geen of ongeldig token", Some("Error")),
+                (403, "Geen toegang", Some("Error")),
+            ],
+            auth: true,
+            idempotent: false,
+            query: &[],
+            handler: || get(out_of_view),
         },
     ]
 }
@@ -199,6 +259,140 @@ async fn household(State(state): State<AppState>, ApiUser(user): ApiUser, Path(i
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /api/v1/households/{id}", now: state.now() };
     Ok(Json(detail_json(&state.store.household(&access, id).await?)))
+}
+
+#[derive(serde::Deserialize)]
+struct AddressQuery {
+    #[serde(default)]
+    postcode: String,
+    #[serde(default)]
+    house_number: String,
+}
+
+/// The households at one address that the caller may see (none is an empty list). Both
+/// parameters are required; the address is the only search the field apps need.
+async fn households_at(State(state): State<AppState>, ApiUser(user): ApiUser, axum::extract::Query(q): axum::extract::Query<AddressQuery>) -> Result<Json<Value>, ApiError> {
+    let mut errors = Vec::new();
+    if q.postcode.trim().is_empty() {
+        errors.push(crate::error::FieldError::required("postcode", "Postcode", "Postcode"));
+    }
+    if q.house_number.trim().is_empty() {
+        errors.push(crate::error::FieldError::required("huisnummer", "Huisnummer", "House number"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors).into());
+    }
+    let form = SearchForm { postcode: q.postcode, huisnummer: q.house_number, achternaam: String::new(), straat: String::new(), csrf: String::new() };
+    let query = parse_search(&form).map_err(AppError::Validation)?;
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "GET /api/v1/households", now: state.now() };
+    let hits = state.store.search_households(&access, &query).await?;
+    Ok(Json(json!({"households": hits.iter().map(summary_json).collect::<Vec<_>>()})))
+}
+
+/// A contact attempt from a field app, checked.
+struct ParsedAttempt {
+    household_id: Id,
+    kind: ContactKind,
+    at: time::OffsetDateTime,
+    day_part: Option<DayPart>,
+    outcome: ContactOutcome,
+    note: Option<String>,
+}
+
+/// A contact attempt as field apps send it; every field is checked and named when wrong.
+fn parse_attempt(body: &Value, now: time::OffsetDateTime) -> Result<ParsedAttempt, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let err = |field: &'static str, nl: &str, en: &str| FieldError { field, message_nl: nl.into(), message_en: en.into() };
+    let Some(o) = body.as_object() else { return Err(vec![err("contact_attempt", "Verwacht een JSON-object.", "Expected a JSON object.")]) };
+    for key in o.keys() {
+        if !["household_id", "kind", "at", "reached", "outcome", "note", "day_part"].contains(&key.as_str()) {
+            errors.push(err("contact_attempt", "Onbekend veld in de contactpoging.", "Unknown field in the contact attempt."));
+        }
+    }
+    let household = match o.get("household_id").and_then(Value::as_i64) {
+        Some(id) if id > 0 => Some(id),
+        _ => {
+            errors.push(err("household_id", "household_id: verwacht het nummer van een huishouden.", "household_id: expected a household number."));
+            None
+        }
+    };
+    let kind = o.get("kind").and_then(Value::as_str).and_then(ContactKind::from_code);
+    if kind.is_none() {
+        let all: Vec<&str> = ContactKind::ALL.iter().map(|k| k.code()).collect();
+        errors.push(FieldError { field: "kind", message_nl: format!("kind: kies uit {}.", all.join(", ")), message_en: format!("kind: choose from {}.", all.join(", ")) });
+    }
+    let at = o.get("at").and_then(Value::as_str).and_then(|t| time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok());
+    match at {
+        None => errors.push(err("at", "at: verwacht een tijdstip volgens RFC 3339, zoals 2026-11-28T14:30:00+01:00.", "at: expected an RFC 3339 time, like 2026-11-28T14:30:00+01:00.")),
+        Some(t) if t > now + store::contact::FUTURE_TOLERANCE => errors.push(err("at", "at: de poging ligt in de toekomst.", "at: the attempt lies in the future.")),
+        Some(_) => {}
+    }
+    let day_part = match o.get("day_part") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_str().and_then(DayPart::from_code) {
+            Some(p) => Some(p),
+            None => {
+                errors.push(err("day_part", "day_part: kies ochtend, middag of avond.", "day_part: choose ochtend, middag or avond."));
+                None
+            }
+        },
+    };
+    let reached = o.get("reached").and_then(Value::as_bool);
+    if reached.is_none() {
+        errors.push(err("reached", "reached: verwacht true of false.", "reached: expected true or false."));
+    }
+    let outcome = o.get("outcome").and_then(Value::as_str).and_then(ContactOutcome::from_code);
+    match (outcome, reached) {
+        (None, _) => {
+            let all: Vec<&str> = ContactOutcome::ALL.iter().map(|k| k.code()).collect();
+            errors.push(FieldError { field: "outcome", message_nl: format!("outcome: kies uit {}.", all.join(", ")), message_en: format!("outcome: choose from {}.", all.join(", ")) });
+        }
+        (Some(out), Some(r)) if out.reached() != r => {
+            errors.push(err("outcome", "outcome: deze uitkomst past niet bij reached.", "outcome: this outcome does not match reached."));
+        }
+        _ => {}
+    }
+    let note = match o.get("note") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(n)) if n.chars().count() <= 200 => Some(n.clone()),
+        Some(_) => {
+            errors.push(err("note", "note: tekst van hoogstens 200 tekens.", "note: text of at most 200 characters."));
+            None
+        }
+    };
+    match (household, kind, at, outcome) {
+        (Some(household_id), Some(kind), Some(at), Some(outcome)) if errors.is_empty() => Ok(ParsedAttempt { household_id, kind, at, day_part, outcome, note }),
+        _ => Err(errors),
+    }
+}
+
+async fn log_contact_attempt(State(state): State<AppState>, ApiUser(user): ApiUser, input: Result<Json<Value>, JsonRejection>) -> Result<Response, ApiError> {
+    let body = body(input)?;
+    let now = state.now();
+    let p = parse_attempt(&body, now).map_err(AppError::Validation)?;
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /api/v1/contact-attempts", now };
+    let attempt = store::contact::NewAttempt { household_id: p.household_id, kind: p.kind, at: p.at, day_part: p.day_part, outcome: p.outcome, note: p.note.as_deref() };
+    let logged = state.store.log_contact_attempt(&access, &attempt, &state.cadence).await?;
+    let next = match logged.next {
+        Next::Try(p) => json!({"kind": p.kind.code(), "day_part": p.day_part.code(), "not_before": store::time_fmt::date(p.not_before)}),
+        Next::Reached | Next::Discuss { .. } => Value::Null,
+    };
+    let discussion = matches!(logged.next, Next::Discuss { .. });
+    Ok((StatusCode::CREATED, Json(json!({"id": logged.id, "next_proposal": next, "case_discussion": discussion}))).into_response())
+}
+
+async fn out_of_view(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ApiError> {
+    let now = state.now();
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "GET /api/v1/out-of-view", now };
+    let rows = state.store.out_of_view(&access, now.date(), &state.cadence, false).await?;
+    Ok(Json(Value::Array(
+        rows.iter()
+            .map(|r| json!({"household_id": r.household_id, "reason": r.reason.code(), "reason_label": r.reason.label(true), "days_overdue": r.reason.days_overdue(), "crisis": r.crisis}))
+            .collect(),
+    )))
 }
 
 use crate::pages::signals::{static_field, SIGNAL_FIELDS};
@@ -345,6 +539,31 @@ fn schemas() -> Value {
             "status": {"type": "string", "enum": SignalStatus::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},
             "result": {"type": ["string", "null"], "enum": PartnerResult::ALL.iter().map(|k| Value::from(k.code())).chain([Value::Null]).collect::<Vec<_>>()}
         }), &["id", "signal_date", "kind", "status", "result"]),
+        "NewContactAttempt": json!({"type": "object", "additionalProperties": false, "properties": {
+            "household_id": {"type": "integer", "minimum": 1},
+            "kind": {"type": "string", "enum": ContactKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},
+            "at": {"type": "string", "format": "date-time", "description": "RFC 3339; niet in de toekomst"},
+            "day_part": {"type": ["string", "null"], "enum": DayPart::ALL.iter().map(|k| Value::from(k.code())).chain([Value::Null]).collect::<Vec<_>>(), "description": "Standaard afgeleid van het tijdstip"},
+            "reached": {"type": "boolean"},
+            "outcome": {"type": "string", "enum": ContactOutcome::ALL.iter().map(|k| k.code()).collect::<Vec<_>>(), "description": "Moet bij reached passen"},
+            "note": {"type": ["string", "null"], "maxLength": 200}
+        }, "required": ["household_id", "kind", "at", "reached", "outcome"]}),
+        "ContactAttemptLogged": s(json!({
+            "id": {"type": "integer"},
+            "next_proposal": {"oneOf": [{"type": "null"}, s(json!({
+                "kind": {"type": "string", "enum": ContactKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},
+                "day_part": {"type": "string", "enum": DayPart::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},
+                "not_before": {"type": "string", "format": "date"}
+            }), &["kind", "day_part", "not_before"])]},
+            "case_discussion": {"type": "boolean", "description": "Te vaak mislukt: het huishouden staat op de lijst voor het casusoverleg"}
+        }), &["id", "next_proposal", "case_discussion"]),
+        "OutOfViewList": {"type": "array", "items": s(json!({
+            "household_id": {"type": "integer"},
+            "reason": {"type": "string", "enum": ["planned-contact-overdue", "no-contact"]},
+            "reason_label": text,
+            "days_overdue": {"type": "integer", "minimum": 1},
+            "crisis": {"type": "boolean"}
+        }), &["household_id", "reason", "reason_label", "days_overdue", "crisis"])},
         "Household": s(json!({
             "id": {"type": "integer"},
             "address": s(json!({"street": text, "house_number": text, "postcode": text, "locality": text, "buurt": text, "buurt_code": code}), &["street", "house_number", "postcode", "locality", "buurt", "buurt_code"]),
@@ -377,6 +596,11 @@ pub fn openapi_document() -> Value {
         }
         if e.path.contains("{id}") {
             op["parameters"] = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}]);
+        }
+        if !e.query.is_empty() {
+            op["parameters"] = Value::Array(
+                e.query.iter().map(|(name, description)| json!({"name": name, "in": "query", "required": true, "description": description, "schema": {"type": "string", "minLength": 1, "maxLength": 20}})).collect(),
+            );
         }
         if e.idempotent {
             op["parameters"] = json!([{

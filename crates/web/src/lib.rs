@@ -33,6 +33,8 @@ pub struct AppState {
     pub linker: Arc<RwLock<Linker>>,
     /// The pickup clock's terms.
     pub signals: SignalPolicy,
+    /// Persistence after failed contact attempts, and when a household is out of view.
+    pub cadence: domain::contact::CadencePolicy,
     /// The municipality's identity provider, when OpenID Connect login is configured.
     pub oidc: Option<Arc<oidc::Provider>>,
 }
@@ -45,8 +47,14 @@ impl AppState {
             retention: store::retention::RetentionPolicy::default(),
             linker: Arc::new(RwLock::new(linker)),
             signals: SignalPolicy::default(),
+            cadence: domain::contact::CadencePolicy::default(),
             oidc: None,
         }
+    }
+
+    pub fn with_cadence(mut self, cadence: domain::contact::CadencePolicy) -> AppState {
+        self.cadence = cadence;
+        self
     }
 
     pub fn with_oidc(mut self, provider: oidc::Provider) -> AppState {
@@ -102,6 +110,9 @@ pub fn page_routes() -> Vec<PageRoute> {
         r("/huishoudens", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::households::search_form).post(pages::households::search)),
         r("/huishoudens/nieuw", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::households::new_form).post(pages::households::create)),
         r("/huishoudens/{id}", &["GET"], Audience::Roles(TEAM), || get(pages::households::detail)),
+        r("/huishoudens/{id}/contact", &["POST"], Audience::Roles(TEAM), || post(pages::contact::log)),
+        r("/huishoudens/{id}/kaartje", &["POST"], Audience::Roles(TEAM), || post(pages::contact::card)),
+        r("/huishoudens/{id}/plannen", &["POST"], Audience::Roles(TEAM), || post(pages::contact::plan)),
         r("/noodtoegang", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::households::break_glass_form).post(pages::households::break_glass)),
         r("/signaalzaken", &["GET"], Audience::Roles(TEAM), || get(pages::signals::cases)),
         r("/signaalzaken/{id}", &["GET"], Audience::Roles(TEAM), || get(pages::signals::case)),

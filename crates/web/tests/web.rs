@@ -520,6 +520,15 @@ async fn every_resident_touching_request_writes_exactly_one_audit_record_per_hou
     shown.dedup();
     assert_eq!(audited().await - before, shown.len() as i64, "mijn dag: one record per household shown");
 
+    let before = audited().await;
+    let (status, _, _) = app.post_form(&format!("/huishoudens/{}/contact", own.id), &session, &[("soort", "telefoon"), ("uitkomst", "niet-thuis"), ("dagdeel", "middag"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(audited().await - before, 1, "a contact attempt");
+
+    let before = audited().await;
+    let (_, body) = api(&app, "GET", "/api/v1/out-of-view", &token, None).await;
+    assert_eq!(audited().await - before, body.as_array().unwrap().len() as i64, "out of view: one record per household listed");
+
     // Pages without residents' data write nothing.
     let before = audited().await;
     for path in ["/huishoudens", "/huishoudens/nieuw", "/toegankelijkheid", "/healthz"] {
@@ -987,7 +996,8 @@ async fn an_enforcement_partner_never_sees_help_notes_or_weighing() {
         worker_id: None,
     };
     app.store.weigh_signal_case(&access, case.id, &weighing).await.unwrap();
-    app.store.record_contact_attempt(&access, h.id, ContactKind::Huisbezoek, NOW - time::Duration::hours(1), true, Some(note)).await.unwrap();
+    let attempt = store::contact::NewAttempt { household_id: h.id, kind: ContactKind::Huisbezoek, at: NOW - time::Duration::hours(1), day_part: None, outcome: domain::model::ContactOutcome::Gesproken, note: Some(note) };
+    app.store.log_contact_attempt(&access, &attempt, &Default::default()).await.unwrap();
     app.store.close_signal_case(&access, case.id, EndResult::VervolgNietFinancieel, NOW.date()).await.unwrap();
 
     // The team sees its weighing and note (so the checks below can fail)…
@@ -1024,4 +1034,110 @@ async fn an_enforcement_partner_never_sees_help_notes_or_weighing() {
     assert!(home.contains("Contact gelegd, hulp of advies gegeven"), "the coarse result is shown");
     let (status, _) = api(&app, "GET", &format!("/api/v1/households/{}", h.id), &token, None).await;
     assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND, "{status}");
+}
+
+/// Contact and follow-through on the household page (issue 5): a failed attempt in one form
+/// post shows Eropaf's next proposal; a card is one tap; the proposal can be overridden only
+/// with a reason; a form with a missing choice names it and writes nothing.
+#[tokio::test]
+async fn a_failed_attempt_on_the_household_page_shows_the_next_proposal() {
+    let app = app("contact-page").await;
+    let (session, csrf) = app.login(app.worker()).await;
+    let h = app.household_of_team(0);
+    let path = format!("/huishoudens/{}", h.id);
+    let (status, _, page) = app.get(&path, &session).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Contactpoging vastleggen") && page.contains("Kaartje achtergelaten"));
+    let attempts = || async { app.store.counts().await.unwrap().contact_attempts };
+
+    let before = attempts().await;
+    let (status, _, page) = app.post_form(&format!("{path}/contact"), &session, &[("soort", "huisbezoek"), ("dagdeel", "ochtend"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Uitkomst: kies er een."), "the missing outcome is named");
+    assert_eq!(attempts().await, before, "and nothing is written");
+
+    let (status, headers, _) = app.post_form(&format!("{path}/contact"), &session, &[("soort", "huisbezoek"), ("uitkomst", "niet-thuis"), ("dagdeel", "ochtend"), ("notitie", ""), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers.get(header::LOCATION).unwrap(), &format!("/huishoudens/{}?gedaan=contact#kop-poging", h.id));
+    assert_eq!(attempts().await, before + 1);
+    let (_, _, page) = app.get(&format!("{path}?gedaan=contact"), &session).await;
+    assert!(page.contains("De contactpoging is vastgelegd.") && page.contains("Voorstel volgende poging"), "the proposal is shown");
+
+    let (status, _, _) = app.post_form(&format!("{path}/kaartje"), &session, &[("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "a card is one tap");
+    assert_eq!(attempts().await, before + 2);
+
+    let (status, _, page) = app.post_form(&format!("{path}/plannen"), &session, &[("soort", "telefoon"), ("dagdeel", "avond"), ("datum", "2026-12-01"), ("reden", ""), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Reden: leg in 5 tot 200 tekens uit"));
+    let (status, _, _) = app.post_form(&format!("{path}/plannen"), &session, &[("soort", "telefoon"), ("dagdeel", "avond"), ("datum", "2026-12-01"), ("reden", "werkt overdag"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app.get(&path, &session).await;
+    assert!(page.contains("Volgende contact gepland") && page.contains("Anders dan voorgesteld, omdat: werkt overdag"));
+    // Another team's household: not found, nothing written.
+    let foreign = app.household_of_team(1);
+    let (status, _, _) = app.post_form(&format!("/huishoudens/{}/kaartje", foreign.id), &session, &[("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(attempts().await, before + 2);
+}
+
+/// The field apps' API (issue 5): a contact attempt answers with the next proposal (null when
+/// reached); every invalid value is a 4xx with a clear message and writes nothing; out of view
+/// and the address lookup see only the caller's team.
+#[tokio::test]
+async fn contact_attempts_out_of_view_and_address_lookup_through_the_api() {
+    let app = app("contact-api").await;
+    let token = api_token(&app, app.worker()).await;
+    let h = app.household_of_team(0);
+    let attempts = || async { app.store.counts().await.unwrap().contact_attempts };
+    let before = attempts().await;
+    let at = "2026-11-28T09:30:00+01:00";
+    let (status, body) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(serde_json::json!({"household_id": h.id, "kind": "huisbezoek", "at": at, "reached": false, "outcome": "niet-thuis"}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert!(body["id"].as_i64().is_some());
+    let next = &body["next_proposal"];
+    assert!(next["kind"].is_string() && next["day_part"].is_string() && next["not_before"].as_str().is_some_and(|d| d > "2026-11-28"), "{body}");
+    let (status, body) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(serde_json::json!({"household_id": h.id, "kind": "telefoon", "at": at, "reached": true, "outcome": "gesproken", "note": "afspraak volgende week"}))).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(body["next_proposal"], serde_json::Value::Null, "reached: no proposal");
+    assert_eq!(attempts().await, before + 2);
+
+    let bad = [
+        (serde_json::json!({"household_id": h.id, "kind": "duif", "at": at, "reached": false, "outcome": "niet-thuis"}), "kind"),
+        (serde_json::json!({"household_id": h.id, "kind": "brief", "at": "2026-11-29T09:30:00+01:00", "reached": false, "outcome": "geen-reactie"}), "at"),
+        (serde_json::json!({"household_id": h.id, "kind": "brief", "at": "gisteren", "reached": false, "outcome": "geen-reactie"}), "at"),
+        (serde_json::json!({"household_id": h.id, "kind": "brief", "at": at, "reached": true, "outcome": "niet-thuis"}), "outcome"),
+        (serde_json::json!({"household_id": h.id, "kind": "brief", "at": at, "reached": false}), "outcome"),
+        (serde_json::json!({"household_id": h.id, "kind": "brief", "at": at, "reached": false, "outcome": "geen-reactie", "extra": 1}), "contact_attempt"),
+    ];
+    for (input, field) in bad {
+        let (status, body) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(input.clone())).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{input}");
+        assert!(body["fields"].as_array().unwrap().iter().any(|f| f["field"] == field), "{input}: {body}");
+    }
+    let foreign = app.household_of_team(1);
+    let (status, _) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(serde_json::json!({"household_id": foreign.id, "kind": "brief", "at": at, "reached": false, "outcome": "geen-reactie"}))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "outside need-to-know");
+    assert_eq!(attempts().await, before + 2, "nothing written by refused requests");
+
+    let (status, body) = api(&app, "GET", "/api/v1/out-of-view", &token, None).await;
+    assert_eq!(status, StatusCode::OK);
+    for row in body.as_array().unwrap() {
+        assert!(row["days_overdue"].as_i64().unwrap() >= 1 && ["planned-contact-overdue", "no-contact"].contains(&row["reason"].as_str().unwrap()), "{row}");
+        assert_ne!(row["household_id"], foreign.id);
+    }
+
+    let address = |h: &domain::model::Household| app.m.addresses[(h.address_id - 1) as usize].clone();
+    let own = address(h);
+    let query = format!("/api/v1/households?postcode={}&house_number={}", own.postcode.display().replace(' ', "%20"), own.house_number);
+    let (status, body) = api(&app, "GET", &query, &token, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["households"].as_array().unwrap().iter().any(|x| x["id"] == h.id), "{body}");
+    let other = address(foreign);
+    let (status, body) = api(&app, "GET", &format!("/api/v1/households?postcode={}&house_number={}", other.postcode.display().replace(' ', ""), other.house_number), &token, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["households"].as_array().unwrap().iter().all(|x| x["id"] != foreign.id), "another team's household is not found");
+    let (status, body) = api(&app, "GET", "/api/v1/households?postcode=1234AB", &token, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"].as_array().unwrap().iter().any(|f| f["field"] == "huisnummer"));
 }

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use domain::model::Role;
+use domain::model::{ContactKind, ContactOutcome, DayPart, Role};
 use domain::{Bsn, HouseNumber, PersonName, Postcode};
 use store::residents::{HouseholdDetail, HouseholdQuery, HouseholdSummary, MyDay, NewHousehold};
 use store::Access;
@@ -39,7 +39,7 @@ pub async fn my_day(State(state): State<AppState>, user: PageUser) -> Result<Res
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /mijn-dag", now };
-    let day = state.store.my_day(&access, now.date()).await.map_err(|e| AppError::from(e).page(t))?;
+    let day = state.store.my_day(&access, now.date(), &state.cadence).await.map_err(|e| AppError::from(e).page(t))?;
     Ok(render(&MyDayPage { t, nav: Nav::for_user(&user, "/mijn-dag"), today: t.date(&now.date()), day, is_lead: user.user.role == Role::TeamLead }))
 }
 
@@ -148,11 +148,68 @@ pub struct HouseholdPage {
     pub nav: Nav,
     pub h: HouseholdDetail,
     pub created: bool,
+    /// What was just saved: "contact", "kaartje" or "plan".
+    pub done: Option<String>,
+    /// The next planned contact (Eropaf's proposal or the worker's plan) and the discussion flag.
+    pub next: Option<store::contact::PlannedNext>,
+    pub errors: Vec<FieldError>,
+    /// The kind selected in the contact form: the proposal's, else a home visit.
+    pub kind: ContactKind,
+    pub day_part: DayPart,
+    pub today: String,
+}
+
+impl HouseholdPage {
+    pub fn contact_kinds(&self) -> &'static [ContactKind] {
+        &[ContactKind::Huisbezoek, ContactKind::Telefoon, ContactKind::SmsWhatsapp, ContactKind::Mail, ContactKind::Brief, ContactKind::GesprekVindplaats, ContactKind::Overige, ContactKind::Administratief]
+    }
+
+    pub fn outcomes(&self) -> &'static [ContactOutcome] {
+        ContactOutcome::ALL
+    }
+
+    pub fn day_parts(&self) -> &'static [DayPart] {
+        DayPart::ALL
+    }
+
+    pub fn error(&self, field: &str) -> Option<String> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message(&self.t).to_string())
+    }
 }
 
 #[derive(serde::Deserialize)]
 pub struct DetailQuery {
     nieuw: Option<String>,
+    gedaan: Option<String>,
+}
+
+/// The household page, with the contact form's state; `route` names the request in the audit.
+pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, route: &'static str, created: bool, done: Option<String>, errors: Vec<FieldError>) -> Result<Response, Response> {
+    let t = user.lang;
+    let now = state.now();
+    let actor = user.actor();
+    let access = Access { actor: &actor, route, now };
+    let h = state.store.household(&access, id).await.map_err(|e| AppError::from(e).page(t))?;
+    let next = state.store.next_contact(&access, id).await.map_err(|e| AppError::from(e).page(t))?;
+    let kind = next.as_ref().and_then(|n| n.planned.as_ref()).map_or(ContactKind::Huisbezoek, |p| p.kind);
+    let invalid = !errors.is_empty();
+    let page = HouseholdPage {
+        t,
+        nav: Nav::for_user(user, "/huishoudens"),
+        h,
+        created,
+        done: done.filter(|d| ["contact", "kaartje", "plan"].contains(&d.as_str())),
+        next,
+        errors,
+        kind: if kind == ContactKind::Kaartje { ContactKind::Huisbezoek } else { kind },
+        day_part: DayPart::of_hour(now.to_offset(time::UtcOffset::UTC).hour()),
+        today: store::time_fmt::date(now.date()),
+    };
+    let mut response = render(&page);
+    if invalid {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
 }
 
 pub async fn detail(
@@ -164,10 +221,7 @@ pub async fn detail(
     let t = user.lang;
     require_team_role(&user).map_err(|e| e.page(t))?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound.page(t))?;
-    let actor = user.actor();
-    let access = Access { actor: &actor, route: "GET /huishoudens/{id}", now: state.now() };
-    let h = state.store.household(&access, id).await.map_err(|e| AppError::from(e).page(t))?;
-    Ok(render(&HouseholdPage { t, nav: Nav::for_user(&user, "/huishoudens"), h, created: q.nieuw.is_some() }))
+    household_page(&state, &user, id, "GET /huishoudens/{id}", q.nieuw.is_some(), q.gedaan, vec![]).await
 }
 
 #[derive(serde::Deserialize, Default)]

@@ -271,7 +271,10 @@ pub async fn contact(State(state): State<AppState>, user: PageUser, Path(id): Pa
     let access = Access { actor: &actor, route: "POST /signaalzaken/{id}/contact", now };
     if let (Some(kind), Some(reached)) = (kind, reached) {
         let household_id = state.store.signal_case_household(&access, id).await.map_err(page_error(t))?;
-        match state.store.record_contact_attempt(&access, household_id, kind, now, reached, Some(first(&form, "notitie")).filter(|n| !n.trim().is_empty())).await {
+        let outcome = if reached { domain::model::ContactOutcome::Gesproken } else { domain::model::ContactOutcome::NietThuis };
+        let note = Some(first(&form, "notitie")).filter(|n| !n.trim().is_empty());
+        let attempt = store::contact::NewAttempt { household_id, kind, at: now, day_part: None, outcome, note };
+        match state.store.log_contact_attempt(&access, &attempt, &state.cadence).await {
             Ok(_) => return Ok(Redirect::to(&format!("/signaalzaken/{id}?gedaan=contact")).into_response()),
             Err(e) => errors.push(field_error(e).map_err(|e| e.page(t))?),
         }

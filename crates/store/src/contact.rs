@@ -1,0 +1,281 @@
+//! Contact attempts and what follows them: the cadence's next proposal (a planned contact for
+//! the worker), the team's case-discussion list when persistence runs out, and the households
+//! that dropped out of view. The rules are `domain::contact`'s; here they meet the database,
+//! each change audited in its own transaction.
+
+use crate::audit::{self, AuditEvent};
+use crate::residents::{address_from, team_scope, AddressLine, ADDRESS_COLUMNS, IN_TEAM_AREA};
+use crate::{args, time_fmt, Access, Store, StoreError};
+use domain::contact::{self as rules, Attempt, CadencePolicy, Contact, Next, OutOfView};
+use domain::model::{ContactKind, ContactOutcome, DayPart, Id, SupportLevel};
+use time::{Date, Duration, OffsetDateTime};
+
+/// How far in the future an attempt's time may lie (clocks differ a little).
+pub const FUTURE_TOLERANCE: Duration = Duration::minutes(5);
+
+/// A contact attempt as a worker logs it.
+#[derive(Debug, Clone)]
+pub struct NewAttempt<'a> {
+    pub household_id: Id,
+    pub kind: ContactKind,
+    pub at: OffsetDateTime,
+    /// Filled from the time when not given.
+    pub day_part: Option<DayPart>,
+    pub outcome: ContactOutcome,
+    pub note: Option<&'a str>,
+}
+
+/// A logged attempt and what Eropaf proposes next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Logged {
+    pub id: Id,
+    pub next: Next,
+}
+
+fn invalid(field: &'static str, nl: &str, en: &str) -> StoreError {
+    StoreError::Invalid { field, message_nl: nl.into(), message_en: en.into() }
+}
+
+/// The household, if it lies in the actor's team area (else not found: need-to-know).
+async fn in_area(tx: &mut crate::db::Tx, team: Id, household_id: Id) -> Result<(), StoreError> {
+    let sql = format!("SELECT h.id {IN_TEAM_AREA} WHERE h.id = $2");
+    tx.fetch_optional(&sql, &args![team, household_id]).await?.ok_or(StoreError::NotFound)?;
+    Ok(())
+}
+
+impl Store {
+    /// Logs an attempt and, in the same transaction: picks up an open signal case (the first
+    /// contact stops its pickup clock), replaces the household's proposal with the cadence's
+    /// next one (a planned contact for this worker) or puts the household on the team's
+    /// case-discussion list, and writes one audit record.
+    pub async fn log_contact_attempt(&self, access: &Access<'_>, new: &NewAttempt<'_>, policy: &CadencePolicy) -> Result<Logged, StoreError> {
+        let team = team_scope(access)?;
+        if new.at > access.now + FUTURE_TOLERANCE {
+            return Err(invalid("at", "Tijdstip: de poging ligt in de toekomst.", "Time: the attempt lies in the future."));
+        }
+        if new.at < access.now - Duration::days(366) {
+            return Err(invalid("at", "Tijdstip: hoogstens een jaar terug.", "Time: at most a year ago."));
+        }
+        let note = new.note.map(str::trim).filter(|n| !n.is_empty());
+        if note.is_some_and(|n| n.chars().count() > 200) {
+            return Err(invalid("note", "Notitie: hoogstens 200 tekens.", "Note: at most 200 characters."));
+        }
+        let mut tx = self.pool().begin().await?;
+        in_area(&mut tx, team, new.household_id).await?;
+        let at = new.at.to_offset(time::UtcOffset::UTC);
+        let day_part = new.day_part.unwrap_or_else(|| DayPart::of_hour(at.hour()));
+        let reached = new.outcome.reached();
+        let id = tx
+            .fetch_one(
+                "INSERT INTO contact_attempts (household_id, worker_id, kind, at, day_part, reached, note, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                &args![new.household_id, access.actor.user_id, new.kind.code(), time_fmt::instant(at), day_part.code(), reached, note, new.outcome.code()],
+            )
+            .await?
+            .i64(0)?;
+        if let Some(case) = tx
+            .fetch_optional("SELECT id FROM signal_cases WHERE household_id = $1 AND stage IN ('nieuw', 'gewogen') ORDER BY id LIMIT 1", &args![new.household_id])
+            .await?
+        {
+            let case_id = case.i64(0)?;
+            tx.execute("UPDATE signal_cases SET stage = 'opgepakt', picked_up_on = $1 WHERE id = $2", &args![time_fmt::date(at.date()), case_id]).await?;
+            tx.execute("UPDATE signals SET status = 'opgepakt' WHERE signal_case_id = $1 AND status = 'ontvangen'", &args![case_id]).await?;
+        }
+        let mut history = Vec::new();
+        for r in tx.fetch_all("SELECT at, kind, day_part, reached FROM contact_attempts WHERE household_id = $1 ORDER BY at, id", &args![new.household_id]).await? {
+            history.push(Attempt {
+                at: time_fmt::parse_instant(&r.text(0)?)?,
+                kind: ContactKind::from_code(&r.text(1)?).ok_or_else(|| StoreError::corrupt("contact kind"))?,
+                day_part: DayPart::from_code(&r.text(2)?).ok_or_else(|| StoreError::corrupt("day part"))?,
+                reached: r.bool(3)?,
+            });
+        }
+        let has_phone = tx.fetch_i64("SELECT COUNT(*) FROM persons WHERE household_id = $1 AND phone IS NOT NULL", &args![new.household_id]).await? > 0;
+        let next = rules::next_step(&history, has_phone, policy);
+        // What was planned up to this attempt is done; an earlier proposal is replaced.
+        tx.execute(
+            "DELETE FROM planned_contacts WHERE household_id = $1 AND (proposed = TRUE OR planned_for <= $2)",
+            &args![new.household_id, time_fmt::date(at.date())],
+        )
+        .await?;
+        match next {
+            Next::Try(p) => {
+                tx.execute(
+                    "INSERT INTO planned_contacts (household_id, worker_id, planned_for, kind, day_part, proposed) VALUES ($1, $2, $3, $4, $5, TRUE)",
+                    &args![new.household_id, access.actor.user_id, time_fmt::date(p.not_before), p.kind.code(), p.day_part.code()],
+                )
+                .await?;
+            }
+            Next::Discuss { failures } => {
+                let listed = tx.fetch_i64("SELECT COUNT(*) FROM case_discussions WHERE household_id = $1 AND discussed_at IS NULL", &args![new.household_id]).await?;
+                if listed == 0 {
+                    tx.execute(
+                        "INSERT INTO case_discussions (household_id, team_id, added_at, failures) VALUES ($1, $2, $3, $4)",
+                        &args![new.household_id, team, time_fmt::instant(access.now), failures as i64],
+                    )
+                    .await?;
+                }
+            }
+            Next::Reached => {}
+        }
+        audit::record(&mut tx, access, AuditEvent::ContactAttemptCreate, Some(new.household_id), None).await?;
+        tx.commit().await?;
+        Ok(Logged { id, next })
+    }
+
+    /// The worker plans the next contact differently from the proposal, with the reason.
+    pub async fn plan_contact(&self, access: &Access<'_>, household_id: Id, kind: ContactKind, day_part: DayPart, on: Date, reason: &str) -> Result<(), StoreError> {
+        let team = team_scope(access)?;
+        let reason = reason.trim();
+        if !(5..=200).contains(&reason.chars().count()) {
+            return Err(invalid("reden", "Reden: leg in 5 tot 200 tekens uit waarom u anders plant.", "Reason: explain in 5 to 200 characters why you plan differently."));
+        }
+        if on < access.now.date() {
+            return Err(invalid("datum", "Datum: kies vandaag of later.", "Date: choose today or later."));
+        }
+        let mut tx = self.pool().begin().await?;
+        in_area(&mut tx, team, household_id).await?;
+        tx.execute("DELETE FROM planned_contacts WHERE household_id = $1 AND proposed = TRUE", &args![household_id]).await?;
+        tx.execute(
+            "INSERT INTO planned_contacts (household_id, worker_id, planned_for, kind, day_part, proposed, override_reason) VALUES ($1, $2, $3, $4, $5, FALSE, $6)",
+            &args![household_id, access.actor.user_id, time_fmt::date(on), kind.code(), day_part.code(), reason],
+        )
+        .await?;
+        audit::record(&mut tx, access, AuditEvent::ContactPlan, Some(household_id), None).await?;
+        tx.commit().await
+    }
+
+    /// The next planned contact of a household in the actor's area (proposal or own plan).
+    pub async fn next_contact(&self, access: &Access<'_>, household_id: Id) -> Result<Option<PlannedNext>, StoreError> {
+        let team = team_scope(access)?;
+        let mut tx = self.pool().begin_read().await?;
+        in_area(&mut tx, team, household_id).await?;
+        let row = tx
+            .fetch_optional(
+                "SELECT pc.planned_for, pc.kind, pc.day_part, pc.proposed, pc.override_reason, u.display_name FROM planned_contacts pc \
+                 LEFT JOIN users u ON u.id = pc.worker_id WHERE pc.household_id = $1 ORDER BY pc.planned_for, pc.id LIMIT 1",
+                &args![household_id],
+            )
+            .await?;
+        let discussion = tx.fetch_i64("SELECT COUNT(*) FROM case_discussions WHERE household_id = $1 AND discussed_at IS NULL", &args![household_id]).await? > 0;
+        let planned = row
+            .map(|r| -> Result<_, StoreError> {
+                Ok(Planned {
+                    on: time_fmt::parse_date(&r.text(0)?)?,
+                    kind: ContactKind::from_code(&r.text(1)?).ok_or_else(|| StoreError::corrupt("contact kind"))?,
+                    day_part: DayPart::from_code(&r.text(2)?).ok_or_else(|| StoreError::corrupt("day part"))?,
+                    proposed: r.bool(3)?,
+                    reason: r.opt_text(4)?,
+                    by: r.opt_text(5)?,
+                })
+            })
+            .transpose()?;
+        Ok(Some(PlannedNext { planned, on_case_discussion: discussion }).filter(|p| p.planned.is_some() || p.on_case_discussion))
+    }
+
+    /// The team's households that dropped out of view on `today`, riskiest first; with `mine`,
+    /// only those the actor is involved in (planned, attempted or assigned). Each household
+    /// shown is one audit record.
+    pub async fn out_of_view(&self, access: &Access<'_>, today: Date, policy: &CadencePolicy, mine: bool) -> Result<Vec<OutOfViewRow>, StoreError> {
+        let team = team_scope(access)?;
+        let mut tx = self.pool().begin().await?;
+        let rows = collect_out_of_view(&mut tx, team, access.actor.user_id, today, policy, mine).await?;
+        let shown: Vec<Id> = rows.iter().map(|r| r.household_id).collect();
+        audit::record_households(&mut tx, access, AuditEvent::HouseholdList, &shown).await?;
+        tx.commit().await?;
+        Ok(rows)
+    }
+}
+
+/// The out-of-view rows without auditing, for callers that audit what they show as a whole.
+pub(crate) async fn collect_out_of_view(tx: &mut crate::db::Tx, team: Id, user_id: Id, today: Date, policy: &CadencePolicy, mine: bool) -> Result<Vec<OutOfViewRow>, StoreError> {
+    let sql = format!(
+        "SELECT h.id, h.support, h.multi_problem, {ADDRESS_COLUMNS}, \
+         (SELECT MIN(c.opened) FROM cases c WHERE c.household_id = h.id AND c.closed IS NULL), \
+         (SELECT MIN(sc.opened_at) FROM signal_cases sc WHERE sc.household_id = h.id AND sc.stage IN ('gewogen', 'opgepakt') AND (sc.decision IS NULL OR sc.decision = 'gaan')), \
+         (SELECT COUNT(*) FROM signal_cases sc WHERE sc.household_id = h.id AND sc.stage IN ('gewogen', 'opgepakt') AND sc.crisis = TRUE), \
+         (SELECT MAX(ca.at) FROM contact_attempts ca WHERE ca.household_id = h.id AND ca.reached = TRUE), \
+         (SELECT MAX(ca.at) FROM contact_attempts ca WHERE ca.household_id = h.id), \
+         (SELECT MIN(pc.planned_for) FROM planned_contacts pc WHERE pc.household_id = h.id), \
+         (SELECT COUNT(*) FROM planned_contacts pc WHERE pc.household_id = h.id AND pc.worker_id = $2) \
+           + (SELECT COUNT(*) FROM contact_attempts ca WHERE ca.household_id = h.id AND ca.worker_id = $2) \
+           + (SELECT COUNT(*) FROM signal_cases sc WHERE sc.household_id = h.id AND sc.worker_id = $2) \
+         {IN_TEAM_AREA} \
+         WHERE EXISTS (SELECT 1 FROM cases c WHERE c.household_id = h.id AND c.closed IS NULL) \
+            OR EXISTS (SELECT 1 FROM signal_cases sc WHERE sc.household_id = h.id AND sc.stage IN ('gewogen', 'opgepakt') AND (sc.decision IS NULL OR sc.decision = 'gaan'))"
+    );
+    let day = |text: Option<String>| -> Result<Option<Date>, StoreError> {
+        text.map(|t| if t.len() > 10 { time_fmt::parse_instant(&t).map(|i| i.date()) } else { time_fmt::parse_date(&t) }).transpose()
+    };
+    let mut rows = Vec::new();
+    for r in tx.fetch_all(&sql, &args![team, user_id]).await? {
+        if mine && r.i64(17)? == 0 {
+            continue;
+        }
+        let Some(since) = [day(r.opt_text(11)?)?, day(r.opt_text(12)?)?].into_iter().flatten().min() else { continue };
+        let facts = Contact { since, last_reached: day(r.opt_text(14)?)?, last_attempt: day(r.opt_text(15)?)?, planned: day(r.opt_text(16)?)? };
+        let Some(reason) = rules::out_of_view(&facts, today, policy) else { continue };
+        rows.push(OutOfViewRow {
+            household_id: r.i64(0)?,
+            address: address_from(&r, 3)?,
+            support: SupportLevel::from_code(&r.text(1)?).ok_or_else(|| StoreError::corrupt("support level"))?,
+            multi_problem: r.bool(2)?,
+            crisis: r.i64(13)? > 0,
+            reason,
+        });
+    }
+    rows.sort_by_key(|row| (!row.crisis, std::cmp::Reverse(row.support), !row.multi_problem, std::cmp::Reverse(row.reason.days_overdue()), row.household_id));
+    Ok(rows)
+}
+
+/// The team's case-discussion list (households where persistence ran out), oldest first,
+/// without auditing.
+pub(crate) async fn collect_discussions(tx: &mut crate::db::Tx, team: Id) -> Result<Vec<DiscussionRow>, StoreError> {
+    let sql = format!(
+        "SELECT d.household_id, d.added_at, d.failures, {ADDRESS_COLUMNS} FROM case_discussions d JOIN households h ON h.id = d.household_id \
+         JOIN addresses a ON a.id = h.address_id JOIN neighbourhoods b ON b.code = a.buurt_code \
+         WHERE d.team_id = $1 AND d.discussed_at IS NULL ORDER BY d.added_at, d.id"
+    );
+    let mut rows = Vec::new();
+    for r in tx.fetch_all(&sql, &args![team]).await? {
+        rows.push(DiscussionRow { household_id: r.i64(0)?, added_at: time_fmt::parse_instant(&r.text(1)?)?, failures: r.i64(2)?, address: address_from(&r, 3)? });
+    }
+    Ok(rows)
+}
+
+/// The next contact of a household, and whether it is on the case-discussion list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedNext {
+    pub planned: Option<Planned>,
+    pub on_case_discussion: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub on: Date,
+    pub kind: ContactKind,
+    pub day_part: DayPart,
+    /// Eropaf's proposal (true) or the worker's own plan.
+    pub proposed: bool,
+    /// Why an own plan differs from the proposal.
+    pub reason: Option<String>,
+    /// The worker it is planned for.
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutOfViewRow {
+    pub household_id: Id,
+    pub address: AddressLine,
+    pub support: SupportLevel,
+    pub multi_problem: bool,
+    pub crisis: bool,
+    pub reason: OutOfView,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiscussionRow {
+    pub household_id: Id,
+    pub added_at: OffsetDateTime,
+    pub failures: i64,
+    pub address: AddressLine,
+}

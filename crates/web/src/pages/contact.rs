@@ -1,0 +1,139 @@
+//! Logging contact on the household page: an attempt in at most three taps (the kind is
+//! preselected from Eropaf's proposal, then the outcome, then save), a card left behind in one
+//! tap, and planning the next contact differently from the proposal, with a reason.
+
+use super::households::{household_page, require_team_role};
+use crate::auth::PageUser;
+use crate::error::{AppError, FieldError};
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use domain::model::{ContactKind, ContactOutcome, DayPart};
+use store::contact::NewAttempt;
+use store::{Access, StoreError};
+
+fn household_id(id: &str) -> Result<i64, AppError> {
+    id.parse().map_err(|_| AppError::NotFound)
+}
+
+fn pick<T>(value: &str, parse: fn(&str) -> Option<T>, field: &'static str, nl: &str, en: &str, errors: &mut Vec<FieldError>) -> Option<T> {
+    let parsed = parse(value.trim());
+    if parsed.is_none() {
+        errors.push(FieldError { field, message_nl: format!("{nl}: kies er een."), message_en: format!("{en}: choose one.") });
+    }
+    parsed
+}
+
+/// A store refusal that belongs to a field goes back to the form; anything else is an error page.
+fn field_error(e: StoreError) -> Result<FieldError, AppError> {
+    match AppError::from(e) {
+        AppError::Validation(mut errors) if !errors.is_empty() => Ok(errors.remove(0)),
+        other => Err(other),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ContactForm {
+    #[serde(default)]
+    soort: String,
+    #[serde(default)]
+    uitkomst: String,
+    #[serde(default)]
+    dagdeel: String,
+    #[serde(default)]
+    notitie: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn log(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<ContactForm>) -> Result<Response, Response> {
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+    let id = household_id(&id).map_err(|e| e.page(user.lang))?;
+    user.check_csrf(&f.csrf).map_err(|e| e.page(user.lang))?;
+    let mut errors = Vec::new();
+    let kind = pick(&f.soort, ContactKind::from_code, "soort", "Hoe", "How", &mut errors);
+    let outcome = pick(&f.uitkomst, ContactOutcome::from_code, "uitkomst", "Uitkomst", "Outcome", &mut errors);
+    let day_part = pick(&f.dagdeel, DayPart::from_code, "dagdeel", "Dagdeel", "Part of day", &mut errors);
+    if let (Some(kind), Some(outcome), Some(day_part)) = (kind, outcome, day_part) {
+        let now = state.now();
+        let actor = user.actor();
+        let access = Access { actor: &actor, route: "POST /huishoudens/{id}/contact", now };
+        let note = Some(f.notitie.as_str()).filter(|n| !n.trim().is_empty());
+        let attempt = NewAttempt { household_id: id, kind, at: now, day_part: Some(day_part), outcome, note };
+        match state.store.log_contact_attempt(&access, &attempt, &state.cadence).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/huishoudens/{id}?gedaan=contact#kop-poging")).into_response()),
+            Err(e) => {
+                let mut err = field_error(e).map_err(|e| e.page(user.lang))?;
+                if err.field == "note" {
+                    err.field = "notitie";
+                }
+                errors.push(err);
+            }
+        }
+    }
+    household_page(&state, &user, id, "POST /huishoudens/{id}/contact", false, None, errors).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// A card left behind: one tap, logged as an attempt that has not reached anyone yet.
+pub async fn card(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<CsrfOnly>) -> Result<Response, Response> {
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+    let id = household_id(&id).map_err(|e| e.page(user.lang))?;
+    user.check_csrf(&f.csrf).map_err(|e| e.page(user.lang))?;
+    let now = state.now();
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /huishoudens/{id}/kaartje", now };
+    let attempt = NewAttempt { household_id: id, kind: ContactKind::Kaartje, at: now, day_part: None, outcome: ContactOutcome::GeenReactie, note: None };
+    match state.store.log_contact_attempt(&access, &attempt, &state.cadence).await {
+        Ok(_) => Ok(Redirect::to(&format!("/huishoudens/{id}?gedaan=kaartje#kop-poging")).into_response()),
+        Err(e) => Err(AppError::from(e).page(user.lang)),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct PlanForm {
+    #[serde(default)]
+    soort: String,
+    #[serde(default)]
+    dagdeel: String,
+    #[serde(default)]
+    datum: String,
+    #[serde(default)]
+    reden: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The proposal overridden: another kind, part of the day or date, with the reason why.
+pub async fn plan(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<PlanForm>) -> Result<Response, Response> {
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+    let id = household_id(&id).map_err(|e| e.page(user.lang))?;
+    user.check_csrf(&f.csrf).map_err(|e| e.page(user.lang))?;
+    let mut errors = Vec::new();
+    let kind = pick(&f.soort, ContactKind::from_code, "plan-soort", "Hoe", "How", &mut errors);
+    let day_part = pick(&f.dagdeel, DayPart::from_code, "plan-dagdeel", "Dagdeel", "Part of day", &mut errors);
+    let date = domain::parse_date(&f.datum).map_err(|e| errors.push(FieldError::from_parse("plan-datum", "Datum", "Date", &e))).ok();
+    if let (Some(kind), Some(day_part), Some(date)) = (kind, day_part, date) {
+        let actor = user.actor();
+        let access = Access { actor: &actor, route: "POST /huishoudens/{id}/plannen", now: state.now() };
+        match state.store.plan_contact(&access, id, kind, day_part, date, &f.reden).await {
+            Ok(()) => return Ok(Redirect::to(&format!("/huishoudens/{id}?gedaan=plan#kop-poging")).into_response()),
+            Err(e) => {
+                let mut err = field_error(e).map_err(|e| e.page(user.lang))?;
+                err.field = match err.field {
+                    "reden" => "plan-reden",
+                    "datum" => "plan-datum",
+                    other => other,
+                };
+                errors.push(err);
+            }
+        }
+    }
+    household_page(&state, &user, id, "POST /huishoudens/{id}/plannen", false, None, errors).await
+}
