@@ -260,6 +260,53 @@ export function journeys(viewport) {
       });
     });
 
+    test('worker: out of view on mijn dag, a failed attempt in three taps shows the next proposal, a card in one', { timeout: TIMEOUT }, async () => {
+      await withPage(viewport, async (page) => {
+        assert.equal(await login(page, 'worker'), '/mijn-dag');
+        const outOfView = page.getByRole('region', { name: 'Uit beeld' });
+        assert.ok(await page.getByRole('heading', { level: 2, name: 'Uit beeld' }).isVisible());
+        // The demo has households whose proposed second try has passed. (They are left as they
+        // are, so the other viewport's run sees them too; the attempt below is on a signal.)
+        const row = outOfView.locator('tbody tr').first();
+        assert.match(await row.innerText(), /Gepland contact verlopen|Te lang geen contact/);
+        await page.getByRole('region', { name: 'Signalen om op te pakken' }).getByRole('link').first().click();
+        await page.waitForURL((u) => u.pathname.startsWith('/huishoudens/'));
+        await checkPage(page, 'household with the contact form');
+        const household = new URL(page.url()).pathname;
+
+        // The kind is preselected from the proposal: outcome (1), save (2).
+        const kind = await page.locator('input[name="soort"]:checked').getAttribute('value');
+        assert.ok(kind, 'a kind is preselected');
+        await page.getByLabel('Niet thuis of geen gehoor').check();
+        assert.equal(await submit(page, 'Poging vastleggen', `${household}/contact`), 303);
+        assert.equal(new URL(page.url()).search, '?gedaan=contact');
+        const proposal = page.locator('#volgende-poging');
+        assert.match(await proposal.innerText(), /^Voorstel volgende poging: .+, (ochtend|middag|avond), vanaf /);
+        await checkPage(page, 'household after a failed attempt');
+
+        // A card left behind: one tap.
+        assert.equal(await submit(page, 'Kaartje achtergelaten', `${household}/kaartje`), 303);
+        assert.ok(await page.getByText('Het kaartje is vastgelegd.').isVisible());
+
+        // Planning otherwise without a reason: the error state.
+        await page.getByText('Volgende contact anders plannen').click();
+        assert.equal(await submit(page, 'Zo plannen', `${household}/plannen`), 422);
+        assert.ok(await page.locator('#plan-reden[aria-invalid="true"]').isVisible(), 'the reason is required');
+        await checkPage(page, 'planning otherwise with errors');
+        await logout(page);
+      });
+    });
+
+    test('team lead: the case-discussion list on mijn dag', { timeout: TIMEOUT }, async () => {
+      await withPage(viewport, async (page) => {
+        assert.equal(await login(page, 'team-lead'), '/mijn-dag');
+        assert.ok(await page.getByRole('heading', { level: 2, name: 'Voor het casusoverleg' }).isVisible());
+        assert.match(await page.locator('main li').filter({ hasText: 'pogingen zonder contact' }).first().innerText(), /6 pogingen zonder contact/);
+        await checkPage(page, 'mijn dag (team lead) with the case discussion');
+        await logout(page);
+      });
+    });
+
     test('partner: only the status of its own signals, no households', { timeout: TIMEOUT }, async () => {
       await withPage(viewport, async (page) => {
         assert.equal(await login(page, 'partner'), '/partner');

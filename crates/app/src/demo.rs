@@ -32,6 +32,7 @@ pub async fn run(households: usize, seed: u64, listen: &str, data_dir: &Path, da
         );
         let logins = create_logins(&store, now).await?;
         seed_intake(&store, &municipality, now).await?;
+        seed_follow_through(&store, &municipality, now).await?;
         write_logins(&logins_path, &logins)?;
         logins
     } else {
@@ -42,7 +43,7 @@ pub async fn run(households: usize, seed: u64, listen: &str, data_dir: &Path, da
         println!("demo-login role={} user={} password={}{totp}", l.role, l.user, l.password);
     }
     // The demo is a fixed snapshot: no daily purge (run `eropaf retention purge` to see it work).
-    crate::serve(store, listen, store::retention::RetentionPolicy::default(), store::signals::SignalPolicy::default(), oidc).await
+    crate::serve(store, listen, store::retention::RetentionPolicy::default(), store::signals::SignalPolicy::default(), domain::contact::CadencePolicy::default(), oidc).await
 }
 
 /// One demo account: its role, name, password and, for roles that need one, TOTP secret.
@@ -157,6 +158,64 @@ async fn seed_intake(store: &Store, m: &synth::Municipality, now: OffsetDateTime
         let get = |k: &str| f.get(k).cloned();
         let Ok(signal) = domain::signal::parse_signal(&get, None, now.date()) else { continue };
         store.intake_signal(&access, &linker, &source, &signal, &policy).await.map_err(err)?;
+    }
+    Ok(())
+}
+
+/// The demo worker's persistence at work (issue 5): households of the team's open cases with a
+/// failed attempt, whose proposal is still to come, or has passed (out of view), and one where
+/// six attempts in a row failed (on the team lead's case-discussion list).
+async fn seed_follow_through(store: &Store, m: &synth::Municipality, now: OffsetDateTime) -> Result<(), String> {
+    use domain::model::{ContactKind, ContactOutcome};
+    let err = |e: store::StoreError| e.to_string();
+    let worker_id = store.busiest_worker().await.map_err(err)?.ok_or("geen werker")?;
+    let worker = store.user_by_id(worker_id).await.map_err(err)?.ok_or("werker ontbreekt")?;
+    let team = worker.team_id.ok_or("werker zonder team")?;
+    let wijk = m.teams.iter().find(|t| t.id == team).map(|t| t.wijk.clone()).ok_or("team zonder wijk")?;
+    let in_area = |household_id: i64| {
+        m.households.iter().find(|h| h.id == household_id).is_some_and(|h| m.addresses.get((h.address_id - 1) as usize).is_some_and(|a| a.buurt.parent().as_ref() == Some(&wijk)))
+    };
+    // The team's open cases, those with the oldest contact history first, so the demo's
+    // attempts come after it and tell the story.
+    let mut latest: std::collections::HashMap<i64, OffsetDateTime> = std::collections::HashMap::new();
+    for a in &m.contact_attempts {
+        let e = latest.entry(a.household_id).or_insert(a.at);
+        *e = (*e).max(a.at);
+    }
+    // Open cases, and signal cases the team has not closed (with their opening as the earliest
+    // moment an attempt can have been made).
+    let opened = |h: i64| m.signal_cases.iter().filter(|c| c.household_id == h).map(|c| c.opened_at).min();
+    let worked_with = m
+        .cases
+        .iter()
+        .filter(|c| c.closed.is_none())
+        .map(|c| c.household_id)
+        .chain(m.signal_cases.iter().filter(|c| c.stage != domain::model::CaseStage::Afgesloten && c.decision.is_none_or(|d| d == domain::model::Decision::Gaan)).map(|c| c.household_id));
+    let mut households: Vec<(Option<OffsetDateTime>, i64)> =
+        worked_with.filter(|h| in_area(*h)).map(|h| (latest.get(&h).copied().max(opened(h)), h)).collect();
+    households.sort_unstable();
+    households.dedup();
+    let actor = worker.actor();
+    let access = store::Access { actor: &actor, route: "eropaf demo", now };
+    let policy = domain::contact::CadencePolicy::default();
+    let at = |days: i64, hour: u8| (now - time::Duration::days(days)).replace_time(time::Time::from_hms(hour, 0, 0).unwrap_or(time::Time::MIDNIGHT));
+    let log = |household_id: i64, at: OffsetDateTime, kind: ContactKind| store::contact::NewAttempt { household_id, kind, at, day_part: None, outcome: ContactOutcome::NietThuis, note: None };
+    let before = |last: Option<OffsetDateTime>, days: i64| last.is_none_or(|l| l < at(days, 0));
+    let mut chosen = households.into_iter();
+    // Six failures in a row over the last weeks: the team discusses it.
+    if let Some((_, h)) = chosen.by_ref().find(|(last, _)| before(*last, 26)) {
+        let kinds = [ContactKind::Huisbezoek, ContactKind::Huisbezoek, ContactKind::Telefoon, ContactKind::Telefoon, ContactKind::SmsWhatsapp, ContactKind::Brief];
+        for (n, kind) in kinds.into_iter().enumerate() {
+            store.log_contact_attempt(&access, &log(h, at(25 - 4 * n as i64, [10, 19, 14][n % 3]), kind), &policy).await.map_err(err)?;
+        }
+    }
+    // Not home four days ago; the proposed next try has passed: out of view.
+    for (_, h) in chosen.by_ref().filter(|(last, _)| before(*last, 5)).take(3).collect::<Vec<_>>() {
+        store.log_contact_attempt(&access, &log(h, at(4, 10), ContactKind::Huisbezoek), &policy).await.map_err(err)?;
+    }
+    // Not home yesterday: the next attempt is proposed for the coming days.
+    for (_, h) in chosen.filter(|(last, _)| before(*last, 2)).take(3).collect::<Vec<_>>() {
+        store.log_contact_attempt(&access, &log(h, at(1, 11), ContactKind::Huisbezoek), &policy).await.map_err(err)?;
     }
     Ok(())
 }

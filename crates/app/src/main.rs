@@ -102,6 +102,8 @@ enum Command {
         #[command(flatten)]
         pickup: PickupArgs,
         #[command(flatten)]
+        cadence: CadenceArgs,
+        #[command(flatten)]
         oidc: OidcArgs,
     },
     /// Retention: remove what has outlived its term (also done daily by `serve`).
@@ -318,6 +320,26 @@ impl PickupArgs {
     }
 }
 
+/// Persistence and keeping in view (see `domain::contact`).
+#[derive(Args, Clone, Copy)]
+struct CadenceArgs {
+    /// Failed contact attempts in a row after which a household goes to the case discussion.
+    #[arg(long, env = "EROPAF_FAILURES_BEFORE_DISCUSSION", default_value_t = domain::contact::CadencePolicy::default().failures_before_discussion)]
+    failures_before_discussion: usize,
+    /// A household the team works with is out of view after this many days without contact.
+    #[arg(long, env = "EROPAF_NO_CONTACT_DAYS", default_value_t = domain::contact::CadencePolicy::default().no_contact_days)]
+    no_contact_days: i64,
+}
+
+impl CadenceArgs {
+    fn policy(self) -> Result<domain::contact::CadencePolicy, String> {
+        if self.failures_before_discussion < 2 || self.no_contact_days < 1 {
+            return Err("--failures-before-discussion is minstens 2 en --no-contact-days minstens 1".into());
+        }
+        Ok(domain::contact::CadencePolicy { failures_before_discussion: self.failures_before_discussion, no_contact_days: self.no_contact_days, ..Default::default() })
+    }
+}
+
 /// The retention terms, in days (see `store::retention`).
 #[derive(Args, Clone, Copy)]
 struct RetentionArgs {
@@ -519,13 +541,13 @@ async fn connect_migrated(url: &str) -> Result<Store, String> {
     Ok(store)
 }
 
-pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy, signals: store::signals::SignalPolicy, oidc: &OidcArgs) -> Result<(), String> {
+pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy, signals: store::signals::SignalPolicy, cadence: domain::contact::CadencePolicy, oidc: &OidcArgs) -> Result<(), String> {
     // The linker first (the model is trained once per database, the index built from everyone
     // registered), so the server answers as soon as it says it listens.
     let linker = store.linker(store::linking::LinkPolicy::default(), OffsetDateTime::now_utc()).await.map_err(|e| format!("koppelindex: {e}"))?;
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("kan niet luisteren op {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let mut state = web::AppState::new(store.clone(), wall_clock(), linker).with_retention(retention).with_signal_policy(signals);
+    let mut state = web::AppState::new(store.clone(), wall_clock(), linker).with_retention(retention).with_signal_policy(signals).with_cadence(cadence);
     if let Some(provider) = oidc.provider(addr).await? {
         tracing::info!(issuer = %provider.config.issuer, "OpenID Connect login enabled");
         state = state.with_oidc(provider);
@@ -540,11 +562,11 @@ pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Demo { households, seed, listen, data_dir, database_url, oidc } => demo::run(households, seed, &listen, &data_dir, database_url.as_deref(), &oidc).await,
-        Command::Serve { db, listen, retention, pickup, oidc } => {
+        Command::Serve { db, listen, retention, pickup, cadence, oidc } => {
             let policy = retention.policy()?;
             let store = connect_migrated(&db.database_url).await?;
             spawn_daily_purge(store.clone(), policy);
-            serve(store, &listen, policy, pickup.policy()?, &oidc).await
+            serve(store, &listen, policy, pickup.policy()?, cadence.policy()?, &oidc).await
         }
         Command::Retention { command: RetentionCommand::Purge { db, retention } } => {
             let policy = retention.policy()?;
