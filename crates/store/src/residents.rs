@@ -5,7 +5,7 @@
 use crate::audit::{self, AuditEvent};
 use crate::db::{Tx, Value};
 use crate::{args, time_fmt, Access, Store, StoreError};
-use domain::model::{ContactKind, DayPart, Id, OutreachModel, Role, SignalKind, SignalStatus, SupportLevel};
+use domain::model::{ContactKind, ContactOutcome, DayPart, Id, OutreachModel, Role, SignalKind, SignalStatus, SupportLevel};
 use domain::{Bsn, HouseNumber, PersonName, Postcode};
 use time::Date;
 
@@ -78,6 +78,8 @@ pub struct AttemptView {
     pub kind: ContactKind,
     pub day_part: DayPart,
     pub reached: bool,
+    /// How it ended; attempts from before outcomes were recorded have none.
+    pub outcome: Option<ContactOutcome>,
     pub worker: Option<String>,
     pub note: Option<String>,
 }
@@ -340,7 +342,7 @@ impl Store {
         let mut attempts = Vec::new();
         for r in tx
             .fetch_all(
-                "SELECT c.at, c.kind, c.day_part, c.reached, u.display_name, c.note FROM contact_attempts c \
+                "SELECT c.at, c.kind, c.day_part, c.reached, u.display_name, c.note, c.outcome FROM contact_attempts c \
                  LEFT JOIN users u ON u.id = c.worker_id WHERE c.household_id = $1 ORDER BY c.at DESC, c.id DESC",
                 &args![household_id],
             )
@@ -353,6 +355,7 @@ impl Store {
                 reached: r.bool(3)?,
                 worker: r.opt_text(4)?,
                 note: r.opt_text(5)?,
+                outcome: r.opt_text(6)?.as_deref().and_then(ContactOutcome::from_code),
             });
         }
 

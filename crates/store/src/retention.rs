@@ -179,13 +179,15 @@ impl Store {
         let signal_case_cutoff = time_fmt::date(today - Duration::days(i64::from(policy.signal_case_days)));
         let two = || -> Vec<Value> { args![signal_case_cutoff.clone(), case_cutoff.clone()].into() };
         // (table, condition on `t`, arguments, slot in the per-household counts)
-        let kinds: [(&str, String, Vec<Value>, usize); 6] = [
+        let kinds: [(&str, String, Vec<Value>, usize); 7] = [
             ("cases", "t.closed IS NOT NULL AND t.closed < $1".to_string(), args![case_cutoff.clone()].into(), 0),
             ("signals", format!("t.signal_case_id IN (SELECT sc.id FROM signal_cases sc WHERE {closed_signal_case})"), two(), 1),
             ("signal_cases", format!("t.id IN (SELECT sc.id FROM signal_cases sc WHERE {closed_signal_case})"), two(), 4),
             ("signals", format!("t.signal_case_id IS NULL AND t.signal_date < $1 AND (t.household_id IS NULL OR {NO_CASE})"), args![signal_cutoff].into(), 1),
-            ("contact_attempts", format!("t.at < $1 AND {NO_CASE}"), args![contact_cutoff].into(), 2),
+            ("contact_attempts", format!("t.at < $1 AND {NO_CASE}"), args![contact_cutoff.clone()].into(), 2),
             ("planned_contacts", format!("t.planned_for < $1 AND {NO_CASE}"), args![time_fmt::date(today - Duration::days(i64::from(policy.contact_days)))].into(), 3),
+            // A place on the case-discussion list follows the contact attempts that led to it.
+            ("case_discussions", format!("t.added_at < $1 AND {NO_CASE}"), args![contact_cutoff.clone()].into(), 3),
         ];
         let mut removed = [0u64; 5];
         for (table, condition, values, slot) in kinds {
@@ -208,7 +210,7 @@ impl Store {
                 on_behalf_of: None,
                 route: "retention purge".to_string(),
                 reason: Some(format!(
-                    "bewaartermijn verstreken: {cases} trajecten, {signal_cases} signaalzaken, {signals} signalen, {attempts} contactpogingen, {planned} afspraken (termijnen {} / {} / {} / {} dagen)",
+                    "bewaartermijn verstreken: {cases} trajecten, {signal_cases} signaalzaken, {signals} signalen, {attempts} contactpogingen, {planned} afspraken of vermeldingen voor het casusoverleg (termijnen {} / {} / {} / {} dagen)",
                     policy.case_days, policy.signal_case_days, policy.signal_days, policy.contact_days
                 )),
             })

@@ -46,8 +46,29 @@ pub struct ExportAttempt {
     pub kind: String,
     pub day_part: String,
     pub reached: bool,
+    /// How it ended (issue 5); attempts logged before have none.
+    pub outcome: Option<String>,
     pub worker: Option<String>,
     pub note: Option<String>,
+}
+
+/// A contact planned with the household: Eropaf's proposal, or a worker's plan with its reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportPlanned {
+    pub planned_for: String,
+    pub kind: String,
+    pub day_part: String,
+    pub worker: Option<String>,
+    pub proposed: bool,
+    pub reason: Option<String>,
+}
+
+/// The household on the team's case-discussion list after failed attempts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportDiscussion {
+    pub added_at: String,
+    pub failures: i64,
+    pub discussed_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -113,7 +134,8 @@ pub struct ResidentExport {
     pub signals: Vec<ExportSignal>,
     pub signal_cases: Vec<ExportSignalCase>,
     pub contact_attempts: Vec<ExportAttempt>,
-    pub planned_contacts: Vec<ExportAttempt>,
+    pub planned_contacts: Vec<ExportPlanned>,
+    pub case_discussions: Vec<ExportDiscussion>,
     pub cases: Vec<ExportCase>,
     pub accesses: Vec<ExportAccess>,
 }
@@ -263,11 +285,11 @@ impl Store {
             });
         }
         let attempt = |r: &crate::db::Row| -> Result<ExportAttempt, StoreError> {
-            Ok(ExportAttempt { at: r.text(0)?, kind: r.text(1)?, day_part: r.text(2)?, reached: r.bool(3)?, worker: r.opt_text(4)?, note: r.opt_text(5)? })
+            Ok(ExportAttempt { at: r.text(0)?, kind: r.text(1)?, day_part: r.text(2)?, reached: r.bool(3)?, worker: r.opt_text(4)?, note: r.opt_text(5)?, outcome: r.opt_text(6)? })
         };
         let contact_attempts = tx
             .fetch_all(
-                "SELECT c.at, c.kind, c.day_part, c.reached, u.display_name, c.note FROM contact_attempts c LEFT JOIN users u ON u.id = c.worker_id \
+                "SELECT c.at, c.kind, c.day_part, c.reached, u.display_name, c.note, c.outcome FROM contact_attempts c LEFT JOIN users u ON u.id = c.worker_id \
                  WHERE c.household_id = $1 ORDER BY c.at, c.id",
                 &args![household_id],
             )
@@ -277,14 +299,20 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         let planned_contacts = tx
             .fetch_all(
-                "SELECT pc.planned_for, pc.kind, pc.day_part, FALSE, u.display_name, CAST(NULL AS TEXT) FROM planned_contacts pc LEFT JOIN users u ON u.id = pc.worker_id \
+                "SELECT pc.planned_for, pc.kind, pc.day_part, u.display_name, pc.proposed, pc.override_reason FROM planned_contacts pc LEFT JOIN users u ON u.id = pc.worker_id \
                  WHERE pc.household_id = $1 ORDER BY pc.planned_for, pc.id",
                 &args![household_id],
             )
             .await?
             .iter()
-            .map(attempt)
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|r| Ok(ExportPlanned { planned_for: r.text(0)?, kind: r.text(1)?, day_part: r.text(2)?, worker: r.opt_text(3)?, proposed: r.bool(4)?, reason: r.opt_text(5)? }))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let case_discussions = tx
+            .fetch_all("SELECT added_at, failures, discussed_at FROM case_discussions WHERE household_id = $1 ORDER BY added_at, id", &args![household_id])
+            .await?
+            .iter()
+            .map(|r| Ok(ExportDiscussion { added_at: r.text(0)?, failures: r.i64(1)?, discussed_at: r.opt_text(2)? }))
+            .collect::<Result<Vec<_>, StoreError>>()?;
         let mut cases = Vec::new();
         for r in tx.fetch_all("SELECT id, opened, closed FROM cases WHERE household_id = $1 ORDER BY opened, id", &args![household_id]).await? {
             let id = r.i64(0)?;
@@ -324,6 +352,7 @@ impl Store {
             signal_cases,
             contact_attempts,
             planned_contacts,
+            case_discussions,
             cases,
             accesses,
         })

@@ -140,6 +140,13 @@ async fn contact_follow_through(store: &Store, m: &synth::Municipality, url: &st
     let reached = store.log_contact_attempt(&access, &attempt(NOW - time::Duration::hours(1), ContactKind::Huisbezoek, ContactOutcome::Gesproken), &policy).await.unwrap();
     assert_eq!(reached.next, Next::Reached);
 
+    // The resident's access request shows all of it: outcomes, the own plan with its reason, the discussion.
+    let officer = Actor { user_id: 1, role: Role::PrivacyOfficer, team_id: None, partner_id: None };
+    let export = store.export_household(&Access { actor: &officer, route: "test", now: NOW }, h).await.unwrap();
+    assert_eq!(export.contact_attempts.iter().filter(|a| a.outcome.as_deref() == Some("niet-thuis")).count(), 3);
+    assert!(export.planned_contacts.iter().any(|p| !p.proposed && p.reason.as_deref() == Some("werkt overdag, bellen in pauze")));
+    assert_eq!(export.case_discussions.iter().map(|d| d.failures).collect::<Vec<_>>(), vec![3]);
+
     // Bad input and another team's household: refused, nothing written.
     let before = store.counts().await.unwrap();
     let future = store.log_contact_attempt(&access, &attempt(NOW + time::Duration::hours(1), ContactKind::Telefoon, ContactOutcome::NietThuis), &policy).await.unwrap_err();

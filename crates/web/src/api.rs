@@ -249,7 +249,7 @@ fn detail_json(h: &HouseholdDetail) -> Value {
         "multi_problem": h.multi_problem,
         "members": h.members.iter().map(|p| json!({"id": p.id, "name": p.name, "birth_date": store::time_fmt::date(p.birth_date), "phone": p.phone, "has_bsn": p.has_bsn})).collect::<Vec<_>>(),
         "signals": h.signals.iter().map(|s| json!({"id": s.id, "kind": s.kind.code(), "status": s.status.code(), "signal_date": store::time_fmt::date(s.signal_date), "pickup_deadline": store::time_fmt::date(s.deadline), "crisis": s.crisis, "partner": s.partner, "amount_eur": s.amount_eur})).collect::<Vec<_>>(),
-        "contact_attempts": h.attempts.iter().map(|a| json!({"at": a.at, "kind": a.kind.code(), "day_part": a.day_part.code(), "reached": a.reached})).collect::<Vec<_>>(),
+        "contact_attempts": h.attempts.iter().map(|a| json!({"at": a.at, "kind": a.kind.code(), "day_part": a.day_part.code(), "reached": a.reached, "outcome": a.outcome.map(|o| o.code())})).collect::<Vec<_>>(),
         "cases": h.cases.iter().map(|c| json!({"id": c.id, "opened": store::time_fmt::date(c.opened), "closed": c.closed.map(store::time_fmt::date), "models": c.models.iter().map(|m| m.code()).collect::<Vec<_>>()})).collect::<Vec<_>>(),
     })
 }
@@ -570,7 +570,7 @@ fn schemas() -> Value {
             "support": text, "multi_problem": {"type": "boolean"},
             "members": {"type": "array", "items": s(json!({"id": {"type": "integer"}, "name": text, "birth_date": {"type": "string", "format": "date"}, "phone": opt_text, "has_bsn": {"type": "boolean"}}), &["id", "name", "birth_date", "phone", "has_bsn"])},
             "signals": {"type": "array", "items": s(json!({"id": {"type": "integer"}, "kind": text, "status": text, "signal_date": {"type": "string", "format": "date"}, "pickup_deadline": {"type": "string", "format": "date"}, "crisis": {"type": "boolean"}, "partner": opt_text, "amount_eur": {"type": ["integer", "null"]}}), &["id", "kind", "status", "signal_date", "pickup_deadline", "crisis", "partner", "amount_eur"])},
-            "contact_attempts": {"type": "array", "items": s(json!({"at": {"type": "string", "format": "date-time"}, "kind": text, "day_part": text, "reached": {"type": "boolean"}}), &["at", "kind", "day_part", "reached"])},
+            "contact_attempts": {"type": "array", "items": s(json!({"at": {"type": "string", "format": "date-time"}, "kind": text, "day_part": text, "reached": {"type": "boolean"}, "outcome": {"type": ["string", "null"], "enum": ContactOutcome::ALL.iter().map(|k| Value::from(k.code())).chain([Value::Null]).collect::<Vec<_>>()}}), &["at", "kind", "day_part", "reached", "outcome"])},
             "cases": {"type": "array", "items": s(json!({"id": {"type": "integer"}, "opened": {"type": "string", "format": "date"}, "closed": {"type": ["string", "null"], "format": "date"}, "models": {"type": "array", "items": text}}), &["id", "opened", "closed", "models"])}
         }), &["id", "address", "support", "multi_problem", "members", "signals", "contact_attempts", "cases"])
     })

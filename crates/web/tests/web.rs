@@ -749,6 +749,9 @@ async fn break_the_glass_opens_another_teams_household_with_a_reason_the_privacy
     let (status, _, page) = app.get(&location, &session).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("U bekijkt dit huishouden met noodtoegang"));
+    assert!(!page.contains("Contactpoging vastleggen"), "emergency access is to read: no contact form");
+    let (status, _, _) = app.post_form(&format!("{location}/kaartje"), &session, &[("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "and no contact through it");
     let (_, _, page) = app.get("/privacy?gebeurtenis=household.break-glass", &privacy).await;
     assert!(page.contains("Noodtoegang gebruikt") && page.contains(reason), "highlighted for the privacy officer, with the reason");
     // Reading another team's household is listed as outside the worker's own area.

@@ -190,7 +190,8 @@ pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, r
     let actor = user.actor();
     let access = Access { actor: &actor, route, now };
     let h = state.store.household(&access, id).await.map_err(|e| AppError::from(e).page(t))?;
-    let next = state.store.next_contact(&access, id).await.map_err(|e| AppError::from(e).page(t))?;
+    // Break-the-glass access is to read in an emergency: no contact is logged or planned through it.
+    let next = if h.via_break_glass { None } else { state.store.next_contact(&access, id).await.map_err(|e| AppError::from(e).page(t))? };
     let kind = next.as_ref().and_then(|n| n.planned.as_ref()).map_or(ContactKind::Huisbezoek, |p| p.kind);
     let invalid = !errors.is_empty();
     let page = HouseholdPage {

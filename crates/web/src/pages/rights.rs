@@ -199,6 +199,7 @@ const SECTIONS: &[(&str, &str, &str)] = &[
     ("signal_cases", "Signaalzaken", "Signal cases"),
     ("contact_attempts", "Contactpogingen", "Contact attempts"),
     ("planned_contacts", "Geplande contacten", "Planned contacts"),
+    ("case_discussions", "Op de lijst voor het casusoverleg", "On the case-discussion list"),
     ("cases", "Trajecten", "Cases"),
     ("accesses", "Wie het dossier inzag of wijzigde, en waarom", "Who read or changed the file, and why"),
 ];
@@ -281,6 +282,12 @@ fn label(t: Lang, key: &str) -> &'static str {
         "on_behalf_of" => ("Namens", "On behalf of"),
         "route" => ("Route", "Route"),
         "reason" => ("Reden", "Reason"),
+        "outcome" => ("Uitkomst", "Outcome"),
+        "planned_for" => ("Gepland voor", "Planned for"),
+        "proposed" => ("Voorstel van Eropaf", "Proposed by Eropaf"),
+        "added_at" => ("Op de lijst sinds", "Listed since"),
+        "failures" => ("Pogingen zonder contact", "Attempts without contact"),
+        "discussed_at" => ("Besproken op", "Discussed on"),
         _ => ("Overig", "Other"),
     };
     t.s(nl, en)
