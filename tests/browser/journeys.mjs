@@ -18,7 +18,9 @@ import {
   secondFactor,
 } from './support.mjs';
 
-const TIMEOUT = 90_000;
+// Generous: each login of a role with a second factor may wait for a fresh 30-second TOTP step
+// (support.mjs claimStep) while the other viewport's file logs in as the same demo user.
+const TIMEOUT = 180_000;
 
 let browser;
 
@@ -236,6 +238,9 @@ export function journeys(viewport) {
       await withPage(viewport, async (page) => {
         assert.equal(await login(page, 'team-lead'), '/mijn-dag');
         await checkPage(page, 'mijn dag (team lead)');
+        // The team's case discussion: the demo household where six attempts in a row failed.
+        assert.ok(await page.getByRole('heading', { level: 2, name: 'Voor het casusoverleg' }).isVisible());
+        assert.match(await page.locator('main li').filter({ hasText: 'pogingen zonder contact' }).first().innerText(), /6 pogingen zonder contact/);
         assert.ok(await page.getByRole('heading', { level: 2, name: 'Signalen van het team om op te pakken' }).isVisible());
         const link = page.locator('main a[href^="/huishoudens/"]').first();
         const href = await link.getAttribute('href');
@@ -293,16 +298,6 @@ export function journeys(viewport) {
         assert.equal(await submit(page, 'Zo plannen', `${household}/plannen`), 422);
         assert.ok(await page.locator('#plan-reden[aria-invalid="true"]').isVisible(), 'the reason is required');
         await checkPage(page, 'planning otherwise with errors');
-        await logout(page);
-      });
-    });
-
-    test('team lead: the case-discussion list on mijn dag', { timeout: TIMEOUT }, async () => {
-      await withPage(viewport, async (page) => {
-        assert.equal(await login(page, 'team-lead'), '/mijn-dag');
-        assert.ok(await page.getByRole('heading', { level: 2, name: 'Voor het casusoverleg' }).isVisible());
-        assert.match(await page.locator('main li').filter({ hasText: 'pogingen zonder contact' }).first().innerText(), /6 pogingen zonder contact/);
-        await checkPage(page, 'mijn dag (team lead) with the case discussion');
         await logout(page);
       });
     });
