@@ -34,6 +34,20 @@ async function withPage(viewport, fn) {
   }
 }
 
+/**
+ * On a first-visit brief (issue 5), checks it hides the history and opens the full file (one
+ * audited step); returns whether the page was a brief.
+ */
+async function pastBrief(page) {
+  if (!(await h1(page)).startsWith('Eerste bezoek')) return false;
+  await checkPage(page, 'first-visit brief');
+  assert.equal(await page.getByRole('heading', { level: 2, name: 'Contactgeschiedenis' }).count(), 0, 'the brief hides the history');
+  await page.getByRole('link', { name: 'Volledig dossier openen' }).click();
+  await page.waitForURL((u) => u.searchParams.get('dossier') === 'volledig');
+  await page.waitForLoadState('load');
+  return true;
+}
+
 /** "Prinses Marijkeweg 11-3, 3733 AA Zilverloo" → its parts. */
 function parseAddress(line) {
   const m = line.trim().match(/^(.+) (\S+), ([1-9][0-9]{3} ?[A-Z]{2}) (.+)$/);
@@ -178,6 +192,7 @@ export function journeys(viewport) {
         await hit.click();
         await page.waitForURL((u) => u.pathname === href);
         await checkPage(page, 'household page');
+        await pastBrief(page);
         assert.equal(await h1(page), `Huishouden: ${address.street} ${address.houseNumber}`);
         for (const name of ['Bewoners', 'Signalen', 'Contactgeschiedenis', 'Trajecten']) {
           assert.ok(await page.getByRole('heading', { level: 2, name }).isVisible(), `the household page has a section ${name}`);
@@ -248,6 +263,7 @@ export function journeys(viewport) {
         await link.click();
         await page.waitForURL((u) => u.pathname === href);
         await checkPage(page, 'household page (team lead)');
+        await pastBrief(page);
         assert.equal(await h1(page), `Huishouden: ${address.street} ${address.houseNumber}`);
 
         // Break the glass: the form, and its error state without a reason of substance.
@@ -298,6 +314,38 @@ export function journeys(viewport) {
         assert.equal(await submit(page, 'Zo plannen', `${household}/plannen`), 422);
         assert.ok(await page.locator('#plan-reden[aria-invalid="true"]').isVisible(), 'the reason is required');
         await checkPage(page, 'planning otherwise with errors');
+        await logout(page);
+      });
+    });
+
+    test('worker and privacy officer: the first-visit brief hides the history until asked, and asking is in the audit trail', { timeout: TIMEOUT }, async () => {
+      let household;
+      await withPage(viewport, async (page) => {
+        assert.equal(await login(page, 'worker'), '/mijn-dag');
+        const hrefs = [...new Set(await page.locator('main a[href^="/huishoudens/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href'))))];
+        for (const href of hrefs) {
+          await page.goto(`${BASE_URL}${href}`);
+          if ((await h1(page)).startsWith('Eerste bezoek')) {
+            household = href.split('/').pop();
+            break;
+          }
+        }
+        assert.ok(household, 'mijn dag links to a household the team decided to visit');
+        for (const name of ['Waarom we gaan', 'Veiligheid en aanpak', 'Taal en cultuur', 'Wie er wonen']) {
+          assert.ok(await page.getByRole('heading', { level: 2, name }).isVisible(), `the brief has ${name}`);
+        }
+        assert.ok(await pastBrief(page));
+        assert.ok(await page.getByRole('heading', { level: 2, name: 'Contactgeschiedenis' }).isVisible(), 'the full file shows the history');
+        await checkPage(page, 'full file after the brief');
+        await logout(page);
+      });
+      await withPage(viewport, async (page) => {
+        assert.equal(await login(page, 'privacy-officer'), '/privacy');
+        await page.getByLabel('Huishouden (nummer)').fill(household);
+        await page.locator('select#gebeurtenis').selectOption('household.read');
+        await page.getByRole('button', { name: 'Filteren' }).click();
+        await page.waitForLoadState('load');
+        assert.match(await page.locator('main').innerText(), /volledig dossier/, 'opening the full file after the brief is in the trail');
         await logout(page);
       });
     });

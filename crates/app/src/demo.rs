@@ -213,6 +213,18 @@ async fn seed_follow_through(store: &Store, m: &synth::Municipality, now: Offset
     for (_, h) in chosen.by_ref().filter(|(last, _)| before(*last, 5)).take(3).collect::<Vec<_>>() {
         store.log_contact_attempt(&access, &log(h, at(4, 10), ContactKind::Huisbezoek), &policy).await.map_err(err)?;
     }
+    // Language and cultural notes, read in the first-visit brief.
+    let notes = [
+        ("Arabisch", true, false, "Man en vrouw samen spreken; vrouwelijke werker heeft de voorkeur"),
+        ("Pools", false, false, "Werkt in ploegendienst: 's avonds of in het weekend thuis"),
+        ("Turks", false, true, "Eerst de oudste zoon bellen, hij regelt de post"),
+        ("Tigrinya", true, true, "Via de sleutelfiguur van de Eritrese gemeenschap"),
+    ];
+    let decided: Vec<i64> = m.signal_cases.iter().filter(|c| c.decision == Some(domain::model::Decision::Gaan) && in_area(c.household_id)).map(|c| c.household_id).collect();
+    for (h, (language, interpreter, network, note)) in decided.iter().zip(notes) {
+        let notes = store::contact::LanguageNotes { preferred_language: Some(language.into()), interpreter_needed: interpreter, network_approach: network, culture_note: Some(note.into()) };
+        store.set_language_notes(&access, *h, &notes).await.map_err(err)?;
+    }
     // Not home yesterday: the next attempt is proposed for the coming days.
     for (_, h) in chosen.filter(|(last, _)| before(*last, 2)).take(3).collect::<Vec<_>>() {
         store.log_contact_attempt(&access, &log(h, at(1, 11), ContactKind::Huisbezoek), &policy).await.map_err(err)?;

@@ -11,6 +11,8 @@ use sha2::{Digest, Sha256};
 pub enum AuditEvent {
     HouseholdCreate,
     HouseholdRead,
+    HouseholdBrief,
+    HouseholdUpdate,
     HouseholdList,
     HouseholdSearchHit,
     PersonCreate,
@@ -34,6 +36,8 @@ pub enum AuditEvent {
 impl AuditEvent {
     pub const ALL: &'static [AuditEvent] = &[
         AuditEvent::HouseholdRead,
+        AuditEvent::HouseholdBrief,
+        AuditEvent::HouseholdUpdate,
         AuditEvent::HouseholdSearchHit,
         AuditEvent::HouseholdList,
         AuditEvent::HouseholdCreate,
@@ -59,6 +63,8 @@ impl AuditEvent {
         match self {
             AuditEvent::HouseholdCreate => "household.create",
             AuditEvent::HouseholdRead => "household.read",
+            AuditEvent::HouseholdBrief => "household.brief",
+            AuditEvent::HouseholdUpdate => "household.update",
             AuditEvent::HouseholdList => "household.list",
             AuditEvent::HouseholdSearchHit => "household.search-hit",
             AuditEvent::PersonCreate => "person.create",

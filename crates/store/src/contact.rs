@@ -7,7 +7,7 @@ use crate::audit::{self, AuditEvent};
 use crate::residents::{address_from, team_scope, AddressLine, ADDRESS_COLUMNS, IN_TEAM_AREA};
 use crate::{args, time_fmt, Access, Store, StoreError};
 use domain::contact::{self as rules, Attempt, CadencePolicy, Contact, Next, OutOfView};
-use domain::model::{ContactKind, ContactOutcome, DayPart, Id, SupportLevel};
+use domain::model::{Approach, Companion, ContactKind, ContactOutcome, DayPart, Ground, Id, Safety, SignalKind, SupportLevel};
 use time::{Date, Duration, OffsetDateTime};
 
 /// How far in the future an attempt's time may lie (clocks differ a little).
@@ -278,4 +278,117 @@ pub struct DiscussionRow {
     pub added_at: OffsetDateTime,
     pub failures: i64,
     pub address: AddressLine,
+}
+
+/// The resident's language and cultural notes, read before a visit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LanguageNotes {
+    pub preferred_language: Option<String>,
+    pub interpreter_needed: bool,
+    /// The family or network is approached first (e.g. through a key figure).
+    pub network_approach: bool,
+    pub culture_note: Option<String>,
+}
+
+/// What a worker reads before a first visit, and nothing more: why the team goes, how safely,
+/// in what way, in which language, to whom. The history stays out of it (reading a thick file
+/// first gets in the way of an open first contact); the full file is one audited step away.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Brief {
+    pub household_id: Id,
+    pub address: AddressLine,
+    pub names: Vec<String>,
+    pub signals: Vec<SignalKind>,
+    pub grounds: Vec<Ground>,
+    pub why_go: String,
+    pub safety: Safety,
+    pub approach: Approach,
+    pub companion: Companion,
+    pub language: LanguageNotes,
+}
+
+pub(crate) async fn language_notes(tx: &mut crate::db::Tx, household_id: Id) -> Result<LanguageNotes, StoreError> {
+    let r = tx.fetch_one("SELECT preferred_language, interpreter_needed, network_approach, culture_note FROM households WHERE id = $1", &args![household_id]).await?;
+    Ok(LanguageNotes { preferred_language: r.opt_text(0)?, interpreter_needed: r.bool(1)?, network_approach: r.bool(2)?, culture_note: r.opt_text(3)? })
+}
+
+impl Store {
+    /// The first-visit brief, when a first visit is due: the team decided to go (a signal case
+    /// weighed "gaan", not closed) and no attempt has reached the household since that case
+    /// opened. None otherwise (then the household page shows the file). One audit record.
+    pub async fn first_visit_brief(&self, access: &Access<'_>, household_id: Id) -> Result<Option<Brief>, StoreError> {
+        let team = team_scope(access)?;
+        let mut tx = self.pool().begin().await?;
+        let sql = format!("SELECT h.id, {ADDRESS_COLUMNS} {IN_TEAM_AREA} WHERE h.id = $2");
+        let Some(row) = tx.fetch_optional(&sql, &args![team, household_id]).await? else { return Ok(None) };
+        let address = address_from(&row, 1)?;
+        let case = tx
+            .fetch_optional(
+                "SELECT sc.id FROM signal_cases sc WHERE sc.household_id = $1 AND sc.stage IN ('gewogen', 'opgepakt') AND sc.decision = 'gaan' \
+                 AND NOT EXISTS (SELECT 1 FROM contact_attempts ca WHERE ca.household_id = sc.household_id AND ca.reached = TRUE AND ca.at >= sc.opened_at) \
+                 ORDER BY sc.opened_at DESC, sc.id DESC LIMIT 1",
+                &args![household_id],
+            )
+            .await?;
+        let Some(case) = case else { return Ok(None) };
+        let case_id = case.i64(0)?;
+        let Some(w) = tx
+            .fetch_optional(
+                "SELECT grounds, why_go, safety, approach, companion FROM signal_weighings WHERE signal_case_id = $1 ORDER BY at DESC, id DESC LIMIT 1",
+                &args![case_id],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let signals = tx
+            .fetch_all("SELECT DISTINCT kind FROM signals WHERE signal_case_id = $1 ORDER BY kind", &args![case_id])
+            .await?
+            .iter()
+            .map(|r| SignalKind::from_code(&r.text(0)?).ok_or_else(|| StoreError::corrupt("signal kind")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let names = tx
+            .fetch_all("SELECT id, given_names, surname_prefix, surname FROM persons WHERE household_id = $1 ORDER BY birth_date, id", &args![household_id])
+            .await?
+            .iter()
+            .map(|r| crate::residents::full_name(r, 1))
+            .collect::<Result<Vec<_>, _>>()?;
+        let brief = Brief {
+            household_id,
+            address,
+            names,
+            signals,
+            grounds: w.text(0)?.split(',').filter_map(Ground::from_code).collect(),
+            why_go: w.text(1)?,
+            safety: Safety::from_code(&w.text(2)?).ok_or_else(|| StoreError::corrupt("safety"))?,
+            approach: Approach::from_code(&w.text(3)?).ok_or_else(|| StoreError::corrupt("approach"))?,
+            companion: Companion::from_code(&w.text(4)?).ok_or_else(|| StoreError::corrupt("companion"))?,
+            language: language_notes(&mut tx, household_id).await?,
+        };
+        audit::record(&mut tx, access, AuditEvent::HouseholdBrief, Some(household_id), None).await?;
+        tx.commit().await?;
+        Ok(Some(brief))
+    }
+
+    /// Records the resident's language and cultural notes; audited as a change.
+    pub async fn set_language_notes(&self, access: &Access<'_>, household_id: Id, notes: &LanguageNotes) -> Result<(), StoreError> {
+        let team = team_scope(access)?;
+        let clean = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let (language, note) = (clean(&notes.preferred_language), clean(&notes.culture_note));
+        if language.as_deref().is_some_and(|l| l.chars().count() > 60) {
+            return Err(invalid("taal", "Taal: hoogstens 60 tekens.", "Language: at most 60 characters."));
+        }
+        if note.as_deref().is_some_and(|n| n.chars().count() > 300) {
+            return Err(invalid("cultuur", "Notitie over cultuur en aanpak: hoogstens 300 tekens.", "Note on culture and approach: at most 300 characters."));
+        }
+        let mut tx = self.pool().begin().await?;
+        in_area(&mut tx, team, household_id).await?;
+        tx.execute(
+            "UPDATE households SET preferred_language = $1, interpreter_needed = $2, network_approach = $3, culture_note = $4 WHERE id = $5",
+            &args![language, notes.interpreter_needed, notes.network_approach, note, household_id],
+        )
+        .await?;
+        audit::record(&mut tx, access, AuditEvent::HouseholdUpdate, Some(household_id), None).await?;
+        tx.commit().await
+    }
 }

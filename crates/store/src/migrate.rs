@@ -10,6 +10,7 @@ const STEPS: &[(i64, &str, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_signals.sql"), include_str!("../migrations/postgres/0002_signals.sql")),
     (3, include_str!("../migrations/sqlite/0003_oidc.sql"), include_str!("../migrations/postgres/0003_oidc.sql")),
     (4, include_str!("../migrations/sqlite/0004_contact.sql"), include_str!("../migrations/postgres/0004_contact.sql")),
+    (5, include_str!("../migrations/sqlite/0005_first_visit.sql"), include_str!("../migrations/postgres/0005_first_visit.sql")),
 ];
 
 pub(crate) async fn run(pool: &Pool) -> Result<Vec<i64>, StoreError> {

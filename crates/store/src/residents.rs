@@ -104,6 +104,7 @@ pub struct HouseholdDetail {
     pub signals: Vec<SignalView>,
     pub attempts: Vec<AttemptView>,
     pub cases: Vec<CaseView>,
+    pub language: crate::contact::LanguageNotes,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -183,7 +184,7 @@ pub(crate) fn address_from(row: &crate::db::Row, first: usize) -> Result<Address
 }
 
 /// "Jan van den Berg" from the given-names, prefix and surname columns starting at `first`.
-fn full_name(row: &crate::db::Row, first: usize) -> Result<String, StoreError> {
+pub(crate) fn full_name(row: &crate::db::Row, first: usize) -> Result<String, StoreError> {
     let parts = [row.text(first)?, row.text(first + 1)?, row.text(first + 2)?];
     Ok(parts.into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" "))
 }
@@ -375,13 +376,14 @@ impl Store {
             cases.push(CaseView { id, opened: time_fmt::parse_date(&r.text(1)?)?, closed, models });
         }
 
+        let language = crate::contact::language_notes(&mut tx, household_id).await?;
         let mut entry = audit::Entry::of(access, AuditEvent::HouseholdRead, Some(household_id), None);
         if via_break_glass {
             entry.reason = Some("noodtoegang".into());
         }
         audit::append(&mut tx, &[entry]).await?;
         tx.commit().await?;
-        Ok(HouseholdDetail { id: household_id, via_break_glass, address, support, multi_problem, members, signals, attempts, cases })
+        Ok(HouseholdDetail { id: household_id, via_break_glass, address, support, multi_problem, members, signals, attempts, cases, language })
     }
 
     /// "Mijn dag": the team's signals still to pick up (crisis and nearest deadline first) and

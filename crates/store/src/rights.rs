@@ -130,6 +130,10 @@ pub struct ResidentExport {
     pub buurt: String,
     pub support: String,
     pub multi_problem: bool,
+    pub preferred_language: Option<String>,
+    pub interpreter_needed: bool,
+    pub network_approach: bool,
+    pub culture_note: Option<String>,
     pub persons: Vec<ExportPerson>,
     pub signals: Vec<ExportSignal>,
     pub signal_cases: Vec<ExportSignalCase>,
@@ -340,6 +344,7 @@ impl Store {
                 reason: r.opt_text(6)?,
             });
         }
+        let language = crate::contact::language_notes(&mut tx, household_id).await?;
         tx.commit().await?;
         Ok(ResidentExport {
             household_id,
@@ -347,6 +352,10 @@ impl Store {
             buurt: h.text(8)?,
             support: h.text(0)?,
             multi_problem: h.bool(1)?,
+            preferred_language: language.preferred_language,
+            interpreter_needed: language.interpreter_needed,
+            network_approach: language.network_approach,
+            culture_note: language.culture_note,
             persons,
             signals,
             signal_cases,

@@ -112,6 +112,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         r("/huishoudens/{id}", &["GET"], Audience::Roles(TEAM), || get(pages::households::detail)),
         r("/huishoudens/{id}/contact", &["POST"], Audience::Roles(TEAM), || post(pages::contact::log)),
         r("/huishoudens/{id}/kaartje", &["POST"], Audience::Roles(TEAM), || post(pages::contact::card)),
+        r("/huishoudens/{id}/taal", &["POST"], Audience::Roles(TEAM), || post(pages::contact::language)),
         r("/huishoudens/{id}/plannen", &["POST"], Audience::Roles(TEAM), || post(pages::contact::plan)),
         r("/noodtoegang", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::households::break_glass_form).post(pages::households::break_glass)),
         r("/signaalzaken", &["GET"], Audience::Roles(TEAM), || get(pages::signals::cases)),

@@ -1144,3 +1144,61 @@ async fn contact_attempts_out_of_view_and_address_lookup_through_the_api() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["fields"].as_array().unwrap().iter().any(|f| f["field"] == "huisnummer"));
 }
+
+/// The first-visit brief (issue 5): before the first visit the worker sees the reason, safety,
+/// approach, language and who lives there, not the history; the full file is one step away and
+/// that step is in the audit trail; once the household is reached, the file is the page.
+#[tokio::test]
+async fn before_a_first_visit_the_brief_hides_the_history_until_asked() {
+    let app = app("brief").await;
+    let worker = app.store.user_by_username(app.worker()).await.unwrap().unwrap();
+    let actor = worker.actor();
+    let access = store::Access { actor: &actor, route: "test", now: NOW };
+    let mut due = None;
+    for h in app.m.households.iter().filter(|h| app.m.signal_cases.iter().any(|c| c.household_id == h.id)) {
+        if let Ok(Some(b)) = app.store.first_visit_brief(&access, h.id).await {
+            due = Some(b);
+            break;
+        }
+    }
+    let brief = due.expect("the test town has a household the team decided to visit");
+    let (session, csrf) = app.login(app.worker()).await;
+    let path = format!("/huishoudens/{}", brief.household_id);
+    let audited = || async { app.store.counts().await.unwrap().audit_events };
+
+    let before = audited().await;
+    let (status, _, page) = app.get(&path, &session).await;
+    assert_eq!(status, StatusCode::OK);
+    for text in ["Eerste bezoek", "Waarom we gaan", "Veiligheid en aanpak", "Taal en cultuur", "Wie er wonen", "Volledig dossier openen", "Contactpoging vastleggen", brief.why_go.as_str()] {
+        assert!(page.contains(&text.replace('\'', "&#x27;")) || page.contains(text), "{text}");
+    }
+    assert!(!page.contains("Contactgeschiedenis") && !page.contains("Trajecten"), "no history before the first visit");
+    assert_eq!(audited().await - before, 1, "the brief is one audit record");
+
+    let before = audited().await;
+    let (status, _, page) = app.get(&format!("{path}?dossier=volledig"), &session).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Contactgeschiedenis"), "the full file on request");
+    assert_eq!(audited().await - before, 1);
+    let (privacy, _) = app.login("privacy").await;
+    let (_, _, trail) = app.get(&format!("/privacy?huishouden={}&gebruiker=&gebeurtenis=household.read&dagen=1", brief.household_id), &privacy).await;
+    assert!(trail.contains("volledig dossier") && trail.contains(app.worker()), "opening the full file is in the audit trail, with the worker");
+
+    // Language and culture: validated, then in the brief.
+    let (status, _, page) = app.post_form(&format!("{path}/taal"), &session, &[("taal", &"x".repeat(61)), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Taal: hoogstens 60 tekens."));
+    let (status, _, _) = app.post_form(&format!("{path}/taal"), &session, &[("taal", "Arabisch"), ("tolk", "ja"), ("cultuur", "Eerst de oudste zoon bellen"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app.get(&path, &session).await;
+    assert!(page.contains("Eerste bezoek") && page.contains("Arabisch") && page.contains("Eerst de oudste zoon bellen"));
+
+    // A failed first try keeps the brief; reaching the household ends it.
+    let (status, _, _) = app.post_form(&format!("{path}/contact"), &session, &[("soort", "huisbezoek"), ("uitkomst", "niet-thuis"), ("dagdeel", "ochtend"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(app.get(&path, &session).await.2.contains("Eerste bezoek"));
+    let (status, _, _) = app.post_form(&format!("{path}/contact"), &session, &[("soort", "huisbezoek"), ("uitkomst", "gesproken"), ("dagdeel", "ochtend"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app.get(&path, &session).await;
+    assert!(!page.contains("Eerste bezoek") && page.contains("Contactgeschiedenis"), "after the first contact, the file");
+}

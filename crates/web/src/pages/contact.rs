@@ -72,7 +72,7 @@ pub async fn log(State(state): State<AppState>, user: PageUser, Path(id): Path<S
             }
         }
     }
-    household_page(&state, &user, id, "POST /huishoudens/{id}/contact", false, None, errors).await
+    household_page(&state, &user, id, "POST /huishoudens/{id}/contact", false, None, errors, false).await
 }
 
 #[derive(serde::Deserialize)]
@@ -135,5 +135,41 @@ pub async fn plan(State(state): State<AppState>, user: PageUser, Path(id): Path<
             }
         }
     }
-    household_page(&state, &user, id, "POST /huishoudens/{id}/plannen", false, None, errors).await
+    household_page(&state, &user, id, "POST /huishoudens/{id}/plannen", false, None, errors, true).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    taal: String,
+    #[serde(default)]
+    tolk: String,
+    #[serde(default)]
+    netwerk: String,
+    #[serde(default)]
+    cultuur: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The resident's language and cultural notes, read in the first-visit brief.
+pub async fn language(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<LanguageForm>) -> Result<Response, Response> {
+    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+    let id = household_id(&id).map_err(|e| e.page(user.lang))?;
+    user.check_csrf(&f.csrf).map_err(|e| e.page(user.lang))?;
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /huishoudens/{id}/taal", now: state.now() };
+    let notes = store::contact::LanguageNotes {
+        preferred_language: Some(f.taal),
+        interpreter_needed: f.tolk == "ja",
+        network_approach: f.netwerk == "ja",
+        culture_note: Some(f.cultuur),
+    };
+    match state.store.set_language_notes(&access, id, &notes).await {
+        Ok(()) => Ok(Redirect::to(&format!("/huishoudens/{id}?dossier=volledig&gedaan=taal#kop-taal")).into_response()),
+        Err(e) => {
+            let err = field_error(e).map_err(|e| e.page(user.lang))?;
+            household_page(&state, &user, id, "POST /huishoudens/{id}/taal", false, None, vec![err], true).await
+        }
+    }
 }

@@ -157,23 +157,72 @@ pub struct HouseholdPage {
     pub kind: ContactKind,
     pub day_part: DayPart,
     pub today: String,
+    pub language: store::contact::LanguageNotes,
 }
 
-impl HouseholdPage {
-    pub fn contact_kinds(&self) -> &'static [ContactKind] {
+/// What `contact_section.html` (included by the household page and the first-visit brief)
+/// asks of its page.
+pub trait ContactSection {
+    fn lang(&self) -> Lang;
+    fn field_errors(&self) -> &[FieldError];
+
+    fn contact_kinds(&self) -> &'static [ContactKind] {
         &[ContactKind::Huisbezoek, ContactKind::Telefoon, ContactKind::SmsWhatsapp, ContactKind::Mail, ContactKind::Brief, ContactKind::GesprekVindplaats, ContactKind::Overige, ContactKind::Administratief]
     }
 
-    pub fn outcomes(&self) -> &'static [ContactOutcome] {
+    fn outcomes(&self) -> &'static [ContactOutcome] {
         ContactOutcome::ALL
     }
 
-    pub fn day_parts(&self) -> &'static [DayPart] {
+    fn day_parts(&self) -> &'static [DayPart] {
         DayPart::ALL
     }
 
-    pub fn error(&self, field: &str) -> Option<String> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message(&self.t).to_string())
+    fn error(&self, field: &str) -> Option<String> {
+        self.field_errors().iter().find(|e| e.field == field).map(|e| e.message(&self.lang()).to_string())
+    }
+}
+
+impl ContactSection for HouseholdPage {
+    fn lang(&self) -> Lang {
+        self.t
+    }
+
+    fn field_errors(&self) -> &[FieldError] {
+        &self.errors
+    }
+}
+
+/// The household a brief is about, as `contact_section.html` names it.
+pub struct HouseholdRef {
+    pub id: i64,
+    pub via_break_glass: bool,
+}
+
+/// The first-visit brief instead of the file, with the contact form for that visit.
+#[derive(Template)]
+#[template(path = "brief.html")]
+pub struct BriefPage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub h: HouseholdRef,
+    pub brief: store::contact::Brief,
+    pub language: store::contact::LanguageNotes,
+    pub done: Option<String>,
+    pub next: Option<store::contact::PlannedNext>,
+    pub errors: Vec<FieldError>,
+    pub kind: ContactKind,
+    pub day_part: DayPart,
+    pub today: String,
+}
+
+impl ContactSection for BriefPage {
+    fn lang(&self) -> Lang {
+        self.t
+    }
+
+    fn field_errors(&self) -> &[FieldError] {
+        &self.errors
     }
 }
 
@@ -181,29 +230,60 @@ impl HouseholdPage {
 pub struct DetailQuery {
     nieuw: Option<String>,
     gedaan: Option<String>,
+    /// `volledig`: the whole file, also when a first-visit brief is due.
+    dossier: Option<String>,
 }
 
 /// The household page, with the contact form's state; `route` names the request in the audit.
-pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, route: &'static str, created: bool, done: Option<String>, errors: Vec<FieldError>) -> Result<Response, Response> {
+/// When a first visit is due and `full` is false, the first-visit brief instead of the file.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, route: &'static str, created: bool, done: Option<String>, errors: Vec<FieldError>, full: bool) -> Result<Response, Response> {
     let t = user.lang;
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route, now };
+    let done = done.filter(|d| ["contact", "kaartje", "plan", "taal"].contains(&d.as_str()));
+    let invalid = !errors.is_empty();
+    let day_part = DayPart::of_hour(now.to_offset(time::UtcOffset::UTC).hour());
+    if !full && !created {
+        if let Some(brief) = state.store.first_visit_brief(&access, id).await.map_err(|e| AppError::from(e).page(t))? {
+            let next = state.store.next_contact(&access, id).await.map_err(|e| AppError::from(e).page(t))?;
+            let kind = next.as_ref().and_then(|n| n.planned.as_ref()).map_or(ContactKind::Huisbezoek, |p| p.kind);
+            let page = BriefPage {
+                t,
+                nav: Nav::for_user(user, "/huishoudens"),
+                h: HouseholdRef { id, via_break_glass: false },
+                language: brief.language.clone(),
+                brief,
+                done,
+                next,
+                errors,
+                kind: if kind == ContactKind::Kaartje { ContactKind::Huisbezoek } else { kind },
+                day_part,
+                today: store::time_fmt::date(now.date()),
+            };
+            let mut response = render(&page);
+            if invalid {
+                *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            return Ok(response);
+        }
+    }
     let h = state.store.household(&access, id).await.map_err(|e| AppError::from(e).page(t))?;
     // Break-the-glass access is to read in an emergency: no contact is logged or planned through it.
     let next = if h.via_break_glass { None } else { state.store.next_contact(&access, id).await.map_err(|e| AppError::from(e).page(t))? };
     let kind = next.as_ref().and_then(|n| n.planned.as_ref()).map_or(ContactKind::Huisbezoek, |p| p.kind);
-    let invalid = !errors.is_empty();
     let page = HouseholdPage {
         t,
         nav: Nav::for_user(user, "/huishoudens"),
+        language: h.language.clone(),
         h,
         created,
-        done: done.filter(|d| ["contact", "kaartje", "plan"].contains(&d.as_str())),
+        done,
         next,
         errors,
         kind: if kind == ContactKind::Kaartje { ContactKind::Huisbezoek } else { kind },
-        day_part: DayPart::of_hour(now.to_offset(time::UtcOffset::UTC).hour()),
+        day_part,
         today: store::time_fmt::date(now.date()),
     };
     let mut response = render(&page);
@@ -222,7 +302,9 @@ pub async fn detail(
     let t = user.lang;
     require_team_role(&user).map_err(|e| e.page(t))?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound.page(t))?;
-    household_page(&state, &user, id, "GET /huishoudens/{id}", q.nieuw.is_some(), q.gedaan, vec![]).await
+    let full = q.dossier.as_deref() == Some("volledig");
+    let route = if full { "GET /huishoudens/{id} volledig dossier" } else { "GET /huishoudens/{id}" };
+    household_page(&state, &user, id, route, q.nieuw.is_some(), q.gedaan, vec![], full).await
 }
 
 #[derive(serde::Deserialize, Default)]

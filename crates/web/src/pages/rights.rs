@@ -165,6 +165,10 @@ pub async fn export(State(state): State<AppState>, user: PageUser, Path(id): Pat
         (t.s("Buurt", "Neighbourhood"), export.buurt.clone()),
         (t.s("Ondersteuning", "Support"), export.support.clone()),
         (t.s("Meervoudige problematiek", "Multiple problems"), yes_no(t, export.multi_problem).to_string()),
+        (t.s("Voorkeurstaal", "Preferred language"), export.preferred_language.clone().unwrap_or_else(|| "—".into())),
+        (t.s("Tolk nodig", "Interpreter needed"), yes_no(t, export.interpreter_needed).to_string()),
+        (t.s("Via familie of netwerk", "Through family or network"), yes_no(t, export.network_approach).to_string()),
+        (t.s("Notitie over cultuur en aanpak", "Note on culture and approach"), export.culture_note.clone().unwrap_or_else(|| "—".into())),
     ];
     let mut sections = Vec::new();
     for (key, nl, en) in SECTIONS {
