@@ -4,6 +4,7 @@
 //! each change audited in its own transaction.
 
 use crate::audit::{self, AuditEvent};
+use crate::signals::invalid;
 use crate::residents::{address_from, team_scope, AddressLine, ADDRESS_COLUMNS, IN_TEAM_AREA};
 use crate::{args, time_fmt, Access, Store, StoreError};
 use domain::contact::{self as rules, Attempt, CadencePolicy, Contact, Next, OutOfView};
@@ -30,10 +31,6 @@ pub struct NewAttempt<'a> {
 pub struct Logged {
     pub id: Id,
     pub next: Next,
-}
-
-fn invalid(field: &'static str, nl: &str, en: &str) -> StoreError {
-    StoreError::Invalid { field, message_nl: nl.into(), message_en: en.into() }
 }
 
 /// The household, if it lies in the actor's team area (else not found: need-to-know).

@@ -894,7 +894,7 @@ pub struct Weighing {
     pub worker_id: Option<Id>,
 }
 
-fn invalid(field: &'static str, nl: &str, en: &str) -> StoreError {
+pub(crate) fn invalid(field: &'static str, nl: &str, en: &str) -> StoreError {
     StoreError::Invalid { field, message_nl: nl.into(), message_en: en.into() }
 }
 

@@ -3,6 +3,7 @@
 //! tap, and planning the next contact differently from the proposal, with a reason.
 
 use super::households::{household_page, require_team_role};
+use super::signals::field_error;
 use crate::auth::PageUser;
 use crate::error::{AppError, FieldError};
 use crate::AppState;
@@ -11,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use domain::model::{ContactKind, ContactOutcome, DayPart};
 use store::contact::NewAttempt;
-use store::{Access, StoreError};
+use store::Access;
 
 fn household_id(id: &str) -> Result<i64, AppError> {
     id.parse().map_err(|_| AppError::NotFound)
@@ -23,14 +24,6 @@ fn pick<T>(value: &str, parse: fn(&str) -> Option<T>, field: &'static str, nl: &
         errors.push(FieldError { field, message_nl: format!("{nl}: kies er een."), message_en: format!("{en}: choose one.") });
     }
     parsed
-}
-
-/// A store refusal that belongs to a field goes back to the form; anything else is an error page.
-fn field_error(e: StoreError) -> Result<FieldError, AppError> {
-    match AppError::from(e) {
-        AppError::Validation(mut errors) if !errors.is_empty() => Ok(errors.remove(0)),
-        other => Err(other),
-    }
 }
 
 #[derive(serde::Deserialize)]

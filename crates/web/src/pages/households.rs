@@ -234,6 +234,24 @@ pub struct DetailQuery {
     dossier: Option<String>,
 }
 
+/// The kind the contact form starts with: the planned contact's, else a home visit (a card is
+/// left on a visit, so never preselected).
+fn preselected_kind(next: &Option<store::contact::PlannedNext>) -> ContactKind {
+    match next.as_ref().and_then(|n| n.planned.as_ref()).map(|p| p.kind) {
+        Some(ContactKind::Kaartje) | None => ContactKind::Huisbezoek,
+        Some(kind) => kind,
+    }
+}
+
+/// A page with the contact form, 422 when it comes back with errors.
+fn render_form(page: &impl Template, invalid: bool) -> Response {
+    let mut response = render(page);
+    if invalid {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
+}
+
 /// The household page, with the contact form's state; `route` names the request in the audit.
 /// When a first visit is due and `full` is false, the first-visit brief instead of the file.
 #[allow(clippy::too_many_arguments)]
@@ -248,7 +266,6 @@ pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, r
     if !full && !created {
         if let Some(brief) = state.store.first_visit_brief(&access, id).await.map_err(|e| AppError::from(e).page(t))? {
             let next = state.store.next_contact(&access, id).await.map_err(|e| AppError::from(e).page(t))?;
-            let kind = next.as_ref().and_then(|n| n.planned.as_ref()).map_or(ContactKind::Huisbezoek, |p| p.kind);
             let page = BriefPage {
                 t,
                 nav: Nav::for_user(user, "/huishoudens"),
@@ -256,23 +273,18 @@ pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, r
                 language: brief.language.clone(),
                 brief,
                 done,
-                next,
                 errors,
-                kind: if kind == ContactKind::Kaartje { ContactKind::Huisbezoek } else { kind },
+                kind: preselected_kind(&next),
+                next,
                 day_part,
                 today: store::time_fmt::date(now.date()),
             };
-            let mut response = render(&page);
-            if invalid {
-                *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            }
-            return Ok(response);
+            return Ok(render_form(&page, invalid));
         }
     }
     let h = state.store.household(&access, id).await.map_err(|e| AppError::from(e).page(t))?;
     // Break-the-glass access is to read in an emergency: no contact is logged or planned through it.
     let next = if h.via_break_glass { None } else { state.store.next_contact(&access, id).await.map_err(|e| AppError::from(e).page(t))? };
-    let kind = next.as_ref().and_then(|n| n.planned.as_ref()).map_or(ContactKind::Huisbezoek, |p| p.kind);
     let page = HouseholdPage {
         t,
         nav: Nav::for_user(user, "/huishoudens"),
@@ -280,17 +292,13 @@ pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, r
         h,
         created,
         done,
-        next,
         errors,
-        kind: if kind == ContactKind::Kaartje { ContactKind::Huisbezoek } else { kind },
+        kind: preselected_kind(&next),
+        next,
         day_part,
         today: store::time_fmt::date(now.date()),
     };
-    let mut response = render(&page);
-    if invalid {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    Ok(render_form(&page, invalid))
 }
 
 pub async fn detail(

@@ -41,7 +41,7 @@ pub fn field_errors(errors: Vec<domain::signal::FieldError>) -> Vec<FieldError> 
 }
 
 /// A rule the store refused as a field error the form shows; any other error is a page.
-fn field_error(e: store::StoreError) -> Result<FieldError, AppError> {
+pub(crate) fn field_error(e: store::StoreError) -> Result<FieldError, AppError> {
     match e {
         store::StoreError::Invalid { field, message_nl, message_en } => Ok(FieldError { field, message_nl, message_en }),
         e => Err(AppError::from(e)),
