@@ -329,14 +329,22 @@ struct CadenceArgs {
     /// A household the team works with is out of view after this many days without contact.
     #[arg(long, env = "EROPAF_NO_CONTACT_DAYS", default_value_t = domain::contact::CadencePolicy::default().no_contact_days)]
     no_contact_days: i64,
+    /// A referral whose help has not started this many days after it was made is stalled.
+    #[arg(long, env = "EROPAF_REFERRAL_STALLED_DAYS", default_value_t = domain::contact::CadencePolicy::default().referral_stalled_days)]
+    referral_stalled_days: i64,
 }
 
 impl CadenceArgs {
     fn policy(self) -> Result<domain::contact::CadencePolicy, String> {
-        if self.failures_before_discussion < 2 || self.no_contact_days < 1 {
-            return Err("--failures-before-discussion is minstens 2 en --no-contact-days minstens 1".into());
+        if self.failures_before_discussion < 2 || self.no_contact_days < 1 || self.referral_stalled_days < 1 {
+            return Err("--failures-before-discussion is minstens 2, --no-contact-days en --referral-stalled-days minstens 1".into());
         }
-        Ok(domain::contact::CadencePolicy { failures_before_discussion: self.failures_before_discussion, no_contact_days: self.no_contact_days, ..Default::default() })
+        Ok(domain::contact::CadencePolicy {
+            failures_before_discussion: self.failures_before_discussion,
+            no_contact_days: self.no_contact_days,
+            referral_stalled_days: self.referral_stalled_days,
+            ..Default::default()
+        })
     }
 }
 

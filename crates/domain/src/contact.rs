@@ -30,11 +30,13 @@ pub struct CadencePolicy {
     pub max_interval_days: i64,
     /// A household the team works with is out of view after this many days without contact.
     pub no_contact_days: i64,
+    /// A referral whose help has not started this many days after it was made is stalled.
+    pub referral_stalled_days: i64,
 }
 
 impl Default for CadencePolicy {
     fn default() -> CadencePolicy {
-        CadencePolicy { failures_before_discussion: 6, first_interval_days: 2, max_interval_days: 7, no_contact_days: 28 }
+        CadencePolicy { failures_before_discussion: 6, first_interval_days: 2, max_interval_days: 7, no_contact_days: 28, referral_stalled_days: 28 }
     }
 }
 
@@ -189,7 +191,7 @@ mod tests {
         }
     }
 
-    const POLICY: CadencePolicy = CadencePolicy { failures_before_discussion: 6, first_interval_days: 2, max_interval_days: 7, no_contact_days: 28 };
+    const POLICY: CadencePolicy = CadencePolicy { failures_before_discussion: 6, first_interval_days: 2, max_interval_days: 7, no_contact_days: 28, referral_stalled_days: 28 };
 
     #[test]
     fn after_a_failed_visit_first_another_part_of_the_day_then_the_phone() {

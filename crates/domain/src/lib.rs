@@ -4,6 +4,7 @@
 pub mod address;
 pub mod area;
 pub mod bsn;
+pub mod case;
 pub mod contact;
 pub mod date;
 pub mod error;

@@ -13,7 +13,7 @@ use time::{Date, OffsetDateTime};
 macro_rules! value_list {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => ($code:literal, $nl:literal, $en:literal)),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "kebab-case")]
         pub enum $name { $($variant),+ }
 
@@ -33,6 +33,8 @@ macro_rules! value_list {
         }
     };
 }
+
+pub(crate) use value_list;
 
 value_list!(
     /// What a user of Eropaf is to the system; decides what they may see.

@@ -31,6 +31,14 @@ pub enum AuditEvent {
     SignalReviewRead,
     SignalReviewResolve,
     DdasExport,
+    CaseCreate,
+    CaseRead,
+    CaseUpdate,
+    CaseClose,
+    ZrmCreate,
+    NetworkUpdate,
+    ReferralCreate,
+    ReferralCheck,
 }
 
 impl AuditEvent {
@@ -52,6 +60,14 @@ impl AuditEvent {
         AuditEvent::ContactAttemptCreate,
         AuditEvent::ContactPlan,
         AuditEvent::DdasExport,
+        AuditEvent::CaseCreate,
+        AuditEvent::CaseRead,
+        AuditEvent::CaseUpdate,
+        AuditEvent::CaseClose,
+        AuditEvent::ZrmCreate,
+        AuditEvent::NetworkUpdate,
+        AuditEvent::ReferralCreate,
+        AuditEvent::ReferralCheck,
         AuditEvent::HouseholdExport,
         AuditEvent::HouseholdErase,
         AuditEvent::BreakGlass,
@@ -83,6 +99,14 @@ impl AuditEvent {
             AuditEvent::SignalReviewRead => "signal.review-read",
             AuditEvent::SignalReviewResolve => "signal.review-resolve",
             AuditEvent::DdasExport => "ddas.export",
+            AuditEvent::CaseCreate => "case.create",
+            AuditEvent::CaseRead => "case.read",
+            AuditEvent::CaseUpdate => "case.update",
+            AuditEvent::CaseClose => "case.close",
+            AuditEvent::ZrmCreate => "zrm.create",
+            AuditEvent::NetworkUpdate => "network.update",
+            AuditEvent::ReferralCreate => "referral.create",
+            AuditEvent::ReferralCheck => "referral.check",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cases;
 pub mod contact;
 pub mod db;
 pub mod ddas;

@@ -11,6 +11,7 @@ const STEPS: &[(i64, &str, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_oidc.sql"), include_str!("../migrations/postgres/0003_oidc.sql")),
     (4, include_str!("../migrations/sqlite/0004_contact.sql"), include_str!("../migrations/postgres/0004_contact.sql")),
     (5, include_str!("../migrations/sqlite/0005_first_visit.sql"), include_str!("../migrations/postgres/0005_first_visit.sql")),
+    (6, include_str!("../migrations/sqlite/0006_cases.sql"), include_str!("../migrations/postgres/0006_cases.sql")),
 ];
 
 pub(crate) async fn run(pool: &Pool) -> Result<Vec<i64>, StoreError> {

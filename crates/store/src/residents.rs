@@ -131,6 +131,8 @@ pub struct MyDay {
     pub out_of_view: Vec<crate::contact::OutOfViewRow>,
     /// For a team lead: the households on the case-discussion list.
     pub discussions: Vec<crate::contact::DiscussionRow>,
+    /// Referrals to follow up (check due or stalled): the worker's own, a team lead's team's.
+    pub referrals: Vec<crate::cases::ReferralRow>,
 }
 
 /// A household registered by a worker, with its first member.
@@ -425,18 +427,20 @@ impl Store {
         let lead = access.actor.role == Role::TeamLead;
         let out_of_view = crate::contact::collect_out_of_view(&mut tx, team, access.actor.user_id, today, cadence, !lead).await?;
         let discussions = if lead { crate::contact::collect_discussions(&mut tx, team).await? } else { Vec::new() };
+        let referrals = crate::cases::collect_referrals(&mut tx, team, access.actor.user_id, today, cadence.referral_stalled_days, !lead).await?;
         let mut shown: Vec<Id> = signals
             .iter()
             .filter_map(|s| s.household_id)
             .chain(planned.iter().map(|p| p.household_id))
             .chain(out_of_view.iter().map(|o| o.household_id))
             .chain(discussions.iter().map(|d| d.household_id))
+            .chain(referrals.iter().map(|r| r.household_id))
             .collect();
         shown.sort_unstable();
         shown.dedup();
         audit::record_households(&mut tx, access, AuditEvent::HouseholdList, &shown).await?;
         tx.commit().await?;
-        Ok(MyDay { signals, planned, out_of_view, discussions })
+        Ok(MyDay { signals, planned, out_of_view, discussions, referrals })
     }
 
     /// The buurten of the actor's team area, (code, name), for the registration form.

@@ -179,8 +179,10 @@ impl Store {
         let signal_case_cutoff = time_fmt::date(today - Duration::days(i64::from(policy.signal_case_days)));
         let two = || -> Vec<Value> { args![signal_case_cutoff.clone(), case_cutoff.clone()].into() };
         // (table, condition on `t`, arguments, slot in the per-household counts)
-        let kinds: [(&str, String, Vec<Value>, usize); 7] = [
+        let kinds: [(&str, String, Vec<Value>, usize); 8] = [
             ("cases", "t.closed IS NOT NULL AND t.closed < $1".to_string(), args![case_cutoff.clone()].into(), 0),
+            // The network map is part of the case work: it goes when no case is left.
+            ("network_members", NO_CASE.to_string(), Vec::new(), 0),
             ("signals", format!("t.signal_case_id IN (SELECT sc.id FROM signal_cases sc WHERE {closed_signal_case})"), two(), 1),
             ("signal_cases", format!("t.id IN (SELECT sc.id FROM signal_cases sc WHERE {closed_signal_case})"), two(), 4),
             ("signals", format!("t.signal_case_id IS NULL AND t.signal_date < $1 AND (t.household_id IS NULL OR {NO_CASE})"), args![signal_cutoff].into(), 1),
@@ -210,7 +212,7 @@ impl Store {
                 on_behalf_of: None,
                 route: "retention purge".to_string(),
                 reason: Some(format!(
-                    "bewaartermijn verstreken: {cases} trajecten, {signal_cases} signaalzaken, {signals} signalen, {attempts} contactpogingen, {planned} afspraken of vermeldingen voor het casusoverleg (termijnen {} / {} / {} / {} dagen)",
+                    "bewaartermijn verstreken: {cases} trajecten of netwerkleden, {signal_cases} signaalzaken, {signals} signalen, {attempts} contactpogingen, {planned} afspraken of vermeldingen voor het casusoverleg (termijnen {} / {} / {} / {} dagen)",
                     policy.case_days, policy.signal_case_days, policy.signal_days, policy.contact_days
                 )),
             })

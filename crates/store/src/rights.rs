@@ -77,6 +77,31 @@ pub struct ExportCase {
     pub opened: String,
     pub closed: Option<String>,
     pub models: Vec<String>,
+    pub phase: String,
+    pub lasting_contact: bool,
+    pub close_reason: Option<String>,
+    pub close_note: Option<String>,
+    pub zrm_domains: Vec<String>,
+}
+
+/// A row of the case work under a case (goal, step, help, ZRM score, referral, check), as the
+/// resident reads it: which case, when, what.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportCaseItem {
+    pub case: Id,
+    pub date: String,
+    pub what: String,
+    pub who: Option<String>,
+    pub until: Option<String>,
+}
+
+/// Someone in the household's network.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportMember {
+    pub role: String,
+    pub name: String,
+    pub relation: Option<String>,
+    pub reach: Option<String>,
 }
 
 /// A signal case (DDAS Vroegsignaalzaak) and every weighing of it: why the team went (or not)
@@ -141,6 +166,13 @@ pub struct ResidentExport {
     pub planned_contacts: Vec<ExportPlanned>,
     pub case_discussions: Vec<ExportDiscussion>,
     pub cases: Vec<ExportCase>,
+    pub case_goals: Vec<ExportCaseItem>,
+    pub case_steps: Vec<ExportCaseItem>,
+    pub case_help: Vec<ExportCaseItem>,
+    pub zrm_scores: Vec<ExportCaseItem>,
+    pub referrals: Vec<ExportCaseItem>,
+    pub referral_checks: Vec<ExportCaseItem>,
+    pub network: Vec<ExportMember>,
     pub accesses: Vec<ExportAccess>,
 }
 
@@ -318,11 +350,58 @@ impl Store {
             .map(|r| Ok(ExportDiscussion { added_at: r.text(0)?, failures: r.i64(1)?, discussed_at: r.opt_text(2)? }))
             .collect::<Result<Vec<_>, StoreError>>()?;
         let mut cases = Vec::new();
-        for r in tx.fetch_all("SELECT id, opened, closed FROM cases WHERE household_id = $1 ORDER BY opened, id", &args![household_id]).await? {
+        for r in tx
+            .fetch_all("SELECT id, opened, closed, phase, lasting_contact, close_reason, close_note FROM cases WHERE household_id = $1 ORDER BY opened, id", &args![household_id])
+            .await?
+        {
             let id = r.i64(0)?;
             let models = tx.fetch_all("SELECT model FROM case_models WHERE case_id = $1 ORDER BY model", &args![id]).await?.iter().map(|m| m.text(0)).collect::<Result<Vec<_>, _>>()?;
-            cases.push(ExportCase { id, opened: r.text(1)?, closed: r.opt_text(2)?, models });
+            let zrm_domains = tx.fetch_all("SELECT domain FROM case_domains WHERE case_id = $1 ORDER BY domain", &args![id]).await?.iter().map(|m| m.text(0)).collect::<Result<Vec<_>, _>>()?;
+            cases.push(ExportCase {
+                id,
+                opened: r.text(1)?,
+                closed: r.opt_text(2)?,
+                models,
+                phase: r.text(3)?,
+                lasting_contact: r.bool(4)?,
+                close_reason: r.opt_text(5)?,
+                close_note: r.opt_text(6)?,
+                zrm_domains,
+            });
         }
+        // Each query: case, date, what, who (or null), until (or null).
+        let in_cases = "c.household_id = $1";
+        let mut items = Vec::new();
+        for sql in [
+            format!("SELECT g.case_id, g.added_on, g.words, NULL, g.reached_on FROM case_goals g JOIN cases c ON c.id = g.case_id WHERE {in_cases} ORDER BY g.added_on, g.id"),
+            format!("SELECT s.case_id, s.due_on, s.what, s.who, s.done_on FROM case_steps s JOIN cases c ON c.id = s.case_id WHERE {in_cases} ORDER BY s.due_on, s.id"),
+            format!("SELECT p.case_id, p.given_on, p.what, NULL, NULL FROM case_help p JOIN cases c ON c.id = p.case_id WHERE {in_cases} ORDER BY p.given_on, p.id"),
+            format!(
+                "SELECT z.case_id, z.assessed_on, s.domain || ': ' || CAST(s.score AS TEXT), NULL, NULL FROM zrm_assessments z JOIN zrm_scores s ON s.assessment_id = z.id \
+                 JOIN cases c ON c.id = z.case_id WHERE {in_cases} ORDER BY z.assessed_on, z.id, s.domain"
+            ),
+            "SELECT r.case_id, r.referred_on, r.target || ': ' || r.organisation || ' (' || r.reason || ')', r.handover_with, COALESCE(r.started_on, r.ended_on) \
+             FROM referrals r WHERE r.household_id = $1 ORDER BY r.referred_on, r.id"
+                .to_string(),
+            "SELECT r.case_id, k.checked_on, k.outcome || COALESCE(': ' || k.note, ''), NULL, NULL FROM referral_checks k JOIN referrals r ON r.id = k.referral_id \
+             WHERE r.household_id = $1 ORDER BY k.checked_on, k.id"
+                .to_string(),
+        ] {
+            let rows = tx.fetch_all(&sql, &args![household_id]).await?;
+            items.push(
+                rows.iter()
+                    .map(|r| Ok(ExportCaseItem { case: r.i64(0)?, date: r.text(1)?, what: r.text(2)?, who: r.opt_text(3)?, until: r.opt_text(4)? }))
+                    .collect::<Result<Vec<_>, StoreError>>()?,
+            );
+        }
+        let [case_goals, case_steps, case_help, zrm_scores, referrals, referral_checks]: [Vec<ExportCaseItem>; 6] =
+            items.try_into().map_err(|_| StoreError::corrupt("export sections"))?;
+        let network = tx
+            .fetch_all("SELECT role, name, relation, reach FROM network_members WHERE household_id = $1 ORDER BY role, id", &args![household_id])
+            .await?
+            .iter()
+            .map(|r| Ok(ExportMember { role: r.text(0)?, name: r.text(1)?, relation: r.opt_text(2)?, reach: r.opt_text(3)? }))
+            .collect::<Result<Vec<_>, StoreError>>()?;
         // The export itself is the last access the resident will see.
         audit::record(&mut tx, access, AuditEvent::HouseholdExport, Some(household_id), None).await?;
         let mut accesses = Vec::new();
@@ -363,6 +442,13 @@ impl Store {
             planned_contacts,
             case_discussions,
             cases,
+            case_goals,
+            case_steps,
+            case_help,
+            zrm_scores,
+            referrals,
+            referral_checks,
+            network,
             accesses,
         })
     }
@@ -394,7 +480,9 @@ impl Store {
             "DELETE FROM contact_attempts WHERE household_id = $1",
             "DELETE FROM planned_contacts WHERE household_id = $1",
             "DELETE FROM case_discussions WHERE household_id = $1",
+            "DELETE FROM referrals WHERE household_id = $1",
             "DELETE FROM cases WHERE household_id = $1",
+            "DELETE FROM network_members WHERE household_id = $1",
             "DELETE FROM persons WHERE household_id = $1",
             "DELETE FROM households WHERE id = $1",
         ] {

@@ -183,6 +183,20 @@ pub trait ContactSection {
     }
 }
 
+impl HouseholdPage {
+    fn has_open_case(&self) -> bool {
+        self.h.cases.iter().any(|c| c.closed.is_none())
+    }
+
+    fn outreach_models(&self) -> &'static [domain::model::OutreachModel] {
+        domain::model::OutreachModel::ALL
+    }
+
+    fn zrm_domains(&self) -> &'static [domain::case::ZrmDomain] {
+        domain::case::ZrmDomain::ALL
+    }
+}
+
 impl ContactSection for HouseholdPage {
     fn lang(&self) -> Lang {
         self.t

@@ -1,6 +1,7 @@
 //! Server-rendered pages: every page is a full HTML document that works without JavaScript,
 //! in Dutch first with an English switch, in the NL Design System (Utrecht) look.
 
+pub mod cases;
 pub mod contact;
 pub mod households;
 pub mod login;

@@ -205,6 +205,13 @@ const SECTIONS: &[(&str, &str, &str)] = &[
     ("planned_contacts", "Geplande contacten", "Planned contacts"),
     ("case_discussions", "Op de lijst voor het casusoverleg", "On the case-discussion list"),
     ("cases", "Trajecten", "Cases"),
+    ("case_goals", "Doelen, in de woorden van de bewoner", "Goals, in the resident's own words"),
+    ("case_steps", "Stappen", "Steps"),
+    ("case_help", "Praktische hulp", "Practical help"),
+    ("zrm_scores", "Zelfredzaamheid (ZRM-scores)", "Self-reliance (ZRM scores)"),
+    ("network", "Netwerk", "Network"),
+    ("referrals", "Verwijzingen", "Referrals"),
+    ("referral_checks", "Verwijzingen nagegaan", "Referral checks"),
     ("accesses", "Wie het dossier inzag of wijzigde, en waarom", "Who read or changed the file, and why"),
 ];
 
@@ -292,6 +299,19 @@ fn label(t: Lang, key: &str) -> &'static str {
         "added_at" => ("Op de lijst sinds", "Listed since"),
         "failures" => ("Pogingen zonder contact", "Attempts without contact"),
         "discussed_at" => ("Besproken op", "Discussed on"),
+        "phase" => ("Fase", "Phase"),
+        "lasting_contact" => ("Blijvend contact", "Lasting contact"),
+        "close_reason" => ("Reden van afsluiten", "Reason for closing"),
+        "close_note" => ("Toelichting", "Explanation"),
+        "zrm_domains" => ("ZRM-domeinen", "ZRM domains"),
+        "case" => ("Traject", "Case"),
+        "date" => ("Datum", "Date"),
+        "what" => ("Wat", "What"),
+        "who" => ("Wie", "Who"),
+        "until" => ("Tot / gedaan", "Until / done"),
+        "name" => ("Naam", "Name"),
+        "relation" => ("Relatie", "Relation"),
+        "reach" => ("Hoe te bereiken", "How to reach"),
         _ => ("Overig", "Other"),
     };
     t.s(nl, en)

@@ -48,7 +48,7 @@ pub(crate) fn field_error(e: store::StoreError) -> Result<FieldError, AppError> 
     }
 }
 
-fn page_error(t: Lang) -> impl Fn(store::StoreError) -> Response {
+pub(crate) fn page_error(t: Lang) -> impl Fn(store::StoreError) -> Response {
     move |e| AppError::from(e).page(t)
 }
 
@@ -170,7 +170,7 @@ async fn case_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<Field
     Ok(r)
 }
 
-fn parse_id(id: &str) -> Result<i64, AppError> {
+pub(crate) fn parse_id(id: &str) -> Result<i64, AppError> {
     id.parse().map_err(|_| AppError::NotFound)
 }
 
@@ -188,7 +188,7 @@ pub async fn case(State(state): State<AppState>, user: PageUser, Path(id): Path<
 }
 
 /// A posted form as field → values (checkboxes repeat their name).
-fn grouped(pairs: Vec<(String, String)>) -> HashMap<String, Vec<String>> {
+pub(crate) fn grouped(pairs: Vec<(String, String)>) -> HashMap<String, Vec<String>> {
     let mut m: HashMap<String, Vec<String>> = HashMap::new();
     for (k, v) in pairs {
         m.entry(k).or_default().push(v);
@@ -196,15 +196,15 @@ fn grouped(pairs: Vec<(String, String)>) -> HashMap<String, Vec<String>> {
     m
 }
 
-fn first<'a>(form: &'a HashMap<String, Vec<String>>, name: &str) -> &'a str {
+pub(crate) fn first<'a>(form: &'a HashMap<String, Vec<String>>, name: &str) -> &'a str {
     form.get(name).and_then(|v| v.first()).map(String::as_str).unwrap_or("")
 }
 
-fn codes<T: Copy>(form: &HashMap<String, Vec<String>>, name: &str, parse: fn(&str) -> Option<T>) -> Vec<T> {
+pub(crate) fn codes<T: Copy>(form: &HashMap<String, Vec<String>>, name: &str, parse: fn(&str) -> Option<T>) -> Vec<T> {
     form.get(name).map(|v| v.iter().filter_map(|c| parse(c)).collect()).unwrap_or_default()
 }
 
-fn pick<T>(form: &HashMap<String, Vec<String>>, name: &'static str, parse: fn(&str) -> Option<T>, nl: &str, en: &str, errors: &mut Vec<FieldError>) -> Option<T> {
+pub(crate) fn pick<T>(form: &HashMap<String, Vec<String>>, name: &'static str, parse: fn(&str) -> Option<T>, nl: &str, en: &str, errors: &mut Vec<FieldError>) -> Option<T> {
     let v = parse(first(form, name));
     if v.is_none() {
         errors.push(FieldError { field: name, message_nl: format!("{nl}: maak een keuze."), message_en: format!("{en}: make a choice.") });
