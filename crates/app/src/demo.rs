@@ -33,6 +33,7 @@ pub async fn run(households: usize, seed: u64, listen: &str, data_dir: &Path, da
         let logins = create_logins(&store, now).await?;
         seed_intake(&store, &municipality, now).await?;
         seed_follow_through(&store, &municipality, now).await?;
+        seed_cases(&store, &municipality, now).await?;
         write_logins(&logins_path, &logins)?;
         logins
     } else {
@@ -228,6 +229,113 @@ async fn seed_follow_through(store: &Store, m: &synth::Municipality, now: Offset
     // Not home yesterday: the next attempt is proposed for the coming days.
     for (_, h) in chosen.filter(|(last, _)| before(*last, 2)).take(3).collect::<Vec<_>>() {
         store.log_contact_attempt(&access, &log(h, at(1, 11), ContactKind::Huisbezoek), &policy).await.map_err(err)?;
+    }
+    Ok(())
+}
+
+/// The demo worker's case work (issue 5): cases with goals in the resident's words, steps,
+/// practical help, a ZRM history and a network; referrals that stalled (on "mijn dag"), one
+/// whose check is due, and one where help started.
+async fn seed_cases(store: &Store, m: &synth::Municipality, now: OffsetDateTime) -> Result<(), String> {
+    use domain::case::{CheckOutcome, NetworkRole, Phase, ReferralTarget, ZrmDomain as D, ZrmScore as S};
+    use domain::model::OutreachModel;
+    use store::cases::{CaseChange, NewCase, NewMember, NewReferral};
+    let err = |e: store::StoreError| e.to_string();
+    let worker_id = store.busiest_worker().await.map_err(err)?.ok_or("geen werker")?;
+    let worker = store.user_by_id(worker_id).await.map_err(err)?.ok_or("werker ontbreekt")?;
+    let team = worker.team_id.ok_or("werker zonder team")?;
+    let wijk = m.teams.iter().find(|t| t.id == team).map(|t| t.wijk.clone()).ok_or("team zonder wijk")?;
+    let in_area = |h: &domain::model::Household| m.addresses.get((h.address_id - 1) as usize).is_some_and(|a| a.buurt.parent().as_ref() == Some(&wijk));
+    let actor = worker.actor();
+    let access = store::Access { actor: &actor, route: "eropaf demo", now };
+    let today = now.date();
+    let day = |n: i64| today - time::Duration::days(n);
+    // Households of the team with someone in them and no open case yet (an open case of the
+    // synthetic history is used as it is).
+    let mut cases = Vec::new();
+    for h in m.households.iter().filter(|h| in_area(h) && m.persons.iter().any(|p| p.household_id == h.id)) {
+        if cases.len() == 3 {
+            break;
+        }
+        if m.cases.iter().any(|c| c.household_id == h.id && c.closed.is_none()) {
+            continue;
+        }
+        let new = NewCase { household_id: h.id, opened: day(120), models: vec![OutreachModel::Hulp, OutreachModel::Presentie], domains: vec![], goal: None };
+        let domains = [vec![D::Financien, D::Huisvesting, D::SociaalNetwerk, D::GeestelijkeGezondheid], vec![D::Financien, D::Tijdsbesteding], vec![D::Huisvesting, D::SociaalNetwerk]];
+        let new = NewCase { domains: domains[cases.len()].clone(), ..new };
+        cases.push((h.id, store.open_case(&access, &new).await.map_err(err)?));
+    }
+    let goals: [&[&str]; 3] = [
+        &["Ik wil weer rustig slapen zonder brieven van de deurwaarder", "Dat mijn zoon weer naar school gaat"],
+        &["Ik wil overdag iets te doen hebben"],
+        &["Een huis zonder schimmel"],
+    ];
+    let zrm: [&[(D, [S; 3])]; 3] = [
+        &[
+            (D::Financien, [S::Acuut, S::NietZelfredzaam, S::Beperkt]),
+            (D::Huisvesting, [S::NietZelfredzaam, S::Beperkt, S::Beperkt]),
+            (D::SociaalNetwerk, [S::NietZelfredzaam, S::NietZelfredzaam, S::Beperkt]),
+            (D::GeestelijkeGezondheid, [S::Beperkt, S::Beperkt, S::Voldoende]),
+        ],
+        &[(D::Financien, [S::NietZelfredzaam, S::NietZelfredzaam, S::Beperkt]), (D::Tijdsbesteding, [S::Acuut, S::NietZelfredzaam, S::NietZelfredzaam])],
+        &[(D::Huisvesting, [S::NietZelfredzaam, S::Beperkt, S::Voldoende]), (D::SociaalNetwerk, [S::Beperkt, S::Beperkt, S::Beperkt])],
+    ];
+    for (n, (household_id, case_id)) in cases.iter().copied().enumerate() {
+        let mut changes: Vec<CaseChange<'static>> = goals[n].iter().map(|words| CaseChange::Goal { words }).collect();
+        changes.extend([
+            CaseChange::Phase { phase: [Phase::Actief, Phase::Vertrouwen, Phase::Afbouwen][n], lasting_contact: n == 2 },
+            CaseChange::Step { what: "Samen de post openen en sorteren", who: "Bewoner en werker", due_on: today },
+            CaseChange::Step { what: "Bellen met de woningcorporatie over een regeling", who: "Bewoner", due_on: today + time::Duration::days(7) },
+            CaseChange::Help { what: "Voedselbankpakket opgehaald en meegenomen", on: day(60) },
+        ]);
+        for change in &changes {
+            store.change_case(&access, case_id, change).await.map_err(err)?;
+        }
+        let first_step = store.case_file(&access, case_id).await.map_err(err)?.steps[0].id;
+        store.change_case(&access, case_id, &CaseChange::StepDone { step_id: first_step, on: today }).await.map_err(err)?;
+        for (i, when) in [day(110), day(60), day(3)].into_iter().enumerate() {
+            let scores: Vec<(D, S)> = zrm[n].iter().map(|(d, s)| (*d, s[i])).collect();
+            store.record_zrm(&access, case_id, when, &scores).await.map_err(err)?;
+        }
+        let network: &[(NetworkRole, &str, &str, &str)] = match n {
+            0 => &[
+                (NetworkRole::Familie, "Fatima (zus)", "Komt elke zondag", "Via de bewoner"),
+                (NetworkRole::Buur, "Mevrouw Jansen", "Buurvrouw, haalt boodschappen", "Nummer 14"),
+                (NetworkRole::Professional, "Schuldhulpconsulent", "Kredietbank", "Via het wijkteam"),
+                (NetworkRole::Ervaringsdeskundige, "Ervaringsdeskundige schulden", "Loopt mee naar afspraken", "Wijkcentrum, dinsdag"),
+            ],
+            _ => &[(NetworkRole::Sleutelfiguur, "Imam van de buurtmoskee", "Kent de familie", "Vrijdag na het gebed")],
+        };
+        for (role, name, relation, reach) in network {
+            let member = NewMember { role: *role, name, relation: Some(relation), reach: Some(reach) };
+            store.add_network_member(&access, household_id, &member).await.map_err(err)?;
+        }
+        // Referrals: stalled (two, so each browser viewport has one), check due, help started.
+        let refer = |target, organisation: &'static str, reason: &'static str, ago: i64| NewReferral {
+            target,
+            organisation,
+            reason,
+            referred_on: day(ago),
+            handover_on: day(ago - 5),
+            handover_with: Some("de intakemedewerker"),
+            check_every_days: 14,
+        };
+        match n {
+            0 | 1 => {
+                let r = refer(ReferralTarget::Schuldhulp, "Kredietbank", "Schulden bij meerdere schuldeisers; bewoner wil een regeling", 40);
+                let id = store.refer(&access, case_id, &r).await.map_err(err)?;
+                store.check_referral(&access, id, day(21), CheckOutcome::NogNiet, Some("Aanmelding ligt nog bij de intake")).await.map_err(err)?;
+            }
+            _ => {
+                let r = refer(ReferralTarget::Wmo, "Wmo-loket", "Hulp bij het huishouden na ziekenhuisopname", 19);
+                store.refer(&access, case_id, &r).await.map_err(err)?;
+            }
+        }
+        if n == 0 {
+            let r = refer(ReferralTarget::Ggz, "Ggz-team Oost", "Somberheid en slecht slapen", 30);
+            let id = store.refer(&access, case_id, &r).await.map_err(err)?;
+            store.check_referral(&access, id, day(16), CheckOutcome::Gestart, Some("Eerste gesprek geweest, bevestigd door de praktijk")).await.map_err(err)?;
+        }
     }
     Ok(())
 }

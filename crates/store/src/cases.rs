@@ -18,6 +18,8 @@ use time::{Date, Duration};
 #[derive(Debug, Clone)]
 pub struct NewCase<'a> {
     pub household_id: Id,
+    /// Usually today; earlier when work that started on paper is recorded (up to a year back).
+    pub opened: Date,
     pub models: Vec<OutreachModel>,
     /// The ZRM domains that matter for the case's purpose; only these are ever scored.
     pub domains: Vec<ZrmDomain>,
@@ -245,13 +247,16 @@ impl Store {
         }
         check_domains(&new.domains)?;
         let goal = optional(new.goal, "doel", 300, "Doel", "Goal")?;
+        if new.opened > access.now.date() || new.opened < access.now.date() - Duration::days(366) {
+            return Err(invalid("traject", "Startdatum: vandaag of hoogstens een jaar terug.", "Start date: today or at most a year ago."));
+        }
         let mut tx = self.pool().begin().await?;
         let sql = format!("SELECT h.id {IN_TEAM_AREA} WHERE h.id = $2");
         tx.fetch_optional(&sql, &args![team, new.household_id]).await?.ok_or(StoreError::NotFound)?;
         if tx.fetch_i64("SELECT COUNT(*) FROM cases WHERE household_id = $1 AND closed IS NULL", &args![new.household_id]).await? > 0 {
             return Err(invalid("traject", "Er loopt al een traject met dit huishouden.", "A case with this household is already open."));
         }
-        let today = time_fmt::date(access.now.date());
+        let today = time_fmt::date(new.opened);
         let id = tx
             .fetch_one("INSERT INTO cases (household_id, opened, worker_id, phase) VALUES ($1, $2, $3, $4) RETURNING id", &args![new.household_id, today.clone(), access.actor.user_id, Phase::Vertrouwen.code()])
             .await?

@@ -31,9 +31,10 @@ pub async fn open(State(state): State<AppState>, user: PageUser, Path(id): Path<
     let form = grouped(pairs);
     user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
     let actor = user.actor();
-    let access = Access { actor: &actor, route: "POST /huishoudens/{id}/traject", now: state.now() };
+    let now = state.now();
+    let access = Access { actor: &actor, route: "POST /huishoudens/{id}/traject", now };
     let goal = Some(first(&form, "doel")).filter(|g| !g.trim().is_empty());
-    let new = NewCase { household_id: id, models: codes(&form, "model", OutreachModel::from_code), domains: codes(&form, "domein", ZrmDomain::from_code), goal };
+    let new = NewCase { household_id: id, opened: now.date(), models: codes(&form, "model", OutreachModel::from_code), domains: codes(&form, "domein", ZrmDomain::from_code), goal };
     match state.store.open_case(&access, &new).await {
         Ok(case_id) => Ok(Redirect::to(&format!("/trajecten/{case_id}?gedaan=geopend")).into_response()),
         Err(e) => {
