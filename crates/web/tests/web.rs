@@ -1202,3 +1202,86 @@ async fn before_a_first_visit_the_brief_hides_the_history_until_asked() {
     let (_, _, page) = app.get(&path, &session).await;
     assert!(!page.contains("Eerste bezoek") && page.contains("Contactgeschiedenis"), "after the first contact, the file");
 }
+
+/// The case page (issue 5) through the real router: opening a case from the household page,
+/// goals, steps, a ZRM assessment of the relevant domains only (the chart and its table), the
+/// network and a referral; every bad form is a 422 naming the field that writes nothing.
+#[tokio::test]
+async fn a_case_with_goals_zrm_network_and_a_referral_through_the_pages() {
+    let app = app("case-page").await;
+    let (session, csrf) = app.login(app.worker()).await;
+    let h = app
+        .m
+        .households
+        .iter()
+        .find(|h| app.m.addresses[(h.address_id - 1) as usize].buurt.parent().as_ref() == Some(&app.m.teams[0].wijk) && !app.m.cases.iter().any(|c| c.household_id == h.id && c.closed.is_none()))
+        .unwrap();
+    let path = format!("/huishoudens/{}", h.id);
+    let (_, _, page) = app.get(&format!("{path}?dossier=volledig"), &session).await;
+    assert!(page.contains("Traject openen"));
+    let audit = || async { app.store.counts().await.unwrap().audit_events };
+
+    let before = audit().await;
+    let (status, _, page) = app.post_form(&format!("{path}/traject"), &session, &[("domein", "financien"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Model: kies minstens één model"), "the missing model is named");
+    assert_eq!(audit().await, before + 1, "nothing written but the household page's read");
+    let (status, headers, _) = app
+        .post_form(&format!("{path}/traject"), &session, &[("model", "hulp"), ("domein", "financien"), ("domein", "huisvesting"), ("doel", "Rust in mijn hoofd"), ("csrf", &csrf)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = headers.get(header::LOCATION).unwrap().to_str().unwrap().to_string();
+    let case_path = location.split('?').next().unwrap().to_string();
+    assert!(case_path.starts_with("/trajecten/"), "{location}");
+    let (status, _, page) = app.get(&location, &session).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Het traject is geopend.") && page.contains("“Rust in mijn hoofd”") && page.contains("Vertrouwen opbouwen"));
+    assert!(page.contains("Nog geen ZRM-scores."));
+
+    // ZRM: a relevant domain is scored and drawn; a domain outside the case's purpose is refused.
+    let (status, _, _) = app.post_form(&format!("{case_path}/zrm"), &session, &[("zrm-financien", "2"), ("zrm-huisvesting", ""), ("zrm-datum", ""), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, page) = app.post_form(&format!("{case_path}/zrm"), &session, &[("zrm-justitie", "3"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Justitie hoort niet bij de doelen van dit traject"), "refused with the reason");
+    assert!(page.contains("role=\"img\" aria-label=\"Financiën: 28-11-2026 2\""), "the chart says what it shows");
+    assert_eq!(page.matches("<tr class=\"utrecht-table__row\"><th class=\"utrecht-table__cell\" scope=\"row\">").count(), 1, "one assessment, not two");
+
+    // A step needs who does it; the network; a referral with its warm handover.
+    let (status, _, page) = app.post_form(&format!("{case_path}/stap"), &session, &[("stap", "Samen naar de bank"), ("wie", ""), ("stap-datum", "2026-12-01"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Wie doet het: vul dit in"));
+    let (status, _, _) = app.post_form(&format!("{case_path}/stap"), &session, &[("stap", "Samen naar de bank"), ("wie", "Bewoner"), ("stap-datum", "2026-12-01"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = app.post_form(&format!("{case_path}/netwerk"), &session, &[("rol", "buur"), ("netwerk-naam", "Mevrouw Bakker"), ("netwerk-relatie", "Buurvrouw"), ("netwerk-bereik", ""), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let referral = |handover: &'static str| {
+        vec![("naar", "schuldhulp"), ("organisatie", "Kredietbank"), ("verwijsreden", "Achterstanden bij drie partijen"), ("verwezen-op", "2026-11-28"), ("overdracht-op", handover), ("nagaan-elke", "14")]
+    };
+    let mut form = referral("2026-11-20");
+    form.push(("csrf", &csrf));
+    let (status, _, page) = app.post_form(&format!("{case_path}/verwijzing"), &session, &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Warme overdracht: plan het gesprek op of na de verwijsdatum"));
+    let mut form = referral("2026-12-02");
+    form.push(("csrf", &csrf));
+    let (status, _, _) = app.post_form(&format!("{case_path}/verwijzing"), &session, &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app.get(&case_path, &session).await;
+    assert!(page.contains("Samen naar de bank") && page.contains("Mevrouw Bakker") && page.contains("Schuldhulpverlening: Kredietbank"));
+    assert!(page.contains("16-12-2026 (elke 14 dagen)"), "the next check: 14 days after the handover");
+    let (_, _, day) = app.get("/mijn-dag", &session).await;
+    assert!(!day.contains(&format!("{case_path}#verwijzing-")), "not on mijn dag before its check is due");
+
+    // The household page links to the case and offers no second one.
+    let (_, _, page) = app.get(&format!("{path}?dossier=volledig"), &session).await;
+    assert!(page.contains(&format!("href=\"{case_path}\"")) && !page.contains("<summary>Traject openen</summary>"));
+    // Closing with "other" needs an explanation.
+    let (status, _, page) = app.post_form(&format!("{case_path}/afsluiten"), &session, &[("reden", "anders"), ("toelichting", ""), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Toelichting: bij een andere reden is een toelichting verplicht."));
+    // Another team's household: no case can be opened there.
+    let foreign = app.household_of_team(1);
+    let (status, _, _) = app.post_form(&format!("/huishoudens/{}/traject", foreign.id), &session, &[("model", "hulp"), ("domein", "financien"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
