@@ -350,6 +350,58 @@ export function journeys(viewport) {
       });
     });
 
+    test('worker: a stalled referral is back on mijn dag, the case page draws the ZRM chart, a check takes the referral off the list', { timeout: TIMEOUT }, async () => {
+      await withPage(viewport, async (page) => {
+        assert.equal(await login(page, 'worker'), '/mijn-dag');
+        // The demo has two stalled referrals: the desktop run takes the first, the phone run the
+        // last, so the runs side by side do not check the same one.
+        const stalled = page.getByRole('region', { name: 'Verwijzingen om na te gaan' }).locator('tbody tr', { hasText: 'Vastgelopen' });
+        assert.ok((await stalled.count()) >= 1, 'a stalled referral is back on the list');
+        const row = viewport.name === 'desktop' ? stalled.first() : stalled.last();
+        const href = await row.getByRole('link').getAttribute('href');
+        await row.getByRole('link').click();
+        await page.waitForURL((u) => u.pathname.startsWith('/trajecten/'));
+        await checkPage(page, 'case page');
+        const casePath = new URL(page.url()).pathname;
+
+        // The ZRM chart: one drawing per scored domain, named by what it shows, with the table.
+        const chart = page.locator('#zrm-grafiek svg[role="img"]').first();
+        assert.ok(await chart.isVisible(), 'the ZRM chart renders');
+        assert.match(await chart.getAttribute('aria-label'), /^[^:]+: \d\d-\d\d-\d{4} [1-5](, \d\d-\d\d-\d{4} [1-5])+$/);
+        const box = await chart.boundingBox();
+        assert.ok(box.width >= 200 && box.height >= 90, `drawn at a readable size (${box.width}x${box.height})`);
+        assert.ok((await chart.locator('circle').count()) >= 2, 'a point per assessment');
+        const assessments = page.locator('table:has(#kop-zrm-tabel) tbody tr');
+        const before = await assessments.count();
+        await page.locator('#zrm select').first().selectOption('4');
+        assert.equal(await submit(page, 'Meting opslaan', `${casePath}/zrm`), 303);
+        assert.equal(await assessments.count(), before + 1, 'the new assessment joins the chart and the table');
+
+        // The check: "not started yet" needs a note (the error state), then it leaves the list.
+        const referral = page.locator(`#${href.split('#')[1]}`);
+        assert.match(await referral.innerText(), /Vastgelopen/);
+        const check = async () => {
+          const [response] = await Promise.all([
+            page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/nagaan')),
+            referral.getByRole('button', { name: 'Nagaan vastleggen' }).click(),
+          ]);
+          await page.waitForLoadState('load');
+          return response.status();
+        };
+        await referral.getByLabel('Nog niet gestart').check();
+        assert.equal(await check(), 422);
+        assert.ok(await page.getByText('Notitie: schrijf kort op wat u hoorde').first().isVisible());
+        await checkPage(page, 'referral check with errors');
+        await referral.getByLabel('Nog niet gestart').check();
+        await referral.getByLabel('Wat hoorde u, wat doet u nu').fill('Intake is volgende week; ik bel dan weer');
+        assert.equal(await check(), 303);
+        assert.match(await referral.innerText(), /Intake is volgende week/);
+        await page.goto(`${BASE_URL}/mijn-dag`);
+        assert.equal(await page.locator(`a[href="${href}"]`).count(), 0, 'checked: off the list until the next check');
+        await logout(page);
+      });
+    });
+
     test('partner: only the status of its own signals, no households', { timeout: TIMEOUT }, async () => {
       await withPage(viewport, async (page) => {
         assert.equal(await login(page, 'partner'), '/partner');

@@ -102,8 +102,11 @@ pub const CATEGORIES: &[Category] = &[
     Category {
         key: "trajecten",
         name: ("Trajecten", "Cases"),
-        data: ("doelen, stappen, werkwijze, zorgen (ook bijzondere persoonsgegevens)", "goals, steps, approach, concerns (including special categories)"),
-        subjects: ("bewoners met wie het team werkt", "residents the team works with"),
+        data: (
+            "doelen, stappen, praktische hulp, fase, werkwijze, ZRM-scores van de relevante domeinen, verwijzingen, zorgen (ook bijzondere persoonsgegevens); het netwerk (naam, rol, hoe te bereiken)",
+            "goals, steps, practical help, phase, approach, ZRM scores of the relevant domains, referrals, concerns (including special categories); the network (name, role, how to reach)",
+        ),
+        subjects: ("bewoners met wie het team werkt; mensen in hun netwerk", "residents the team works with; people in their network"),
         purpose: ("hulp bieden en volgen", "giving and following help"),
         legal_basis: ("wettelijke taak; art. 9 lid 2 sub h/g AVG met Wmo 2015", "public task; GDPR art. 9(2)(h)/(g) with Wmo 2015"),
         recipients: ("het wijkteam; partners alleen bij een warme overdracht met toestemming", "the team; partners only on a warm handover with consent"),
