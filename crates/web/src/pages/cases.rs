@@ -73,7 +73,7 @@ pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action
         }
         domain::parse_date(v).map_err(|e| errors.push(FieldError::from_parse(name, nl, en, &e))).ok()
     };
-    let id_of = |name: &str| first(&form, name).parse::<i64>().map_err(|_| AppError::NotFound.page(t));
+    let id_of = |name: &str| first(&form, name).parse::<i64>().map_err(|_| AppError::NotFound);
     let route = match action.as_str() {
         "zrm" => "POST /trajecten/{id}/zrm",
         "netwerk" | "netwerk-weg" => "POST /trajecten/{id}/netwerk",
@@ -124,7 +124,7 @@ pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action
         },
         "netwerk-weg" => {
             let household_id = state.store.case_file(&access, id).await.map_err(page_error(t))?.household_id;
-            Some(state.store.remove_network_member(&access, household_id, id_of("lid")?).await)
+            Some(state.store.remove_network_member(&access, household_id, id_of("lid").map_err(|e| e.page(t))?).await)
         }
         "verwijzing" => {
             let target = pick(&form, "naar", ReferralTarget::from_code, "Naar", "To", &mut errors);
@@ -146,9 +146,9 @@ pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action
         other => {
             let change = match other {
                 "doel" => Some(CaseChange::Goal { words: first(&form, "doel") }),
-                "doel-bereikt" => Some(CaseChange::GoalReached { goal_id: id_of("doel_id")?, on: today }),
+                "doel-bereikt" => Some(CaseChange::GoalReached { goal_id: id_of("doel_id").map_err(|e| e.page(t))?, on: today }),
                 "stap" => date("stap-datum", "Wanneer", "When", &mut errors).map(|due_on| CaseChange::Step { what: first(&form, "stap"), who: first(&form, "wie"), due_on }),
-                "stap-gedaan" => Some(CaseChange::StepDone { step_id: id_of("stap_id")?, on: today }),
+                "stap-gedaan" => Some(CaseChange::StepDone { step_id: id_of("stap_id").map_err(|e| e.page(t))?, on: today }),
                 "hulp" => date("hulp-datum", "Datum", "Date", &mut errors).map(|on| CaseChange::Help { what: first(&form, "hulp"), on }),
                 "fase" => pick(&form, "fase", Phase::from_code, "Fase", "Phase", &mut errors).map(|phase| CaseChange::Phase { phase, lasting_contact: first(&form, "blijvend") == "ja" }),
                 "domeinen" => Some(CaseChange::Domains { domains: codes(&form, "domein", ZrmDomain::from_code) }),
