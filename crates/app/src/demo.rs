@@ -104,9 +104,7 @@ async fn seed_intake(store: &Store, m: &synth::Municipality, now: OffsetDateTime
     let err = |e: store::StoreError| e.to_string();
     let partner = store.user_by_username("woonstichting").await.map_err(err)?.ok_or("demo-partner ontbreekt")?;
     let partner_id = partner.partner_id.ok_or("demo-partner zonder organisatie")?;
-    let worker_id = store.busiest_worker().await.map_err(err)?.ok_or("geen werker")?;
-    let team = store.user_by_id(worker_id).await.map_err(err)?.and_then(|u| u.team_id).ok_or("werker zonder team")?;
-    let wijk = m.teams.iter().find(|t| t.id == team).map(|t| t.wijk.clone()).ok_or("team zonder wijk")?;
+    let (_, wijk) = demo_worker(store, m).await?;
     let linker = RwLock::new(store.linker(store::linking::LinkPolicy::default(), now).await.map_err(err)?);
     let actor = partner.actor();
     let access = store::Access { actor: &actor, route: "eropaf demo", now };
@@ -169,10 +167,7 @@ async fn seed_intake(store: &Store, m: &synth::Municipality, now: OffsetDateTime
 async fn seed_follow_through(store: &Store, m: &synth::Municipality, now: OffsetDateTime) -> Result<(), String> {
     use domain::model::{ContactKind, ContactOutcome};
     let err = |e: store::StoreError| e.to_string();
-    let worker_id = store.busiest_worker().await.map_err(err)?.ok_or("geen werker")?;
-    let worker = store.user_by_id(worker_id).await.map_err(err)?.ok_or("werker ontbreekt")?;
-    let team = worker.team_id.ok_or("werker zonder team")?;
-    let wijk = m.teams.iter().find(|t| t.id == team).map(|t| t.wijk.clone()).ok_or("team zonder wijk")?;
+    let (worker, wijk) = demo_worker(store, m).await?;
     let in_area = |household_id: i64| {
         m.households.iter().find(|h| h.id == household_id).is_some_and(|h| m.addresses.get((h.address_id - 1) as usize).is_some_and(|a| a.buurt.parent().as_ref() == Some(&wijk)))
     };
@@ -241,10 +236,7 @@ async fn seed_cases(store: &Store, m: &synth::Municipality, now: OffsetDateTime)
     use domain::model::OutreachModel;
     use store::cases::{CaseChange, NewCase, NewMember, NewReferral};
     let err = |e: store::StoreError| e.to_string();
-    let worker_id = store.busiest_worker().await.map_err(err)?.ok_or("geen werker")?;
-    let worker = store.user_by_id(worker_id).await.map_err(err)?.ok_or("werker ontbreekt")?;
-    let team = worker.team_id.ok_or("werker zonder team")?;
-    let wijk = m.teams.iter().find(|t| t.id == team).map(|t| t.wijk.clone()).ok_or("team zonder wijk")?;
+    let (worker, wijk) = demo_worker(store, m).await?;
     let in_area = |h: &domain::model::Household| m.addresses.get((h.address_id - 1) as usize).is_some_and(|a| a.buurt.parent().as_ref() == Some(&wijk));
     let actor = worker.actor();
     let access = store::Access { actor: &actor, route: "eropaf demo", now };
@@ -338,6 +330,16 @@ async fn seed_cases(store: &Store, m: &synth::Municipality, now: OffsetDateTime)
         }
     }
     Ok(())
+}
+
+/// The demo worker (the one with the most planned contacts) and their team's wijk.
+async fn demo_worker(store: &Store, m: &synth::Municipality) -> Result<(store::User, domain::AreaCode), String> {
+    let err = |e: store::StoreError| e.to_string();
+    let worker_id = store.busiest_worker().await.map_err(err)?.ok_or("geen werker")?;
+    let worker = store.user_by_id(worker_id).await.map_err(err)?.ok_or("werker ontbreekt")?;
+    let team = worker.team_id.ok_or("werker zonder team")?;
+    let wijk = m.teams.iter().find(|t| t.id == team).map(|t| t.wijk.clone()).ok_or("team zonder wijk")?;
+    Ok((worker, wijk))
 }
 
 /// Kept beside the database (owner-only) so a second run prints the same logins.
