@@ -571,3 +571,47 @@ fn signals_import_is_all_or_nothing_and_shows_in_the_ddas_delivery() {
     assert!(ok && out.contains("intact"), "{out}{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The backup drill (issue 9): a backup taken while the demo server runs restores into a fresh
+/// place with the same counts and the same audit chain head; nothing is ever overwritten, and a
+/// damaged backup is refused without leaving a database behind.
+#[test]
+fn a_backup_taken_while_serving_restores_with_the_same_counts_and_audit_head() {
+    let dir = temp_dir("backup");
+    let data = dir.to_str().unwrap();
+    let server = start(&["demo", "--households", "120", "--seed", "4", "--listen", "127.0.0.1:0", "--data-dir", data]);
+    let url = format!("sqlite://{}", dir.join("eropaf.db").display());
+    let backup = dir.join("backup.db");
+    let (ok, out, err) = eropaf(&["backup", "--database-url", &url, "--out", backup.to_str().unwrap()], "");
+    assert!(ok, "{err}");
+    // The server answers throughout.
+    assert_eq!(http(&server.addr, "GET", "/readyz", &[], "").status, 200);
+    let taken = out.trim().split_once(": ").unwrap().1.to_string();
+    assert!(taken.contains("auditketen intact") && !taken.starts_with("0 huishoudens"), "{out}");
+    let (ok, _, err) = eropaf(&["backup", "--database-url", &url, "--out", backup.to_str().unwrap()], "");
+    assert!(!ok && err.contains("bestaat al"), "an existing file is not overwritten: {err}");
+    drop(server);
+
+    let restored = dir.join("hersteld").join("eropaf.db");
+    std::fs::create_dir_all(restored.parent().unwrap()).unwrap();
+    let restored_url = format!("sqlite://{}", restored.display());
+    let (ok, out, err) = eropaf(&["restore", "--from", backup.to_str().unwrap(), "--database-url", &restored_url], "");
+    assert!(ok, "{err}");
+    assert_eq!(out.trim().split_once(": ").unwrap().1, taken, "the same counts and audit chain head");
+    let (ok, _, err) = eropaf(&["restore", "--from", backup.to_str().unwrap(), "--database-url", &restored_url], "");
+    assert!(!ok && err.contains("bestaat al"), "{err}");
+    let (ok, out, _) = eropaf(&["audit", "verify", "--database-url", &restored_url], "");
+    assert!(ok && taken.ends_with(out.trim().trim_start_matches("auditketen intact: ")), "{out} vs {taken}");
+
+    // A damaged backup: refused, nothing left in the target's place.
+    let damaged = dir.join("kapot.db");
+    let mut bytes = std::fs::read(&backup).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle..middle + 4096].fill(0x5a);
+    std::fs::write(&damaged, bytes).unwrap();
+    let target = dir.join("nieuw.db");
+    let (ok, _, err) = eropaf(&["restore", "--from", damaged.to_str().unwrap(), "--database-url", &format!("sqlite://{}", target.display())], "");
+    assert!(!ok && err.contains("niet hersteld"), "{err}");
+    assert!(!target.exists());
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+mod backup;
 pub mod cases;
 pub mod contact;
 pub mod db;
@@ -91,6 +92,12 @@ impl Store {
     /// Brings the schema up to date; returns the versions applied now.
     pub async fn migrate(&self) -> Result<Vec<i64>, StoreError> {
         migrate::run(&self.pool).await
+    }
+
+    /// The schema versions this binary has that the database lacks (`/readyz`: an instance
+    /// serves only on a current schema).
+    pub async fn pending_migrations(&self) -> Result<Vec<i64>, StoreError> {
+        migrate::pending(&self.pool).await
     }
 
     /// True when the database answers a query.

@@ -43,3 +43,16 @@ pub(crate) async fn run(pool: &Pool) -> Result<Vec<i64>, StoreError> {
     }
     Ok(applied)
 }
+
+/// The versions this binary knows that the database has not applied yet (all of them for an
+/// empty database).
+pub(crate) async fn pending(pool: &Pool) -> Result<Vec<i64>, StoreError> {
+    let mut tx = pool.begin_read().await?;
+    let applied: Vec<i64> = match tx.fetch_all("SELECT version FROM schema_migrations", &[]).await {
+        Ok(rows) => rows.iter().map(|r| r.i64(0)).collect::<Result<_, _>>()?,
+        // No table yet: nothing applied.
+        Err(StoreError::Database(_)) => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    Ok(STEPS.iter().map(|(v, _, _)| *v).filter(|v| !applied.contains(v)).collect())
+}

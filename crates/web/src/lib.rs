@@ -137,6 +137,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         r("/beheer", &["GET"], Audience::Roles(&[Role::Admin]), || get(pages::roles::admin_home)),
         r("/toegankelijkheid", &["GET"], Audience::Anyone, || get(pages::accessibility)),
         r("/healthz", &["GET"], Audience::Anyone, || get(healthz)),
+        r("/readyz", &["GET"], Audience::Anyone, || get(readyz)),
         r("/assets/{name}", &["GET"], Audience::Anyone, || get(assets::serve)),
     ]
 }
@@ -156,6 +157,20 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
         axum::http::StatusCode::OK
     } else {
         axum::http::StatusCode::SERVICE_UNAVAILABLE
+    }
+}
+
+/// Ready for traffic (a load balancer's check): the database answers and its schema is the one
+/// this binary expects. 503 with the reason otherwise (no personal data, no versions leaked).
+async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> (axum::http::StatusCode, &'static str) {
+    use axum::http::StatusCode;
+    if !state.store.healthy().await {
+        return (StatusCode::SERVICE_UNAVAILABLE, "database niet bereikbaar\n");
+    }
+    match state.store.pending_migrations().await {
+        Ok(pending) if pending.is_empty() => (StatusCode::OK, "gereed\n"),
+        Ok(_) => (StatusCode::SERVICE_UNAVAILABLE, "databaseschema niet bijgewerkt (eropaf migrate)\n"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "databaseschema onleesbaar\n"),
     }
 }
 

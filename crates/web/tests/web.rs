@@ -386,6 +386,8 @@ async fn openapi_document_is_3_1_matches_the_routes_and_its_snapshot() {
 async fn healthz_and_logout() {
     let app = app("health").await;
     assert_eq!(app.get("/healthz", "").await.0, StatusCode::OK);
+    let (status, _, body) = app.get("/readyz", "").await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "gereed\n"), "ready: database up, schema current");
     let (session, csrf) = app.login(app.worker()).await;
     let (status, _, _) = app.post_form("/uitloggen", &session, &[("csrf", &csrf)]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -531,7 +533,7 @@ async fn every_resident_touching_request_writes_exactly_one_audit_record_per_hou
 
     // Pages without residents' data write nothing.
     let before = audited().await;
-    for path in ["/huishoudens", "/huishoudens/nieuw", "/toegankelijkheid", "/healthz"] {
+    for path in ["/huishoudens", "/huishoudens/nieuw", "/toegankelijkheid", "/healthz", "/readyz"] {
         app.get(path, &session).await;
     }
     api(&app, "GET", "/api/v1/me", &token, None).await;
