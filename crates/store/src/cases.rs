@@ -6,6 +6,7 @@
 //! in its own transaction.
 
 use crate::audit::{self, AuditEvent};
+use crate::contact::in_area;
 use crate::db::Tx;
 use crate::residents::{address_from, team_scope, AddressLine, ADDRESS_COLUMNS, IN_TEAM_AREA};
 use crate::signals::invalid;
@@ -251,8 +252,7 @@ impl Store {
             return Err(invalid("traject", "Startdatum: vandaag of hoogstens een jaar terug.", "Start date: today or at most a year ago."));
         }
         let mut tx = self.pool().begin().await?;
-        let sql = format!("SELECT h.id {IN_TEAM_AREA} WHERE h.id = $2");
-        tx.fetch_optional(&sql, &args![team, new.household_id]).await?.ok_or(StoreError::NotFound)?;
+        in_area(&mut tx, team, new.household_id).await?;
         if tx.fetch_i64("SELECT COUNT(*) FROM cases WHERE household_id = $1 AND closed IS NULL", &args![new.household_id]).await? > 0 {
             return Err(invalid("traject", "Er loopt al een traject met dit huishouden.", "A case with this household is already open."));
         }
@@ -282,6 +282,13 @@ impl Store {
         let mut tx = self.pool().begin_read().await?;
         let sql = format!("SELECT c.id {IN_TEAM_AREA} JOIN cases c ON c.household_id = h.id WHERE h.id = $2 AND c.closed IS NULL");
         tx.fetch_optional(&sql, &args![team, household_id]).await?.map(|r| r.i64(0)).transpose()
+    }
+
+    /// The household of a case in the actor's area (an id, no resident data: not audited).
+    pub async fn case_household(&self, access: &Access<'_>, case_id: Id) -> Result<Id, StoreError> {
+        let team = team_scope(access)?;
+        let mut tx = self.pool().begin_read().await?;
+        Ok(case_in_area(&mut tx, team, case_id).await?.0)
     }
 
     /// The case page's content. One audit record.
@@ -390,8 +397,7 @@ impl Store {
         let relation = optional(m.relation, "netwerk-relatie", 100, "Relatie of rol", "Relation or role")?;
         let reach = optional(m.reach, "netwerk-bereik", 150, "Hoe te bereiken", "How to reach")?;
         let mut tx = self.pool().begin().await?;
-        let sql = format!("SELECT h.id {IN_TEAM_AREA} WHERE h.id = $2");
-        tx.fetch_optional(&sql, &args![team, household_id]).await?.ok_or(StoreError::NotFound)?;
+        in_area(&mut tx, team, household_id).await?;
         let id = tx
             .fetch_one(
                 "INSERT INTO network_members (household_id, role, name, relation, reach) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -408,8 +414,7 @@ impl Store {
     pub async fn remove_network_member(&self, access: &Access<'_>, household_id: Id, member_id: Id) -> Result<(), StoreError> {
         let team = team_scope(access)?;
         let mut tx = self.pool().begin().await?;
-        let sql = format!("SELECT h.id {IN_TEAM_AREA} WHERE h.id = $2");
-        tx.fetch_optional(&sql, &args![team, household_id]).await?.ok_or(StoreError::NotFound)?;
+        in_area(&mut tx, team, household_id).await?;
         if tx.execute("DELETE FROM network_members WHERE id = $1 AND household_id = $2", &args![member_id, household_id]).await? == 0 {
             return Err(StoreError::NotFound);
         }

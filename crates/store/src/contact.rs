@@ -34,7 +34,7 @@ pub struct Logged {
 }
 
 /// The household, if it lies in the actor's team area (else not found: need-to-know).
-async fn in_area(tx: &mut crate::db::Tx, team: Id, household_id: Id) -> Result<(), StoreError> {
+pub(crate) async fn in_area(tx: &mut crate::db::Tx, team: Id, household_id: Id) -> Result<(), StoreError> {
     let sql = format!("SELECT h.id {IN_TEAM_AREA} WHERE h.id = $2");
     tx.fetch_optional(&sql, &args![team, household_id]).await?.ok_or(StoreError::NotFound)?;
     Ok(())

@@ -115,7 +115,7 @@ pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action
         }
         "netwerk" => match pick(&form, "rol", NetworkRole::from_code, "Rol", "Role", &mut errors) {
             Some(role) => {
-                let household_id = state.store.case_file(&access, id).await.map_err(page_error(t))?.household_id;
+                let household_id = state.store.case_household(&access, id).await.map_err(page_error(t))?;
                 let opt = |name: &str| Some(first(&form, name)).filter(|v| !v.trim().is_empty());
                 let member = NewMember { role, name: first(&form, "netwerk-naam"), relation: opt("netwerk-relatie"), reach: opt("netwerk-bereik") };
                 Some(state.store.add_network_member(&access, household_id, &member).await.map(|_| ()))
@@ -123,7 +123,7 @@ pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action
             None => None,
         },
         "netwerk-weg" => {
-            let household_id = state.store.case_file(&access, id).await.map_err(page_error(t))?.household_id;
+            let household_id = state.store.case_household(&access, id).await.map_err(page_error(t))?;
             Some(state.store.remove_network_member(&access, household_id, id_of("lid").map_err(|e| e.page(t))?).await)
         }
         "verwijzing" => {
