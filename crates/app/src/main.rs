@@ -3,6 +3,7 @@
 
 mod csv;
 mod demo;
+mod durability;
 mod linkage_cli;
 mod signals_cli;
 
@@ -106,7 +107,8 @@ enum Command {
         #[command(flatten)]
         oidc: OidcArgs,
     },
-    /// A consistent copy of the (SQLite) database while the server runs; prints what it holds.
+    /// A consistent copy of the database while the server runs (SQLite: VACUUM INTO; PostgreSQL:
+    /// pg_dump of one snapshot); prints what it holds.
     Backup {
         #[command(flatten)]
         db: DatabaseArg,
@@ -114,14 +116,26 @@ enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
-    /// Restores a backup into a new SQLite database: checks the copy (integrity, audit chain),
-    /// brings its schema up to date, and only then puts it in place; prints what it holds.
+    /// Restores a backup into a new database: SQLite (a new file) or an empty PostgreSQL
+    /// database (pg_restore); checks the copy (integrity, audit chain), brings its schema up to
+    /// date, and only then puts it in use; prints what it holds.
     Restore {
         /// The backup file.
         #[arg(long)]
         from: std::path::PathBuf,
         #[command(flatten)]
         db: DatabaseArg,
+    },
+    /// Moves the embedded database to PostgreSQL: copies every table, the audit chain included,
+    /// into an empty PostgreSQL database in one transaction, checks the row counts and the chain
+    /// head before committing, then brings the schema up to date.
+    MigrateDb {
+        /// sqlite://PATH (read only; the server may keep running, the copy is one snapshot)
+        #[arg(long)]
+        from: String,
+        /// postgres://USER@HOST:PORT/DB, an empty database
+        #[arg(long)]
+        to: String,
     },
     /// Retention: remove what has outlived its term (also done daily by `serve`).
     Retention {
@@ -334,67 +348,6 @@ impl PickupArgs {
             return Err("een termijn voor eerste contact is minstens 1 dag".into());
         }
         Ok(store::signals::SignalPolicy { pickup_days: self.pickup_days, crisis_working_days: self.crisis_working_days, ..Default::default() })
-    }
-}
-
-/// What a database holds, after checking it: SQLite's integrity check and the audit chain.
-/// The same line for a backup and its restore, so a drill compares them.
-async fn holdings(url: &str) -> Result<String, String> {
-    let store = store::Store::connect(url).await.map_err(|e| e.to_string())?;
-    let checked = async {
-        let integrity = store.integrity_check().await.map_err(|e| e.to_string())?;
-        if integrity != ["ok"] {
-            return Err(format!("integriteitscontrole: {}", integrity.join("; ")));
-        }
-        let c = store.counts().await.map_err(|e| e.to_string())?;
-        match store.verify_audit_chain().await.map_err(|e| e.to_string())? {
-            store::audit::ChainCheck::Intact { records, head } => Ok(format!(
-                "{} huishoudens, {} bewoners, {} signalen, {} contactpogingen, {} accounts; auditketen intact: {records} records, kop {head}",
-                c.households, c.persons, c.signals, c.contact_attempts, c.users
-            )),
-            store::audit::ChainCheck::Broken { seq, .. } => Err(format!("auditketen verbroken bij record volgnummer {seq}")),
-        }
-    }
-    .await;
-    store.close().await;
-    checked
-}
-
-async fn restore(from: &std::path::Path, url: &str) -> Result<(), String> {
-    let Some(path) = url.strip_prefix("sqlite://") else {
-        return Err("herstellen naar PostgreSQL gaat met pg_restore (zie README)".into());
-    };
-    let target = std::path::Path::new(path);
-    if target.exists() {
-        return Err(format!("{} bestaat al; herstel naar een nieuw pad (er wordt niets overschreven)", target.display()));
-    }
-    if !from.is_file() {
-        return Err(format!("{} is geen bestand", from.display()));
-    }
-    // Checked and migrated under a temporary name; only a sound copy takes the target's place.
-    let temp = target.with_extension("herstel");
-    let _ = std::fs::remove_file(&temp);
-    std::fs::copy(from, &temp).map_err(|e| format!("kan {} niet kopiëren: {e}", from.display()))?;
-    let temp_url = format!("sqlite://{}", temp.display());
-    let checked = async {
-        let summary = holdings(&temp_url).await?;
-        let store = connect_migrated(&temp_url).await?;
-        store.close().await;
-        Ok::<_, String>(summary)
-    }
-    .await;
-    match checked {
-        Ok(summary) => {
-            std::fs::rename(&temp, target).map_err(|e| format!("kan {} niet plaatsen: {e}", target.display()))?;
-            println!("hersteld in {}: {summary}", target.display());
-            Ok(())
-        }
-        Err(e) => {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", temp.display()));
-            }
-            Err(format!("de back-up is niet hersteld: {e}"))
-        }
     }
 }
 
@@ -616,7 +569,7 @@ fn main() -> ExitCode {
     }
 }
 
-async fn connect_migrated(url: &str) -> Result<Store, String> {
+pub(crate) async fn connect_migrated(url: &str) -> Result<Store, String> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| format!("kan map {} niet maken: {e}", dir.display()))?;
@@ -676,15 +629,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             print!("{}", register_markdown(&retention.policy()?));
             Ok(())
         }
-        Command::Backup { db, out } => {
-            let store = connect_migrated(&db.database_url).await?;
-            let result = store.backup_to(&out).await.map_err(|e| format!("back-up mislukt: {e}"));
-            store.close().await;
-            result?;
-            println!("back-up {}: {}", out.display(), holdings(&format!("sqlite://{}", out.display())).await?);
-            Ok(())
-        }
-        Command::Restore { from, db } => restore(&from, &db.database_url).await,
+        Command::Backup { db, out } => durability::backup(&db.database_url, &out).await,
+        Command::Restore { from, db } => durability::restore(&from, &db.database_url).await,
+        Command::MigrateDb { from, to } => durability::migrate_db(&from, &to).await,
         Command::Migrate { db } => {
             let store = connect_migrated(&db.database_url).await?;
             println!("schema bijgewerkt ({:?})", store.backend());

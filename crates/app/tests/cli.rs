@@ -615,3 +615,66 @@ fn a_backup_taken_while_serving_restores_with_the_same_counts_and_audit_head() {
     assert!(!target.exists());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Moving up (issue 9): the demo database moves to PostgreSQL with every row and the same audit
+/// chain head, its logins work there, and a PostgreSQL backup taken while that server serves
+/// restores into a fresh database with the same counts and head. A move or a restore into a
+/// database that is not empty, and a damaged dump, are refused and write nothing.
+#[test]
+fn the_demo_moves_to_postgres_and_a_postgres_backup_restores_with_the_same_audit_head() {
+    let dir = temp_dir("move");
+    let data = dir.to_str().unwrap();
+    let demo = start(&["demo", "--households", "120", "--seed", "5", "--listen", "127.0.0.1:0", "--data-dir", data]);
+    let logins = demo_logins(&demo);
+    drop(demo);
+    let sqlite = format!("sqlite://{}", dir.join("eropaf.db").display());
+    let (ok, out, err) = eropaf(&["backup", "--database-url", &sqlite, "--out", dir.join("voor.db").to_str().unwrap()], "");
+    assert!(ok, "{err}");
+    let before = out.trim().split_once(": ").unwrap().1.to_string();
+
+    let cluster = store::testing::shared().unwrap();
+    let pg = cluster.new_unique_database("move").unwrap();
+    let (ok, out, err) = eropaf(&["migrate-db", "--from", &sqlite, "--to", &pg], "");
+    assert!(ok, "{err}");
+    assert!(out.contains("gecontroleerd per tabel"), "{out}");
+    assert_eq!(out.lines().last().unwrap().trim_start_matches("PostgreSQL: "), before, "the same counts and chain head on PostgreSQL");
+    let (ok, _, err) = eropaf(&["migrate-db", "--from", &sqlite, "--to", &pg], "");
+    assert!(!ok && err.contains("niet leeg"), "{err}");
+    let (ok, out, _) = eropaf(&["audit", "verify", "--database-url", &pg], "");
+    assert!(ok && before.ends_with(out.trim().trim_start_matches("auditketen intact: ")), "{out}");
+
+    // The team works on PostgreSQL from now on, with the same accounts.
+    let server = start(&["serve", "--database-url", &pg, "--listen", "127.0.0.1:0"]);
+    let (_, user, password, totp) = logins.iter().find(|(role, ..)| role == "worker").unwrap();
+    assert_eq!(login_lands_on(&server.addr, user, password, totp.as_deref()), "/mijn-dag");
+
+    // A backup while it serves; the restore into a fresh database holds the same.
+    let dump = dir.join("eropaf.dump");
+    let (ok, out, err) = eropaf(&["backup", "--database-url", &pg, "--out", dump.to_str().unwrap()], "");
+    assert!(ok, "{err}");
+    assert_eq!(http(&server.addr, "GET", "/readyz", &[], "").status, 200);
+    let taken = out.trim().split_once(": ").unwrap().1.to_string();
+    assert!(taken.contains("auditketen intact"), "{taken}");
+    drop(server);
+    let (ok, _, err) = eropaf(&["backup", "--database-url", &pg, "--out", dump.to_str().unwrap()], "");
+    assert!(!ok && err.contains("bestaat al"), "{err}");
+    let fresh = cluster.new_unique_database("restored").unwrap();
+    let (ok, out, err) = eropaf(&["restore", "--from", dump.to_str().unwrap(), "--database-url", &fresh], "");
+    assert!(ok, "{err}");
+    assert_eq!(out.trim().split_once(": ").unwrap().1, taken, "the same counts and audit chain head");
+    let (ok, _, err) = eropaf(&["restore", "--from", dump.to_str().unwrap(), "--database-url", &fresh], "");
+    assert!(!ok && err.contains("niet leeg"), "{err}");
+
+    // A damaged dump: refused, and the target database stays empty.
+    let mut bytes = std::fs::read(&dump).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle..middle + 4096].fill(0x5a);
+    let damaged = dir.join("kapot.dump");
+    std::fs::write(&damaged, bytes).unwrap();
+    let empty = cluster.new_unique_database("damaged").unwrap();
+    let (ok, _, err) = eropaf(&["restore", "--from", damaged.to_str().unwrap(), "--database-url", &empty], "");
+    assert!(!ok && err.contains("niet hersteld"), "{err}");
+    let (ok, out, _) = eropaf(&["audit", "verify", "--database-url", &empty], "");
+    assert!(!ok || out.contains("0 records"), "nothing restored: {out}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -311,50 +311,55 @@ impl crate::Store {
     /// changed, removed or inserted out of order.
     pub async fn verify_audit_chain(&self) -> Result<ChainCheck, StoreError> {
         let mut tx = self.pool().begin_read().await?;
-        let (mut expected_seq, mut prev) = (0i64, GENESIS_HASH.to_string());
-        loop {
-            let rows = tx
-                .fetch_all(
-                    "SELECT id, seq, at, event, household_id, person_id, user_id, on_behalf_of, route, reason, prev_hash, hash \
-                     FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT 10000",
-                    &args![expected_seq],
-                )
-                .await?;
-            if rows.is_empty() {
-                break;
-            }
-            for r in &rows {
-                let (id, seq) = (r.i64(0)?, r.i64(1)?);
-                if seq != expected_seq + 1 {
-                    return Ok(ChainCheck::Broken { seq: expected_seq + 1, id: None, reason: "record missing" });
-                }
-                let entry = Entry {
-                    at: r.text(2)?,
-                    event: r.text(3)?,
-                    household_id: r.opt_i64(4)?,
-                    person_id: r.opt_i64(5)?,
-                    user_id: r.opt_i64(6)?,
-                    on_behalf_of: r.opt_text(7)?,
-                    route: r.text(8)?,
-                    reason: r.opt_text(9)?,
-                };
-                if r.text(10)? != prev {
-                    return Ok(ChainCheck::Broken { seq, id: Some(id), reason: "does not link to the record before" });
-                }
-                let recomputed = chain_hash(&prev, seq, &entry);
-                if r.text(11)? != recomputed {
-                    return Ok(ChainCheck::Broken { seq, id: Some(id), reason: "content changed" });
-                }
-                prev = recomputed;
-                expected_seq = seq;
-            }
-        }
-        let head = tx.fetch_one("SELECT seq, hash FROM audit_head WHERE id = 1", &[]).await?;
-        if head.i64(0)? != expected_seq || head.text(1)? != prev {
-            return Ok(ChainCheck::Broken { seq: expected_seq + 1, id: None, reason: "records after this point were removed" });
-        }
-        Ok(ChainCheck::Intact { records: expected_seq, head: prev })
+        verify_chain(&mut tx).await
     }
+}
+
+/// The chain check inside a transaction, so a copy can be checked before it is committed.
+pub(crate) async fn verify_chain(tx: &mut Tx) -> Result<ChainCheck, StoreError> {
+    let (mut expected_seq, mut prev) = (0i64, GENESIS_HASH.to_string());
+    loop {
+        let rows = tx
+            .fetch_all(
+                "SELECT id, seq, at, event, household_id, person_id, user_id, on_behalf_of, route, reason, prev_hash, hash \
+                 FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT 10000",
+                &args![expected_seq],
+            )
+            .await?;
+        if rows.is_empty() {
+            break;
+        }
+        for r in &rows {
+            let (id, seq) = (r.i64(0)?, r.i64(1)?);
+            if seq != expected_seq + 1 {
+                return Ok(ChainCheck::Broken { seq: expected_seq + 1, id: None, reason: "record missing" });
+            }
+            let entry = Entry {
+                at: r.text(2)?,
+                event: r.text(3)?,
+                household_id: r.opt_i64(4)?,
+                person_id: r.opt_i64(5)?,
+                user_id: r.opt_i64(6)?,
+                on_behalf_of: r.opt_text(7)?,
+                route: r.text(8)?,
+                reason: r.opt_text(9)?,
+            };
+            if r.text(10)? != prev {
+                return Ok(ChainCheck::Broken { seq, id: Some(id), reason: "does not link to the record before" });
+            }
+            let recomputed = chain_hash(&prev, seq, &entry);
+            if r.text(11)? != recomputed {
+                return Ok(ChainCheck::Broken { seq, id: Some(id), reason: "content changed" });
+            }
+            prev = recomputed;
+            expected_seq = seq;
+        }
+    }
+    let head = tx.fetch_one("SELECT seq, hash FROM audit_head WHERE id = 1", &[]).await?;
+    if head.i64(0)? != expected_seq || head.text(1)? != prev {
+        return Ok(ChainCheck::Broken { seq: expected_seq + 1, id: None, reason: "records after this point were removed" });
+    }
+    Ok(ChainCheck::Intact { records: expected_seq, head: prev })
 }
 
 /// What the privacy officer filters the audit trail on.

@@ -1,10 +1,29 @@
 //! Backups (issue 9). SQLite: `VACUUM INTO` writes a consistent snapshot to a new file while the
 //! server runs (it reads in one transaction on a read connection; writers go on under WAL).
-//! PostgreSQL: `pg_dump --format=custom` and `pg_restore`, as the README describes.
+//! PostgreSQL: `pg_dump --format=custom` reads an exported snapshot ([`PgSnapshot`]) while the
+//! same snapshot gives the counts and the audit chain head of the very moment it dumps, so a
+//! restore can be compared with it; `pg_restore` puts it back (the `eropaf` command runs both).
 
-use crate::db::Pool;
-use crate::{Store, StoreError};
+use crate::audit::{verify_chain, ChainCheck};
+use crate::db::{Pool, Tx};
+use crate::{counts_in, Counts, Store, StoreError};
 use std::path::Path;
+
+/// A PostgreSQL transaction held open at one moment (repeatable read), exported so `pg_dump
+/// --snapshot=ID` dumps exactly what it sees.
+pub struct PgSnapshot {
+    tx: Tx,
+    pub id: String,
+}
+
+impl PgSnapshot {
+    /// The counts and the audit chain of the snapshot's moment; ends the snapshot.
+    pub async fn holdings(mut self) -> Result<(Counts, ChainCheck), StoreError> {
+        let counts = counts_in(&mut self.tx).await?;
+        let chain = verify_chain(&mut self.tx).await?;
+        Ok((counts, chain))
+    }
+}
 
 impl Store {
     /// Writes a consistent copy of the SQLite database to `out`, which must not exist yet.
@@ -17,8 +36,27 @@ impl Store {
                 sqlx::query("VACUUM INTO ?").bind(out.to_string_lossy().into_owned()).execute(read).await?;
                 Ok(())
             }
-            Pool::Postgres(_) => Err(StoreError::Config("PostgreSQL: maak de back-up met pg_dump --format=custom en herstel met pg_restore (zie README)".into())),
+            Pool::Postgres(_) => Err(StoreError::Config("PostgreSQL: de back-up maakt pg_dump van een geëxporteerde snapshot (export_snapshot)".into())),
         }
+    }
+
+    /// Opens and exports a snapshot for `pg_dump --snapshot` (PostgreSQL only).
+    pub async fn export_snapshot(&self) -> Result<PgSnapshot, StoreError> {
+        let Pool::Postgres(_) = &self.pool else {
+            return Err(StoreError::Config("een snapshot exporteren kan alleen op PostgreSQL".into()));
+        };
+        let mut tx = self.pool.begin_read().await?;
+        tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", &[]).await?;
+        let id = tx.fetch_one("SELECT pg_export_snapshot()", &[]).await?.text(0)?;
+        Ok(PgSnapshot { tx, id })
+    }
+
+    /// The database's counts and audit chain, read in one transaction.
+    pub async fn holdings(&self) -> Result<(Counts, ChainCheck), StoreError> {
+        let mut tx = self.pool.begin_read().await?;
+        let counts = counts_in(&mut tx).await?;
+        let chain = verify_chain(&mut tx).await?;
+        Ok((counts, chain))
     }
 
     /// SQLite's own check of every page and index: `["ok"]` when sound. PostgreSQL checks its

@@ -276,4 +276,5 @@ impl Row {
     getter!(text, String);
     getter!(opt_text, Option<String>);
     getter!(bool, bool);
+    getter!(opt_bool, Option<bool>);
 }

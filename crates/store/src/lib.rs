@@ -17,8 +17,10 @@ pub mod rights;
 pub mod signals;
 pub mod testing;
 pub mod time_fmt;
+pub mod transfer;
 
 pub use accounts::{NewUser, SessionRecord, User};
+pub use backup::PgSnapshot;
 pub use audit::AuditEvent;
 pub use db::Backend;
 pub use residents::{HouseholdDetail, HouseholdQuery, HouseholdSummary, MyDay, NewHousehold};
@@ -100,6 +102,12 @@ impl Store {
         migrate::pending(&self.pool).await
     }
 
+    /// True when no schema step has been applied yet: an empty database, which may receive a
+    /// restore or a move.
+    pub async fn is_blank(&self) -> Result<bool, StoreError> {
+        Ok(self.pending_migrations().await?.len() == migrate::known().len())
+    }
+
     /// True when the database answers a query.
     pub async fn healthy(&self) -> bool {
         match self.pool.begin_read().await {
@@ -119,27 +127,32 @@ impl Store {
     /// Counts of what is stored, without personal data: for the demo banner and checks.
     pub async fn counts(&self) -> Result<Counts, StoreError> {
         let mut tx = self.pool.begin_read().await?;
-        let q = [
-            "SELECT COUNT(*) FROM households",
-            "SELECT COUNT(*) FROM persons",
-            "SELECT COUNT(*) FROM signals",
-            "SELECT COUNT(*) FROM contact_attempts",
-            "SELECT COUNT(*) FROM users",
-            "SELECT COUNT(*) FROM audit_events",
-        ];
-        let mut out = [0i64; 6];
-        for (i, sql) in q.iter().enumerate() {
-            out[i] = tx.fetch_i64(sql, &[]).await?;
-        }
-        Ok(Counts {
-            households: out[0],
-            persons: out[1],
-            signals: out[2],
-            contact_attempts: out[3],
-            users: out[4],
-            audit_events: out[5],
-        })
+        counts_in(&mut tx).await
     }
+}
+
+/// The counts as one transaction sees them.
+pub(crate) async fn counts_in(tx: &mut db::Tx) -> Result<Counts, StoreError> {
+    let q = [
+        "SELECT COUNT(*) FROM households",
+        "SELECT COUNT(*) FROM persons",
+        "SELECT COUNT(*) FROM signals",
+        "SELECT COUNT(*) FROM contact_attempts",
+        "SELECT COUNT(*) FROM users",
+        "SELECT COUNT(*) FROM audit_events",
+    ];
+    let mut out = [0i64; 6];
+    for (i, sql) in q.iter().enumerate() {
+        out[i] = tx.fetch_i64(sql, &[]).await?;
+    }
+    Ok(Counts {
+        households: out[0],
+        persons: out[1],
+        signals: out[2],
+        contact_attempts: out[3],
+        users: out[4],
+        audit_events: out[5],
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,12 +14,20 @@ const MAX_PARAMS: usize = 30_000;
 
 /// `N` columns, each row `N` values: the compiler checks they agree.
 pub(crate) async fn insert_rows<const N: usize>(tx: &mut Tx, table: &str, columns: &[&str; N], rows: Vec<[Value; N]>) -> Result<(), StoreError> {
-    let per_row = N;
+    let flat: Vec<Value> = rows.into_iter().flatten().collect();
+    insert_flat(tx, table, columns, &flat).await
+}
+
+/// Multi-row inserts of `values`, `columns.len()` values per row, as few statements as the
+/// parameter limit allows.
+pub(crate) async fn insert_flat<S: AsRef<str>>(tx: &mut Tx, table: &str, columns: &[S], values: &[Value]) -> Result<(), StoreError> {
+    let per_row = columns.len().max(1);
     let rows_per_stmt = (MAX_PARAMS / per_row).max(1);
-    for chunk in rows.chunks(rows_per_stmt) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let names: Vec<&str> = columns.iter().map(AsRef::as_ref).collect();
+    for chunk in values.chunks(rows_per_stmt * per_row) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", names.join(", "));
         let mut n = 0;
-        for (i, _) in chunk.iter().enumerate() {
+        for i in 0..chunk.len() / per_row {
             if i > 0 {
                 sql.push(',');
             }
@@ -33,8 +41,7 @@ pub(crate) async fn insert_rows<const N: usize>(tx: &mut Tx, table: &str, column
             }
             sql.push(')');
         }
-        let values: Vec<Value> = chunk.iter().flatten().cloned().collect();
-        tx.execute(&sql, &values).await?;
+        tx.execute(&sql, chunk).await?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! One migration history per backend, embedded in the binary; each step runs once, in order,
 //! and is recorded in `schema_migrations`.
 
-use crate::db::{Backend, Pool};
+use crate::db::{Backend, Pool, Tx};
 use crate::{args, StoreError};
 
 /// (version, SQLite script, PostgreSQL script) — a new step adds both scripts.
@@ -14,34 +14,59 @@ const STEPS: &[(i64, &str, &str)] = &[
     (6, include_str!("../migrations/sqlite/0006_cases.sql"), include_str!("../migrations/postgres/0006_cases.sql")),
 ];
 
+/// The name of the advisory lock (PostgreSQL) that schema changes take: several app servers
+/// may start at once; one migrates, the others wait and then find nothing to do.
+const SCHEMA_LOCK: i64 = 0x6572_6f70;
+
+const HISTORY_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
+
 pub(crate) async fn run(pool: &Pool) -> Result<Vec<i64>, StoreError> {
-    pool.execute_script("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        .await?;
+    pool.execute_script(HISTORY_TABLE).await?;
     let mut applied = Vec::new();
     for (version, sqlite, postgres) in STEPS {
         let mut tx = pool.begin().await?;
+        lock(&mut tx).await?;
         if tx.fetch_optional("SELECT version FROM schema_migrations WHERE version = $1", &args![*version]).await?.is_some() {
             continue;
         }
-        let script = match pool.backend() {
-            Backend::Sqlite => sqlite,
-            Backend::Postgres => postgres,
-        };
-        // Both backends run DDL transactionally, so a failed step leaves nothing behind.
-        match &mut tx {
-            crate::db::Tx::Sqlite(t) => {
-                sqlx::raw_sql(script).execute(&mut **t).await?;
-            }
-            crate::db::Tx::Postgres(t) => {
-                sqlx::raw_sql(script).execute(&mut **t).await?;
-            }
-        }
-        tx.execute("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", &args![*version, "migrated"]).await?;
+        apply(&mut tx, *version, sqlite, postgres).await?;
         tx.commit().await?;
         tracing::info!(version, "schema migration applied");
         applied.push(*version);
     }
     Ok(applied)
+}
+
+/// The schema up to and including version `last`, inside the caller's transaction on an empty
+/// database: a move gets the schema its source was made with, and a failed move leaves nothing.
+pub(crate) async fn create_in(tx: &mut Tx, last: i64) -> Result<(), StoreError> {
+    lock(tx).await?;
+    tx.execute(HISTORY_TABLE, &[]).await?;
+    for (version, sqlite, postgres) in STEPS.iter().filter(|(v, _, _)| *v <= last) {
+        apply(tx, *version, sqlite, postgres).await?;
+    }
+    Ok(())
+}
+
+async fn lock(tx: &mut Tx) -> Result<(), StoreError> {
+    if tx.backend() == Backend::Postgres {
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &args![SCHEMA_LOCK]).await?;
+    }
+    Ok(())
+}
+
+/// Both backends run DDL transactionally, so a failed step leaves nothing behind.
+async fn apply(tx: &mut Tx, version: i64, sqlite: &str, postgres: &str) -> Result<(), StoreError> {
+    match tx {
+        Tx::Sqlite(t) => {
+            sqlx::raw_sql(sqlite).execute(&mut **t).await?;
+        }
+        Tx::Postgres(t) => {
+            sqlx::raw_sql(postgres).execute(&mut **t).await?;
+        }
+    }
+    tx.execute("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", &args![version, "migrated"]).await?;
+    Ok(())
 }
 
 /// The versions this binary knows that the database has not applied yet (all of them for an
@@ -55,4 +80,9 @@ pub(crate) async fn pending(pool: &Pool) -> Result<Vec<i64>, StoreError> {
         Err(e) => return Err(e),
     };
     Ok(STEPS.iter().map(|(v, _, _)| *v).filter(|v| !applied.contains(v)).collect())
+}
+
+/// Every version this binary knows, oldest first.
+pub(crate) fn known() -> Vec<i64> {
+    STEPS.iter().map(|(v, _, _)| *v).collect()
 }
