@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 const LOGINS_FILE: &str = "demo-logins.txt";
 
-pub async fn run(households: usize, seed: u64, listen: &str, data_dir: &Path, database_url: Option<&str>, oidc: &crate::OidcArgs) -> Result<(), String> {
+pub async fn run(households: usize, seed: u64, listen: &str, data_dir: &Path, database_url: Option<&str>, oidc: &crate::OidcArgs, ops: &crate::OpsArgs) -> Result<(), String> {
     std::fs::create_dir_all(data_dir).map_err(|e| format!("kan map {} niet maken: {e}", data_dir.display()))?;
     let url = database_url.map_or_else(|| format!("sqlite://{}", data_dir.join("eropaf.db").display()), String::from);
     let store = crate::connect_migrated(&url).await?;
@@ -44,7 +44,7 @@ pub async fn run(households: usize, seed: u64, listen: &str, data_dir: &Path, da
         println!("demo-login role={} user={} password={}{totp}", l.role, l.user, l.password);
     }
     // The demo is a fixed snapshot: no daily purge (run `eropaf retention purge` to see it work).
-    crate::serve(store, listen, store::retention::RetentionPolicy::default(), store::signals::SignalPolicy::default(), domain::contact::CadencePolicy::default(), oidc).await
+    crate::serve(store, listen, store::retention::RetentionPolicy::default(), store::signals::SignalPolicy::default(), domain::contact::CadencePolicy::default(), oidc, ops).await
 }
 
 /// One demo account: its role, name, password and, for roles that need one, TOTP secret.

@@ -21,6 +21,10 @@ const DEFAULT_DATABASE_URL: &str = "sqlite://eropaf-data/eropaf.db";
 #[derive(Parser)]
 #[command(name = "eropaf", version, about = "Eropaf: het werksysteem voor outreachend werken van sociale wijkteams")]
 struct Cli {
+    /// Log lines as text (for people) or as one JSON object per line (for a log collector).
+    /// Neither carries personal data.
+    #[arg(long, global = true, env = "EROPAF_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    log_format: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -30,6 +34,15 @@ struct DatabaseArg {
     /// sqlite://PATH or postgres://USER@HOST:PORT/DB
     #[arg(long, env = "EROPAF_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     database_url: String,
+}
+
+/// Operations: where the metrics are served.
+#[derive(Args, Clone, Default)]
+pub(crate) struct OpsArgs {
+    /// Serve Prometheus metrics (GET /metrics) on this address, apart from the public listener,
+    /// e.g. 127.0.0.1:9464. Off when not given.
+    #[arg(long, env = "EROPAF_METRICS_LISTEN")]
+    metrics_listen: Option<String>,
 }
 
 /// Login through the municipality's own identity provider (OpenID Connect); off unless an
@@ -91,6 +104,8 @@ enum Command {
         database_url: Option<String>,
         #[command(flatten)]
         oidc: OidcArgs,
+        #[command(flatten)]
+        ops: OpsArgs,
     },
     /// Serve Eropaf on an existing database (migrating it first); purges expired data daily.
     Serve {
@@ -106,6 +121,8 @@ enum Command {
         cadence: CadenceArgs,
         #[command(flatten)]
         oidc: OidcArgs,
+        #[command(flatten)]
+        ops: OpsArgs,
     },
     /// A consistent copy of the database while the server runs (SQLite: VACUUM INTO; PostgreSQL:
     /// pg_dump of one snapshot); prints what it holds.
@@ -517,13 +534,20 @@ async fn set_disabled(name: &str, url: &str, disabled: bool) -> Result<(), Strin
 
 /// The purge job of `serve`: at start and then every 24 hours. A failure is logged (without
 /// personal data) and retried at the next run; it never stops the server.
+/// The retention purge, once a day across every app server on the database: each server checks
+/// hourly, and the first to claim the day runs it (`Store::daily_purge`).
 fn spawn_daily_purge(store: Store, policy: RetentionPolicy) {
+    let instance = format!("{}:{}", std::fs::read_to_string("/etc/hostname").unwrap_or_default().trim(), std::process::id());
     tokio::spawn(async move {
-        let mut every_day = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
         loop {
-            every_day.tick().await;
-            if let Err(e) = store.purge_expired(&policy, OffsetDateTime::now_utc()).await {
-                tracing::error!(error = %e, "retention purge failed");
+            every_hour.tick().await;
+            match store.daily_purge(&policy, OffsetDateTime::now_utc(), &instance).await {
+                Ok(ran) => store::metrics::job_run("retention-purge", ran.is_some()),
+                Err(e) => {
+                    store::metrics::job_failed("retention-purge");
+                    tracing::error!(error = %e, "retention purge failed");
+                }
             }
         }
     });
@@ -548,11 +572,15 @@ fn wall_clock() -> web::Clock {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=error".into()))
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=error".into()))
+        .with_writer(std::io::stderr);
+    if cli.log_format == "json" {
+        logs.json().flatten_event(true).with_current_span(false).init();
+    } else {
+        logs.init();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -580,7 +608,7 @@ pub(crate) async fn connect_migrated(url: &str) -> Result<Store, String> {
     Ok(store)
 }
 
-pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy, signals: store::signals::SignalPolicy, cadence: domain::contact::CadencePolicy, oidc: &OidcArgs) -> Result<(), String> {
+pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy, signals: store::signals::SignalPolicy, cadence: domain::contact::CadencePolicy, oidc: &OidcArgs, ops: &OpsArgs) -> Result<(), String> {
     // The linker first (the model is trained once per database, the index built from everyone
     // registered), so the server answers as soon as it says it listens.
     let linker = store.linker(store::linking::LinkPolicy::default(), OffsetDateTime::now_utc()).await.map_err(|e| format!("koppelindex: {e}"))?;
@@ -591,6 +619,17 @@ pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy
         tracing::info!(issuer = %provider.config.issuer, "OpenID Connect login enabled");
         state = state.with_oidc(provider);
     }
+    if let Some(metrics) = &ops.metrics_listen {
+        let listener = tokio::net::TcpListener::bind(metrics).await.map_err(|e| format!("kan niet luisteren op {metrics}: {e}"))?;
+        let at = listener.local_addr().map_err(|e| e.to_string())?;
+        let served = web::metrics::serve(listener, store.clone());
+        tokio::spawn(async move {
+            if let Err(e) = served.await {
+                tracing::error!(error = %e, "metrics listener stopped");
+            }
+        });
+        println!("Eropaf-metrics op http://{at}/metrics");
+    }
     println!("Eropaf luistert op http://{addr}");
     tracing::info!(%addr, backend = ?store.backend(), "serving");
     web::serve(state, listener).await.map_err(|e| format!("server: {e}"))?;
@@ -600,12 +639,12 @@ pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Demo { households, seed, listen, data_dir, database_url, oidc } => demo::run(households, seed, &listen, &data_dir, database_url.as_deref(), &oidc).await,
-        Command::Serve { db, listen, retention, pickup, cadence, oidc } => {
+        Command::Demo { households, seed, listen, data_dir, database_url, oidc, ops } => demo::run(households, seed, &listen, &data_dir, database_url.as_deref(), &oidc, &ops).await,
+        Command::Serve { db, listen, retention, pickup, cadence, oidc, ops } => {
             let policy = retention.policy()?;
             let store = connect_migrated(&db.database_url).await?;
             spawn_daily_purge(store.clone(), policy);
-            serve(store, &listen, policy, pickup.policy()?, cadence.policy()?, &oidc).await
+            serve(store, &listen, policy, pickup.policy()?, cadence.policy()?, &oidc, &ops).await
         }
         Command::Retention { command: RetentionCommand::Purge { db, retention } } => {
             let policy = retention.policy()?;

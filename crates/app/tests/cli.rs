@@ -31,7 +31,13 @@ impl Drop for Server {
 }
 
 fn start(args: &[&str]) -> Server {
-    let child = Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    start_logging(args, None)
+}
+
+/// A server whose log (stderr) goes to `log`.
+fn start_logging(args: &[&str], log: Option<&std::path::Path>) -> Server {
+    let stderr = log.map_or_else(Stdio::null, |path| Stdio::from(std::fs::File::create(path).unwrap()));
+    let child = Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(stderr).spawn().unwrap();
     // Owned by `Server` at once, so a failed assertion below still kills and reaps it.
     let mut server = Server { child, addr: String::new(), stdout_lines: Vec::new() };
     let mut reader = BufReader::new(server.child.stdout.take().unwrap());
@@ -121,6 +127,15 @@ fn submit_password(addr: &str, user: &str, password: &str) -> Response {
 /// Logs in through the form, with the TOTP code of the moment when the role needs one, and
 /// returns where `/` sends this user.
 fn login_lands_on(addr: &str, user: &str, password: &str, totp: Option<&str>) -> String {
+    let session = login(addr, user, password, totp);
+    let home = http(addr, "GET", "/", &[("Cookie", &session)], "");
+    let landing = home.header("location").unwrap().to_string();
+    assert_eq!(http(addr, "GET", &landing, &[("Cookie", &session)], "").status, 200, "{user} sees {landing}");
+    landing
+}
+
+/// Logs in (with the second factor when asked) and returns the session's Cookie header.
+fn login(addr: &str, user: &str, password: &str, totp: Option<&str>) -> String {
     let res = submit_password(addr, user, password);
     assert_eq!(res.status, 303, "login as {user}");
     let mut session = format!("__Host-eropaf-session={}", res.cookie("__Host-eropaf-session").unwrap());
@@ -143,10 +158,7 @@ fn login_lands_on(addr: &str, user: &str, password: &str, totp: Option<&str>) ->
         let res = answer.unwrap_or_else(|| panic!("second factor of {user} refused"));
         session = format!("__Host-eropaf-session={}", res.cookie("__Host-eropaf-session").unwrap());
     }
-    let home = http(addr, "GET", "/", &[("Cookie", &session)], "");
-    let landing = home.header("location").unwrap().to_string();
-    assert_eq!(http(addr, "GET", &landing, &[("Cookie", &session)], "").status, 200, "{user} sees {landing}");
-    landing
+    session
 }
 
 /// role, user, password and TOTP secret (roles that see personal data) of each demo-login line.
@@ -643,10 +655,36 @@ fn the_demo_moves_to_postgres_and_a_postgres_backup_restores_with_the_same_audit
     let (ok, out, _) = eropaf(&["audit", "verify", "--database-url", &pg], "");
     assert!(ok && before.ends_with(out.trim().trim_start_matches("auditketen intact: ")), "{out}");
 
-    // The team works on PostgreSQL from now on, with the same accounts.
+    // The team works on PostgreSQL from now on, with the same accounts, on two app servers
+    // (behind a load balancer): a session made on one is good on the other.
     let server = start(&["serve", "--database-url", &pg, "--listen", "127.0.0.1:0"]);
     let (_, user, password, totp) = logins.iter().find(|(role, ..)| role == "worker").unwrap();
-    assert_eq!(login_lands_on(&server.addr, user, password, totp.as_deref()), "/mijn-dag");
+    let session = login(&server.addr, user, password, totp.as_deref());
+    let log = dir.join("tweede.log");
+    let second = start_logging(&["--log-format", "json", "serve", "--database-url", &pg, "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"], Some(&log));
+    let my_day = http(&second.addr, "GET", "/mijn-dag", &[("Cookie", &session)], "");
+    assert_eq!(my_day.status, 200, "the session is shared through the database");
+    let household = my_day.body.split("href=\"/huishoudens/").filter_map(|rest| rest.split('"').next()).find(|id| id.bytes().all(|b| b.is_ascii_digit())).unwrap().to_string();
+    assert_eq!(http(&second.addr, "GET", &format!("/huishoudens/{household}"), &[("Cookie", &session)], "").status, 200);
+
+    // Its metrics: on their own listener, by route template, never an id or a name.
+    let metrics_at = second.stdout_lines.iter().find_map(|l| l.strip_prefix("Eropaf-metrics op http://")).unwrap().trim_end_matches("/metrics").to_string();
+    assert_eq!(http(&second.addr, "GET", "/metrics", &[], "").status, 404, "not on the public listener");
+    let metrics = http(&metrics_at, "GET", "/metrics", &[], "").body;
+    assert!(metrics.contains("eropaf_http_requests_total{method=\"GET\",route=\"/mijn-dag\",status=\"200\"} 1"), "{metrics}");
+    assert!(metrics.contains("route=\"/huishoudens/{id}\""), "{metrics}");
+    assert!(!metrics.contains(&format!("/huishoudens/{household}")), "no ids in labels");
+    assert!(metrics.contains("eropaf_db_pool_connections{pool=\"postgres\",state=\"idle\"}"), "{metrics}");
+    drop(second);
+    // Its log: one JSON object per line, with no name from the page it served.
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(log.contains("\"route\":\"/huishoudens/{id}\",\"status\":200"), "a request line per answered request: {log}");
+    assert!(!log.contains(&format!("/huishoudens/{household}")), "by route template, not path");
+    for line in log.lines() {
+        assert!(line.starts_with('{') && line.ends_with('}') && line.contains("\"level\":"), "a JSON log line: {line}");
+    }
+    let address = my_day.body.split(&format!("href=\"/huishoudens/{household}\">")).nth(1).unwrap().split('<').next().unwrap().trim().to_string();
+    assert!(address.len() > 5 && !log.contains(&address), "no personal data in the log ({address:?})");
 
     // A backup while it serves; the restore into a fresh database holds the same.
     let dump = dir.join("eropaf.dump");

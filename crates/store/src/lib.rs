@@ -10,6 +10,7 @@ pub mod db;
 pub mod ddas;
 pub mod linking;
 mod load;
+pub mod metrics;
 mod migrate;
 pub mod residents;
 pub mod retention;
@@ -118,6 +119,14 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await
+    }
+
+    /// Open and idle connections per pool, for the metrics.
+    pub fn pool_stats(&self) -> metrics::PoolStats {
+        match &self.pool {
+            Pool::Sqlite { write, read } => vec![("sqlite_write", write.size(), write.num_idle()), ("sqlite_read", read.size(), read.num_idle())],
+            Pool::Postgres(p) => vec![("postgres", p.size(), p.num_idle())],
+        }
     }
 
     pub(crate) fn pool(&self) -> &Pool {

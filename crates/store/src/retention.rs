@@ -14,7 +14,7 @@
 
 use crate::audit::{self, Entry};
 use crate::{args, time_fmt, Store, StoreError};
-use crate::db::Value;
+use crate::db::{Tx, Value};
 use domain::model::{EndResult, Id};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -161,76 +161,105 @@ impl Store {
     /// Removes what has outlived its term at `now`, in one transaction, with one audit record
     /// per household touched. Running it again at the same `now` removes nothing.
     pub async fn purge_expired(&self, policy: &RetentionPolicy, now: OffsetDateTime) -> Result<PurgeReport, StoreError> {
-        let today = now.date();
-        let case_cutoff = time_fmt::date(today - Duration::days(i64::from(policy.case_days)));
-        let signal_cutoff = time_fmt::date(today - Duration::days(i64::from(policy.signal_days)));
-        let contact_cutoff = time_fmt::instant(now - Duration::days(i64::from(policy.contact_days)));
-        let mut report = PurgeReport::default();
-        let mut touched: BTreeMap<Option<Id>, [u64; 5]> = BTreeMap::new();
         let mut tx = self.pool().begin().await?;
-
-        // In this order: closed cases and signal cases past their term first, then what no
-        // remaining case holds on to. Each kind is counted per household (for the audit
-        // records), then deleted.
-        const NO_CASE: &str = "NOT EXISTS (SELECT 1 FROM cases c WHERE c.household_id = t.household_id)";
-        let short: Vec<String> = EndResult::ALL.iter().filter(|e| e.short_retention()).map(|e| format!("'{}'", e.code())).collect();
-        let closed_signal_case = format!(
-            "sc.stage = 'afgesloten' AND ((sc.end_result IN ({}) AND sc.closed_on < $1) OR sc.closed_on < $2) \
-             AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.household_id = sc.household_id)",
-            short.join(", ")
-        );
-        let signal_case_cutoff = time_fmt::date(today - Duration::days(i64::from(policy.signal_case_days)));
-        let two = || -> Vec<Value> { args![signal_case_cutoff.clone(), case_cutoff.clone()].into() };
-        // (table, condition on `t`, arguments, slot in the per-household counts)
-        let kinds: [(&str, String, Vec<Value>, usize); 8] = [
-            ("cases", "t.closed IS NOT NULL AND t.closed < $1".to_string(), args![case_cutoff.clone()].into(), 0),
-            // The network map is part of the case work: it goes when no case is left.
-            ("network_members", NO_CASE.to_string(), Vec::new(), 0),
-            ("signals", format!("t.signal_case_id IN (SELECT sc.id FROM signal_cases sc WHERE {closed_signal_case})"), two(), 1),
-            ("signal_cases", format!("t.id IN (SELECT sc.id FROM signal_cases sc WHERE {closed_signal_case})"), two(), 4),
-            ("signals", format!("t.signal_case_id IS NULL AND t.signal_date < $1 AND (t.household_id IS NULL OR {NO_CASE})"), args![signal_cutoff].into(), 1),
-            ("contact_attempts", format!("t.at < $1 AND {NO_CASE}"), args![contact_cutoff.clone()].into(), 2),
-            ("planned_contacts", format!("t.planned_for < $1 AND {NO_CASE}"), args![time_fmt::date(today - Duration::days(i64::from(policy.contact_days)))].into(), 3),
-            // A place on the case-discussion list follows the contact attempts that led to it.
-            ("case_discussions", format!("t.added_at < $1 AND {NO_CASE}"), args![contact_cutoff.clone()].into(), 3),
-        ];
-        let mut removed = [0u64; 5];
-        for (table, condition, values, slot) in kinds {
-            let from = format!("FROM {table} t WHERE {condition}");
-            for row in tx.fetch_all(&format!("SELECT t.household_id, COUNT(*) {from} GROUP BY t.household_id"), &values).await? {
-                touched.entry(row.opt_i64(0)?).or_default()[slot] += row.i64(1)? as u64;
-            }
-            removed[slot] += tx.execute(&format!("DELETE FROM {table} WHERE id IN (SELECT t.id {from})"), &values).await?;
-        }
-        [report.cases, report.signals, report.contact_attempts, report.planned_contacts, report.signal_cases] = removed;
-
-        let entries: Vec<Entry> = touched
-            .iter()
-            .map(|(household_id, [cases, signals, attempts, planned, signal_cases])| Entry {
-                at: time_fmt::instant(now),
-                event: audit::AuditEvent::RetentionPurge.code().to_string(),
-                household_id: *household_id,
-                person_id: None,
-                user_id: None,
-                on_behalf_of: None,
-                route: "retention purge".to_string(),
-                reason: Some(format!(
-                    "bewaartermijn verstreken: {cases} trajecten of netwerkleden, {signal_cases} signaalzaken, {signals} signalen, {attempts} contactpogingen, {planned} afspraken of vermeldingen voor het casusoverleg (termijnen {} / {} / {} / {} dagen)",
-                    policy.case_days, policy.signal_case_days, policy.signal_days, policy.contact_days
-                )),
-            })
-            .collect();
-        report.households = entries.iter().filter(|e| e.household_id.is_some()).count() as u64;
-        audit::append(&mut tx, &entries).await?;
-
-        // Housekeeping: sessions past their absolute or idle limit, old login failures.
-        let (absolute, idle, day) = (time_fmt::instant(now - Duration::hours(12)), time_fmt::instant(now - Duration::minutes(30)), time_fmt::instant(now - Duration::days(1)));
-        report.sessions = tx.execute("DELETE FROM sessions WHERE created_at < $1 OR last_seen_at < $2", &args![absolute, idle]).await?;
-        report.login_failures = tx.execute("DELETE FROM login_failures WHERE at < $1", &args![day]).await?;
-        // A retry comes within minutes; a month covers any partner system's retry policy.
-        tx.execute("DELETE FROM idempotency_keys WHERE created_at < $1", &args![time_fmt::instant(now - Duration::days(30))]).await?;
+        let report = purge_in(&mut tx, policy, now).await?;
         tx.commit().await?;
         tracing::info!(cases = report.cases, signals = report.signals, contact_attempts = report.contact_attempts, households = report.households, "retention purge");
         Ok(report)
     }
+
+    /// The scheduled purge: once a day across every app server on this database. Each server
+    /// may call it as often as it likes; the first to claim the day's row in `job_runs`, inside
+    /// the purge's own transaction, runs it; the others get `None`. A run that fails rolls its
+    /// claim back, so the next call (on any server) tries again.
+    pub async fn daily_purge(&self, policy: &RetentionPolicy, now: OffsetDateTime, instance: &str) -> Result<Option<PurgeReport>, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let claimed = tx
+            .execute(
+                "INSERT INTO job_runs (job, run_on, instance, started_at) VALUES ($1, $2, $3, $4) ON CONFLICT (job, run_on) DO NOTHING",
+                &args![PURGE_JOB, time_fmt::date(now.date()), instance, time_fmt::instant(now)],
+            )
+            .await?;
+        if claimed == 0 {
+            return Ok(None);
+        }
+        let report = purge_in(&mut tx, policy, now).await?;
+        tx.commit().await?;
+        tracing::info!(cases = report.cases, signals = report.signals, contact_attempts = report.contact_attempts, households = report.households, "daily retention purge");
+        Ok(Some(report))
+    }
+}
+
+/// The name of the daily purge in `job_runs`.
+pub const PURGE_JOB: &str = "retention-purge";
+
+async fn purge_in(tx: &mut Tx, policy: &RetentionPolicy, now: OffsetDateTime) -> Result<PurgeReport, StoreError> {
+    let today = now.date();
+    let case_cutoff = time_fmt::date(today - Duration::days(i64::from(policy.case_days)));
+    let signal_cutoff = time_fmt::date(today - Duration::days(i64::from(policy.signal_days)));
+    let contact_cutoff = time_fmt::instant(now - Duration::days(i64::from(policy.contact_days)));
+    let mut report = PurgeReport::default();
+    let mut touched: BTreeMap<Option<Id>, [u64; 5]> = BTreeMap::new();
+
+    // In this order: closed cases and signal cases past their term first, then what no
+    // remaining case holds on to. Each kind is counted per household (for the audit
+    // records), then deleted.
+    const NO_CASE: &str = "NOT EXISTS (SELECT 1 FROM cases c WHERE c.household_id = t.household_id)";
+    let short: Vec<String> = EndResult::ALL.iter().filter(|e| e.short_retention()).map(|e| format!("'{}'", e.code())).collect();
+    let closed_signal_case = format!(
+        "sc.stage = 'afgesloten' AND ((sc.end_result IN ({}) AND sc.closed_on < $1) OR sc.closed_on < $2) \
+         AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.household_id = sc.household_id)",
+        short.join(", ")
+    );
+    let signal_case_cutoff = time_fmt::date(today - Duration::days(i64::from(policy.signal_case_days)));
+    let two = || -> Vec<Value> { args![signal_case_cutoff.clone(), case_cutoff.clone()].into() };
+    // (table, condition on `t`, arguments, slot in the per-household counts)
+    let kinds: [(&str, String, Vec<Value>, usize); 8] = [
+        ("cases", "t.closed IS NOT NULL AND t.closed < $1".to_string(), args![case_cutoff.clone()].into(), 0),
+        // The network map is part of the case work: it goes when no case is left.
+        ("network_members", NO_CASE.to_string(), Vec::new(), 0),
+        ("signals", format!("t.signal_case_id IN (SELECT sc.id FROM signal_cases sc WHERE {closed_signal_case})"), two(), 1),
+        ("signal_cases", format!("t.id IN (SELECT sc.id FROM signal_cases sc WHERE {closed_signal_case})"), two(), 4),
+        ("signals", format!("t.signal_case_id IS NULL AND t.signal_date < $1 AND (t.household_id IS NULL OR {NO_CASE})"), args![signal_cutoff].into(), 1),
+        ("contact_attempts", format!("t.at < $1 AND {NO_CASE}"), args![contact_cutoff.clone()].into(), 2),
+        ("planned_contacts", format!("t.planned_for < $1 AND {NO_CASE}"), args![time_fmt::date(today - Duration::days(i64::from(policy.contact_days)))].into(), 3),
+        // A place on the case-discussion list follows the contact attempts that led to it.
+        ("case_discussions", format!("t.added_at < $1 AND {NO_CASE}"), args![contact_cutoff.clone()].into(), 3),
+    ];
+    let mut removed = [0u64; 5];
+    for (table, condition, values, slot) in kinds {
+        let from = format!("FROM {table} t WHERE {condition}");
+        for row in tx.fetch_all(&format!("SELECT t.household_id, COUNT(*) {from} GROUP BY t.household_id"), &values).await? {
+            touched.entry(row.opt_i64(0)?).or_default()[slot] += row.i64(1)? as u64;
+        }
+        removed[slot] += tx.execute(&format!("DELETE FROM {table} WHERE id IN (SELECT t.id {from})"), &values).await?;
+    }
+    [report.cases, report.signals, report.contact_attempts, report.planned_contacts, report.signal_cases] = removed;
+
+    let entries: Vec<Entry> = touched
+        .iter()
+        .map(|(household_id, [cases, signals, attempts, planned, signal_cases])| Entry {
+            at: time_fmt::instant(now),
+            event: audit::AuditEvent::RetentionPurge.code().to_string(),
+            household_id: *household_id,
+            person_id: None,
+            user_id: None,
+            on_behalf_of: None,
+            route: "retention purge".to_string(),
+            reason: Some(format!(
+                "bewaartermijn verstreken: {cases} trajecten of netwerkleden, {signal_cases} signaalzaken, {signals} signalen, {attempts} contactpogingen, {planned} afspraken of vermeldingen voor het casusoverleg (termijnen {} / {} / {} / {} dagen)",
+                policy.case_days, policy.signal_case_days, policy.signal_days, policy.contact_days
+            )),
+        })
+        .collect();
+    report.households = entries.iter().filter(|e| e.household_id.is_some()).count() as u64;
+    audit::append(tx, &entries).await?;
+
+    // Housekeeping: sessions past their absolute or idle limit, old login failures.
+    let (absolute, idle, day) = (time_fmt::instant(now - Duration::hours(12)), time_fmt::instant(now - Duration::minutes(30)), time_fmt::instant(now - Duration::days(1)));
+    report.sessions = tx.execute("DELETE FROM sessions WHERE created_at < $1 OR last_seen_at < $2", &args![absolute, idle]).await?;
+    report.login_failures = tx.execute("DELETE FROM login_failures WHERE at < $1", &args![day]).await?;
+    // A retry comes within minutes; a month covers any partner system's retry policy.
+    tx.execute("DELETE FROM idempotency_keys WHERE created_at < $1", &args![time_fmt::instant(now - Duration::days(30))]).await?;
+    Ok(report)
 }

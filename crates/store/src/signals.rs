@@ -330,7 +330,11 @@ impl Store {
         let mut batch = Batch::default();
         let recorder = Recorder { access: Some(access), route: access.route, now: access.now };
         let intake = store_one(&mut tx, &mut batch, &recorder, source, signal, decision, policy).await?;
-        commit(tx, batch, linker).await?;
+        let channel = match source {
+            Source::Partner { channel, .. } | Source::Worker { channel, .. } => channel.code(),
+            Source::File => SignalChannel::Bestand.code(),
+        };
+        commit(tx, batch, linker, channel).await?;
         Ok(intake)
     }
 
@@ -389,7 +393,7 @@ impl Store {
         let intake = store_one(&mut tx, &mut batch, &recorder, &source, signal, decision, policy).await?;
         tx.execute("UPDATE idempotency_keys SET signal_id = $1 WHERE partner_id = $2 AND idem_key = $3", &args![intake.signal_id, partner_id, key])
             .await?;
-        commit(tx, batch, linker).await?;
+        commit(tx, batch, linker, SignalChannel::Api.code()).await?;
         Ok(intake)
     }
 
@@ -424,7 +428,7 @@ impl Store {
             }
         }
         let report = batch.report.clone();
-        commit(tx, batch, linker).await?;
+        commit(tx, batch, linker, SignalChannel::Bestand.code()).await?;
         progress(kept.len(), kept.len());
         Ok(report)
     }
@@ -432,7 +436,8 @@ impl Store {
 
 /// Writes what the batch kept back (case changes, an import's signals) and its audit records,
 /// commits, and lets the linker learn who was created.
-async fn commit(mut tx: Tx, batch: Batch, linker: &RwLock<Linker>) -> Result<(), StoreError> {
+/// Commits an intake's batch; then the linker learns who it created and the counters count it.
+async fn commit(mut tx: Tx, batch: Batch, linker: &RwLock<Linker>, channel: &str) -> Result<(), StoreError> {
     for case in batch.cases.values().filter(|c| c.changed) {
         tx.execute("UPDATE signal_cases SET due_date = $1, crisis = $2 WHERE id = $3", &args![time_fmt::date(case.due), case.crisis, case.id]).await?;
     }
@@ -441,6 +446,8 @@ async fn commit(mut tx: Tx, batch: Batch, linker: &RwLock<Linker>) -> Result<(),
     }
     audit::append(&mut tx, &batch.audit).await?;
     tx.commit().await?;
+    let r = &batch.report;
+    crate::metrics::signals_stored(channel, r.linked_automatically, r.to_review, r.to_new_household);
     learn(linker, batch.created)
 }
 
@@ -1450,7 +1457,7 @@ impl Store {
         )
         .await?;
         batch.audit.push(Entry::of(access, AuditEvent::SignalReviewResolve, Some(household_id), person_id));
-        commit(tx, batch, linker).await?;
+        commit(tx, batch, linker, "review").await?;
         Ok(Some(case_id))
     }
 }

@@ -34,7 +34,7 @@ async fn story_on_postgres() {
 
 async fn story(url: &str) {
     let store = Store::connect(url).await.unwrap();
-    assert_eq!(store.pending_migrations().await.unwrap(), vec![1, 2, 3, 4, 5, 6], "an empty database lacks every step (not ready)");
+    assert_eq!(store.pending_migrations().await.unwrap(), vec![1, 2, 3, 4, 5, 6, 7], "an empty database lacks every step (not ready)");
     assert_eq!(store.migrate().await.unwrap(), vec![1, 2, 3, 4, 5, 6], "a new database gets every migration");
     assert!(store.pending_migrations().await.unwrap().is_empty(), "then none is pending (ready)");
     assert!(store.migrate().await.unwrap().is_empty(), "migrating again changes nothing");
@@ -567,6 +567,7 @@ async fn retention_on_postgres() {
 /// The purge job removes exactly what outlived its term — closed cases past the case term,
 /// signals and contact attempts that no remaining case holds on to — writes one audit record
 /// per household it touched, leaves the chain verifiable, and removes nothing on a second run.
+/// Scheduled by several app servers, it runs once a day.
 async fn retention(url: &str) {
     use std::collections::HashSet;
     use store::retention::RetentionPolicy;
@@ -595,7 +596,14 @@ async fn retention(url: &str) {
     assert!(cases > 0 && signals > 0 && attempts > 0, "the test data has something to purge: {cases} {signals} {attempts}");
     assert!(signals < m.signals.len() as u64 && attempts < m.contact_attempts.len() as u64, "and something to keep");
 
-    let report = store.purge_expired(&policy, later).await.unwrap();
+    // Two app servers on this database schedule the daily purge at the same moment: one runs it.
+    let other = Store::connect(url).await.unwrap();
+    let (a, b) = tokio::join!(store.daily_purge(&policy, later, "server-a"), other.daily_purge(&policy, later, "server-b"));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(a.is_some() != b.is_some(), "exactly one server runs the day's purge: {a:?} {b:?}");
+    let report = a.or(b).unwrap();
+    assert!(other.daily_purge(&policy, later + time::Duration::hours(3), "server-b").await.unwrap().is_none(), "not again that day");
+    other.close().await;
     assert_eq!((report.cases, report.signals, report.contact_attempts, report.signal_cases), (cases, signals, attempts, signal_cases));
     let after = store.counts().await.unwrap();
     assert_eq!(after.signals, before.signals - signals as i64);
@@ -612,7 +620,7 @@ async fn retention(url: &str) {
     assert_eq!((last.event.as_str(), last.user_id, last.route.as_str()), ("retention.purge", None, "retention purge"));
     assert!(last.reason.as_deref().unwrap().starts_with("bewaartermijn verstreken: "), "{:?}", last.reason);
 
-    let again = store.purge_expired(&policy, later).await.unwrap();
+    let again = store.daily_purge(&policy, later + time::Duration::days(1), "server-a").await.unwrap().expect("the next day it runs again");
     assert_eq!((again.cases, again.signals, again.contact_attempts, again.planned_contacts, again.households), (0, 0, 0, 0, 0), "nothing left to purge");
     assert_eq!(store.counts().await.unwrap().audit_events, after.audit_events, "and no audit records for nothing");
     store.close().await;

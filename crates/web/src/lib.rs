@@ -6,6 +6,7 @@ pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod metrics;
 pub mod oidc;
 pub mod pages;
 pub mod totp;
@@ -149,6 +150,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
 }
 
