@@ -121,6 +121,12 @@ impl Store {
         self.pool.close().await
     }
 
+    /// A read-only transaction for harnesses that check what a server stored (the crash
+    /// harness): counts and ids only, never for serving residents' data (no audit).
+    pub async fn inspect(&self) -> Result<db::Tx, StoreError> {
+        self.pool.begin_read().await
+    }
+
     /// Open and idle connections per pool, for the metrics.
     pub fn pool_stats(&self) -> metrics::PoolStats {
         match &self.pool {
