@@ -92,6 +92,10 @@ enum Command {
     Demo {
         #[arg(long, default_value_t = 5000)]
         households: usize,
+        /// Earlier contact attempts to add (years of outreach before today), for a municipality
+        /// of long standing such as the load benchmark's.
+        #[arg(long, default_value_t = 0)]
+        contact_history: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -639,7 +643,7 @@ pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Demo { households, seed, listen, data_dir, database_url, oidc, ops } => demo::run(households, seed, &listen, &data_dir, database_url.as_deref(), &oidc, &ops).await,
+        Command::Demo { households, contact_history, seed, listen, data_dir, database_url, oidc, ops } => demo::run(households, contact_history, seed, &listen, &data_dir, database_url.as_deref(), &oidc, &ops).await,
         Command::Serve { db, listen, retention, pickup, cadence, oidc, ops } => {
             let policy = retention.policy()?;
             let store = connect_migrated(&db.database_url).await?;

@@ -539,3 +539,43 @@ fn case_models(rng: &mut ChaCha8Rng, coercion_risk: bool) -> Vec<OutreachModel> 
     models.dedup();
     models
 }
+
+/// Years of earlier outreach for a municipality of long standing (the load benchmark): `total`
+/// contact attempts spread over its households, each by a field worker of the household's team,
+/// between three years and 400 days before `today` — before the activity above, so the current
+/// work (pickup clocks, cadence) stays as it was. Ids follow the existing attempts.
+pub(crate) fn history(rng: &mut ChaCha8Rng, m: &crate::Municipality, total: usize, today: Date) -> Vec<ContactAttempt> {
+    let team_of_wijk: std::collections::HashMap<&domain::area::AreaCode, Id> = m.teams.iter().map(|t| (&t.wijk, t.id)).collect();
+    let mut workers_of_team: std::collections::HashMap<Id, Vec<Id>> = std::collections::HashMap::new();
+    for w in m.workers.iter().filter(|w| w.role == domain::model::Role::Worker) {
+        if let Some(team) = w.team_id {
+            workers_of_team.entry(team).or_default().push(w.id);
+        }
+    }
+    let mut out = Vec::with_capacity(total);
+    if m.households.is_empty() {
+        return out;
+    }
+    let first_id = m.contact_attempts.len() as Id + 1;
+    for k in 0..total {
+        let h = &m.households[rng.gen_range(0..m.households.len())];
+        let wijk = m.addresses.get((h.address_id - 1) as usize).and_then(|a| a.buurt.parent());
+        let team = wijk.as_ref().and_then(|w| team_of_wijk.get(w)).and_then(|t| workers_of_team.get(t)).filter(|ws| !ws.is_empty());
+        let worker_id = team.map(|ws| ws[rng.gen_range(0..ws.len())]);
+        let kind = attempt_kind(rng, false, true);
+        let hour = attempt_hour(rng, kind);
+        let reached = rng.gen_bool(reach_chance(kind));
+        let day = add_days(today, -rng.gen_range(400..1095));
+        out.push(ContactAttempt {
+            id: first_id + k as Id,
+            household_id: h.id,
+            worker_id,
+            kind,
+            at: at_time(day, hour, rng.gen_range(0..60), rng.gen_range(0..60)),
+            day_part: DayPart::of_hour(hour),
+            reached,
+            note: note_for(rng, kind, reached).map(str::to_string),
+        });
+    }
+    out
+}

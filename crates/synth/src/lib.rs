@@ -95,6 +95,13 @@ pub fn generate(config: &Config) -> Municipality {
     }
 }
 
+/// Adds `total` earlier contact attempts (years of outreach before the current work) to `m`,
+/// for the load benchmark's municipality of long standing; deterministic in `seed`.
+pub fn add_contact_history(m: &mut Municipality, total: usize, seed: u64, today: Date) {
+    let history = activity::history(&mut stream(seed, Stream::History), m, total, today);
+    m.contact_attempts.extend(history);
+}
+
 /// Each part of the generator draws from its own stream, so that changing how signals are
 /// made does not move a single address or name of an existing seed.
 #[derive(Clone, Copy)]
@@ -104,6 +111,7 @@ enum Stream {
     Partners = 3,
     Staff = 4,
     Activity = 5,
+    History = 6,
 }
 
 fn stream(seed: u64, which: Stream) -> ChaCha8Rng {
