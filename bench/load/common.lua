@@ -15,6 +15,15 @@ function M.sessions()
   return out
 end
 
+-- Think time: a person reads a page before the next click. THINK_MS (default 500) is the mean
+-- pause of each simulated worker, drawn between half and one and a half times it; 0 drives the
+-- server flat out (the saturation run).
+local think = tonumber(os.getenv("THINK_MS") or "500")
+function M.think()
+  if think <= 0 then return 0 end
+  return math.random(math.floor(think / 2), math.floor(think * 3 / 2))
+end
+
 function M.done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("RESULT requests=%d seconds=%.2f errors=%d p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f\n",

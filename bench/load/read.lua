@@ -19,4 +19,5 @@ request = function()
   end
 end
 
+delay = common.think
 done = common.done

@@ -12,4 +12,5 @@ request = function()
   return wrk.format("POST", "/huishoudens/" .. id .. "/contact", { ["Cookie"] = s.cookie, ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
 end
 
+delay = common.think
 done = common.done

@@ -13,6 +13,7 @@ const STEPS: &[(i64, &str, &str)] = &[
     (5, include_str!("../migrations/sqlite/0005_first_visit.sql"), include_str!("../migrations/postgres/0005_first_visit.sql")),
     (6, include_str!("../migrations/sqlite/0006_cases.sql"), include_str!("../migrations/postgres/0006_cases.sql")),
     (7, include_str!("../migrations/sqlite/0007_jobs.sql"), include_str!("../migrations/postgres/0007_jobs.sql")),
+    (8, include_str!("../migrations/sqlite/0008_area_index.sql"), include_str!("../migrations/postgres/0008_area_index.sql")),
 ];
 
 /// The name of the advisory lock (PostgreSQL) that schema changes take: several app servers
