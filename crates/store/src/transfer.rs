@@ -92,6 +92,7 @@ impl Store {
             ChainCheck::Broken { seq, reason, .. } => return Err(refuse(format!("de gekopieerde auditketen is verbroken bij volgnummer {seq} ({reason}); er is niets verhuisd"))),
         };
         dst.commit().await?;
+        target.refresh_statistics().await?;
         Ok(Moved { schema_version: version, tables: moved, audit_records, audit_head })
     }
 }
