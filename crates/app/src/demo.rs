@@ -10,7 +10,13 @@ use time::OffsetDateTime;
 
 const LOGINS_FILE: &str = "demo-logins.txt";
 
-pub async fn run(households: usize, history: usize, seed: u64, listen: &str, data_dir: &Path, database_url: Option<&str>, oidc: &crate::OidcArgs, ops: &crate::OpsArgs) -> Result<(), String> {
+/// How big the demo town is: its households and any earlier contact attempts to add.
+pub struct Size {
+    pub households: usize,
+    pub contact_history: usize,
+}
+
+pub async fn run(size: Size, seed: u64, listen: &str, data_dir: &Path, database_url: Option<&str>, oidc: &crate::OidcArgs, ops: &crate::OpsArgs) -> Result<(), String> {
     std::fs::create_dir_all(data_dir).map_err(|e| format!("kan map {} niet maken: {e}", data_dir.display()))?;
     let url = database_url.map_or_else(|| format!("sqlite://{}", data_dir.join("eropaf.db").display()), String::from);
     let store = crate::connect_migrated(&url).await?;
@@ -19,8 +25,8 @@ pub async fn run(households: usize, history: usize, seed: u64, listen: &str, dat
     let logins = if counts.households == 0 {
         let now = OffsetDateTime::now_utc();
         let started = std::time::Instant::now();
-        let mut municipality = synth::generate(&synth::Config { households, seed, today: now.date() });
-        synth::add_contact_history(&mut municipality, history, seed, now.date());
+        let mut municipality = synth::generate(&synth::Config { households: size.households, seed, today: now.date() });
+        synth::add_contact_history(&mut municipality, size.contact_history, seed, now.date());
         let generated = started.elapsed();
         store.load_municipality(&municipality, now).await.map_err(|e| format!("demo-gegevens laden mislukt: {e}"))?;
         eprintln!(

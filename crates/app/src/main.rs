@@ -643,7 +643,7 @@ pub(crate) async fn serve(store: Store, listen: &str, retention: RetentionPolicy
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Demo { households, contact_history, seed, listen, data_dir, database_url, oidc, ops } => demo::run(households, contact_history, seed, &listen, &data_dir, database_url.as_deref(), &oidc, &ops).await,
+        Command::Demo { households, contact_history, seed, listen, data_dir, database_url, oidc, ops } => demo::run(demo::Size { households, contact_history }, seed, &listen, &data_dir, database_url.as_deref(), &oidc, &ops).await,
         Command::Serve { db, listen, retention, pickup, cadence, oidc, ops } => {
             let policy = retention.policy()?;
             let store = connect_migrated(&db.database_url).await?;
