@@ -19,10 +19,14 @@ pub struct PgSnapshot {
 impl PgSnapshot {
     /// The counts and the audit chain of the snapshot's moment; ends the snapshot.
     pub async fn holdings(mut self) -> Result<(Counts, ChainCheck), StoreError> {
-        let counts = counts_in(&mut self.tx).await?;
-        let chain = verify_chain(&mut self.tx).await?;
-        Ok((counts, chain))
+        holdings_in(&mut self.tx).await
     }
+}
+
+async fn holdings_in(tx: &mut Tx) -> Result<(Counts, ChainCheck), StoreError> {
+    let counts = counts_in(tx).await?;
+    let chain = verify_chain(tx).await?;
+    Ok((counts, chain))
 }
 
 impl Store {
@@ -54,9 +58,7 @@ impl Store {
     /// The database's counts and audit chain, read in one transaction.
     pub async fn holdings(&self) -> Result<(Counts, ChainCheck), StoreError> {
         let mut tx = self.pool.begin_read().await?;
-        let counts = counts_in(&mut tx).await?;
-        let chain = verify_chain(&mut tx).await?;
-        Ok((counts, chain))
+        holdings_in(&mut tx).await
     }
 
     /// SQLite's own check of every page and index: `["ok"]` when sound. PostgreSQL checks its

@@ -46,6 +46,23 @@ pub(crate) async fn insert_flat<S: AsRef<str>>(tx: &mut Tx, table: &str, columns
     Ok(())
 }
 
+/// Explicit ids bypass PostgreSQL's identity sequences: moves every sequence past its table's
+/// rows after a bulk load or a move. SQLite takes the next rowid by itself.
+pub(crate) async fn reset_identities(tx: &mut Tx) -> Result<(), StoreError> {
+    if tx.backend() != Backend::Postgres {
+        return Ok(());
+    }
+    let identities = tx
+        .fetch_all("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND is_identity = 'YES'", &[])
+        .await?;
+    for r in &identities {
+        let (table, column) = (r.text(0)?, r.text(1)?);
+        let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', '{column}'), COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)");
+        tx.fetch_optional(&sql, &[]).await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Loads a generated municipality into an empty database, all or nothing.
     pub async fn load_municipality(&self, m: &Municipality, now: OffsetDateTime) -> Result<(), StoreError> {
@@ -275,13 +292,7 @@ impl Store {
             })
             .collect();
         crate::audit::append(&mut tx, &entries).await?;
-        if tx.backend() == Backend::Postgres {
-            // Explicit ids bypass the identity sequences; move them past the loaded rows.
-            for table in ["addresses", "households", "persons", "partners", "teams", "users", "signal_cases", "signal_weighings", "signals", "contact_attempts", "cases"] {
-                let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)");
-                tx.fetch_optional(&sql, &[]).await?;
-            }
-        }
+        reset_identities(&mut tx).await?;
         tx.commit().await?;
         self.refresh_statistics().await?;
         tracing::info!(households = m.households.len(), persons = m.persons.len(), signals = m.signals.len(), "municipality loaded");

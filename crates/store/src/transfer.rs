@@ -9,7 +9,7 @@
 
 use crate::audit::{verify_chain, ChainCheck};
 use crate::db::{Backend, Row, Tx, Value};
-use crate::load::insert_flat;
+use crate::load::{insert_flat, reset_identities};
 use crate::{args, migrate, Store, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -77,15 +77,7 @@ impl Store {
             }
             moved.push((table.clone(), landed));
         }
-        // Explicit ids bypass the identity sequences; move them past the copied rows.
-        let identities = dst
-            .fetch_all("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND is_identity = 'YES'", &[])
-            .await?;
-        for r in &identities {
-            let (table, column) = (r.text(0)?, r.text(1)?);
-            let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', '{column}'), COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)");
-            dst.fetch_optional(&sql, &[]).await?;
-        }
+        reset_identities(&mut dst).await?;
         let (audit_records, audit_head) = match verify_chain(&mut dst).await? {
             ChainCheck::Intact { records, head } if head == source_head => (records, head),
             ChainCheck::Intact { head, .. } => return Err(refuse(format!("de kop van de auditketen verschilt ({head} tegen {source_head}); er is niets verhuisd"))),
