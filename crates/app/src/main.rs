@@ -5,6 +5,7 @@ mod csv;
 mod demo;
 mod durability;
 mod linkage_cli;
+mod route_cli;
 mod signals_cli;
 
 use clap::{Args, Parser, Subcommand};
@@ -210,6 +211,11 @@ enum Command {
     Linkage {
         #[command(subcommand)]
         command: LinkageCommand,
+    },
+    /// Walk routing: a closed tour over points, or walk lists for several walkers in a shift.
+    Route {
+        #[command(subcommand)]
+        command: route_cli::RouteCommand,
     },
 }
 
@@ -779,6 +785,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Linkage { command: LinkageCommand::Synth { records, seed, out } } => {
             linkage_cli::synth(records, seed, OffsetDateTime::now_utc().date(), &out)
         }
+        Command::Route { command } => route_cli::run(command),
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let store = connect_migrated(&db.database_url).await?;
             let check = store.verify_audit_chain().await.map_err(|e| e.to_string())?;

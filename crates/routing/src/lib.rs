@@ -1,0 +1,1 @@
+//! Walk routing (work in progress).
