@@ -4,6 +4,7 @@
 pub mod address;
 pub mod area;
 pub mod bsn;
+pub mod campaign;
 pub mod case;
 pub mod contact;
 pub mod date;

@@ -39,6 +39,10 @@ pub enum AuditEvent {
     NetworkUpdate,
     ReferralCreate,
     ReferralCheck,
+    CampaignPlan,
+    WalkListRead,
+    DoorResultCreate,
+    AddressImport,
 }
 
 impl AuditEvent {
@@ -68,6 +72,10 @@ impl AuditEvent {
         AuditEvent::NetworkUpdate,
         AuditEvent::ReferralCreate,
         AuditEvent::ReferralCheck,
+        AuditEvent::CampaignPlan,
+        AuditEvent::WalkListRead,
+        AuditEvent::DoorResultCreate,
+        AuditEvent::AddressImport,
         AuditEvent::HouseholdExport,
         AuditEvent::HouseholdErase,
         AuditEvent::BreakGlass,
@@ -107,6 +115,10 @@ impl AuditEvent {
             AuditEvent::NetworkUpdate => "network.update",
             AuditEvent::ReferralCreate => "referral.create",
             AuditEvent::ReferralCheck => "referral.check",
+            AuditEvent::CampaignPlan => "campaign.plan",
+            AuditEvent::WalkListRead => "walk-list.read",
+            AuditEvent::DoorResultCreate => "door-result.create",
+            AuditEvent::AddressImport => "address.import",
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 mod backup;
+pub mod campaigns;
 pub mod cases;
 pub mod contact;
 pub mod db;
@@ -11,6 +12,7 @@ pub mod ddas;
 pub mod linking;
 mod load;
 pub mod metrics;
+pub mod outreach;
 mod migrate;
 pub mod residents;
 pub mod retention;

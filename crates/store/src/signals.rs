@@ -60,6 +60,9 @@ pub enum Source {
     File,
     /// A worker: something noticed in the field, or an informal reporter's worry.
     Worker { channel: SignalChannel, reporter: Option<InformalReporter> },
+    /// A worker at a door during a campaign: about the household living at that address, so
+    /// no linkage is needed (the worker stood at that door).
+    Door { household_id: Id },
 }
 
 /// A neighbour, shopkeeper or key figure, and whether and how they want to hear back.
@@ -333,6 +336,7 @@ impl Store {
         let channel = match source {
             Source::Partner { channel, .. } | Source::Worker { channel, .. } => channel.code(),
             Source::File => SignalChannel::Bestand.code(),
+            Source::Door { .. } => SignalChannel::Deur.code(),
         };
         commit(tx, batch, linker, channel).await?;
         Ok(intake)
@@ -437,18 +441,36 @@ impl Store {
 /// Writes what the batch kept back (case changes, an import's signals) and its audit records,
 /// commits, and lets the linker learn who was created.
 /// Commits an intake's batch; then the linker learns who it created and the counters count it.
-async fn commit(mut tx: Tx, batch: Batch, linker: &RwLock<Linker>, channel: &str) -> Result<(), StoreError> {
-    for case in batch.cases.values().filter(|c| c.changed) {
-        tx.execute("UPDATE signal_cases SET due_date = $1, crisis = $2 WHERE id = $3", &args![time_fmt::date(case.due), case.crisis, case.id]).await?;
-    }
-    if let Some(bulk) = batch.bulk {
-        crate::load::insert_rows(&mut tx, "signals", &SIGNAL_COLUMNS, bulk.signals).await?;
-    }
-    audit::append(&mut tx, &batch.audit).await?;
+async fn commit(mut tx: Tx, mut batch: Batch, linker: &RwLock<Linker>, channel: &str) -> Result<(), StoreError> {
+    flush(&mut tx, &mut batch).await?;
     tx.commit().await?;
     let r = &batch.report;
     crate::metrics::signals_stored(channel, r.linked_automatically, r.to_review, r.to_new_household);
     learn(linker, batch.created)
+}
+
+/// Writes what a batch holds back: changed signal cases, bulk signals, the audit records.
+async fn flush(tx: &mut Tx, batch: &mut Batch) -> Result<(), StoreError> {
+    for case in batch.cases.values().filter(|c| c.changed) {
+        tx.execute("UPDATE signal_cases SET due_date = $1, crisis = $2 WHERE id = $3", &args![time_fmt::date(case.due), case.crisis, case.id]).await?;
+    }
+    if let Some(bulk) = batch.bulk.take() {
+        crate::load::insert_rows(tx, "signals", &SIGNAL_COLUMNS, bulk.signals).await?;
+    }
+    audit::append(tx, &batch.audit).await?;
+    batch.audit.clear();
+    Ok(())
+}
+
+/// A signal a worker noted at a door, about the household living there, stored in the
+/// caller's transaction: it joins the household's open signal case (or opens one) for the
+/// team's weighing, with its audit record.
+pub(crate) async fn door_signal(tx: &mut Tx, access: &Access<'_>, household_id: Id, signal: &NewSignal, policy: &SignalPolicy) -> Result<Id, StoreError> {
+    let mut batch = Batch::default();
+    let recorder = Recorder { access: Some(access), route: access.route, now: access.now };
+    let intake = store_one(tx, &mut batch, &recorder, &Source::Door { household_id }, signal, Decision::Unknown, policy).await?;
+    flush(tx, &mut batch).await?;
+    Ok(intake.signal_id)
 }
 
 fn read_linker(linker: &RwLock<Linker>) -> Result<std::sync::RwLockReadGuard<'_, Linker>, StoreError> {
@@ -498,7 +520,11 @@ async fn store_one(
     // Resolve the decision against the database as it is now.
     let mut attach: Option<(Id, Option<Id>, LinkState, Option<f64>)> = None;
     let mut review_score = None;
+    if let Source::Door { household_id } = source {
+        attach = Some((*household_id, None, LinkState::Beoordeeld, None));
+    }
     match decision {
+        _ if attach.is_some() => {}
         Decision::Automatic(m) => {
             let household = match &batch.bulk {
                 Some(bulk) => bulk.household_of.get(&m.person_id).copied(),
@@ -549,6 +575,7 @@ async fn store_one(
         Source::Partner { partner_id, channel } => (Some(*partner_id), *channel, None),
         Source::File => (Some(partner_for(tx, batch, signal).await?), SignalChannel::Bestand, None),
         Source::Worker { channel, reporter } => (None, *channel, reporter.clone()),
+        Source::Door { .. } => (None, SignalChannel::Deur, None),
     };
     let due = policy.due_date(signal.signal_date, signal.crisis);
     let (mut status, mut case_id, link_state, household_id, person_id, score) = match attach {
