@@ -42,6 +42,8 @@ pub async fn run(size: Size, seed: u64, listen: &str, data_dir: &Path, database_
         seed_intake(&store, &municipality, now).await?;
         seed_follow_through(&store, &municipality, now).await?;
         seed_cases(&store, &municipality, now).await?;
+        let (worker, wijk) = demo_worker(&store, &municipality).await?;
+        crate::demo_outreach::seed(&store, &municipality, &worker, &wijk, now).await?;
         write_logins(&logins_path, &logins)?;
         logins
     } else {

@@ -1,8 +1,9 @@
 //! The `eropaf` command line: run the server (with demo data or on a given database), bring a
 //! schema up to date, and manage accounts and API tokens.
 
-mod csv;
+use domain::csv;
 mod demo;
+mod demo_outreach;
 mod durability;
 mod linkage_cli;
 mod route_cli;

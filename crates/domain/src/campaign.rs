@@ -2,7 +2,9 @@
 //! wave, the coverage, entries too fast to be true), venues (vindplaatsen) and information
 //! sessions (voorlichting). No IO; time is a parameter.
 
+use crate::csv::{CsvError, Table};
 use crate::model::value_list;
+use crate::{HouseNumber, Postcode, RdPoint};
 use time::{Duration, OffsetDateTime};
 
 value_list!(
@@ -143,6 +145,89 @@ pub fn in_next_wave(results: &[DoorOutcome]) -> bool {
     results.iter().all(|o| o.visit_again())
 }
 
+/// One address of a BAG-shaped file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BagAddress {
+    pub street: String,
+    pub number: HouseNumber,
+    pub postcode: Postcode,
+    pub city: String,
+    pub point: RdPoint,
+}
+
+/// The columns of a BAG-shaped address file (`letter` and `addition` may be empty).
+pub const BAG_COLUMNS: [&str; 8] = ["street", "number", "letter", "addition", "postcode", "city", "x", "y"];
+
+/// Reads the rows of a BAG-shaped file: every bad field is named with its line, so the whole
+/// file can be put right at once; nothing is returned unless every row is good.
+pub fn bag_addresses(table: &Table) -> Result<Vec<BagAddress>, Vec<CsvError>> {
+    let mut cols = [0usize; 8];
+    let missing: Vec<&str> = BAG_COLUMNS.iter().copied().filter(|c| table.column(c).is_none()).collect();
+    if !missing.is_empty() {
+        return Err(vec![CsvError { line: 1, message: format!("kolom ontbreekt: {} (nodig: {})", missing.join(", "), BAG_COLUMNS.join(",")) }]);
+    }
+    for (i, c) in BAG_COLUMNS.iter().enumerate() {
+        cols[i] = table.column(c).unwrap_or_default();
+    }
+    if table.rows.is_empty() {
+        return Err(vec![CsvError { line: 0, message: "het bestand heeft geen adressen".into() }]);
+    }
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for (line, row) in &table.rows {
+        let get = |i: usize| row[cols[i]].trim();
+        let mut bad = |field: &str, reason: String| errors.push(CsvError { line: *line, message: format!("veld {field}: {reason}") });
+        let street = get(0);
+        if street.is_empty() || street.chars().count() > 80 {
+            bad("street", "vul de straatnaam in (hoogstens 80 tekens)".into());
+        }
+        let city = get(5);
+        if city.is_empty() || city.chars().count() > 80 {
+            bad("city", "vul de woonplaats in (hoogstens 80 tekens)".into());
+        }
+        let number = match get(1).parse::<u32>() {
+            Ok(n) => {
+                let letter = get(2);
+                let letter_char = letter.chars().next();
+                if letter.chars().count() > 1 {
+                    bad("letter", format!("\"{letter}\" is geen huisletter (één letter)"));
+                    None
+                } else {
+                    HouseNumber::new(n, letter_char, Some(get(3)).filter(|a| !a.is_empty())).map_err(|e| bad("number", e.reason_nl.to_string())).ok()
+                }
+            }
+            Err(_) => {
+                bad("number", format!("\"{}\" is geen huisnummer", get(1)));
+                None
+            }
+        };
+        let postcode = Postcode::parse(get(4)).map_err(|e| bad("postcode", e.reason_nl.to_string())).ok();
+        let x = get(6).replace(',', ".").parse::<f64>().map_err(|_| bad("x", format!("\"{}\" is geen getal (RD-meters)", get(6)))).ok();
+        let y = get(7).replace(',', ".").parse::<f64>().map_err(|_| bad("y", format!("\"{}\" is geen getal (RD-meters)", get(7)))).ok();
+        let point = match (x, y) {
+            (Some(x), Some(y)) => RdPoint::new(x, y).map_err(|e| bad("x", e.reason_nl.to_string())).ok(),
+            _ => None,
+        };
+        if let (Some(number), Some(postcode), Some(point)) = (number, postcode, point) {
+            if errors.last().is_some_and(|e| e.line == *line) {
+                continue;
+            }
+            let key = format!("{}|{}", postcode.as_str(), number);
+            if let Some(first) = seen.insert(key, *line) {
+                errors.push(CsvError { line: *line, message: format!("dit adres staat ook op regel {first}") });
+                continue;
+            }
+            out.push(BagAddress { street: street.to_string(), number, postcode, city: city.to_string(), point });
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +252,25 @@ mod tests {
         assert_eq!(implausible(&talks), vec![true, true, true]);
         let spaced = vec![(t0, DoorOutcome::Talked), (t0 + Duration::seconds(30), DoorOutcome::Talked), (t0 + Duration::seconds(61), DoorOutcome::Talked)];
         assert_eq!(implausible(&spaced), vec![false, false, false]);
+    }
+
+    #[test]
+    fn a_bag_file_is_read_whole_or_every_bad_field_is_named() {
+        let good = crate::csv::parse(b"street,number,letter,addition,postcode,city,x,y\nDorpsstraat,12,a,,1234AB,Ons Dorp,155000,463000\nDorpsstraat,14,,2,1234 ab,Ons Dorp,155010.5,463000\n").unwrap();
+        let rows = bag_addresses(&good).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].number.to_string(), "12A");
+        assert_eq!(rows[1].number.addition.as_deref(), Some("2"));
+        let bad = crate::csv::parse(b"street,number,letter,addition,postcode,city,x,y\nDorpsstraat,12,,,1234AB,Ons Dorp,155000,463000\nDorpsstraat,1x,,,1234AB,Ons Dorp,155000,463000\n,3,,,0234AB,Ons Dorp,12a,463000\nDorpsstraat,12,,,1234AB,Ons Dorp,155000,463000\n").unwrap();
+        let errors = bag_addresses(&bad).unwrap_err();
+        let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert!(text.iter().any(|e| e.starts_with("regel 3: veld number")), "{text:?}");
+        assert!(text.iter().any(|e| e.starts_with("regel 4: veld street")), "{text:?}");
+        assert!(text.iter().any(|e| e.starts_with("regel 4: veld postcode")), "{text:?}");
+        assert!(text.iter().any(|e| e.starts_with("regel 4: veld x")), "{text:?}");
+        assert!(text.iter().any(|e| e.starts_with("regel 5: dit adres staat ook op regel 2")), "{text:?}");
+        let missing = crate::csv::parse(b"street,number,postcode\nA,1,1234AB\n").unwrap();
+        assert!(bag_addresses(&missing).unwrap_err()[0].message.contains("letter, addition, city, x, y"));
     }
 
     #[test]

@@ -191,6 +191,13 @@ struct Settings {
 }
 
 impl Store {
+    /// The team's wijk, (code, name): a campaign may cover it whole.
+    pub async fn team_wijk(&self, team_id: Id) -> Result<(String, String), StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let r = tx.fetch_one("SELECT b.code, b.name FROM teams t JOIN neighbourhoods b ON b.code = t.wijk_code WHERE t.id = $1", &args![team_id]).await?;
+        Ok((r.text(0)?, r.text(1)?))
+    }
+
     /// Creates a campaign over an area: every address with coordinates in it (narrowed to the
     /// streets or postcodes given), excluded ones kept with the reason; then plans the first
     /// wave. Returns the campaign's id.

@@ -1,6 +1,7 @@
 //! Server-rendered pages: every page is a full HTML document that works without JavaScript,
 //! in Dutch first with an English switch, in the NL Design System (Utrecht) look.
 
+pub mod campaigns;
 pub mod cases;
 pub mod contact;
 pub mod households;
@@ -8,6 +9,7 @@ pub mod login;
 pub mod rights;
 pub mod roles;
 pub mod signals;
+pub mod venues;
 
 use crate::auth::{lang_of, PageUser};
 use crate::error::{AppError, FieldError};
@@ -48,6 +50,8 @@ impl Nav {
                     ("/signalen/nieuw", "Signaal invoeren", "Enter a signal"),
                     ("/huishoudens", "Huishoudens zoeken", "Find households"),
                     ("/huishoudens/nieuw", "Huishouden registreren", "Register household"),
+                    ("/campagnes", "Campagnes", "Campaigns"),
+                    ("/vindplaatsen", "Vindplaatsen", "Venues"),
                     ("/noodtoegang", "Noodtoegang", "Break the glass"),
                 ]
             }
