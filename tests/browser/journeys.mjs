@@ -402,6 +402,109 @@ export function journeys(viewport) {
       });
     });
 
+    test('worker: a campaign from planning to a second wave, a door result in one tap, venues and an information session', { timeout: TIMEOUT }, async () => {
+      await withPage(viewport, async (page) => {
+        assert.equal(await login(page, 'worker'), '/mijn-dag');
+        await page.locator('header').getByRole('link', { name: 'Campagnes' }).click();
+        await page.waitForURL((u) => u.pathname === '/campagnes');
+        await checkPage(page, 'campaigns');
+
+        // The demo campaign in progress: the first wave walked, the second planned, a flag.
+        await page.getByRole('link', { name: 'Kennismaken in de buurt' }).click();
+        await page.waitForURL((u) => /^\/campagnes\/\d+$/.test(u.pathname));
+        await checkPage(page, 'the demo campaign');
+        assert.ok(await page.getByRole('heading', { level: 3, name: /^Ronde 1: .*Middag/ }).isVisible());
+        assert.ok(await page.getByRole('heading', { level: 3, name: /^Ronde 2: .*Avond/ }).isVisible());
+        assert.ok(await page.getByRole('heading', { level: 2, name: 'Onwaarschijnlijke invoer' }).isVisible(), 'the burst of entries is flagged');
+        const coverage = await page.locator('#bereik').innerText();
+        assert.match(coverage, /Signalen gevonden\s+[1-9]/, coverage);
+
+        // A new campaign: an error first, then planned.
+        await page.goto(`${BASE_URL}/campagnes/nieuw`);
+        await checkPage(page, 'new campaign');
+        assert.equal(await submit(page, 'Campagne plannen', '/campagnes/nieuw'), 422);
+        await expectErrorSummary(page, ['naam']);
+        await checkPage(page, 'new campaign with errors');
+        await page.getByLabel('Naam van de campagne').fill(`Proef ${viewport.name}`);
+        const areas = await page.locator('#gebied option').evaluateAll((os) => os.map((o) => o.value));
+        await page.locator('#gebied').selectOption(areas[1 + (viewport.width > 400 ? 1 : 0) % (areas.length - 1)]);
+        assert.equal(await submit(page, 'Campagne plannen', '/campagnes/nieuw'), 303);
+        assert.match(new URL(page.url()).search, /gedaan=gepland/);
+        await checkPage(page, 'the planned campaign');
+        const campaign = new URL(page.url()).pathname;
+
+        // The walk list on the street: the next door's result in one tap.
+        await page.locator('main').getByRole('link', { name: /^Openen/ }).first().click();
+        await page.waitForURL((u) => /^\/looplijsten\/\d+$/.test(u.pathname));
+        await checkPage(page, 'walk list');
+        const list = new URL(page.url()).pathname;
+        const notHome = page.locator('#volgende').locator('..').getByRole('button', { name: 'Niet thuis' });
+        const box = await notHome.boundingBox();
+        assert.ok(box && box.y + box.height <= viewport.height * 1.6, `the result buttons are near the top (y ${box?.y})`);
+        const first = await page.locator('#volgende').innerText();
+        const progress = await page.locator('#voortgang').innerText();
+        assert.match(progress, /^0 van \d+ deuren$/);
+        const [tap] = await Promise.all([
+          page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith(`${list}/deuren/`)),
+          notHome.click(),
+        ]);
+        assert.equal(tap.status(), 303, 'one tap saves the result');
+        await page.waitForLoadState('load');
+        assert.match(await page.locator('#voortgang').innerText(), /^1 van \d+ deuren$/);
+        assert.notEqual(await page.locator('#volgende').innerText(), first, 'the next door is up');
+        assert.ok(await page.getByText('Opgeslagen.').isVisible());
+        await checkPage(page, 'walk list after a result');
+        assert.equal(await submit(page, 'Gesproken', (await page.locator('#volgende + form').getAttribute('action'))), 303);
+
+        // A signal at the door needs a note; then it goes to the weighing.
+        await page.getByText('Notitie, afspraak of signaal').click();
+        const action = await page.locator('#volgende + form').getAttribute('action');
+        assert.equal(await submit(page, 'Signaal opgemerkt: naar de weging', action), 422);
+        await expectErrorSummary(page, ['notitie']);
+        await checkPage(page, 'walk list with errors');
+        await page.getByLabel(/^Notitie/).fill('Bewoner vertelt over oplopende huurachterstand.');
+        assert.equal(await submit(page, 'Signaal opgemerkt: naar de weging', action), 303);
+        assert.match(await page.locator('#voortgang').innerText(), /^3 van \d+ deuren$/);
+
+        await page.goto(`${BASE_URL}${list}/afdrukken`);
+        await checkPage(page, 'printable walk list');
+        assert.ok((await page.locator('tbody tr').count()) > 3);
+
+        // The next wave: the same day part is refused, another is planned.
+        await page.goto(`${BASE_URL}${campaign}`);
+        assert.match(await page.locator('#bereik').innerText(), /Signalen gevonden\s+1\b/);
+        const nextWave = page.locator('form[action$="/ronde"]');
+        await nextWave.getByLabel('Middag').check();
+        assert.equal(await submit(page, 'Volgende ronde plannen', `${campaign}/ronde`), 422);
+        await expectErrorSummary(page, []);
+        assert.ok(await page.locator('#dagdeel-fout').isVisible());
+        await checkPage(page, 'next wave refused');
+        await page.locator('form[action$="/ronde"]').getByLabel('Avond').check();
+        assert.equal(await submit(page, 'Volgende ronde plannen', `${campaign}/ronde`), 303);
+        assert.ok(await page.getByRole('heading', { level: 3, name: /^Ronde 2: .*Avond/ }).isVisible());
+        await checkPage(page, 'campaign with its second wave');
+
+        // Venues and information sessions.
+        await page.locator('header').getByRole('link', { name: 'Vindplaatsen' }).click();
+        await page.waitForURL((u) => u.pathname === '/vindplaatsen');
+        await checkPage(page, 'venues');
+        assert.ok((await page.getByRole('region', { name: 'Voorlichting' }).locator('tbody tr').count()) >= 1, 'the demo has an information session');
+        await page.getByRole('link', { name: 'Buurthuis De Schakel' }).click();
+        await page.waitForURL((u) => /^\/vindplaatsen\/\d+$/.test(u.pathname));
+        await checkPage(page, 'a venue');
+        const venue = new URL(page.url()).pathname;
+        await page.getByLabel('Begintijd (uu:mm)').fill('25:00');
+        assert.equal(await submit(page, 'Aanwezigheid vastleggen', `${venue}/aanwezigheid`), 422);
+        await checkPage(page, 'presence with errors');
+        await page.getByLabel('Begintijd (uu:mm)').fill('14:00');
+        await page.getByLabel('Aantal gesprekken').fill('6');
+        await page.getByLabel('Onderwerpen').fill('energierekening');
+        assert.equal(await submit(page, 'Aanwezigheid vastleggen', `${venue}/aanwezigheid`), 303);
+        assert.ok(await page.getByText('De aanwezigheid is vastgelegd.').isVisible());
+        await logout(page);
+      });
+    });
+
     test('partner: only the status of its own signals, no households', { timeout: TIMEOUT }, async () => {
       await withPage(viewport, async (page) => {
         assert.equal(await login(page, 'partner'), '/partner');
