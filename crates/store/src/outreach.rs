@@ -128,7 +128,7 @@ impl Store {
         let mut tx = self.pool().begin_read().await?;
         let rows = tx
             .fetch_all(
-                "SELECT v.id, v.name, v.kind, v.place, v.x IS NOT NULL, COUNT(p.id), COALESCE(SUM(p.conversations), 0), MAX(p.on_date) \
+                "SELECT v.id, v.name, v.kind, v.place, v.x IS NOT NULL, COUNT(p.id), CAST(COALESCE(SUM(p.conversations), 0) AS BIGINT), MAX(p.on_date) \
                  FROM venues v LEFT JOIN presence_sessions p ON p.venue_id = v.id WHERE v.team_id = $1 \
                  GROUP BY v.id, v.name, v.kind, v.place, v.x ORDER BY v.name",
                 &args![team],
