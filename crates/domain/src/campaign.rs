@@ -132,11 +132,7 @@ impl Coverage {
 }
 
 fn percent(part: usize, whole: usize) -> u32 {
-    if whole == 0 {
-        0
-    } else {
-        ((part * 100 + whole / 2) / whole) as u32
-    }
+    (part * 100 + whole / 2).checked_div(whole).map_or(0, |p| p as u32)
 }
 
 /// Whether a door belongs in the next wave: never reached so far (no result, or only not
@@ -229,6 +225,7 @@ pub fn bag_addresses(table: &Table) -> Result<Vec<BagAddress>, Vec<CsvError>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use time::macros::datetime;
