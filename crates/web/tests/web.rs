@@ -1287,3 +1287,42 @@ async fn a_case_with_goals_zrm_network_and_a_referral_through_the_pages() {
     let (status, _, _) = app.post_form(&format!("/huishoudens/{}/traject", foreign.id), &session, &[("model", "hulp"), ("domein", "financien"), ("csrf", &csrf)]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// The BAG-shaped address upload (issue 6): a file with a bad row stores nothing and names the
+/// line and field; the corrected file adds its addresses, and a second upload adds none.
+#[tokio::test]
+async fn a_bag_address_file_is_imported_whole_or_not_at_all() {
+    let app = app("bag").await;
+    let (session, _) = app.login(app.worker()).await;
+    let (_, _, page) = app.get("/adressen/importeren", &session).await;
+    let csrf = hidden(&page, "csrf");
+    let buurt = app.m.buurten.iter().find(|b| b.code.parent().as_ref() == Some(&app.m.teams[0].wijk)).unwrap().code.code();
+    let upload = |file: &'static str| {
+        let boundary = "eropafgrens";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"buurt\"\r\n\r\n{buurt}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"bag.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+        );
+        Request::post("/adressen/importeren")
+            .header(header::COOKIE, &session)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let count = || async { app.store.inspect().await.unwrap().fetch_i64("SELECT COUNT(*) FROM addresses", &[]).await.unwrap() };
+    let before = count().await;
+    let bad = "street,number,letter,addition,postcode,city,x,y\nNieuwe Laan,1,,,9901 AA,Testdorp,155000,463000\nNieuwe Laan,2x,,,9901 AA,Testdorp,155010,463000\n";
+    let (status, _, body) = app.send(upload(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("regel 3: veld number"), "the bad line and field are named");
+    assert!(body.contains("Er is niets opgeslagen"));
+    assert_eq!(count().await, before, "nothing stored");
+    let good = "street,number,letter,addition,postcode,city,x,y\nNieuwe Laan,1,,,9901 AA,Testdorp,155000,463000\nNieuwe Laan,2,b,3,9901 AA,Testdorp,155010,463000\n";
+    let (status, _, body) = app.send(upload(good)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("2 adressen toegevoegd, 0 waren al bekend."), "{body}");
+    assert_eq!(count().await, before + 2);
+    let (_, _, body) = app.send(upload(good)).await;
+    assert!(body.contains("0 adressen toegevoegd, 2 waren al bekend."));
+    assert_eq!(count().await, before + 2);
+}

@@ -12,6 +12,7 @@ use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -443,17 +444,18 @@ pub async fn import_form(State(state): State<AppState>, user: PageUser) -> Resul
 /// At most this many bytes of file (some 50,000 addresses).
 const MAX_IMPORT_BYTES: usize = 4 * 1024 * 1024;
 
-pub async fn import(State(state): State<AppState>, user: PageUser, mut multipart: Multipart) -> Result<Response, Response> {
+pub async fn import(State(state): State<AppState>, user: PageUser, multipart: Result<Multipart, MultipartRejection>) -> Result<Response, Response> {
     let t = user.lang;
     require_team_role(&user).map_err(|e| e.page(t))?;
     let (mut csrf, mut buurt, mut file) = (String::new(), String::new(), None::<Vec<u8>>);
-    let bad = |_| AppError::BadRequest("Het formulier is niet goed verstuurd; probeer het opnieuw.", "The form was not sent properly; please try again.").page(t);
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+    let bad = || AppError::BadRequest("Het formulier is niet goed verstuurd; probeer het opnieuw.", "The form was not sent properly; please try again.").page(t);
+    let mut multipart = multipart.map_err(|_| bad())?;
+    while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
         match field.name().unwrap_or("") {
-            "csrf" => csrf = field.text().await.map_err(bad)?,
-            "buurt" => buurt = field.text().await.map_err(bad)?,
+            "csrf" => csrf = field.text().await.map_err(|_| bad())?,
+            "buurt" => buurt = field.text().await.map_err(|_| bad())?,
             "bestand" => {
-                let bytes = field.bytes().await.map_err(bad)?;
+                let bytes = field.bytes().await.map_err(|_| bad())?;
                 if bytes.len() > MAX_IMPORT_BYTES {
                     let e = FieldError { field: "bestand", message_nl: "Bestand: hoogstens 4 MB; splits het per buurt.".into(), message_en: "File: at most 4 MB; split it per buurt.".into() };
                     user.check_csrf(&csrf).map_err(|e| e.page(t))?;
