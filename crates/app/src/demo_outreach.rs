@@ -127,7 +127,9 @@ pub async fn seed(store: &Store, m: &synth::Municipality, worker: &store::User, 
                 DoorOutcome::LanguageBarrier => (Some("Arabisch; terug met tolk of sleutelpersoon".to_string()), None, None),
                 _ => (None, None, None),
             };
-            let entry = DoorEntry { outcome, note, come_back_at, signal_kind };
+            // Some who refused ask not to be visited again; later campaigns leave them out.
+            let no_visit = outcome == DoorOutcome::Refused && rng.gen_bool(0.5);
+            let entry = DoorEntry { outcome, note, come_back_at, signal_kind, no_visit };
             store.record_door(&at(t), *list_id, *door, &entry, &policy).await.map_err(err)?;
         }
     }

@@ -49,6 +49,9 @@ pub struct DoorEntry {
     pub come_back_at: Option<OffsetDateTime>,
     /// For "signal noted": what kind of worry (the note says what).
     pub signal_kind: Option<SignalKind>,
+    /// The resident asked not to be visited at the door again: later campaigns leave the
+    /// address out.
+    pub no_visit: bool,
 }
 
 /// A campaign in the team's list.
@@ -645,6 +648,13 @@ impl Store {
             &args![door_id, list_id, household, access.actor.user_id, entry.outcome.code(), time_fmt::instant(access.now), come_back, note, signal_id],
         )
         .await?;
+        if entry.no_visit {
+            tx.execute(
+                "INSERT INTO no_visit_addresses (address_id, since) VALUES ($1, $2) ON CONFLICT (address_id) DO NOTHING",
+                &args![address_id, time_fmt::date(access.now.date())],
+            )
+            .await?;
+        }
         audit::record(&mut tx, access, AuditEvent::DoorResultCreate, household, None).await?;
         tx.commit().await?;
         Ok(signal_id)

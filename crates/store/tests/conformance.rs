@@ -132,7 +132,7 @@ async fn campaigns(store: &Store, m: &synth::Municipality) {
     let ids: Vec<i64> = list.stops.iter().flat_map(|s| s.doors.iter().map(|d| d.id)).collect();
     assert!(ids.len() >= 8, "the first list has doors ({})", ids.len());
     let policy = store::signals::SignalPolicy::default();
-    let entry = |outcome| DoorEntry { outcome, note: None, come_back_at: None, signal_kind: None };
+    let entry = |outcome| DoorEntry { outcome, note: None, come_back_at: None, signal_kind: None, no_visit: false };
     let t0 = NOW + time::Duration::hours(3);
     assert_eq!(invalid(store.record_door(&at(t0), list.id, ids[0], &entry(DoorOutcome::SignalNoted), &policy).await.unwrap_err()), "notitie", "a signal needs a note");
     assert_eq!(invalid(store.record_door(&at(t0), list.id, ids[0], &entry(DoorOutcome::ComeBack), &policy).await.unwrap_err()), "terugkomen");
@@ -146,7 +146,10 @@ async fn campaigns(store: &Store, m: &synth::Municipality) {
     assert_eq!(store.counts().await.unwrap().signals, signals_before + 1, "the door's signal is stored");
     let cases_after = store.signal_case_counts(&at(t0), t0.date(), &policy).await.unwrap();
     assert!(cases_after.iter().sum::<i64>() >= cases_before.iter().sum::<i64>(), "and reaches the team's signal cases");
-    store.record_door(&at(t0 + time::Duration::minutes(3)), list.id, ids[1], &entry(DoorOutcome::Talked), &policy).await.unwrap();
+    store
+        .record_door(&at(t0 + time::Duration::minutes(3)), list.id, ids[1], &DoorEntry { no_visit: true, ..entry(DoorOutcome::Talked) }, &policy)
+        .await
+        .unwrap();
     for (i, id) in ids[2..8].iter().enumerate() {
         store.record_door(&at(t0 + time::Duration::minutes(10) + time::Duration::seconds(5 * i as i64)), list.id, *id, &entry(DoorOutcome::NotHome), &policy).await.unwrap();
     }
@@ -169,6 +172,16 @@ async fn campaigns(store: &Store, m: &synth::Municipality) {
     assert_eq!(second, doors as i64 - 2);
     let list2 = store.walk_list(&at(t0), view.waves[1].lists[0].id).await.unwrap();
     assert!(list2.stops.iter().flat_map(|s| &s.doors).all(|d| d.id != ids[0] && d.id != ids[1]), "reached doors are not visited again");
+
+    // A later campaign over the same buurt leaves out who asked not to be visited, and, on
+    // request, the doors visited recently.
+    let later = store.create_campaign(&at(t0), &NewCampaign { name: "Later".into(), recent_days: 0, ..new.clone() }).await.unwrap();
+    let view = store.campaign(&at(t0), later).await.unwrap();
+    assert_eq!((view.no_visit, view.recent), (1, 0));
+    let recent = store.create_campaign(&at(t0), &NewCampaign { name: "Recent".into(), recent_days: 30, ..new.clone() }).await.unwrap();
+    let view = store.campaign(&at(t0), recent).await.unwrap();
+    assert_eq!(view.no_visit, 1);
+    assert!(view.recent >= 7, "the seven other doors walked were visited recently (and any with a recent contact attempt): {}", view.recent);
 }
 
 /// Persistence and keeping in view (issue 5), with a controlled clock: a failed visit proposes

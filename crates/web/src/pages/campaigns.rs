@@ -379,6 +379,7 @@ pub async fn record(State(state): State<AppState>, user: PageUser, Path((id, doo
             note: Some(first(&form, "notitie").to_string()),
             come_back_at,
             signal_kind: SignalKind::from_code(first(&form, "soort")),
+            no_visit: first(&form, "niet_bezoeken") == "ja",
         };
         let actor = user.actor();
         let access = Access { actor: &actor, route, now: state.now() };
