@@ -214,7 +214,7 @@ async fn purge_in(tx: &mut Tx, policy: &RetentionPolicy, now: OffsetDateTime) ->
     let signal_case_cutoff = time_fmt::date(today - Duration::days(i64::from(policy.signal_case_days)));
     let two = || -> Vec<Value> { args![signal_case_cutoff.clone(), case_cutoff.clone()].into() };
     // (table, condition on `t`, arguments, slot in the per-household counts)
-    let kinds: [(&str, String, Vec<Value>, usize); 8] = [
+    let kinds: [(&str, String, Vec<Value>, usize); 9] = [
         ("cases", "t.closed IS NOT NULL AND t.closed < $1".to_string(), args![case_cutoff.clone()].into(), 0),
         // The network map is part of the case work: it goes when no case is left.
         ("network_members", NO_CASE.to_string(), Vec::new(), 0),
@@ -222,6 +222,8 @@ async fn purge_in(tx: &mut Tx, policy: &RetentionPolicy, now: OffsetDateTime) ->
         ("signal_cases", format!("t.id IN (SELECT sc.id FROM signal_cases sc WHERE {closed_signal_case})"), two(), 4),
         ("signals", format!("t.signal_case_id IS NULL AND t.signal_date < $1 AND (t.household_id IS NULL OR {NO_CASE})"), args![signal_cutoff].into(), 1),
         ("contact_attempts", format!("t.at < $1 AND {NO_CASE}"), args![contact_cutoff.clone()].into(), 2),
+        // A result at a door of a campaign is a contact attempt at that address (counted so).
+        ("door_results", format!("t.at < $1 AND (t.household_id IS NULL OR {NO_CASE})"), args![contact_cutoff.clone()].into(), 2),
         ("planned_contacts", format!("t.planned_for < $1 AND {NO_CASE}"), args![time_fmt::date(today - Duration::days(i64::from(policy.contact_days)))].into(), 3),
         // A place on the case-discussion list follows the contact attempts that led to it.
         ("case_discussions", format!("t.added_at < $1 AND {NO_CASE}"), args![contact_cutoff.clone()].into(), 3),
