@@ -234,7 +234,14 @@ impl Problem {
             None => Solution { routes: vec![Vec::new(); self.walkers], unplanned: Vec::new() },
         };
         Search::new(self, cap, &mut sol).run(effort);
-        self.ruin_and_recreate(cap, effort, sol)
+        let sol = self.ruin_and_recreate(cap, effort, sol, 0xB00C);
+        // When not every door fits, which doors to leave is a harder choice (a knapsack over
+        // the walk): search longer, from another seed.
+        if sol.unplanned.is_empty() {
+            sol
+        } else {
+            self.ruin_and_recreate(cap, effort * 3.0, sol, 0x5EED)
+        }
     }
 
     /// (planned doors, walking) of a solution; more doors first, then less walking.
@@ -244,14 +251,14 @@ impl Problem {
 
     /// Iterated local search over whole plans: remove a random stop and its nearest neighbours,
     /// put them back by cheapest insertion, local search, keep the result when it is not worse.
-    fn ruin_and_recreate(&self, cap: f64, effort: f64, mut best: Solution) -> Solution {
+    fn ruin_and_recreate(&self, cap: f64, effort: f64, mut best: Solution, seed: u64) -> Solution {
         let stops = self.stops.len();
         let iterations = (effort * (2 * stops).clamp(300, 1_000) as f64) as usize;
         if stops < 4 {
             return best;
         }
         let mut best_key = self.key(&best);
-        let mut rng = crate::rng::Rng::new(0xB00C);
+        let mut rng = crate::rng::Rng::new(seed);
         for _ in 0..iterations {
             let mut cand = best.clone();
             let centre = rng.below(stops);
@@ -474,6 +481,11 @@ impl<'a> Search<'a> {
     }
 
     fn insert_unplanned(&mut self) -> bool {
+        // When not all fit, which stops go in matters: cheapest walk per door first (a greedy
+        // knapsack), as long as the list is short enough to compare every insertion each time.
+        if self.sol.unplanned.len() <= 80 {
+            return self.insert_cheapest_first();
+        }
         let mut order = std::mem::take(&mut self.sol.unplanned);
         order.sort_by_key(|&s| std::cmp::Reverse(self.p.stops[s].doors.len()));
         let mut left = Vec::new();
@@ -505,6 +517,36 @@ impl<'a> Search<'a> {
         }
         self.sol.unplanned = left;
         any
+    }
+
+    /// Inserts unplanned stops one at a time, always the one with the least extra walking per
+    /// door over all routes and positions, until none fits.
+    fn insert_cheapest_first(&mut self) -> bool {
+        let mut any = false;
+        loop {
+            let mut best: Option<(f64, usize, usize, usize)> = None;
+            for (k, &s) in self.sol.unplanned.iter().enumerate() {
+                let doors = self.p.stops[s].doors.len().max(1) as f64;
+                for r in 0..self.sol.routes.len() {
+                    if !self.fits(0.0, self.service[r] + self.p.stops[s].service) {
+                        continue;
+                    }
+                    for i in 0..=self.sol.routes[r].len() {
+                        let (x, y) = (self.before(r, i), self.sol.routes[r].get(i).copied());
+                        let add = self.p.d(x, Some(s)) + self.p.d(Some(s), y) - self.p.d(x, y);
+                        let per_door = add / doors;
+                        if self.fits(self.walk[r] + add, self.service[r] + self.p.stops[s].service) && best.is_none_or(|(b, _, _, _)| per_door < b) {
+                            best = Some((per_door, k, r, i));
+                        }
+                    }
+                }
+            }
+            let Some((_, k, r, i)) = best else { return any };
+            let s = self.sol.unplanned.swap_remove(k);
+            self.sol.routes[r].insert(i, s);
+            self.refresh(r);
+            any = true;
+        }
     }
 
     fn relocate(&mut self) -> bool {
