@@ -96,12 +96,12 @@ pub async fn seed(store: &Store, m: &synth::Municipality, worker: &store::User, 
     for (k, list_id) in lists.iter().enumerate() {
         let list = store.walk_list(&at(planned_at), *list_id).await.map_err(err)?;
         let doors: Vec<i64> = list.stops.iter().flat_map(|s| s.doors.iter().map(|d| d.id)).collect();
-        // The second walker stopped early; the first walked the whole list.
-        let walked = if k == 0 { doors.len() } else { doors.len() * 4 / 5 };
+        // The second walker stopped early on a long list; the first walked the whole list.
+        let walked = if k == 0 || doors.len() < 20 { doors.len() } else { doors.len() * 4 / 5 };
         let mut t = walk_day.with_time(Time::from_hms(12, 30, 0).map_err(|e| e.to_string())?).assume_utc();
         for (i, door) in doors.iter().take(walked).enumerate() {
             // A burst of entries 5 seconds apart: logged afterwards from memory, or not walked.
-            let burst = k == 1 && (20..28).contains(&i);
+            let burst = k + 1 == lists.len() && (1..9).contains(&i);
             t += if burst { Duration::seconds(5) } else { Duration::seconds(rng.gen_range(70..170)) };
             let roll: f64 = rng.gen();
             let outcome = match roll {
