@@ -78,7 +78,7 @@ pub fn run(command: RouteCommand) -> Result<(), String> {
                 }
                 Ok(())
             })?;
-            let origin = start.unwrap_or_else(|| centroid(&pts));
+            let origin = start.unwrap_or_else(|| routing::centroid(&pts));
             let minutes: Vec<String> = plan
                 .routes
                 .iter()
@@ -100,11 +100,6 @@ pub fn run(command: RouteCommand) -> Result<(), String> {
             Ok(())
         }
     }
-}
-
-fn centroid(pts: &[Point]) -> Point {
-    let n = pts.len().max(1) as f64;
-    Point { x: pts.iter().map(|p| p.x).sum::<f64>() / n, y: pts.iter().map(|p| p.y).sum::<f64>() / n }
 }
 
 fn parse_start(text: &str) -> Result<Point, String> {

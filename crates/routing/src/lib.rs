@@ -6,7 +6,7 @@ mod plan;
 mod rng;
 mod tour;
 
-pub use plan::{plan, route_seconds, Plan, PlanError, PlanParams};
+pub use plan::{centroid, plan, route_seconds, Plan, PlanError, PlanParams};
 pub use tour::{tsp, tsp_with_effort};
 
 /// A point in metres (Dutch RD coordinates).

@@ -129,7 +129,8 @@ pub fn plan(doors: &[Point], params: &PlanParams) -> Result<Plan, PlanError> {
     Ok(problem.into_plan(&best))
 }
 
-fn centroid(doors: &[Point]) -> Point {
+/// The mean of the points (the origin for none): the default start.
+pub fn centroid(doors: &[Point]) -> Point {
     if doors.is_empty() {
         return Point { x: 0.0, y: 0.0 };
     }

@@ -82,8 +82,6 @@ pub struct CampaignView {
     pub waves: Vec<WaveView>,
     pub flagged: Vec<Flag>,
     pub appointments: Vec<Appointment>,
-    /// Doors the next wave would take.
-    pub next_wave_doors: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -223,14 +221,12 @@ impl Store {
         check_wave(&new.wave, access.now.date())?;
 
         let mut tx = self.pool().begin_read().await?;
-        let area = tx
-            .fetch_optional(
+        tx.fetch_optional(
                 "SELECT b.name FROM neighbourhoods b JOIN teams t ON t.id = $1 WHERE b.code = $2 AND (b.code = t.wijk_code OR b.parent_code = t.wijk_code)",
                 &args![team, new.area_code.as_str()],
             )
             .await?
             .ok_or_else(|| invalid("gebied", "Gebied: kies een wijk of buurt van het team.", "Area: choose a wijk or buurt of the team."))?;
-        drop(area);
         let rows = tx
             .fetch_all(
                 "SELECT a.id, a.x, a.y, a.postcode, a.street FROM addresses a JOIN neighbourhoods b ON b.code = a.buurt_code \
@@ -291,7 +287,10 @@ impl Store {
             }
         };
         let to_plan: Vec<&PlanDoor> = doors.iter().filter(|d| exclusion(d.id).is_none()).collect();
-        let start = start.unwrap_or_else(|| centroid(&doors));
+        let start = start.unwrap_or_else(|| {
+            let c = routing::centroid(&doors.iter().map(|d| routing::Point { x: d.x, y: d.y }).collect::<Vec<_>>());
+            (c.x, c.y)
+        });
         let settings = Settings { service_seconds: new.service_seconds, speed_kmh: new.speed_kmh, start };
         let plan = route(&settings, &to_plan, &new.wave).await?;
 
@@ -426,7 +425,6 @@ impl Store {
             waves: Vec::new(),
             flagged: Vec::new(),
             appointments: Vec::new(),
-            next_wave_doors: results.doors.iter().filter(|(id, r)| !results.excluded.contains_key(id) && rules::in_next_wave(r)).count(),
         };
         for w in tx
             .fetch_all("SELECT id, number, walk_on, day_part, shift_minutes, unplanned FROM campaign_waves WHERE campaign_id = $1 ORDER BY number", &args![campaign_id])
@@ -671,11 +669,6 @@ fn door_label(street: &str, number: i64, letter: Option<String>, addition: Optio
     s
 }
 
-fn centroid(doors: &[PlanDoor]) -> (f64, f64) {
-    let n = doors.len().max(1) as f64;
-    (doors.iter().map(|d| d.x).sum::<f64>() / n, doors.iter().map(|d| d.y).sum::<f64>() / n)
-}
-
 fn check_wave(wave: &NewWave, today: Date) -> Result<(), StoreError> {
     if !(30..=480).contains(&wave.shift_minutes) {
         return Err(invalid("dienst", "Dienst: tussen 30 en 480 minuten.", "Shift: between 30 and 480 minutes."));
@@ -795,9 +788,9 @@ async fn write_wave(tx: &mut crate::db::Tx, campaign_id: Id, number: i64, wave: 
         .await?
         .i64(0)?;
     for (walker, route) in wave.walkers.iter().zip(&plan.routes) {
-        let points: Vec<routing::Point> = route.iter().map(|i| routing::Point { x: doors[*i].x, y: doors[*i].y }).collect();
-        let order: Vec<usize> = (0..points.len()).collect();
-        let walk = walk_metres(start, &points, &order);
+        // The closed tour from the start through the list's doors and back.
+        let points: Vec<routing::Point> = std::iter::once(start).chain(route.iter().map(|i| routing::Point { x: doors[*i].x, y: doors[*i].y })).collect();
+        let walk = if route.is_empty() { 0.0 } else { routing::tour_length(&points, &(0..points.len()).collect::<Vec<_>>()) };
         let seconds = walk / speed + service * route.len() as f64;
         let list_id = tx
             .fetch_one(
@@ -818,21 +811,6 @@ async fn write_wave(tx: &mut crate::db::Tx, campaign_id: Id, number: i64, wave: 
         }
     }
     Ok(())
-}
-
-/// From the start through the points and back.
-fn walk_metres(start: routing::Point, points: &[routing::Point], order: &[usize]) -> f64 {
-    let mut at = start;
-    let mut total = 0.0;
-    for i in order {
-        total += at.dist(points[*i]);
-        at = points[*i];
-    }
-    if order.is_empty() {
-        0.0
-    } else {
-        total + at.dist(start)
-    }
 }
 
 /// The optional narrowing of a campaign: postcodes (4 digits, or 6 characters) and streets.
@@ -868,7 +846,7 @@ impl StreetFilter {
             if is_postcode {
                 pc.starts_with(&compact)
             } else {
-                l.eq_ignore_ascii_case(street) || l.to_lowercase() == street.to_lowercase()
+                l.to_lowercase() == street.to_lowercase()
             }
         })
     }

@@ -161,7 +161,7 @@ async fn campaigns(store: &Store, m: &synth::Municipality) {
     assert_eq!((view.coverage.visited, view.coverage.reached, view.coverage.signals), (8, 2, 1));
     assert_eq!(view.flagged.len(), 1, "six entries in 25 seconds are flagged");
     assert_eq!(view.flagged[0].entries, 6);
-    assert_eq!(view.next_wave_doors, doors - 2, "everyone but the two reached goes into the next wave");
+    assert_eq!(view.coverage.open, doors - 2, "everyone but the two reached goes into the next wave");
 
     // The next wave: the same day part is refused; another takes only the doors not reached.
     let next = NewWave { walk_on: NOW.date() + time::Duration::days(2), ..wave.clone() };
