@@ -4,6 +4,9 @@
 //! is all or nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{postgres_url, sqlite_url, NOW};
 use domain::model::{
     Approach, CaseStage, Companion, ContactKind, Decision as TeamDecision, EndResult, Ground, LinkState, OutreachModel, PartnerResult, PartnerType, Role, Safety,
     SignalChannel, SignalStatus,
@@ -14,17 +17,6 @@ use std::sync::{Arc, RwLock};
 use store::linking::{LinkPolicy, Linker};
 use store::signals::{CaseFilter, Resolution, SignalPolicy, Source, Weighing};
 use store::{Access, Actor, Store, StoreError};
-use time::macros::datetime;
-use time::OffsetDateTime;
-
-const NOW: OffsetDateTime = datetime!(2026-11-28 10:00 UTC);
-
-fn sqlite_url(name: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("eropaf-signals-{}-{name}-{}", std::process::id(), NOW.unix_timestamp()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    format!("sqlite://{}", dir.join("eropaf.db").display())
-}
 
 #[tokio::test]
 async fn signals_on_sqlite() {
@@ -33,7 +25,7 @@ async fn signals_on_sqlite() {
 
 #[tokio::test]
 async fn signals_on_postgres() {
-    story(&store::testing::shared().expect("PostgreSQL cluster").new_unique_database("signals").expect("database")).await;
+    story(&postgres_url("signals")).await;
 }
 
 /// A signal as a partner would send it about `p`, living at `a`.

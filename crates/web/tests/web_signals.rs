@@ -1,0 +1,257 @@
+//! The web shell end to end through the real router and a real SQLite database: partners
+//! submitting signals through the API, a signal case from worry to decision on screen, and what
+//! an enforcement partner sees.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use domain::model::Role;
+use store::NewUser;
+use common::*;
+
+async fn api_with_key(app: &App, token: &str, key: Option<&str>, body: &serde_json::Value) -> (StatusCode, serde_json::Value) {
+    let mut req = Request::builder().method("POST").uri("/api/v1/signals").header(header::AUTHORIZATION, format!("Bearer {token}")).header(header::CONTENT_TYPE, "application/json");
+    if let Some(k) = key {
+        req = req.header("Idempotency-Key", k);
+    }
+    let (status, _, text) = app.send(req.body(Body::from(body.to_string())).unwrap()).await;
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+}
+
+/// A partner system submits a signal once, however often it retries; a changed body under the
+/// same key is refused; only the sending organisation reads the status, and it never sees more
+/// than status and coarse result.
+#[tokio::test]
+async fn partners_submit_signals_idempotently_and_see_only_their_status() {
+    let app = app("signals-api").await;
+    let partner = api_token(&app, "partner").await;
+    let h = app.household_of_team(0);
+    let a = &app.m.addresses[(h.address_id - 1) as usize];
+    let p = app.m.persons.iter().find(|p| p.household_id == h.id).unwrap();
+    let body = serde_json::json!({
+        "signaaldatum": "2026-11-20", "bedrag": 640, "crisissignaal": false, "warme_overdracht": true,
+        "client": {"voorletters": p.name.initials, "voorvoegsel": p.name.prefix, "achternaam": p.name.surname,
+                   "geboortedatum": store::time_fmt::date(p.birth_date), "straatnaam": a.street,
+                   "huisnummer": a.house_number.number.to_string(), "huisletter": a.house_number.letter.map(String::from).unwrap_or_default(),
+                   "huisnummertoevoeging": a.house_number.addition.clone().unwrap_or_default(), "postcode": a.postcode.as_str(), "plaatsnaam": a.locality}
+    });
+    let before = app.store.counts().await.unwrap();
+    assert_eq!(api_with_key(&app, &partner, None, &body).await.0, StatusCode::BAD_REQUEST, "no Idempotency-Key, no signal");
+    let (status, first) = api_with_key(&app, &partner, Some("k-1"), &body).await;
+    assert_eq!((status, first["status"].as_str()), (StatusCode::CREATED, Some("ontvangen")), "{first}");
+    let (status, again) = api_with_key(&app, &partner, Some("k-1"), &body).await;
+    assert_eq!((status, &again["id"]), (StatusCode::CREATED, &first["id"]), "a retry gets the same answer");
+    assert_eq!(app.store.counts().await.unwrap().signals, before.signals + 1, "and stores nothing twice");
+    let mut changed = body.clone();
+    changed["bedrag"] = 641.into();
+    let (status, err) = api_with_key(&app, &partner, Some("k-1"), &changed).await;
+    assert_eq!((status, err["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("Idempotency-Key")));
+
+    // Field errors in Dutch, every one at once, nothing stored.
+    let mut bad = body.clone();
+    bad["bedrag"] = "veel".into();
+    bad["client"]["postcode"] = "12345".into();
+    bad["onbekend"] = 1.into();
+    let (status, err) = api_with_key(&app, &partner, Some("k-2"), &bad).await;
+    let fields: Vec<&str> = err["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!((status, fields.as_slice()), (StatusCode::UNPROCESSABLE_ENTITY, ["bedrag", "signaal"].as_slice()), "{err}");
+    bad.as_object_mut().unwrap().remove("onbekend");
+    bad["bedrag"] = 10.into();
+    let (_, err) = api_with_key(&app, &partner, Some("k-2"), &bad).await;
+    assert_eq!(err["fields"][0]["field"], "postcode");
+    assert!(err["fields"][0]["message"].as_str().unwrap().starts_with("postcode: "), "{err}");
+    assert_eq!(app.store.counts().await.unwrap().signals, before.signals + 1);
+
+    // The sender reads the status; a worker's token or another partner gets nothing.
+    let id = first["id"].as_i64().unwrap();
+    let (status, s) = api(&app, "GET", &format!("/api/v1/signals/{id}"), &partner, None).await;
+    assert_eq!((status, s["status"].as_str(), s["result"].is_null()), (StatusCode::OK, Some("ontvangen"), true));
+    assert_eq!(s.as_object().unwrap().len(), 5, "status, date, kind, id and coarse result only: {s}");
+    let worker = api_token(&app, app.worker()).await;
+    assert_eq!(api(&app, "GET", &format!("/api/v1/signals/{id}"), &worker, None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(api_with_key(&app, &worker, Some("k-3"), &body).await.0, StatusCode::FORBIDDEN, "workers do not submit through the partner API");
+}
+
+/// The worker's path from signal to decision on screen: a neighbour's worry entered by a worker
+/// opens a signal case; the team weighs it (an incomplete weighing is refused with the field
+/// named, nothing stored), records first contact and closes it; the partner who sent a signal
+/// about the same household then sees the coarse result and nothing else.
+#[tokio::test]
+async fn from_a_worry_to_a_weighed_and_closed_signal_case_on_screen() {
+    let app = app("signal-pages").await;
+    let (worker, csrf) = app.login(app.worker()).await;
+    let h = app.m.households.iter().find(|h| {
+        app.m.addresses[(h.address_id - 1) as usize].buurt.parent().as_ref() == Some(&app.m.teams[0].wijk)
+            && !app.m.signal_cases.iter().any(|c| c.household_id == h.id && c.stage != domain::model::CaseStage::Afgesloten)
+            && app.m.persons.iter().any(|p| p.household_id == h.id)
+    }).unwrap();
+    let a = &app.m.addresses[(h.address_id - 1) as usize];
+    let p = app.m.persons.iter().find(|p| p.household_id == h.id).unwrap();
+    let number = a.house_number.to_string();
+    let birth = store::time_fmt::date(p.birth_date);
+
+    // The form prefilled from the household page; a missing reporter is named.
+    let (status, _, page) = app.get(&format!("/signalen/nieuw?huishouden={}", h.id), &worker).await;
+    assert!(status == StatusCode::OK && page.contains(&a.postcode.display()), "address filled in");
+    let mut form = vec![
+        ("csrf", csrf.as_str()), ("bron", "melder"), ("terugkoppeling", "via-werker"), ("soort", "eenzaamheid"),
+        ("zorg", "Meneer doet al weken de deur niet open, de brievenbus puilt uit."), ("signaaldatum", "2026-11-27"),
+        ("voorletters", &p.name.initials), ("voorvoegsel", &p.name.prefix), ("achternaam", &p.name.surname), ("geboortedatum", &birth),
+        ("straatnaam", &a.street), ("huisnummer", &number), ("postcode", a.postcode.as_str()), ("plaatsnaam", &a.locality),
+    ];
+    let before = app.store.counts().await.unwrap();
+    let (status, _, page) = app.post_form("/signalen/nieuw", &worker, &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Melder: kies wie het signaal gaf."));
+    assert_eq!(app.store.counts().await.unwrap().signals, before.signals, "nothing stored");
+    form.push(("melder", "buurtbewoner"));
+    let (status, headers, _) = app.post_form("/signalen/nieuw", &worker, &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let case_url = headers.get(header::LOCATION).unwrap().to_str().unwrap().to_string();
+    assert!(case_url.starts_with("/signaalzaken/"), "linked to the household, so straight to its case: {case_url}");
+
+    // The partner's form about the same household lands in the same case.
+    let (partner, partner_csrf) = app.login("partner").await;
+    let (_, _, page) = app.get("/partner/signaal", &partner).await;
+    let partner_csrf = if partner_csrf.is_empty() { hidden(&page, "csrf") } else { partner_csrf };
+    let partner_form = [
+        ("csrf", partner_csrf.as_str()), ("soort", "betalingsachterstand"), ("bedrag", "850"), ("signaaldatum", "2026-11-26"),
+        ("voorletters", &p.name.initials), ("voorvoegsel", &p.name.prefix), ("achternaam", &p.name.surname), ("geboortedatum", &birth),
+        ("straatnaam", &a.street), ("huisnummer", &number), ("postcode", a.postcode.as_str()), ("plaatsnaam", &a.locality),
+    ];
+    let (status, headers, _) = app.post_form("/partner/signaal", &partner, &partner_form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app.get(headers.get(header::LOCATION).unwrap().to_str().unwrap(), &partner).await;
+    assert!(page.contains("Uw signaal is ontvangen onder kenmerk") && page.contains("Ontvangen"));
+
+    let (status, _, page) = app.get(&case_url, &worker).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Meneer doet al weken de deur niet open") && page.contains("Betalingsachterstand") && page.contains("Nog niet gewogen."));
+    let (_, _, list) = app.get("/signaalzaken?lijst=open", &worker).await;
+    assert!(list.contains(&case_url), "the case is on the team's open list");
+
+    // Weighing: without reasons it is refused, with the field named.
+    let weigh = format!("{case_url}/weging");
+    let mut w = vec![("csrf", csrf.as_str()), ("grond", "schade-zelf"), ("grond", "zorgplicht"), ("waarom", ""), ("proportionaliteit", "Eén huisbezoek met een kaartje vooraf, zonder verplichting."),
+        ("model", "presentie"), ("veiligheid", "geen"), ("benadering", "aangekondigd"), ("wie", "ervaringsdeskundige"), ("besluit", "gaan")];
+    let (status, _, page) = app.post_form(&weigh, &worker, &w).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Waarom ongevraagd: licht in 10 tot 2000 tekens toe"), "the missing reason is named");
+    w[3] = ("waarom", "Een buurvrouw maakt zich zorgen en er is een huurachterstand: samen wijst het op vereenzaming.");
+    let (status, _, _) = app.post_form(&weigh, &worker, &w).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app.get(&case_url, &worker).await;
+    assert!(page.contains("Erop af") && page.contains("Presentiemodel") && page.contains("Werker met ervaringsdeskundige"), "who weighed what is shown");
+
+    // First contact and closing.
+    let (status, _, _) = app.post_form(&format!("{case_url}/contact"), &worker, &[("csrf", &csrf), ("soort", "huisbezoek"), ("bereikt", "ja"), ("notitie", "")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = app.post_form(&format!("{case_url}/afsluiten"), &worker, &[("csrf", &csrf), ("resultaat", "vervolg-niet-financieel")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, page) = app.get(&format!("{case_url}?gedaan=afgesloten"), &worker).await;
+    assert!(page.contains("Vervolghulp en/of verwijzing niet financieel"));
+
+    // The partner sees the coarse result only: no weighing, no names of workers, no notes.
+    let (_, _, page) = app.get("/partner", &partner).await;
+    assert!(page.contains("Afgesloten") && page.contains("Contact gelegd, hulp of advies gegeven"));
+    assert!(!page.contains("ervaringsdeskundige") && !page.contains("vereenzaming") && !page.contains("Vervolghulp"));
+    // Closing again is refused; another team cannot open the case.
+    let (status, _, _) = app.post_form(&format!("{case_url}/afsluiten"), &worker, &[("csrf", &csrf), ("resultaat", "geen-contact")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// Help and enforcement stay apart: a police partner that reports a worry sees, on every page
+/// and through the API, only its signal's status and coarse result — never the team's
+/// weighing, the contact notes, who went, or who lives there.
+#[tokio::test]
+async fn an_enforcement_partner_never_sees_help_notes_or_weighing() {
+    use domain::model::{Approach, Companion, ContactKind, Decision, EndResult, Ground, OutreachModel, PartnerType, Safety};
+    let app = app("enforcement").await;
+    let police = app.store.create_partner("Politie basisteam Oost", PartnerType::Politie).await.unwrap();
+    assert!(PartnerType::Politie.is_enforcement());
+    let hash = web::auth::hash_password(PASSWORD).unwrap();
+    let new = NewUser { username: "politie".into(), display_name: "Wijkagent".into(), role: Role::Partner, team_id: None, partner_id: Some(police), models: vec![] };
+    app.store.create_user(&new, Some(&hash), NOW).await.unwrap();
+
+    // The police report a worry about a resident of team 0's area.
+    let h = app.m.households.iter().find(|h| {
+        app.m.addresses[(h.address_id - 1) as usize].buurt.parent().as_ref() == Some(&app.m.teams[0].wijk)
+            && !app.m.signal_cases.iter().any(|c| c.household_id == h.id && c.stage != domain::model::CaseStage::Afgesloten)
+            && app.m.persons.iter().any(|p| p.household_id == h.id)
+    }).unwrap();
+    let a = &app.m.addresses[(h.address_id - 1) as usize];
+    let p = app.m.persons.iter().find(|p| p.household_id == h.id).unwrap();
+    let token = api_token(&app, "politie").await;
+    let body = serde_json::json!({
+        "soort": "overlast", "signaaldatum": "2026-11-25", "zorg": "Herhaaldelijk geluidsoverlast gemeld; bewoner lijkt in de war.",
+        "client": {"voorletters": p.name.initials, "voorvoegsel": p.name.prefix, "achternaam": p.name.surname,
+                   "geboortedatum": store::time_fmt::date(p.birth_date), "straatnaam": a.street,
+                   "huisnummer": a.house_number.number.to_string(), "huisletter": a.house_number.letter.map(String::from).unwrap_or_default(),
+                   "huisnummertoevoeging": a.house_number.addition.clone().unwrap_or_default(), "postcode": a.postcode.as_str(), "plaatsnaam": a.locality}
+    });
+    let (status, receipt) = api_with_key(&app, &token, Some("politie-1"), &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    let signal_id = receipt["id"].as_i64().unwrap();
+
+    // The team weighs, goes, notes what happened and closes with help started.
+    let worker = app.m.workers.iter().find(|w| w.role == Role::Worker && w.team_id == Some(app.m.teams[0].id)).unwrap();
+    let actor = store::Actor { user_id: worker.id, role: Role::Worker, team_id: worker.team_id, partner_id: None };
+    let access = store::Access { actor: &actor, route: "test", now: NOW };
+    let policy = store::signals::SignalPolicy::default();
+    let case = app.store.signal_cases(&access, store::signals::CaseFilter::Open, NOW.date(), &policy).await.unwrap().into_iter().find(|c| c.household_id == h.id).unwrap();
+    let weighing_text = "Weging-geheim: mogelijk psychische nood, eerst via de huisarts.";
+    let note = "Notitie-geheim: schulden en een verslaving besproken.";
+    let weighing = store::signals::Weighing {
+        grounds: vec![Ground::SchadeZelf],
+        why_go: weighing_text.into(),
+        why_not: None,
+        proportionality: "Een kort, vrijblijvend bezoek met aanbod van hulp.".into(),
+        safety: Safety::MetZnTweeen,
+        models: vec![OutreachModel::Hulp],
+        approach: Approach::Aangekondigd,
+        companion: Companion::TweeWerkers,
+        decision: Decision::Gaan,
+        worker_id: None,
+    };
+    app.store.weigh_signal_case(&access, case.id, &weighing).await.unwrap();
+    let attempt = store::contact::NewAttempt { household_id: h.id, kind: ContactKind::Huisbezoek, at: NOW - time::Duration::hours(1), day_part: None, outcome: domain::model::ContactOutcome::Gesproken, note: Some(note) };
+    app.store.log_contact_attempt(&access, &attempt, &Default::default()).await.unwrap();
+    app.store.close_signal_case(&access, case.id, EndResult::VervolgNietFinancieel, NOW.date()).await.unwrap();
+
+    // The team sees its weighing and note (so the checks below can fail)…
+    let (team_session, _) = app.login(app.worker()).await;
+    let (_, _, team_page) = app.get(&format!("/signaalzaken/{}", case.id), &team_session).await;
+    assert!(team_page.contains(weighing_text), "the team's case page shows the weighing");
+    // What the police may know: status and coarse result, through the API…
+    let (status, s) = api(&app, "GET", &format!("/api/v1/signals/{signal_id}"), &token, None).await;
+    assert_eq!((status, s["status"].as_str(), s["result"].as_str()), (StatusCode::OK, Some("afgesloten"), Some("hulp-gestart")), "{s}");
+    assert_eq!(s.as_object().unwrap().len(), 5, "{s}");
+    // …and on every page it can reach; the team's pages are closed to it.
+    let full_name = p.name.full();
+    let secrets = [weighing_text, note, worker.display_name.as_str(), full_name.as_str()];
+    let (session, _) = app.login("politie").await;
+    let ids = [case.id.to_string(), h.id.to_string(), signal_id.to_string()];
+    let mut seen = 0;
+    for route in web::page_routes().iter().filter(|r| r.methods.contains(&"GET") && !r.path.starts_with("/assets/")) {
+        for id in &ids {
+            let path = route.path.replace("{id}", id);
+            let (status, _, page) = app.get(&path, &session).await;
+            if let web::Audience::Roles(roles) = route.audience {
+                if !roles.contains(&Role::Partner) {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "GET {path} as the police");
+                }
+            }
+            for secret in &secrets {
+                assert!(!page.contains(secret), "GET {path} shows the police {secret:?}");
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 3 * 15, "{seen}");
+    let (_, _, home) = app.get("/partner", &session).await;
+    assert!(home.contains("Contact gelegd, hulp of advies gegeven"), "the coarse result is shown");
+    let (status, _) = api(&app, "GET", &format!("/api/v1/households/{}", h.id), &token, None).await;
+    assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND, "{status}");
+}
