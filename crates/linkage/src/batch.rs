@@ -2,9 +2,10 @@
 //! estimate the model without labels, score, keep the pairs at or above the threshold.
 
 use crate::blocking::{candidates, RuleReport, RULES, TRAINING_RULES};
-use crate::compare::Field;
+use crate::compare::{fields_for, Field};
 use crate::model::{probability, Model, TermFrequencies};
 use crate::normalize::Normalized;
+use crate::parallel::{par_chunks, par_map};
 use crate::role::{RawRecord, Role};
 use serde::Serialize;
 
@@ -66,11 +67,6 @@ pub struct TrainingSession {
 pub struct Linked {
     pub pairs: Vec<ScoredPair>,
     pub report: Report,
-}
-
-/// The fields of the model for inputs that have these roles.
-pub fn fields_for(roles: &[Role]) -> Vec<Field> {
-    Field::ALL.iter().copied().filter(|f| f.roles().iter().any(|r| roles.contains(r))).collect()
 }
 
 /// Links two sources: which left record is which right record.
@@ -251,21 +247,4 @@ fn compare_all(model: &Model, records: &[Normalized], pairs: &[(u32, u32)], thre
         out
     })
     .concat()
-}
-
-/// Applies `f` to contiguous chunks on `threads` scoped threads; results in chunk order.
-/// `f` gets the index of the chunk's first item.
-pub(crate) fn par_chunks<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(usize, &[T]) -> R + Sync) -> Vec<R> {
-    let size = items.len().div_ceil(threads.max(1)).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items.chunks(size).enumerate().map(|(c, chunk)| {
-            let f = &f;
-            s.spawn(move || f(c * size, chunk))
-        }).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    })
-}
-
-pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    par_chunks(items, threads, |_, chunk| chunk.iter().map(&f).collect::<Vec<R>>()).into_iter().flatten().collect()
 }

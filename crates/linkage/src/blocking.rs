@@ -5,8 +5,8 @@
 use crate::compare::Field;
 use crate::normalize::Normalized;
 use crate::role::Role;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet, FxHasher};
 use serde::Serialize;
-use crate::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet, FxHasher};
 use std::hash::{Hash, Hasher};
 
 /// One part of a blocking key.
@@ -136,7 +136,7 @@ impl Rule {
     pub fn keys(&self, r: &Normalized, out: &mut Vec<u64>) {
         let mut base = FxHasher::default();
         self.name.hash(&mut base);
-        let mut combos = [base; MAX_VALUES];
+        let mut combos: [FxHasher; MAX_VALUES] = std::array::from_fn(|_| base.clone());
         let mut count = 1;
         let mut values = [""; MAX_VALUES];
         for part in self.parts {
@@ -150,9 +150,9 @@ impl Rule {
                 }
             } else if count == 1 {
                 // The one multi-valued part: one key per value.
-                let h = combos[0];
+                let h = combos[0].clone();
                 for (slot, v) in combos.iter_mut().zip(&values[..n]) {
-                    *slot = h;
+                    *slot = h.clone();
                     v.hash(slot);
                 }
                 count = n;
@@ -241,7 +241,7 @@ pub struct RuleReport {
 /// are left out, biggest first, and reported.
 pub fn candidates(records: &[Normalized], split: Option<usize>, rules: &[Rule], pairs_per_record: u64) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let tables: Vec<KeyTable> = crate::batch::par_map(rules, threads, |r| KeyTable::build(r, records));
+    let tables: Vec<KeyTable> = crate::parallel::par_map(rules, threads, |r| KeyTable::build(r, records));
     candidates_from(&tables, rules, split, pairs_per_record, threads)
 }
 
@@ -259,8 +259,8 @@ pub fn candidates_from(tables: &[KeyTable], rules: &[Rule], split: Option<usize>
     let records = tables.first().map_or(0, |t| t.offsets.len() - 1);
     let budget = pairs_per_record.saturating_mul(records as u64).max(1000);
     let indexed: Vec<usize> = (0..rules.len()).collect();
-    let chosen: Vec<Chosen> = crate::batch::par_map(&indexed, threads, |&r| choose_blocks(&tables[r], &rules[r], split, budget));
-    let per_rule: Vec<Vec<(u32, u32)>> = crate::batch::par_map(&indexed, threads, |&r| {
+    let chosen: Vec<Chosen> = crate::parallel::par_map(&indexed, threads, |&r| choose_blocks(&tables[r], &rules[r], split, budget));
+    let per_rule: Vec<Vec<(u32, u32)>> = crate::parallel::par_map(&indexed, threads, |&r| {
         let (table, mine) = (&tables[r], &chosen[r]);
         let mut pairs = Vec::new();
         for (key, members) in &mine.blocks {

@@ -172,6 +172,11 @@ impl Field {
     }
 }
 
+/// The fields of the model for inputs that have these roles.
+pub fn fields_for(roles: &[Role]) -> Vec<Field> {
+    Field::ALL.iter().copied().filter(|f| f.roles().iter().any(|r| roles.contains(r))).collect()
+}
+
 /// The level of each of `fields` for a pair, appended to `out`.
 pub fn compare_all(fields: &[Field], a: &Normalized, b: &Normalized, out: &mut Vec<u8>) {
     let mut known = None;

@@ -11,15 +11,15 @@
 pub mod batch;
 pub mod blocking;
 pub mod compare;
-pub(crate) mod fxhash;
 pub mod model;
 pub mod normalize;
 pub mod online;
+mod parallel;
 pub mod role;
 pub mod similarity;
 
-pub use batch::{clusters, dedupe, fields_for, link, Linked, Options, Report, ScoredPair};
-pub use compare::Field;
+pub use batch::{clusters, dedupe, link, Linked, Options, Report, ScoredPair};
+pub use compare::{fields_for, Field};
 pub use model::{Explanation, Model, TermFrequencies};
 pub use normalize::Normalized;
 pub use online::{Candidate, Index};

@@ -5,10 +5,10 @@
 //! labelled data; u from random pairs.
 
 use crate::compare::{Field, NULL};
-use crate::normalize::Normalized;
+use crate::normalize::{hash_str, Normalized};
 use crate::role::Role;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use crate::fxhash::{hash_str, FxHashMap as HashMap};
 use std::collections::BTreeMap;
 
 /// Smallest probability a level may get, so no single field can veto or prove a match alone.
@@ -119,7 +119,7 @@ impl Model {
     /// Starting values for EM: agreement likely among matches, disagreement likely among
     /// non-matches.
     pub fn initial(roles: &[Role]) -> Model {
-        let fields = crate::batch::fields_for(roles);
+        let fields = crate::compare::fields_for(roles);
         let m = fields
             .iter()
             .map(|f| {

@@ -2,6 +2,8 @@
 //! comparable form. Everything here is lower-case ASCII afterwards.
 
 use crate::role::{RawRecord, Role};
+use rustc_hash::FxBuildHasher;
+use std::hash::BuildHasher;
 
 /// A record ready for comparison. Empty strings and empty lists mean "not known".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,7 +58,7 @@ impl Normalized {
             n.initials = initials(&given_raw);
         }
         n.surname = surname_forms(&prefix_raw, &surname_raw);
-        n.surname_hashes = n.surname.iter().map(|f| crate::fxhash::hash_str(f)).collect();
+        n.surname_hashes = n.surname.iter().map(|f| hash_str(f)).collect();
         n.birth_date = birth_date(raw.get(Role::BirthDate));
         let mut street = raw.get(Role::Street).to_string();
         let mut house = [raw.get(Role::HouseNumber), raw.get(Role::HouseLetter), raw.get(Role::HouseNumberAddition)]
@@ -107,6 +109,13 @@ impl Normalized {
     pub fn surname_core(&self) -> &str {
         self.surname.first().map_or("", String::as_str)
     }
+}
+
+/// The hash of one value, as the term-frequency tables and surname forms use it: FxHash, since
+/// they hash millions of short strings, where SipHash's protection against crafted collisions
+/// buys nothing (the worst case is a slower run).
+pub(crate) fn hash_str(s: &str) -> u64 {
+    FxBuildHasher.hash_one(s)
 }
 
 /// Lower-case ASCII with diacritics dropped ("Çelik" → "celik", "Ðorđević" → "dordevic"),

@@ -1,12 +1,12 @@
 //! The online index: a loaded population, blocked once, against which one incoming record
 //! (a new signal) is linked in milliseconds.
 
-use crate::batch::par_map;
 use crate::blocking::{KeyTable, Rule, RULES};
 use crate::model::{Explanation, Model, TermFrequencies};
 use crate::normalize::Normalized;
+use crate::parallel::par_map;
 use crate::role::RawRecord;
-use crate::fxhash::FxHashMap as HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub struct Index {
     model: Model,
