@@ -16,7 +16,7 @@ pub struct Size {
     pub contact_history: usize,
 }
 
-pub async fn run(size: Size, seed: u64, listen: &str, data_dir: &Path, database_url: Option<&str>, oidc: &crate::OidcArgs, ops: &crate::OpsArgs) -> Result<(), String> {
+pub async fn run(size: Size, seed: u64, listen: &str, data_dir: &Path, database_url: Option<&str>, oidc: &crate::cli::OidcArgs, ops: &crate::cli::OpsArgs) -> Result<(), String> {
     std::fs::create_dir_all(data_dir).map_err(|e| format!("kan map {} niet maken: {e}", data_dir.display()))?;
     let url = database_url.map_or_else(|| format!("sqlite://{}", data_dir.join("eropaf.db").display()), String::from);
     let store = crate::connect_migrated(&url).await?;
@@ -54,7 +54,7 @@ pub async fn run(size: Size, seed: u64, listen: &str, data_dir: &Path, database_
         println!("demo-login role={} user={} password={}{totp}", l.role, l.user, l.password);
     }
     // The demo is a fixed snapshot: no daily purge (run `eropaf retention purge` to see it work).
-    crate::serve(store, listen, store::retention::RetentionPolicy::default(), store::signals::SignalPolicy::default(), domain::contact::CadencePolicy::default(), oidc, ops).await
+    crate::serve(store, listen, oidc, ops).await
 }
 
 /// One demo account: its role, name, password and, for roles that need one, TOTP secret.
@@ -119,7 +119,6 @@ async fn seed_intake(store: &Store, m: &synth::Municipality, now: OffsetDateTime
     let actor = partner.actor();
     let access = store::Access { actor: &actor, route: "eropaf demo", now };
     let source = store::signals::Source::Partner { partner_id, channel: domain::model::SignalChannel::Api };
-    let policy = store::signals::SignalPolicy::default();
     let addresses: std::collections::HashMap<i64, &domain::model::Address> = m.addresses.iter().map(|a| (a.id, a)).collect();
     let household_address: std::collections::HashMap<i64, i64> = m.households.iter().map(|h| (h.id, h.address_id)).collect();
     let address_of = |p: &domain::model::Person| household_address.get(&p.household_id).and_then(|a| addresses.get(a)).copied();
@@ -166,7 +165,7 @@ async fn seed_intake(store: &Store, m: &synth::Municipality, now: OffsetDateTime
         }
         let get = |k: &str| f.get(k).cloned();
         let Ok(signal) = domain::signal::parse_signal(&get, None, now.date()) else { continue };
-        store.intake_signal(&access, &linker, &source, &signal, &policy).await.map_err(err)?;
+        store.intake_signal(&access, &linker, &source, &signal).await.map_err(err)?;
     }
     Ok(())
 }
@@ -203,7 +202,6 @@ async fn seed_follow_through(store: &Store, m: &synth::Municipality, now: Offset
     households.dedup();
     let actor = worker.actor();
     let access = store::Access { actor: &actor, route: "eropaf demo", now };
-    let policy = domain::contact::CadencePolicy::default();
     let at = |days: i64, hour: u8| (now - time::Duration::days(days)).replace_time(time::Time::from_hms(hour, 0, 0).unwrap_or(time::Time::MIDNIGHT));
     let log = |household_id: i64, at: OffsetDateTime, kind: ContactKind| store::contact::NewAttempt { household_id, kind, at, day_part: None, outcome: ContactOutcome::NietThuis, note: None };
     let before = |last: Option<OffsetDateTime>, days: i64| last.is_none_or(|l| l < at(days, 0));
@@ -212,12 +210,12 @@ async fn seed_follow_through(store: &Store, m: &synth::Municipality, now: Offset
     if let Some((_, h)) = chosen.by_ref().find(|(last, _)| before(*last, 26)) {
         let kinds = [ContactKind::Huisbezoek, ContactKind::Huisbezoek, ContactKind::Telefoon, ContactKind::Telefoon, ContactKind::SmsWhatsapp, ContactKind::Brief];
         for (n, kind) in kinds.into_iter().enumerate() {
-            store.log_contact_attempt(&access, &log(h, at(25 - 4 * n as i64, [10, 19, 14][n % 3]), kind), &policy).await.map_err(err)?;
+            store.log_contact_attempt(&access, &log(h, at(25 - 4 * n as i64, [10, 19, 14][n % 3]), kind)).await.map_err(err)?;
         }
     }
     // Not home four days ago; the proposed next try has passed: out of view.
     for (_, h) in chosen.by_ref().filter(|(last, _)| before(*last, 5)).take(3).collect::<Vec<_>>() {
-        store.log_contact_attempt(&access, &log(h, at(4, 10), ContactKind::Huisbezoek), &policy).await.map_err(err)?;
+        store.log_contact_attempt(&access, &log(h, at(4, 10), ContactKind::Huisbezoek)).await.map_err(err)?;
     }
     // Language and cultural notes, read in the first-visit brief.
     let notes = [
@@ -233,7 +231,7 @@ async fn seed_follow_through(store: &Store, m: &synth::Municipality, now: Offset
     }
     // Not home yesterday: the next attempt is proposed for the coming days.
     for (_, h) in chosen.filter(|(last, _)| before(*last, 2)).take(3).collect::<Vec<_>>() {
-        store.log_contact_attempt(&access, &log(h, at(1, 11), ContactKind::Huisbezoek), &policy).await.map_err(err)?;
+        store.log_contact_attempt(&access, &log(h, at(1, 11), ContactKind::Huisbezoek)).await.map_err(err)?;
     }
     Ok(())
 }

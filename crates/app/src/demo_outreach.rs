@@ -92,7 +92,6 @@ pub async fn seed(store: &Store, m: &synth::Municipality, worker: &store::User, 
     let campaign = store.create_campaign(&at(planned_at), &new).await.map_err(err)?;
     let view = store.campaign(&at(planned_at), campaign).await.map_err(err)?;
     let lists: Vec<i64> = view.waves.first().map(|w| w.lists.iter().map(|l| l.id).collect()).unwrap_or_default();
-    let policy = store::signals::SignalPolicy::default();
     for (k, list_id) in lists.iter().enumerate() {
         let list = store.walk_list(&at(planned_at), *list_id).await.map_err(err)?;
         let doors: Vec<i64> = list.stops.iter().flat_map(|s| s.doors.iter().map(|d| d.id)).collect();
@@ -130,7 +129,7 @@ pub async fn seed(store: &Store, m: &synth::Municipality, worker: &store::User, 
             // Some who refused ask not to be visited again; later campaigns leave them out.
             let no_visit = outcome == DoorOutcome::Refused && rng.gen_bool(0.5);
             let entry = DoorEntry { outcome, note, come_back_at, signal_kind, no_visit };
-            store.record_door(&at(t), *list_id, *door, &entry, &policy).await.map_err(err)?;
+            store.record_door(&at(t), *list_id, *door, &entry).await.map_err(err)?;
         }
     }
     // The second wave: the doors where nobody was reached, on an evening this week.

@@ -213,7 +213,7 @@ pub async fn import(store: &Store, file: &Path, min_amount: i64, now: OffsetDate
             eprintln!();
         }
     };
-    let report = store.import_signals(&linker, &signals, &policy, "eropaf signals import", now, &mut progress).await.map_err(|e| format!("importeren mislukt, er is niets opgeslagen: {e}"))?;
+    let report = store.clone().with_policies(store::Policies { signals: policy, ..*store.policies() }).import_signals(&linker, &signals, "eropaf signals import", now, &mut progress).await.map_err(|e| format!("importeren mislukt, er is niets opgeslagen: {e}"))?;
     println!(
         "geïmporteerd: {} signalen ({} onder het minimumbedrag overgeslagen); {} automatisch gekoppeld, {} te beoordelen, {} bij {} nieuwe huishoudens; {} nieuwe signaalzaken; {:.1} s",
         report.rows - report.below_minimum,

@@ -207,3 +207,40 @@ fn partner_keys_work_on_a_running_server_and_a_new_key_retires_the_old_one() {
     drop(server);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `--pickup-days` reaches "mijn dag": the same signals, served with a pickup term of 5 days
+/// instead of the default 28, are due 23 days earlier (crisis signals keep their own term).
+/// Before the store held its policies, "mijn dag" computed deadlines with the default terms.
+#[test]
+fn pickup_days_set_on_serve_are_the_deadlines_on_my_day() {
+    let dir = temp_dir("pickup");
+    let data = dir.to_str().unwrap();
+    let demo = start(&["demo", "--households", "150", "--seed", "9", "--listen", "127.0.0.1:0", "--data-dir", data]);
+    let logins = demo_logins(&demo);
+    drop(demo);
+    let (_, user, password, totp) = logins.iter().find(|(role, ..)| role == "worker").unwrap().clone();
+    let url = format!("sqlite://{}", dir.join("eropaf.db").display());
+    let deadlines = |extra: &[&str]| -> Vec<time::Date> {
+        let server = start(&[&["serve", "--database-url", &url, "--listen", "127.0.0.1:0"][..], extra].concat());
+        let session = login(&server.addr, &user, &password, totp.as_deref());
+        let page = http(&server.addr, "GET", "/mijn-dag", &[("Cookie", &session)], "");
+        assert_eq!(page.status, 200);
+        let body = &page.body;
+        let table = body.split("id=\"kop-signalen\"").nth(1).and_then(|s| s.split("</table>").next()).unwrap_or("");
+        let format = time::macros::format_description!("[day]-[month]-[year]");
+        table
+            .split("<tr class=\"utrecht-table__row\">")
+            .filter_map(|row| row.split("<td class=\"utrecht-table__cell\">").nth(1))
+            .filter(|cell| !cell.contains("Crisis"))
+            .map(|cell| time::Date::parse(cell.split('<').next().unwrap().trim(), &format).unwrap())
+            .collect()
+    };
+    let default = deadlines(&[]);
+    let short = deadlines(&["--pickup-days", "5"]);
+    assert!(!default.is_empty(), "the demo town has signals to pick up");
+    assert_eq!(default.len(), short.len());
+    for (d, s) in default.iter().zip(&short) {
+        assert_eq!(*d - *s, time::Duration::days(23), "deadline {d} with 28 days, {s} with 5");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

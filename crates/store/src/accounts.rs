@@ -1,7 +1,8 @@
 //! Accounts, API tokens and login sessions. Secrets are stored only as hashes: the password
 //! as argon2id (hashed by the caller), token and session ids as SHA-256.
 
-use crate::{args, time_fmt, Actor, Store, StoreError};
+use crate::kernel::time_fmt;
+use crate::{args, Actor, Store, StoreError};
 use domain::model::{Id, OutreachModel, Role};
 use time::OffsetDateTime;
 
@@ -200,7 +201,7 @@ impl Store {
     }
 }
 
-async fn user_from_row(tx: &mut crate::db::Tx, row: &crate::db::Row) -> Result<User, StoreError> {
+async fn user_from_row(tx: &mut crate::kernel::db::Tx, row: &crate::kernel::db::Row) -> Result<User, StoreError> {
     let id = row.i64(0)?;
     let role_code = row.text(3)?;
     let role = Role::from_code(&role_code).ok_or_else(|| StoreError::corrupt("role"))?;

@@ -4,8 +4,8 @@
 //! same snapshot gives the counts and the audit chain head of the very moment it dumps, so a
 //! restore can be compared with it; `pg_restore` puts it back (the `eropaf` command runs both).
 
-use crate::audit::{verify_chain, ChainCheck};
-use crate::db::{Pool, Tx};
+use crate::kernel::audit::{verify_chain, ChainCheck};
+use crate::kernel::db::{Pool, Tx};
 use crate::{counts_in, Counts, Store, StoreError};
 use std::path::Path;
 

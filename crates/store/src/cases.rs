@@ -5,12 +5,13 @@
 //! confirms that help started. The rules are `domain::case`'s; every read and change is audited
 //! in its own transaction.
 
-use crate::audit::{self, AuditEvent};
-use crate::contact::in_area;
-use crate::db::Tx;
-use crate::residents::{address_from, team_scope, AddressLine, ADDRESS_COLUMNS, IN_TEAM_AREA};
-use crate::signals::invalid;
-use crate::{args, time_fmt, Access, Store, StoreError};
+use crate::kernel::audit::AuditEvent;
+use crate::kernel::db::Tx;
+use crate::kernel::area::{team_scope, IN_TEAM_AREA};
+use crate::kernel::households::{address_from, AddressLine, ADDRESS_COLUMNS};
+use crate::kernel::error::invalid;
+use crate::kernel::time_fmt;
+use crate::{args, Access, Store, StoreError};
 use domain::case::{self as rules, Assessment, CheckOutcome, CloseReason, NetworkRole, Phase, ReferralTarget, ScoreError, ZrmDomain, ZrmScore};
 use domain::model::{Id, OutreachModel};
 use time::{Date, Duration};
@@ -242,7 +243,7 @@ fn date_of(text: Option<String>) -> Result<Option<Date>, StoreError> {
 impl Store {
     /// Opens a case for a household in the actor's area; one open case per household.
     pub async fn open_case(&self, access: &Access<'_>, new: &NewCase<'_>) -> Result<Id, StoreError> {
-        let team = team_scope(access)?;
+        team_scope(access)?;
         if new.models.is_empty() {
             return Err(invalid("modellen", "Model: kies minstens één model van outreachend werken.", "Model: choose at least one outreach model."));
         }
@@ -251,8 +252,8 @@ impl Store {
         if new.opened > access.now.date() || new.opened < access.now.date() - Duration::days(366) {
             return Err(invalid("traject", "Startdatum: vandaag of hoogstens een jaar terug.", "Start date: today or at most a year ago."));
         }
-        let mut tx = self.pool().begin().await?;
-        in_area(&mut tx, team, new.household_id).await?;
+        let mut tx = self.scoped(access).await?;
+        tx.household(new.household_id).await?;
         if tx.fetch_i64("SELECT COUNT(*) FROM cases WHERE household_id = $1 AND closed IS NULL", &args![new.household_id]).await? > 0 {
             return Err(invalid("traject", "Er loopt al een traject met dit huishouden.", "A case with this household is already open."));
         }
@@ -271,7 +272,7 @@ impl Store {
         if let Some(words) = goal {
             tx.execute("INSERT INTO case_goals (case_id, words, added_on) VALUES ($1, $2, $3)", &args![id, words, today]).await?;
         }
-        audit::record(&mut tx, access, AuditEvent::CaseCreate, Some(new.household_id), None).await?;
+        tx.record(AuditEvent::CaseCreate, Some(new.household_id), None).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -279,7 +280,7 @@ impl Store {
     /// The open case of a household in the actor's area, if any (an id: not audited).
     pub async fn open_case_of(&self, access: &Access<'_>, household_id: Id) -> Result<Option<Id>, StoreError> {
         let team = team_scope(access)?;
-        let mut tx = self.pool().begin_read().await?;
+        let mut tx = self.scoped_read(access).await?;
         let sql = format!("SELECT c.id {IN_TEAM_AREA} JOIN cases c ON c.household_id = h.id WHERE h.id = $2 AND c.closed IS NULL");
         tx.fetch_optional(&sql, &args![team, household_id]).await?.map(|r| r.i64(0)).transpose()
     }
@@ -287,17 +288,17 @@ impl Store {
     /// The household of a case in the actor's area (an id, no resident data: not audited).
     pub async fn case_household(&self, access: &Access<'_>, case_id: Id) -> Result<Id, StoreError> {
         let team = team_scope(access)?;
-        let mut tx = self.pool().begin_read().await?;
+        let mut tx = self.scoped_read(access).await?;
         Ok(case_in_area(&mut tx, team, case_id).await?.0)
     }
 
     /// The case page's content. One audit record.
     pub async fn case_file(&self, access: &Access<'_>, case_id: Id) -> Result<CaseFile, StoreError> {
         let team = team_scope(access)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.scoped(access).await?;
         let (household_id, _, _) = case_in_area(&mut tx, team, case_id).await?;
         let file = load_case(&mut tx, case_id).await?;
-        audit::record(&mut tx, access, AuditEvent::CaseRead, Some(household_id), None).await?;
+        tx.record(AuditEvent::CaseRead, Some(household_id), None).await?;
         tx.commit().await?;
         Ok(file)
     }
@@ -306,7 +307,7 @@ impl Store {
     pub async fn change_case(&self, access: &Access<'_>, case_id: Id, change: &CaseChange<'_>) -> Result<(), StoreError> {
         let team = team_scope(access)?;
         let today = access.now.date();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.scoped(access).await?;
         let (household_id, opened) = open_case_in_area(&mut tx, team, case_id).await?;
         let mut event = AuditEvent::CaseUpdate;
         match change {
@@ -358,14 +359,14 @@ impl Store {
                 event = AuditEvent::CaseClose;
             }
         }
-        audit::record(&mut tx, access, event, Some(household_id), None).await?;
+        tx.record(event, Some(household_id), None).await?;
         tx.commit().await
     }
 
     /// Records a ZRM assessment of the case's relevant domains only.
     pub async fn record_zrm(&self, access: &Access<'_>, case_id: Id, on: Date, scores: &[(ZrmDomain, ZrmScore)]) -> Result<Id, StoreError> {
         let team = team_scope(access)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.scoped(access).await?;
         let (household_id, opened) = open_case_in_area(&mut tx, team, case_id).await?;
         happened(on, opened, access.now.date(), "zrm-datum")?;
         let relevant = domains_of(&mut tx, case_id).await?;
@@ -385,19 +386,19 @@ impl Store {
         for (domain, score) in scores {
             tx.execute("INSERT INTO zrm_scores (assessment_id, domain, score) VALUES ($1, $2, $3)", &args![id, domain.code(), i64::from(score.value())]).await?;
         }
-        audit::record(&mut tx, access, AuditEvent::ZrmCreate, Some(household_id), None).await?;
+        tx.record(AuditEvent::ZrmCreate, Some(household_id), None).await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Adds someone to the household's network.
     pub async fn add_network_member(&self, access: &Access<'_>, household_id: Id, m: &NewMember<'_>) -> Result<Id, StoreError> {
-        let team = team_scope(access)?;
+        team_scope(access)?;
         let name = text(m.name, "netwerk-naam", (1, 100), "Naam", "Name")?;
         let relation = optional(m.relation, "netwerk-relatie", 100, "Relatie of rol", "Relation or role")?;
         let reach = optional(m.reach, "netwerk-bereik", 150, "Hoe te bereiken", "How to reach")?;
-        let mut tx = self.pool().begin().await?;
-        in_area(&mut tx, team, household_id).await?;
+        let mut tx = self.scoped(access).await?;
+        tx.household(household_id).await?;
         let id = tx
             .fetch_one(
                 "INSERT INTO network_members (household_id, role, name, relation, reach) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -405,20 +406,20 @@ impl Store {
             )
             .await?
             .i64(0)?;
-        audit::record(&mut tx, access, AuditEvent::NetworkUpdate, Some(household_id), None).await?;
+        tx.record(AuditEvent::NetworkUpdate, Some(household_id), None).await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Removes someone from the household's network (they are no longer involved).
     pub async fn remove_network_member(&self, access: &Access<'_>, household_id: Id, member_id: Id) -> Result<(), StoreError> {
-        let team = team_scope(access)?;
-        let mut tx = self.pool().begin().await?;
-        in_area(&mut tx, team, household_id).await?;
+        team_scope(access)?;
+        let mut tx = self.scoped(access).await?;
+        tx.household(household_id).await?;
         if tx.execute("DELETE FROM network_members WHERE id = $1 AND household_id = $2", &args![member_id, household_id]).await? == 0 {
             return Err(StoreError::NotFound);
         }
-        audit::record(&mut tx, access, AuditEvent::NetworkUpdate, Some(household_id), None).await?;
+        tx.record(AuditEvent::NetworkUpdate, Some(household_id), None).await?;
         tx.commit().await
     }
 
@@ -433,7 +434,7 @@ impl Store {
             return Err(invalid("nagaan-elke", "Nagaan: elke 1 tot 90 dagen.", "Follow up: every 1 to 90 days."));
         }
         let today = access.now.date();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.scoped(access).await?;
         let (household_id, opened) = open_case_in_area(&mut tx, team, case_id).await?;
         happened(r.referred_on, opened, today, "verwezen-op")?;
         if r.handover_on < r.referred_on || r.handover_on > r.referred_on + Duration::days(60) {
@@ -447,7 +448,7 @@ impl Store {
             )
             .await?
             .i64(0)?;
-        audit::record(&mut tx, access, AuditEvent::ReferralCreate, Some(household_id), None).await?;
+        tx.record(AuditEvent::ReferralCreate, Some(household_id), None).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -460,7 +461,7 @@ impl Store {
         if outcome != CheckOutcome::Gestart && note.is_none() {
             return Err(invalid("nagaan-notitie", "Notitie: schrijf kort op wat u hoorde en wat u nu doet.", "Note: write briefly what you heard and what you do now."));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.scoped(access).await?;
         let row = tx.fetch_optional("SELECT case_id, referred_on, started_on, ended_on FROM referrals WHERE id = $1", &args![referral_id]).await?.ok_or(StoreError::NotFound)?;
         let case_id = row.i64(0)?;
         // Referrals stay followed up after their case closed (handed over is not yet helped).
@@ -475,7 +476,7 @@ impl Store {
             CheckOutcome::Afgebroken => tx.execute("UPDATE referrals SET ended_on = $1 WHERE id = $2", &args![time_fmt::date(on), referral_id]).await?,
             CheckOutcome::NogNiet => 0,
         };
-        audit::record(&mut tx, access, AuditEvent::ReferralCheck, Some(household_id), None).await?;
+        tx.record(AuditEvent::ReferralCheck, Some(household_id), None).await?;
         tx.commit().await?;
         Ok(case_id)
     }
@@ -535,7 +536,7 @@ pub(crate) async fn load_case(tx: &mut Tx, case_id: Id) -> Result<CaseFile, Stor
         .fetch_all("SELECT given_names, surname_prefix, surname FROM persons WHERE household_id = $1 ORDER BY birth_date, id", &args![household_id])
         .await?
         .iter()
-        .map(|p| crate::residents::full_name(p, 0))
+        .map(|p| crate::kernel::households::full_name(p, 0))
         .collect::<Result<Vec<_>, _>>()?;
     let mut models = Vec::new();
     for m in tx.fetch_all("SELECT model FROM case_models WHERE case_id = $1 ORDER BY model", &args![case_id]).await? {

@@ -3,10 +3,13 @@
 //! that dropped out of view. The rules are `domain::contact`'s; here they meet the database,
 //! each change audited in its own transaction.
 
-use crate::audit::{self, AuditEvent};
-use crate::signals::invalid;
-use crate::residents::{address_from, team_scope, AddressLine, ADDRESS_COLUMNS, IN_TEAM_AREA};
-use crate::{args, time_fmt, Access, Store, StoreError};
+use crate::kernel::audit::AuditEvent;
+use crate::kernel::error::invalid;
+use crate::kernel::area::{team_scope, IN_TEAM_AREA};
+use crate::kernel::households::{address_from, language_notes, AddressLine, ADDRESS_COLUMNS};
+pub use crate::kernel::households::LanguageNotes;
+use crate::kernel::time_fmt;
+use crate::{args, Access, Store, StoreError};
 use domain::contact::{self as rules, Attempt, CadencePolicy, Contact, Next, OutOfView};
 use domain::model::{Approach, Companion, ContactKind, ContactOutcome, DayPart, Ground, Id, Safety, SignalKind, SupportLevel};
 use time::{Date, Duration, OffsetDateTime};
@@ -33,19 +36,14 @@ pub struct Logged {
     pub next: Next,
 }
 
-/// The household, if it lies in the actor's team area (else not found: need-to-know).
-pub(crate) async fn in_area(tx: &mut crate::db::Tx, team: Id, household_id: Id) -> Result<(), StoreError> {
-    let sql = format!("SELECT h.id {IN_TEAM_AREA} WHERE h.id = $2");
-    tx.fetch_optional(&sql, &args![team, household_id]).await?.ok_or(StoreError::NotFound)?;
-    Ok(())
-}
 
 impl Store {
     /// Logs an attempt and, in the same transaction: picks up an open signal case (the first
     /// contact stops its pickup clock), replaces the household's proposal with the cadence's
     /// next one (a planned contact for this worker) or puts the household on the team's
     /// case-discussion list, and writes one audit record.
-    pub async fn log_contact_attempt(&self, access: &Access<'_>, new: &NewAttempt<'_>, policy: &CadencePolicy) -> Result<Logged, StoreError> {
+    pub async fn log_contact_attempt(&self, access: &Access<'_>, new: &NewAttempt<'_>) -> Result<Logged, StoreError> {
+        let policy = &self.policies().cadence;
         let team = team_scope(access)?;
         if new.at > access.now + FUTURE_TOLERANCE {
             return Err(invalid("at", "Tijdstip: de poging ligt in de toekomst.", "Time: the attempt lies in the future."));
@@ -57,8 +55,8 @@ impl Store {
         if note.is_some_and(|n| n.chars().count() > 200) {
             return Err(invalid("note", "Notitie: hoogstens 200 tekens.", "Note: at most 200 characters."));
         }
-        let mut tx = self.pool().begin().await?;
-        in_area(&mut tx, team, new.household_id).await?;
+        let mut tx = self.scoped(access).await?;
+        tx.household(new.household_id).await?;
         let at = new.at.to_offset(time::UtcOffset::UTC);
         let day_part = new.day_part.unwrap_or_else(|| DayPart::of_hour(at.hour()));
         let reached = new.outcome.reached();
@@ -114,14 +112,14 @@ impl Store {
             }
             Next::Reached => {}
         }
-        audit::record(&mut tx, access, AuditEvent::ContactAttemptCreate, Some(new.household_id), None).await?;
+        tx.record(AuditEvent::ContactAttemptCreate, Some(new.household_id), None).await?;
         tx.commit().await?;
         Ok(Logged { id, next })
     }
 
     /// The worker plans the next contact differently from the proposal, with the reason.
     pub async fn plan_contact(&self, access: &Access<'_>, household_id: Id, kind: ContactKind, day_part: DayPart, on: Date, reason: &str) -> Result<(), StoreError> {
-        let team = team_scope(access)?;
+        team_scope(access)?;
         let reason = reason.trim();
         if !(5..=200).contains(&reason.chars().count()) {
             return Err(invalid("reden", "Reden: leg in 5 tot 200 tekens uit waarom u anders plant.", "Reason: explain in 5 to 200 characters why you plan differently."));
@@ -129,23 +127,23 @@ impl Store {
         if on < access.now.date() {
             return Err(invalid("datum", "Datum: kies vandaag of later.", "Date: choose today or later."));
         }
-        let mut tx = self.pool().begin().await?;
-        in_area(&mut tx, team, household_id).await?;
+        let mut tx = self.scoped(access).await?;
+        tx.household(household_id).await?;
         tx.execute("DELETE FROM planned_contacts WHERE household_id = $1 AND proposed = TRUE", &args![household_id]).await?;
         tx.execute(
             "INSERT INTO planned_contacts (household_id, worker_id, planned_for, kind, day_part, proposed, override_reason) VALUES ($1, $2, $3, $4, $5, FALSE, $6)",
             &args![household_id, access.actor.user_id, time_fmt::date(on), kind.code(), day_part.code(), reason],
         )
         .await?;
-        audit::record(&mut tx, access, AuditEvent::ContactPlan, Some(household_id), None).await?;
+        tx.record(AuditEvent::ContactPlan, Some(household_id), None).await?;
         tx.commit().await
     }
 
     /// The next planned contact of a household in the actor's area (proposal or own plan).
     pub async fn next_contact(&self, access: &Access<'_>, household_id: Id) -> Result<Option<PlannedNext>, StoreError> {
-        let team = team_scope(access)?;
-        let mut tx = self.pool().begin_read().await?;
-        in_area(&mut tx, team, household_id).await?;
+        team_scope(access)?;
+        let mut tx = self.scoped_read(access).await?;
+        tx.household(household_id).await?;
         let row = tx
             .fetch_optional(
                 "SELECT pc.planned_for, pc.kind, pc.day_part, pc.proposed, pc.override_reason, u.display_name FROM planned_contacts pc \
@@ -172,19 +170,20 @@ impl Store {
     /// The team's households that dropped out of view on `today`, riskiest first; with `mine`,
     /// only those the actor is involved in (planned, attempted or assigned). Each household
     /// shown is one audit record.
-    pub async fn out_of_view(&self, access: &Access<'_>, today: Date, policy: &CadencePolicy, mine: bool) -> Result<Vec<OutOfViewRow>, StoreError> {
+    pub async fn out_of_view(&self, access: &Access<'_>, today: Date, mine: bool) -> Result<Vec<OutOfViewRow>, StoreError> {
+        let policy = &self.policies().cadence;
         let team = team_scope(access)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.scoped(access).await?;
         let rows = collect_out_of_view(&mut tx, team, access.actor.user_id, today, policy, mine).await?;
         let shown: Vec<Id> = rows.iter().map(|r| r.household_id).collect();
-        audit::record_households(&mut tx, access, AuditEvent::HouseholdList, &shown).await?;
+        tx.record_households(AuditEvent::HouseholdList, &shown).await?;
         tx.commit().await?;
         Ok(rows)
     }
 }
 
 /// The out-of-view rows without auditing, for callers that audit what they show as a whole.
-pub(crate) async fn collect_out_of_view(tx: &mut crate::db::Tx, team: Id, user_id: Id, today: Date, policy: &CadencePolicy, mine: bool) -> Result<Vec<OutOfViewRow>, StoreError> {
+pub(crate) async fn collect_out_of_view(tx: &mut crate::kernel::db::Tx, team: Id, user_id: Id, today: Date, policy: &CadencePolicy, mine: bool) -> Result<Vec<OutOfViewRow>, StoreError> {
     let sql = format!(
         "SELECT h.id, h.support, h.multi_problem, {ADDRESS_COLUMNS}, \
          (SELECT MIN(c.opened) FROM cases c WHERE c.household_id = h.id AND c.closed IS NULL), \
@@ -226,7 +225,7 @@ pub(crate) async fn collect_out_of_view(tx: &mut crate::db::Tx, team: Id, user_i
 
 /// The team's case-discussion list (households where persistence ran out), oldest first,
 /// without auditing.
-pub(crate) async fn collect_discussions(tx: &mut crate::db::Tx, team: Id) -> Result<Vec<DiscussionRow>, StoreError> {
+pub(crate) async fn collect_discussions(tx: &mut crate::kernel::db::Tx, team: Id) -> Result<Vec<DiscussionRow>, StoreError> {
     let sql = format!(
         "SELECT d.household_id, d.added_at, d.failures, {ADDRESS_COLUMNS} FROM case_discussions d JOIN households h ON h.id = d.household_id \
          JOIN addresses a ON a.id = h.address_id JOIN neighbourhoods b ON b.code = a.buurt_code \
@@ -277,15 +276,6 @@ pub struct DiscussionRow {
     pub address: AddressLine,
 }
 
-/// The resident's language and cultural notes, read before a visit.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LanguageNotes {
-    pub preferred_language: Option<String>,
-    pub interpreter_needed: bool,
-    /// The family or network is approached first (e.g. through a key figure).
-    pub network_approach: bool,
-    pub culture_note: Option<String>,
-}
 
 /// What a worker reads before a first visit, and nothing more: why the team goes, how safely,
 /// in what way, in which language, to whom. The history stays out of it (reading a thick file
@@ -304,10 +294,6 @@ pub struct Brief {
     pub language: LanguageNotes,
 }
 
-pub(crate) async fn language_notes(tx: &mut crate::db::Tx, household_id: Id) -> Result<LanguageNotes, StoreError> {
-    let r = tx.fetch_one("SELECT preferred_language, interpreter_needed, network_approach, culture_note FROM households WHERE id = $1", &args![household_id]).await?;
-    Ok(LanguageNotes { preferred_language: r.opt_text(0)?, interpreter_needed: r.bool(1)?, network_approach: r.bool(2)?, culture_note: r.opt_text(3)? })
-}
 
 impl Store {
     /// The first-visit brief, when a first visit is due: the team decided to go (a signal case
@@ -315,7 +301,7 @@ impl Store {
     /// opened. None otherwise (then the household page shows the file). One audit record.
     pub async fn first_visit_brief(&self, access: &Access<'_>, household_id: Id) -> Result<Option<Brief>, StoreError> {
         let team = team_scope(access)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.scoped(access).await?;
         let sql = format!("SELECT h.id, {ADDRESS_COLUMNS} {IN_TEAM_AREA} WHERE h.id = $2");
         let Some(row) = tx.fetch_optional(&sql, &args![team, household_id]).await? else { return Ok(None) };
         let address = address_from(&row, 1)?;
@@ -348,7 +334,7 @@ impl Store {
             .fetch_all("SELECT id, given_names, surname_prefix, surname FROM persons WHERE household_id = $1 ORDER BY birth_date, id", &args![household_id])
             .await?
             .iter()
-            .map(|r| crate::residents::full_name(r, 1))
+            .map(|r| crate::kernel::households::full_name(r, 1))
             .collect::<Result<Vec<_>, _>>()?;
         let brief = Brief {
             household_id,
@@ -362,14 +348,14 @@ impl Store {
             companion: Companion::from_code(&w.text(4)?).ok_or_else(|| StoreError::corrupt("companion"))?,
             language: language_notes(&mut tx, household_id).await?,
         };
-        audit::record(&mut tx, access, AuditEvent::HouseholdBrief, Some(household_id), None).await?;
+        tx.record(AuditEvent::HouseholdBrief, Some(household_id), None).await?;
         tx.commit().await?;
         Ok(Some(brief))
     }
 
     /// Records the resident's language and cultural notes; audited as a change.
     pub async fn set_language_notes(&self, access: &Access<'_>, household_id: Id, notes: &LanguageNotes) -> Result<(), StoreError> {
-        let team = team_scope(access)?;
+        team_scope(access)?;
         let clean = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
         let (language, note) = (clean(&notes.preferred_language), clean(&notes.culture_note));
         if language.as_deref().is_some_and(|l| l.chars().count() > 60) {
@@ -378,14 +364,14 @@ impl Store {
         if note.as_deref().is_some_and(|n| n.chars().count() > 300) {
             return Err(invalid("cultuur", "Notitie over cultuur en aanpak: hoogstens 300 tekens.", "Note on culture and approach: at most 300 characters."));
         }
-        let mut tx = self.pool().begin().await?;
-        in_area(&mut tx, team, household_id).await?;
+        let mut tx = self.scoped(access).await?;
+        tx.household(household_id).await?;
         tx.execute(
             "UPDATE households SET preferred_language = $1, interpreter_needed = $2, network_approach = $3, culture_note = $4 WHERE id = $5",
             &args![language, notes.interpreter_needed, notes.network_approach, note, household_id],
         )
         .await?;
-        audit::record(&mut tx, access, AuditEvent::HouseholdUpdate, Some(household_id), None).await?;
+        tx.record(AuditEvent::HouseholdUpdate, Some(household_id), None).await?;
         tx.commit().await
     }
 }

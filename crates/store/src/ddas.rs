@@ -3,9 +3,10 @@
 //! cases. The shape follows `json_schema_Uitwisselmodel.json` (copied into `data/ddas/`), which
 //! the test suite validates every export against.
 
-use crate::audit::{self, AuditEvent, Entry};
+use crate::kernel::audit::{self, AuditEvent, Entry};
 use crate::signals::StoredReported;
-use crate::{args, time_fmt, Store, StoreError};
+use crate::kernel::time_fmt;
+use crate::{args, Store, StoreError};
 use domain::model::{ContactKind, DayPart, EndResult, Id, PartnerType};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,13 +1,13 @@
 //! Persistence for Eropaf: SQLite (embedded, default) and PostgreSQL behind one `Store`.
 //! Every read or change of a resident's data writes its audit event in the same transaction.
 
+mod kernel;
+
 pub mod accounts;
-pub mod audit;
 mod backup;
 pub mod campaigns;
 pub mod cases;
 pub mod contact;
-pub mod db;
 pub mod ddas;
 pub mod linking;
 mod load;
@@ -17,77 +17,46 @@ mod migrate;
 pub mod residents;
 pub mod retention;
 pub mod rights;
+pub mod schema;
 pub mod signals;
 pub mod testing;
-pub mod time_fmt;
 pub mod transfer;
+pub mod views;
+
+pub use kernel::access::{Access, Actor};
+pub use kernel::error::StoreError;
+pub use kernel::policy::Policies;
+pub use kernel::{audit, db, time_fmt};
 
 pub use accounts::{NewUser, SessionRecord, User};
 pub use backup::PgSnapshot;
 pub use audit::AuditEvent;
 pub use db::Backend;
-pub use residents::{HouseholdDetail, HouseholdQuery, HouseholdSummary, MyDay, NewHousehold};
+pub use residents::{HouseholdDetail, HouseholdQuery, HouseholdSummary, NewHousehold};
+pub use views::my_day::MyDay;
 
 use db::Pool;
-use domain::model::{Id, Role};
-use time::OffsetDateTime;
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
-    #[error("configuration: {0}")]
-    Config(String),
-    #[error("not found")]
-    NotFound,
-    /// The actor may not see or do this (need-to-know).
-    #[error("forbidden")]
-    Forbidden,
-    /// Input that passed parsing but breaks a rule of the data, with a Dutch message.
-    #[error("invalid: {field}: {message_en}")]
-    Invalid { field: &'static str, message_nl: String, message_en: String },
-    #[error("stored data is corrupt: {0}")]
-    Corrupt(String),
-}
-
-impl StoreError {
-    pub(crate) fn corrupt(what: impl Into<String>) -> StoreError {
-        StoreError::Corrupt(what.into())
-    }
-
-    /// A unique-constraint violation, which forms report as "already exists".
-    pub fn is_unique_violation(&self) -> bool {
-        matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
-    }
-}
-
-/// Who acts, for need-to-know and the audit trail.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    pub user_id: Id,
-    pub role: Role,
-    pub team_id: Option<Id>,
-    pub partner_id: Option<Id>,
-}
-
-/// The context of one act on residents' data: who, through which route, when.
-#[derive(Debug, Clone)]
-pub struct Access<'a> {
-    pub actor: &'a Actor,
-    /// The route or command, e.g. "GET /huishoudens/{id}"; never carries personal data.
-    pub route: &'a str,
-    pub now: OffsetDateTime,
-}
 
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
+    policies: Policies,
 }
 
 impl Store {
     /// Connects to `sqlite://PATH` (created when missing) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        Ok(Store { pool: Pool::connect(url).await? })
+        Ok(Store { pool: Pool::connect(url).await?, policies: Policies::default() })
+    }
+
+    /// The store with the municipality's terms, which every feature applies from then on.
+    pub fn with_policies(mut self, policies: Policies) -> Store {
+        self.policies = policies;
+        self
+    }
+
+    pub fn policies(&self) -> &Policies {
+        &self.policies
     }
 
     pub fn backend(&self) -> Backend {

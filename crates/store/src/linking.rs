@@ -4,7 +4,8 @@
 //! every server and import links with the same weights. The index holds everyone in `persons`
 //! and learns new people as intake creates them.
 
-use crate::{args, time_fmt, Store, StoreError};
+use crate::kernel::time_fmt;
+use crate::{args, Store, StoreError};
 use domain::model::Id;
 use domain::signal::Reported;
 use linkage::batch::Options;
@@ -280,7 +281,7 @@ impl Store {
     }
 }
 
-pub(crate) fn known_from(r: &crate::db::Row) -> Result<KnownPerson, StoreError> {
+pub(crate) fn known_from(r: &crate::kernel::db::Row) -> Result<KnownPerson, StoreError> {
     let mut record = RawRecord::new("");
     let text_roles = [(3, Role::GivenName), (4, Role::Initials), (5, Role::SurnamePrefix), (6, Role::Surname), (7, Role::BirthDate)];
     for (col, role) in text_roles {

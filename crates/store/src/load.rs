@@ -1,67 +1,14 @@
 //! Bulk loading of a synthetic municipality (demo, tests, benchmarks): multi-row inserts in
 //! one transaction, ids kept as generated, one audit event per household created.
 
-use crate::audit::{AuditEvent, Entry};
-use crate::db::{placeholder, Backend, Tx, Value};
-use crate::{args, time_fmt, Store, StoreError};
+use crate::kernel::audit::{AuditEvent, Entry};
+use crate::kernel::db::{insert_rows, reset_identities, Backend, Value};
+use crate::kernel::time_fmt;
+use crate::{args, Store, StoreError};
 use domain::model::{ContactKind, DayPart, LinkState, SignalStatus};
 use std::collections::HashMap;
 use synth::Municipality;
 use time::OffsetDateTime;
-
-/// Stays below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
-const MAX_PARAMS: usize = 30_000;
-
-/// `N` columns, each row `N` values: the compiler checks they agree.
-pub(crate) async fn insert_rows<const N: usize>(tx: &mut Tx, table: &str, columns: &[&str; N], rows: Vec<[Value; N]>) -> Result<(), StoreError> {
-    let flat: Vec<Value> = rows.into_iter().flatten().collect();
-    insert_flat(tx, table, columns, &flat).await
-}
-
-/// Multi-row inserts of `values`, `columns.len()` values per row, as few statements as the
-/// parameter limit allows.
-pub(crate) async fn insert_flat<S: AsRef<str>>(tx: &mut Tx, table: &str, columns: &[S], values: &[Value]) -> Result<(), StoreError> {
-    let per_row = columns.len().max(1);
-    let rows_per_stmt = (MAX_PARAMS / per_row).max(1);
-    let names: Vec<&str> = columns.iter().map(AsRef::as_ref).collect();
-    for chunk in values.chunks(rows_per_stmt * per_row) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", names.join(", "));
-        let mut n = 0;
-        for i in 0..chunk.len() / per_row {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            for c in 0..per_row {
-                if c > 0 {
-                    sql.push(',');
-                }
-                n += 1;
-                sql.push_str(&placeholder(tx.backend(), n));
-            }
-            sql.push(')');
-        }
-        tx.execute(&sql, chunk).await?;
-    }
-    Ok(())
-}
-
-/// Explicit ids bypass PostgreSQL's identity sequences: moves every sequence past its table's
-/// rows after a bulk load or a move. SQLite takes the next rowid by itself.
-pub(crate) async fn reset_identities(tx: &mut Tx) -> Result<(), StoreError> {
-    if tx.backend() != Backend::Postgres {
-        return Ok(());
-    }
-    let identities = tx
-        .fetch_all("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND is_identity = 'YES'", &[])
-        .await?;
-    for r in &identities {
-        let (table, column) = (r.text(0)?, r.text(1)?);
-        let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', '{column}'), COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)");
-        tx.fetch_optional(&sql, &[]).await?;
-    }
-    Ok(())
-}
 
 impl Store {
     /// Loads a generated municipality into an empty database, all or nothing.
@@ -291,7 +238,7 @@ impl Store {
                 reason: None,
             })
             .collect();
-        crate::audit::append(&mut tx, &entries).await?;
+        crate::kernel::audit::append(&mut tx, &entries).await?;
         reset_identities(&mut tx).await?;
         tx.commit().await?;
         self.refresh_statistics().await?;

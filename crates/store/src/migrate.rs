@@ -1,7 +1,7 @@
 //! One migration history per backend, embedded in the binary; each step runs once, in order,
 //! and is recorded in `schema_migrations`.
 
-use crate::db::{Backend, Pool, Tx};
+use crate::kernel::db::{Backend, Pool, Tx};
 use crate::{args, StoreError};
 
 /// (version, SQLite script, PostgreSQL script) — a new step adds both scripts.
@@ -68,7 +68,13 @@ async fn apply(tx: &mut Tx, version: i64, sqlite: &str, postgres: &str) -> Resul
             sqlx::raw_sql(postgres).execute(&mut **t).await?;
         }
     }
-    tx.execute("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", &args![version, "migrated"]).await?;
+    // The database's clock, in the store's instant form (UTC RFC 3339): the app's clock is not
+    // read below `app`, and a migration is the database's own bookkeeping.
+    let now = match tx.backend() {
+        Backend::Sqlite => "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+        Backend::Postgres => "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+    };
+    tx.execute(&format!("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, {now})"), &args![version]).await?;
     Ok(())
 }
 
@@ -76,11 +82,15 @@ async fn apply(tx: &mut Tx, version: i64, sqlite: &str, postgres: &str) -> Resul
 /// empty database).
 pub(crate) async fn pending(pool: &Pool) -> Result<Vec<i64>, StoreError> {
     let mut tx = pool.begin_read().await?;
-    let applied: Vec<i64> = match tx.fetch_all("SELECT version FROM schema_migrations", &[]).await {
-        Ok(rows) => rows.iter().map(|r| r.i64(0)).collect::<Result<_, _>>()?,
-        // No table yet: nothing applied.
-        Err(StoreError::Database(_)) => Vec::new(),
-        Err(e) => return Err(e),
+    let exists = match tx.backend() {
+        Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+        Backend::Postgres => "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
+    };
+    // No history table yet: nothing applied. Any other failure is an error, not "empty".
+    let applied: Vec<i64> = if tx.fetch_i64(exists, &[]).await? == 0 {
+        Vec::new()
+    } else {
+        tx.fetch_all("SELECT version FROM schema_migrations", &[]).await?.iter().map(|r| r.i64("version")).collect::<Result<_, _>>()?
     };
     Ok(STEPS.iter().map(|(v, _, _)| *v).filter(|v| !applied.contains(v)).collect())
 }

@@ -3,10 +3,11 @@
 //! they need no audit record; they are the team's own, by need-to-know.
 //! Also the BAG-shaped address import that gives a new area its doors.
 
-use crate::audit::{self, AuditEvent};
-use crate::residents::team_scope;
-use crate::signals::invalid;
-use crate::{args, time_fmt, Access, Store, StoreError};
+use crate::kernel::audit::AuditEvent;
+use crate::kernel::area::{self, team_scope};
+use crate::kernel::error::invalid;
+use crate::kernel::time_fmt;
+use crate::{args, Access, Store, StoreError};
 use domain::campaign::VenueKind;
 use domain::model::Id;
 use domain::{HouseNumber, Postcode};
@@ -110,7 +111,7 @@ impl Store {
         if v.x.is_some() != v.y.is_some() || v.x.is_some_and(|x| !(0.0..=300_000.0).contains(&x)) || v.y.is_some_and(|y| !(289_000.0..=629_000.0).contains(&y)) {
             return Err(invalid("x", "Coördinaten: vul x en y samen in, in RD-meters (x 0–300000, y 289000–629000).", "Coordinates: fill in x and y together, in RD metres."));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.scoped(access).await?;
         let id = tx
             .fetch_one(
                 "INSERT INTO venues (team_id, name, kind, place, x, y) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -125,7 +126,7 @@ impl Store {
     /// The team's venues with how often and how much the team was there.
     pub async fn venues(&self, access: &Access<'_>) -> Result<Vec<Venue>, StoreError> {
         let team = team_scope(access)?;
-        let mut tx = self.pool().begin_read().await?;
+        let mut tx = self.scoped_read(access).await?;
         let rows = tx
             .fetch_all(
                 "SELECT v.id, v.name, v.kind, v.place, v.x IS NOT NULL, COUNT(p.id), CAST(COALESCE(SUM(p.conversations), 0) AS BIGINT), MAX(p.on_date) \
@@ -203,7 +204,7 @@ impl Store {
         if note.is_some_and(|n| n.chars().count() > 500) {
             return Err(invalid("notitie", "Notitie: hoogstens 500 tekens (geen namen van bewoners).", "Note: at most 500 characters (no residents' names)."));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.scoped(access).await?;
         tx.fetch_optional("SELECT id FROM venues WHERE id = $1 AND team_id = $2", &args![venue_id, team]).await?.ok_or(StoreError::NotFound)?;
         let id = tx
             .fetch_one(
@@ -231,7 +232,7 @@ impl Store {
         }
         count("aanwezig", s.attendance, 5000, "Aanwezigen", "Attendance")?;
         count("vervolg", s.follow_ups, 5000, "Vervolgcontacten", "Follow-up contacts")?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.scoped(access).await?;
         let id = tx
             .fetch_one(
                 "INSERT INTO info_sessions (team_id, worker_id, on_date, location, audience, organised_with, topics, attendance, follow_ups) \
@@ -247,7 +248,7 @@ impl Store {
     /// The team's information sessions, newest first.
     pub async fn info_sessions(&self, access: &Access<'_>) -> Result<Vec<InfoSession>, StoreError> {
         let team = team_scope(access)?;
-        let mut tx = self.pool().begin_read().await?;
+        let mut tx = self.scoped_read(access).await?;
         let rows = tx
             .fetch_all(
                 "SELECT s.id, COALESCE(u.display_name, ''), s.on_date, s.location, s.audience, s.organised_with, s.topics, s.attendance, s.follow_ups \
@@ -279,12 +280,10 @@ impl Store {
     /// coordinates when it had none, and is otherwise left as it is. Returns (added, known).
     pub async fn import_addresses(&self, access: &Access<'_>, buurt_code: &str, rows: &[NewAddress]) -> Result<(usize, usize), StoreError> {
         let team = team_scope(access)?;
-        let mut tx = self.pool().begin().await?;
-        tx.fetch_optional(
-            "SELECT b.code FROM neighbourhoods b JOIN teams t ON t.wijk_code = b.parent_code WHERE b.code = $1 AND b.level = 'buurt' AND t.id = $2",
-            &args![buurt_code, team],
-        )
+        let mut tx = self.scoped(access).await?;
+        area::buurt_in_area(&mut tx, team, buurt_code)
         .await?
+        .then_some(())
         .ok_or_else(|| invalid("buurt", "Buurt: kies een buurt van het team.", "Buurt: choose a buurt of the team."))?;
         let (mut added, mut known) = (0, 0);
         for a in rows {
@@ -311,7 +310,7 @@ impl Store {
                 }
             }
         }
-        audit::record(&mut tx, access, AuditEvent::AddressImport, None, None).await?;
+        tx.record(AuditEvent::AddressImport, None, None).await?;
         tx.commit().await?;
         Ok((added, known))
     }

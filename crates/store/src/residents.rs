@@ -2,10 +2,16 @@
 //! and registering a household met at the door. Need-to-know is enforced here: workers and team
 //! leads reach only the households in their team's wijk; every read and write is audited.
 
-use crate::audit::{self, AuditEvent};
-use crate::db::{Tx, Value};
-use crate::{args, time_fmt, Access, Store, StoreError};
-use domain::model::{ContactKind, ContactOutcome, DayPart, Id, OutreachModel, Role, SignalKind, SignalStatus, SupportLevel};
+use crate::kernel::audit::{self, AuditEvent};
+use crate::kernel::db::{Tx, Value};
+use crate::kernel::area::{self, team_scope, IN_TEAM_AREA};
+use crate::kernel::audit::Recorder;
+use crate::kernel::households::{self, address_from, full_name, households_at, NewAddress, ADDRESS_COLUMNS};
+pub use crate::kernel::households::{AddressLine, LanguageNotes};
+use crate::kernel::policy::SignalPolicy;
+use crate::kernel::time_fmt;
+use crate::{args, Access, Store, StoreError};
+use domain::model::{ContactKind, ContactOutcome, DayPart, Id, OutreachModel, SignalKind, SignalStatus, SupportLevel};
 use domain::{Bsn, HouseNumber, PersonName, Postcode};
 use time::Date;
 
@@ -25,17 +31,6 @@ impl HouseholdQuery {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct AddressLine {
-    pub street: String,
-    pub house_number: String,
-    pub postcode: String,
-    pub locality: String,
-    /// The buurt's name, for people.
-    pub buurt: String,
-    /// Its CBS code (BU + 8 digits), for systems: what registering a household asks for.
-    pub buurt_code: String,
-}
 
 impl AddressLine {
     pub fn one_line(&self) -> String {
@@ -104,35 +99,7 @@ pub struct HouseholdDetail {
     pub signals: Vec<SignalView>,
     pub attempts: Vec<AttemptView>,
     pub cases: Vec<CaseView>,
-    pub language: crate::contact::LanguageNotes,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct SignalToPickUp {
-    pub signal: SignalView,
-    pub household_id: Option<Id>,
-    pub address: Option<AddressLine>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlannedContact {
-    pub household_id: Id,
-    pub address: AddressLine,
-    pub planned_for: Date,
-    pub kind: ContactKind,
-    pub day_part: DayPart,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct MyDay {
-    pub signals: Vec<SignalToPickUp>,
-    pub planned: Vec<PlannedContact>,
-    /// The worker's own households out of view (a team lead: the team's), riskiest first.
-    pub out_of_view: Vec<crate::contact::OutOfViewRow>,
-    /// For a team lead: the households on the case-discussion list.
-    pub discussions: Vec<crate::contact::DiscussionRow>,
-    /// Referrals to follow up (check due or stalled): the worker's own, a team lead's team's.
-    pub referrals: Vec<crate::cases::ReferralRow>,
+    pub language: LanguageNotes,
 }
 
 /// A household registered by a worker, with its first member.
@@ -149,61 +116,18 @@ pub struct NewHousehold {
     pub phone: Option<String>,
 }
 
-pub(crate) const ADDRESS_COLUMNS: &str = "a.street, a.house_number, a.house_letter, a.house_addition, a.postcode, a.locality, b.name, b.code";
-
-/// Joins that place a household in its team's wijk; `$1` is the team id.
-pub(crate) const IN_TEAM_AREA: &str = "FROM households h JOIN addresses a ON a.id = h.address_id \
-     JOIN neighbourhoods b ON b.code = a.buurt_code \
-     JOIN teams t ON t.wijk_code = b.parent_code AND t.id = $1";
-
-/// The team whose area the actor may see; other roles see no residents at all.
-pub(crate) fn team_scope(access: &Access<'_>) -> Result<Id, StoreError> {
-    match access.actor.role {
-        Role::Worker | Role::TeamLead => access.actor.team_id.ok_or(StoreError::Forbidden),
-        Role::Partner | Role::PrivacyOfficer | Role::Admin => Err(StoreError::Forbidden),
-    }
-}
-
-pub(crate) fn address_from(row: &crate::db::Row, first: usize) -> Result<AddressLine, StoreError> {
-    let number = row.i64(first + 1)?;
-    let letter = row.opt_text(first + 2)?;
-    let addition = row.opt_text(first + 3)?;
-    let house_number = HouseNumber::new(
-        u32::try_from(number).map_err(|_| StoreError::corrupt("house number"))?,
-        letter.and_then(|l| l.chars().next()),
-        addition.as_deref(),
-    )
-    .map_err(|_| StoreError::corrupt("house number"))?;
-    let postcode = Postcode::parse(&row.text(first + 4)?).map_err(|_| StoreError::corrupt("postcode"))?;
-    Ok(AddressLine {
-        street: row.text(first)?,
-        house_number: house_number.to_string(),
-        postcode: postcode.display(),
-        locality: row.text(first + 5)?,
-        buurt: row.text(first + 6)?,
-        buurt_code: row.text(first + 7)?,
-    })
-}
-
-/// "Jan van den Berg" from the given-names, prefix and surname columns starting at `first`.
-pub(crate) fn full_name(row: &crate::db::Row, first: usize) -> Result<String, StoreError> {
-    let parts = [row.text(first)?, row.text(first + 1)?, row.text(first + 2)?];
-    Ok(parts.into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" "))
-}
-
 fn like_prefix(s: &str) -> String {
     let escaped: String = s.chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
     format!("{escaped}%")
 }
 
-fn signal_from(row: &crate::db::Row, first: usize) -> Result<SignalView, StoreError> {
+/// A signal as the household page and "mijn dag" show it, its deadline by the store's terms.
+pub(crate) fn signal_from(row: &crate::kernel::db::Row, first: usize, policy: &SignalPolicy) -> Result<SignalView, StoreError> {
     let kind = SignalKind::from_code(&row.text(first + 1)?).ok_or_else(|| StoreError::corrupt("signal kind"))?;
     let status = SignalStatus::from_code(&row.text(first + 2)?).ok_or_else(|| StoreError::corrupt("signal status"))?;
     let signal_date = time_fmt::parse_date(&row.text(first + 3)?)?;
     let crisis = row.bool(first + 4)?;
-    // The default terms: the household page does not know the server's configured ones (the
-    // signal case's own due date does).
-    let deadline = crate::signals::SignalPolicy::default().due_date(signal_date, crisis);
+    let deadline = policy.due_date(signal_date, crisis);
     Ok(SignalView {
         id: row.i64(first)?,
         kind,
@@ -217,7 +141,7 @@ fn signal_from(row: &crate::db::Row, first: usize) -> Result<SignalView, StoreEr
     })
 }
 
-const SIGNAL_COLUMNS: &str = "s.id, s.kind, s.status, s.signal_date, s.crisis, p.name, s.amount_eur, s.concern";
+pub(crate) const SIGNAL_COLUMNS: &str = "s.id, s.kind, s.status, s.signal_date, s.crisis, p.name, s.amount_eur, s.concern";
 
 async fn members_of(tx: &mut Tx, household_ids: &[Id]) -> Result<Vec<(Id, String)>, StoreError> {
     let mut out = Vec::new();
@@ -271,7 +195,7 @@ impl Store {
         }
         sql.push_str(" ORDER BY a.postcode, a.house_number, a.house_letter, a.house_addition, h.id LIMIT 50");
 
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.scoped(access).await?;
         let rows = tx.fetch_all(&sql, &values).await?;
         let mut hits = Vec::with_capacity(rows.len());
         for r in &rows {
@@ -283,7 +207,7 @@ impl Store {
                 h.members.push(name);
             }
         }
-        audit::record_households(&mut tx, access, AuditEvent::HouseholdSearchHit, &ids).await?;
+        tx.record_households(AuditEvent::HouseholdSearchHit, &ids).await?;
         tx.commit().await?;
         Ok(hits)
     }
@@ -291,7 +215,7 @@ impl Store {
     /// The household page: members, address, signals, contact history, cases. Audited.
     pub async fn household(&self, access: &Access<'_>, household_id: Id) -> Result<HouseholdDetail, StoreError> {
         let team = team_scope(access)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.scoped(access).await?;
         let sql = format!("SELECT h.id, h.support, h.multi_problem, {ADDRESS_COLUMNS} {IN_TEAM_AREA} WHERE h.id = $2");
         let mut via_break_glass = false;
         let row = match tx.fetch_optional(&sql, &args![team, household_id]).await? {
@@ -340,7 +264,7 @@ impl Store {
         }
 
         let sql = format!("SELECT {SIGNAL_COLUMNS} FROM signals s LEFT JOIN partners p ON p.id = s.partner_id WHERE s.household_id = $1 ORDER BY s.signal_date DESC, s.id DESC");
-        let signals = tx.fetch_all(&sql, &args![household_id]).await?.iter().map(|r| signal_from(r, 0)).collect::<Result<Vec<_>, _>>()?;
+        let signals = tx.fetch_all(&sql, &args![household_id]).await?.iter().map(|r| signal_from(r, 0, &self.policies().signals)).collect::<Result<Vec<_>, _>>()?;
 
         let mut attempts = Vec::new();
         for r in tx
@@ -378,7 +302,7 @@ impl Store {
             cases.push(CaseView { id, opened: time_fmt::parse_date(&r.text(1)?)?, closed, models });
         }
 
-        let language = crate::contact::language_notes(&mut tx, household_id).await?;
+        let language = households::language_notes(&mut tx, household_id).await?;
         let mut entry = audit::Entry::of(access, AuditEvent::HouseholdRead, Some(household_id), None);
         if via_break_glass {
             entry.reason = Some("noodtoegang".into());
@@ -388,146 +312,34 @@ impl Store {
         Ok(HouseholdDetail { id: household_id, via_break_glass, address, support, multi_problem, members, signals, attempts, cases, language })
     }
 
-    /// "Mijn dag": the team's signals still to pick up (crisis and nearest deadline first) and
-    /// this worker's planned contacts up to tomorrow. Audited per household shown.
-    pub async fn my_day(&self, access: &Access<'_>, today: Date, cadence: &domain::contact::CadencePolicy) -> Result<MyDay, StoreError> {
-        let team = team_scope(access)?;
-        let mut tx = self.pool().begin().await?;
-        let sql = format!(
-            "SELECT {SIGNAL_COLUMNS}, h.id, {ADDRESS_COLUMNS} FROM signals s LEFT JOIN partners p ON p.id = s.partner_id \
-             JOIN households h ON h.id = s.household_id JOIN addresses a ON a.id = h.address_id \
-             JOIN neighbourhoods b ON b.code = a.buurt_code JOIN teams t ON t.wijk_code = b.parent_code AND t.id = $1 \
-             WHERE s.status = $2 ORDER BY s.crisis DESC, s.signal_date, s.id LIMIT 100"
-        );
-        let mut signals = Vec::new();
-        for r in tx.fetch_all(&sql, &args![team, SignalStatus::Ontvangen.code()]).await? {
-            signals.push(SignalToPickUp { signal: signal_from(&r, 0)?, household_id: r.opt_i64(8)?, address: Some(address_from(&r, 9)?) });
-        }
-        signals.sort_by_key(|s| (!s.signal.crisis, s.signal.deadline));
-
-        let sql = format!(
-            "SELECT pc.household_id, pc.planned_for, pc.kind, pc.day_part, {ADDRESS_COLUMNS} FROM planned_contacts pc \
-             JOIN households h ON h.id = pc.household_id JOIN addresses a ON a.id = h.address_id \
-             JOIN neighbourhoods b ON b.code = a.buurt_code \
-             WHERE pc.worker_id = $1 AND pc.planned_for <= $2 ORDER BY pc.planned_for, pc.id LIMIT 100"
-        );
-        let tomorrow = today.next_day().unwrap_or(today);
-        let mut planned = Vec::new();
-        for r in tx.fetch_all(&sql, &args![access.actor.user_id, time_fmt::date(tomorrow)]).await? {
-            planned.push(PlannedContact {
-                household_id: r.i64(0)?,
-                planned_for: time_fmt::parse_date(&r.text(1)?)?,
-                kind: ContactKind::from_code(&r.text(2)?).ok_or_else(|| StoreError::corrupt("contact kind"))?,
-                day_part: DayPart::from_code(&r.text(3)?).ok_or_else(|| StoreError::corrupt("day part"))?,
-                address: address_from(&r, 4)?,
-            });
-        }
-        // Out of view: a worker's own households, the whole team's for a team lead, who also
-        // sees the case-discussion list.
-        let lead = access.actor.role == Role::TeamLead;
-        let out_of_view = crate::contact::collect_out_of_view(&mut tx, team, access.actor.user_id, today, cadence, !lead).await?;
-        let discussions = if lead { crate::contact::collect_discussions(&mut tx, team).await? } else { Vec::new() };
-        let referrals = crate::cases::collect_referrals(&mut tx, team, access.actor.user_id, today, cadence.referral_stalled_days, !lead).await?;
-        let mut shown: Vec<Id> = signals
-            .iter()
-            .filter_map(|s| s.household_id)
-            .chain(planned.iter().map(|p| p.household_id))
-            .chain(out_of_view.iter().map(|o| o.household_id))
-            .chain(discussions.iter().map(|d| d.household_id))
-            .chain(referrals.iter().map(|r| r.household_id))
-            .collect();
-        shown.sort_unstable();
-        shown.dedup();
-        audit::record_households(&mut tx, access, AuditEvent::HouseholdList, &shown).await?;
-        tx.commit().await?;
-        Ok(MyDay { signals, planned, out_of_view, discussions, referrals })
-    }
-
     /// The buurten of the actor's team area, (code, name), for the registration form.
     pub async fn team_buurten(&self, team_id: Id) -> Result<Vec<(String, String)>, StoreError> {
         let mut tx = self.pool().begin_read().await?;
-        let rows = tx
-            .fetch_all(
-                "SELECT b.code, b.name FROM neighbourhoods b JOIN teams t ON t.wijk_code = b.parent_code WHERE t.id = $1 ORDER BY b.name",
-                &args![team_id],
-            )
-            .await?;
-        rows.iter().map(|r| Ok((r.text(0)?, r.text(1)?))).collect()
+        area::team_buurten(&mut tx, team_id).await
     }
 
     /// Registers a household with its first member, all or nothing, audited.
     pub async fn create_household(&self, access: &Access<'_>, new: &NewHousehold) -> Result<Id, StoreError> {
         let team = team_scope(access)?;
-        let mut tx = self.pool().begin().await?;
-        let in_area = tx
-            .fetch_optional(
-                "SELECT b.code FROM neighbourhoods b JOIN teams t ON t.wijk_code = b.parent_code WHERE t.id = $1 AND b.code = $2",
-                &args![team, new.buurt_code.as_str()],
-            )
-            .await?;
-        if in_area.is_none() {
+        let mut tx = self.scoped(access).await?;
+        let in_area = area::buurt_in_area(&mut tx, team, &new.buurt_code).await?;
+        if !in_area {
             return Err(StoreError::Invalid {
                 field: "buurt",
                 message_nl: "Buurt: kies een buurt uit het werkgebied van uw team.".into(),
                 message_en: "Neighbourhood: choose a neighbourhood in your team's area.".into(),
             });
         }
-        let address_id = tx
-            .fetch_one(
-                "INSERT INTO addresses (street, house_number, house_letter, house_addition, postcode, locality, buurt_code) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                &args![
-                    new.street.as_str(),
-                    i64::from(new.house_number.number),
-                    new.house_number.letter.map(String::from),
-                    new.house_number.addition.clone(),
-                    new.postcode.as_str(),
-                    new.locality.as_str(),
-                    new.buurt_code.as_str()
-                ],
-            )
-            .await?
-            .i64(0)?;
-        let household_id = tx
-            .fetch_one(
-                "INSERT INTO households (address_id, support, multi_problem) VALUES ($1, $2, FALSE) RETURNING id",
-                &args![address_id, SupportLevel::SelfReliant.code()],
-            )
-            .await?
-            .i64(0)?;
-        let person_id = insert_person(&mut tx, household_id, &new.name, new.birth_date, new.bsn.as_ref(), new.phone.as_deref()).await?;
-        audit::record(&mut tx, access, AuditEvent::HouseholdCreate, Some(household_id), None).await?;
-        audit::record(&mut tx, access, AuditEvent::PersonCreate, Some(household_id), Some(person_id)).await?;
+        let address = NewAddress { street: &new.street, house_number: &new.house_number, postcode: &new.postcode, locality: &new.locality, buurt_code: &new.buurt_code };
+        let address_id = households::insert_address(&mut tx, &address).await?;
+        let (recorder, mut entries) = (Recorder::of(access), Vec::new());
+        let household_id = households::create_household(&mut tx, address_id, &recorder, &mut entries).await?;
+        let person = (&new.name, new.birth_date, new.bsn.as_ref(), new.phone.as_deref());
+        households::create_person(&mut tx, household_id, person, &recorder, &mut entries).await?;
+        audit::append(&mut tx, &entries).await?;
         tx.commit().await?;
         Ok(household_id)
     }
-}
-
-pub(crate) async fn insert_person(
-    tx: &mut Tx,
-    household_id: Id,
-    name: &PersonName,
-    birth_date: Date,
-    bsn: Option<&Bsn>,
-    phone: Option<&str>,
-) -> Result<Id, StoreError> {
-    tx.fetch_one(
-        "INSERT INTO persons (household_id, given_names, initials, surname_prefix, surname, surname_key, birth_date, bsn, phone) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        &args![
-            household_id,
-            name.given_names.as_str(),
-            name.initials.as_str(),
-            name.prefix.as_str(),
-            name.surname.as_str(),
-            name.surname.to_lowercase(),
-            time_fmt::date(birth_date),
-            bsn.map(|b| b.expose().to_string()),
-            phone
-        ],
-    )
-    .await?
-    .i64(0)
 }
 
 /// How long a break-the-glass grant lasts.
@@ -547,7 +359,7 @@ impl Store {
                 message_en: "Reason: explain in 20 to 500 characters why you need this data now.".into(),
             });
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.scoped(access).await?;
         let ids = households_at(&mut tx, postcode, house_number).await?;
         let (now, expires) = (time_fmt::instant(access.now), time_fmt::instant(access.now + BREAK_GLASS_DURATION));
         let mut entries = Vec::new();
@@ -568,28 +380,3 @@ impl Store {
     }
 }
 
-/// The households at one exact address (letter and addition included), by number; none is a
-/// field error on the postcode, for the forms that look an address up.
-pub(crate) async fn households_at(tx: &mut crate::db::Tx, postcode: &Postcode, house_number: &HouseNumber) -> Result<Vec<Id>, StoreError> {
-    let mut sql = String::from("SELECT h.id FROM households h JOIN addresses a ON a.id = h.address_id WHERE a.postcode = $1 AND a.house_number = $2");
-    let mut values: Vec<Value> = args![postcode.as_str(), i64::from(house_number.number)].into();
-    for (column, value) in [("a.house_letter", house_number.letter.map(String::from)), ("a.house_addition", house_number.addition.clone())] {
-        match value {
-            Some(v) => {
-                values.push(v.into());
-                sql.push_str(&format!(" AND {column} = ${}", values.len()));
-            }
-            None => sql.push_str(&format!(" AND {column} IS NULL")),
-        }
-    }
-    sql.push_str(" ORDER BY h.id");
-    let ids: Vec<Id> = tx.fetch_all(&sql, &values).await?.iter().map(|r| r.i64(0)).collect::<Result<_, _>>()?;
-    if ids.is_empty() {
-        return Err(StoreError::Invalid {
-            field: "postcode",
-            message_nl: "Op dit adres is geen huishouden bekend.".into(),
-            message_en: "No household is known at this address.".into(),
-        });
-    }
-    Ok(ids)
-}

@@ -12,36 +12,16 @@
 //! Every purge writes, in its own transaction, one audit record per household it touched,
 //! with what was removed and why, so the chain stays verifiable and the privacy officer sees it.
 
-use crate::audit::{self, Entry};
-use crate::{args, time_fmt, Store, StoreError};
-use crate::db::{Tx, Value};
+use crate::kernel::audit::{self, Entry};
+use crate::kernel::time_fmt;
+use crate::{args, Store, StoreError};
+use crate::kernel::db::{Tx, Value};
 use domain::model::{EndResult, Id};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
 
-/// The terms, in days. Municipalities set their own (from their selection list and the
-/// covenants with partners); the defaults are the shortest terms the practice allows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct RetentionPolicy {
-    /// A signal without a case: six months from the signal date (the term the early-warning
-    /// practice under the Wgs works with).
-    pub signal_days: u32,
-    /// A contact attempt or planned contact without a case: one year.
-    pub contact_days: u32,
-    /// A closed case, with its signals and contact history: two years after closing. Also a
-    /// signal case closed after help or a referral.
-    pub case_days: u32,
-    /// A signal case closed as not picked up or with no help needed: six months after closing
-    /// (issue 4); its signals go with it.
-    pub signal_case_days: u32,
-}
-
-impl Default for RetentionPolicy {
-    fn default() -> RetentionPolicy {
-        RetentionPolicy { signal_days: 183, contact_days: 365, case_days: 730, signal_case_days: 183 }
-    }
-}
+pub use crate::kernel::policy::RetentionPolicy;
 
 /// What one purge removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -160,7 +140,8 @@ impl RetentionPolicy {
 impl Store {
     /// Removes what has outlived its term at `now`, in one transaction, with one audit record
     /// per household touched. Running it again at the same `now` removes nothing.
-    pub async fn purge_expired(&self, policy: &RetentionPolicy, now: OffsetDateTime) -> Result<PurgeReport, StoreError> {
+    pub async fn purge_expired(&self, now: OffsetDateTime) -> Result<PurgeReport, StoreError> {
+        let policy = &self.policies().retention;
         let mut tx = self.pool().begin().await?;
         let report = purge_in(&mut tx, policy, now).await?;
         tx.commit().await?;
@@ -172,7 +153,8 @@ impl Store {
     /// may call it as often as it likes; the first to claim the day's row in `job_runs`, inside
     /// the purge's own transaction, runs it; the others get `None`. A run that fails rolls its
     /// claim back, so the next call (on any server) tries again.
-    pub async fn daily_purge(&self, policy: &RetentionPolicy, now: OffsetDateTime, instance: &str) -> Result<Option<PurgeReport>, StoreError> {
+    pub async fn daily_purge(&self, now: OffsetDateTime, instance: &str) -> Result<Option<PurgeReport>, StoreError> {
+        let policy = &self.policies().retention;
         let mut tx = self.pool().begin().await?;
         let claimed = tx
             .execute(

@@ -2,7 +2,7 @@
 //! (art. 15: everything recorded about a household, and who looked at it and why) and erasure
 //! (art. 17). Both are audited; erasure leaves the audit chain whole and verifiable.
 
-use crate::audit::{self, AuditEvent};
+use crate::kernel::audit::{self, AuditEvent};
 use crate::{args, Access, Store, StoreError};
 use domain::address::{HouseNumber, Postcode};
 use domain::model::{Id, Role};
@@ -195,7 +195,7 @@ impl Store {
         privacy_officer_only(access)?;
         let mut tx = self.pool().begin().await?;
         let ids = match query {
-            RightsLookup::Address(postcode, house_number) => crate::residents::households_at(&mut tx, postcode, house_number).await?,
+            RightsLookup::Address(postcode, house_number) => crate::kernel::households::households_at(&mut tx, postcode, house_number).await?,
             RightsLookup::Household(id) => match tx.fetch_optional("SELECT id FROM households WHERE id = $1", &args![*id]).await? {
                 Some(row) => vec![row.i64(0)?],
                 None => {
@@ -320,7 +320,7 @@ impl Store {
                 weighings,
             });
         }
-        let attempt = |r: &crate::db::Row| -> Result<ExportAttempt, StoreError> {
+        let attempt = |r: &crate::kernel::db::Row| -> Result<ExportAttempt, StoreError> {
             Ok(ExportAttempt { at: r.text(0)?, kind: r.text(1)?, day_part: r.text(2)?, reached: r.bool(3)?, worker: r.opt_text(4)?, note: r.opt_text(5)?, outcome: r.opt_text(6)? })
         };
         let contact_attempts = tx
@@ -423,7 +423,7 @@ impl Store {
                 reason: r.opt_text(6)?,
             });
         }
-        let language = crate::contact::language_notes(&mut tx, household_id).await?;
+        let language = crate::kernel::households::language_notes(&mut tx, household_id).await?;
         tx.commit().await?;
         Ok(ResidentExport {
             household_id,

@@ -353,6 +353,8 @@ fn service_user() -> Result<Option<String>, String> {
 }
 
 /// Creates `$TMPDIR/eropaf-pg-<pid>-<counter>-<nanos>` (mode 0700 is set later by initdb).
+// The clock only makes a directory name unique across runs; it is no data's time.
+#[allow(clippy::disallowed_methods)]
 fn create_unique_dir() -> Result<PathBuf, String> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let tmp = std::env::temp_dir();

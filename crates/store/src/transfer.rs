@@ -7,9 +7,9 @@
 //! target as empty as it was. Bringing the schema up to date afterwards
 //! is the ordinary `migrate`.
 
-use crate::audit::{verify_chain, ChainCheck};
-use crate::db::{Backend, Row, Tx, Value};
-use crate::load::{insert_flat, reset_identities};
+use crate::kernel::audit::{verify_chain, ChainCheck};
+use crate::kernel::db::{Backend, Row, Tx, Value};
+use crate::kernel::db::{insert_flat, reset_identities};
 use crate::{args, migrate, Store, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
 

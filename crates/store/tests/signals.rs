@@ -91,19 +91,19 @@ async fn story(url: &str) {
     let person = m.persons.iter().find(|p| p.household_id == household.id).unwrap();
 
     // 1. A confident match attaches automatically and opens a signal case.
-    let first = store.intake_signal(&partner_access, &linker, &from_partner, &about(person, address, &[]), &policy).await.unwrap();
+    let first = store.intake_signal(&partner_access, &linker, &from_partner, &about(person, address, &[])).await.unwrap();
     assert_eq!((first.link_state, first.household_id, first.status), (LinkState::Automatisch, Some(household.id), SignalStatus::Ontvangen));
     let case_id = first.signal_case_id.unwrap();
 
     // 2. The same household spelled differently by another partner lands in the same case.
     let variant = about(person, address, &[("voornaam", ""), ("signaalpartner_type", "Energie"), ("achternaam", &person.name.surname.to_uppercase())]);
     let second = store
-        .intake_signal(&partner_access, &linker, &Source::Partner { partner_id: other_partner.id, channel: SignalChannel::Api }, &variant, &policy)
+        .intake_signal(&partner_access, &linker, &Source::Partner { partner_id: other_partner.id, channel: SignalChannel::Api }, &variant)
         .await
         .unwrap();
     assert_eq!(second.signal_case_id, Some(case_id), "one household, one signal case");
     let crisis = about(person, address, &[("crisissignaal", "ja"), ("signaaldatum", "2026-11-27")]);
-    store.intake_signal(&partner_access, &linker, &from_partner, &crisis, &policy).await.unwrap();
+    store.intake_signal(&partner_access, &linker, &from_partner, &crisis).await.unwrap();
     let detail = store.signal_case(&access, case_id, NOW.date()).await.unwrap();
     assert_eq!(detail.signals.len(), 3);
     assert!(detail.row.hint.crisis, "a crisis signal makes the case a crisis");
@@ -120,17 +120,17 @@ async fn story(url: &str) {
         address,
         &[("voornaam", "Xandra"), ("voorletters", "X."), ("voorvoegsel", ""), ("achternaam", "Qwerty"), ("geboortedatum", "1990-02-03"), ("huisnummer", &free.to_string()), ("huisletter", ""), ("huisnummertoevoeging", "")],
     );
-    let created = store.intake_signal(&partner_access, &linker, &from_partner, &newcomer, &policy).await.unwrap();
+    let created = store.intake_signal(&partner_access, &linker, &from_partner, &newcomer).await.unwrap();
     assert_eq!(created.link_state, LinkState::NieuwHuishouden);
     let new_household = created.household_id.unwrap();
     assert!(!m.households.iter().any(|h| h.id == new_household));
-    let again = store.intake_signal(&partner_access, &linker, &from_partner, &newcomer, &policy).await.unwrap();
+    let again = store.intake_signal(&partner_access, &linker, &from_partner, &newcomer).await.unwrap();
     assert_eq!((again.link_state, again.household_id, again.signal_case_id), (LinkState::Automatisch, Some(new_household), created.signal_case_id));
 
     // 4. Unsure: a housemate-like record without birth date goes to review; the review shows
     //    candidates of the team's own area only, with the weight of every field.
     let unsure = about(person, address, &[("geboortedatum", ""), ("voornaam", ""), ("voorletters", "Q."), ("straatnaam", ""), ("huisnummer", "1"), ("postcode", "9999ZZ")]);
-    let queued = store.intake_signal(&partner_access, &linker, &from_partner, &unsure, &policy).await.unwrap();
+    let queued = store.intake_signal(&partner_access, &linker, &from_partner, &unsure).await.unwrap();
     assert_eq!((queued.link_state, queued.household_id, queued.signal_case_id), (LinkState::TeBeoordelen, None, None));
     let queue = store.review_queue(&access).await.unwrap();
     assert!(queue.iter().any(|q| q.signal_id == queued.signal_id));
@@ -141,8 +141,8 @@ async fn story(url: &str) {
     }
     let other_team_actor = Actor { user_id: worker.id, role: Role::Worker, team_id: Some(m.teams[1].id), partner_id: None };
     let elsewhere = Access { actor: &other_team_actor, route: "test", now: NOW };
-    assert!(matches!(store.resolve_review(&elsewhere, &linker, queued.signal_id, Resolution::Attach { household_id: household.id, person_id: None }, &policy).await, Err(StoreError::NotFound)));
-    let attached = store.resolve_review(&access, &linker, queued.signal_id, Resolution::Attach { household_id: household.id, person_id: Some(person.id) }, &policy).await.unwrap();
+    assert!(matches!(store.resolve_review(&elsewhere, &linker, queued.signal_id, Resolution::Attach { household_id: household.id, person_id: None }).await, Err(StoreError::NotFound)));
+    let attached = store.resolve_review(&access, &linker, queued.signal_id, Resolution::Attach { household_id: household.id, person_id: Some(person.id) }).await.unwrap();
     assert_eq!(attached, Some(case_id), "a reviewed signal joins the household's signal case");
     assert!(store.review_queue(&access).await.unwrap().iter().all(|q| q.signal_id != queued.signal_id));
 
@@ -155,7 +155,7 @@ async fn story(url: &str) {
         let (store, linker, body, actor) = (store.clone(), linker.clone(), body.clone(), partner_actor.clone());
         tasks.push(tokio::spawn(async move {
             let access = Access { actor: &actor, route: "POST /api/v1/signals", now: NOW };
-            store.intake_idempotent(&access, &linker, "retry-1", "hash-a", &body, &SignalPolicy::default()).await.unwrap().signal_id
+            store.intake_idempotent(&access, &linker, "retry-1", "hash-a", &body).await.unwrap().signal_id
         }));
     }
     let mut ids = Vec::new();
@@ -165,7 +165,7 @@ async fn story(url: &str) {
     ids.dedup();
     assert_eq!(ids.len(), 1, "eight concurrent retries, one signal");
     assert_eq!(store.counts().await.unwrap().signals, counts.signals + 1);
-    let conflict = store.intake_idempotent(&partner_access, &linker, "retry-1", "hash-b", &body, &policy).await;
+    let conflict = store.intake_idempotent(&partner_access, &linker, "retry-1", "hash-b", &body).await;
     assert!(matches!(conflict, Err(StoreError::Invalid { field: "Idempotency-Key", .. })));
     assert_eq!(store.counts().await.unwrap().signals, counts.signals + 1, "nothing stored for the conflict");
 
@@ -189,23 +189,23 @@ async fn story(url: &str) {
     store.weigh_signal_case(&access, case_id, &weighing).await.unwrap();
     let detail = store.signal_case(&access, case_id, NOW.date()).await.unwrap();
     assert_eq!((detail.row.stage, detail.weighings.len(), detail.weighings[0].by.as_str()), (CaseStage::Gewogen, 1, worker.display_name.as_str()));
-    assert!(store.signal_cases(&access, CaseFilter::Mine, NOW.date(), &policy).await.unwrap().iter().any(|c| c.id == case_id));
+    assert!(store.signal_cases(&access, CaseFilter::Mine, NOW.date()).await.unwrap().iter().any(|c| c.id == case_id));
     assert!(matches!(store.signal_case(&elsewhere, case_id, NOW.date()).await, Err(StoreError::NotFound)), "need-to-know holds for cases");
 
     // 7. The pickup clock: lists of due and overdue cases agree with the due dates.
     let today = NOW.date();
-    let overdue = store.signal_cases(&access, CaseFilter::Overdue, today, &policy).await.unwrap();
+    let overdue = store.signal_cases(&access, CaseFilter::Overdue, today).await.unwrap();
     assert!(overdue.iter().all(|c| c.due_date < today && matches!(c.stage, CaseStage::Nieuw | CaseStage::Gewogen)));
-    let soon = store.signal_cases(&access, CaseFilter::DueSoon, today, &policy).await.unwrap();
+    let soon = store.signal_cases(&access, CaseFilter::DueSoon, today).await.unwrap();
     assert!(soon.iter().all(|c| c.due_date >= today && c.due_date <= today + time::Duration::days(7)));
     assert!(soon.iter().any(|c| c.id == case_id), "the crisis case is due within days");
-    let [open, due, late, _] = store.signal_case_counts(&access, today, &policy).await.unwrap();
+    let [open, due, late, _] = store.signal_case_counts(&access, today).await.unwrap();
     assert_eq!((due, late), (soon.len() as i64, overdue.len() as i64));
     assert!(open >= due + late);
 
     // 8. First contact picks the case up; the partner sees "picked up", nothing more.
     let attempt = store::contact::NewAttempt { household_id: household.id, kind: ContactKind::Huisbezoek, at: NOW, day_part: None, outcome: domain::model::ContactOutcome::NietThuis, note: None };
-    store.log_contact_attempt(&access, &attempt, &Default::default()).await.unwrap();
+    store.log_contact_attempt(&access, &attempt).await.unwrap();
     let detail = store.signal_case(&access, case_id, today).await.unwrap();
     assert_eq!((detail.row.stage, detail.picked_up_on), (CaseStage::Opgepakt, Some(today)));
     let status = store.partner_signal(partner.id, first.signal_id).await.unwrap();
@@ -251,17 +251,19 @@ async fn story(url: &str) {
     rows.push(about(person, address, &[("signaalpartner_naam", "Waternet"), ("signaaldatum", "2026-11-20")]));
     rows.push(about(person, address, &[("signaalpartner_naam", "Waternet"), ("signaaldatum", "2026-11-25"), ("crisissignaal", "ja")]));
     let before = store.counts().await.unwrap();
-    let open_before = store.signal_cases(&access, CaseFilter::Open, NOW.date(), &policy).await.unwrap();
+    let open_before = store.signal_cases(&access, CaseFilter::Open, NOW.date()).await.unwrap();
     assert!(!open_before.iter().any(|c| c.household_id == household.id), "the household's case was closed above");
     let report = store
-        .import_signals(&linker, &rows, &SignalPolicy { min_amount_eur: 50, ..policy }, "eropaf signals import", NOW, &mut |_, _| {})
+        .clone()
+        .with_policies(store::Policies { signals: SignalPolicy { min_amount_eur: 50, ..policy }, ..*store.policies() })
+        .import_signals(&linker, &rows, "eropaf signals import", NOW, &mut |_, _| {})
         .await
         .unwrap();
     assert_eq!(report.rows, 52);
     assert_eq!(report.below_minimum, rows.iter().filter(|r| r.amount_eur == Some(40)).count());
     assert_eq!(store.counts().await.unwrap().signals, before.signals + (52 - report.below_minimum) as i64);
     assert!(report.linked_automatically >= 47 - report.below_minimum, "registry people link: {report:?}");
-    let reopened = store.signal_cases(&access, CaseFilter::Open, NOW.date(), &policy).await.unwrap().into_iter().find(|c| c.household_id == household.id).unwrap();
+    let reopened = store.signal_cases(&access, CaseFilter::Open, NOW.date()).await.unwrap().into_iter().find(|c| c.household_id == household.id).unwrap();
     assert_ne!(reopened.id, case_id, "a closed case stays closed; the import opens a new one");
     assert!(reopened.hint.crisis);
     assert_eq!(reopened.due_date, domain::model::add_working_days(time::macros::date!(2026 - 11 - 25), 3));
@@ -271,9 +273,9 @@ async fn story(url: &str) {
 
     // Review-closing a signal as "not a resident" keeps it out of every case.
     let stranger = about(person, address, &[("achternaam", "Zzyzx"), ("voornaam", "Abc"), ("voorletters", "A."), ("geboortedatum", ""), ("huisnummer", &address.house_number.number.to_string())]);
-    let queued = store.intake_signal(&partner_access, &linker, &from_partner, &stranger, &policy).await.unwrap();
+    let queued = store.intake_signal(&partner_access, &linker, &from_partner, &stranger).await.unwrap();
     assert_eq!(queued.link_state, LinkState::TeBeoordelen, "a stranger at a known address is for review");
-    store.resolve_review(&access, &linker, queued.signal_id, Resolution::Close(EndResult::GeenInwoner), &policy).await.unwrap();
+    store.resolve_review(&access, &linker, queued.signal_id, Resolution::Close(EndResult::GeenInwoner)).await.unwrap();
     let status = store.partner_signal(partner.id, queued.signal_id).await.unwrap();
     assert_eq!((status.status, status.result), (SignalStatus::Afgesloten, Some(PartnerResult::NietOpgepakt)));
 

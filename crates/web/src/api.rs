@@ -374,7 +374,7 @@ async fn log_contact_attempt(State(state): State<AppState>, ApiUser(user): ApiUs
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /api/v1/contact-attempts", now };
     let attempt = store::contact::NewAttempt { household_id: p.household_id, kind: p.kind, at: p.at, day_part: p.day_part, outcome: p.outcome, note: p.note.as_deref() };
-    let logged = state.store.log_contact_attempt(&access, &attempt, &state.cadence).await?;
+    let logged = state.store.log_contact_attempt(&access, &attempt).await?;
     let next = match logged.next {
         Next::Try(p) => json!({"kind": p.kind.code(), "day_part": p.day_part.code(), "not_before": store::time_fmt::date(p.not_before)}),
         Next::Reached | Next::Discuss { .. } => Value::Null,
@@ -387,7 +387,7 @@ async fn out_of_view(State(state): State<AppState>, ApiUser(user): ApiUser) -> R
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /api/v1/out-of-view", now };
-    let rows = state.store.out_of_view(&access, now.date(), &state.cadence, false).await?;
+    let rows = state.store.out_of_view(&access, now.date(), false).await?;
     Ok(Json(Value::Array(
         rows.iter()
             .map(|r| json!({"household_id": r.household_id, "reason": r.reason.code(), "reason_label": r.reason.label(true), "days_overdue": r.reason.days_overdue(), "crisis": r.crisis}))
@@ -395,7 +395,7 @@ async fn out_of_view(State(state): State<AppState>, ApiUser(user): ApiUser) -> R
     )))
 }
 
-use crate::pages::signals::{static_field, SIGNAL_FIELDS};
+use crate::pages::forms::{static_field, SIGNAL_FIELDS};
 
 /// A signal body as the named text fields the one signal parser reads. Unknown fields and
 /// values of the wrong JSON type are errors, so a partner system finds its mistakes at once.
@@ -468,12 +468,12 @@ async fn submit_signal(State(state): State<AppState>, ApiUser(user): ApiUser, he
     let now = state.now();
     let partner_type = state.store.partner_type(partner_id).await?;
     let signal = domain::signal::parse_signal(&|k| fields.get(k).cloned(), Some(partner_type), now.date())
-        .map_err(|errors| AppError::Validation(crate::pages::signals::field_errors(errors)))?;
+        .map_err(|errors| AppError::Validation(crate::pages::forms::field_errors(errors)))?;
     // The canonical body (keys sorted) decides whether a retry is the same signal.
     let body_hash = crate::auth::secret_hash(&body.to_string());
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /api/v1/signals", now };
-    let intake = state.store.intake_idempotent(&access, &state.linker, &key, &body_hash, &signal, &state.signals).await?;
+    let intake = state.store.intake_idempotent(&access, &state.linker, &key, &body_hash, &signal).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": intake.signal_id, "status": intake.status.code()}))).into_response())
 }
 

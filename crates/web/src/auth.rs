@@ -114,6 +114,11 @@ pub struct PageUser {
 }
 
 impl PageUser {
+    /// The page header for this user on the page at `current`.
+    pub fn nav(&self, current: &str) -> crate::layout::Nav {
+        crate::layout::Nav::signed_in(&self.user.display_name, self.user.role, &self.csrf, current)
+    }
+
     pub fn check_csrf(&self, submitted: &str) -> Result<(), AppError> {
         if constant_time_eq(&self.csrf, submitted) {
             Ok(())

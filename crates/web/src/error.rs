@@ -90,8 +90,8 @@ impl AppError {
     pub fn page(&self, t: Lang) -> Response {
         self.log();
         let (nl, en) = self.texts();
-        let page = crate::pages::ErrorPage { t, nav: crate::pages::Nav::anonymous(), message: t.s(nl, en).to_string() };
-        (self.status(), crate::pages::render(&page)).into_response()
+        let page = crate::layout::ErrorPage { t, nav: crate::layout::Nav::anonymous(), message: t.s(nl, en).to_string() };
+        (self.status(), crate::layout::render(&page)).into_response()
     }
 
     /// `{"error": "...", "fields": [{"field", "message"}]}` in Dutch, with English beside it.

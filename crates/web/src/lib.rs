@@ -6,6 +6,7 @@ pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod i18n;
+pub mod layout;
 pub mod metrics;
 pub mod oidc;
 pub mod pages;
@@ -17,7 +18,6 @@ use domain::model::Role;
 use axum::Router;
 use std::sync::{Arc, RwLock};
 use store::linking::Linker;
-use store::signals::SignalPolicy;
 use store::Store;
 use time::OffsetDateTime;
 
@@ -28,14 +28,8 @@ pub type Clock = Arc<dyn Fn() -> OffsetDateTime + Send + Sync>;
 pub struct AppState {
     pub store: Store,
     clock: Clock,
-    /// The retention terms in effect, shown in the processing register.
-    pub retention: store::retention::RetentionPolicy,
     /// Links incoming signals to known residents; learns people intake creates.
     pub linker: Arc<RwLock<Linker>>,
-    /// The pickup clock's terms.
-    pub signals: SignalPolicy,
-    /// Persistence after failed contact attempts, and when a household is out of view.
-    pub cadence: domain::contact::CadencePolicy,
     /// The municipality's identity provider, when OpenID Connect login is configured.
     pub oidc: Option<Arc<oidc::Provider>>,
 }
@@ -45,31 +39,13 @@ impl AppState {
         AppState {
             store,
             clock,
-            retention: store::retention::RetentionPolicy::default(),
             linker: Arc::new(RwLock::new(linker)),
-            signals: SignalPolicy::default(),
-            cadence: domain::contact::CadencePolicy::default(),
             oidc: None,
         }
     }
 
-    pub fn with_cadence(mut self, cadence: domain::contact::CadencePolicy) -> AppState {
-        self.cadence = cadence;
-        self
-    }
-
     pub fn with_oidc(mut self, provider: oidc::Provider) -> AppState {
         self.oidc = Some(Arc::new(provider));
-        self
-    }
-
-    pub fn with_signal_policy(mut self, signals: SignalPolicy) -> AppState {
-        self.signals = signals;
-        self
-    }
-
-    pub fn with_retention(mut self, retention: store::retention::RetentionPolicy) -> AppState {
-        self.retention = retention;
         self
     }
 

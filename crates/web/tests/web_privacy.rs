@@ -104,7 +104,7 @@ async fn the_privacy_officer_filters_the_trail_and_sees_what_to_review() {
     assert_ne!(status, StatusCode::OK, "only the privacy officer sees the register");
 
     // The purge job's records show up for review, with what was removed and why.
-    let report = app.store.purge_expired(&store::retention::RetentionPolicy::default(), NOW + time::Duration::days(800)).await.unwrap();
+    let report = app.store.purge_expired(NOW + time::Duration::days(800)).await.unwrap();
     assert!(report.households > 0 && report.sessions > 0, "the purge also ends sessions past their limit");
     let (status, _, _) = app.get("/privacy", &session).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "that session is gone");

@@ -199,8 +199,7 @@ async fn an_enforcement_partner_never_sees_help_notes_or_weighing() {
     let worker = app.m.workers.iter().find(|w| w.role == Role::Worker && w.team_id == Some(app.m.teams[0].id)).unwrap();
     let actor = store::Actor { user_id: worker.id, role: Role::Worker, team_id: worker.team_id, partner_id: None };
     let access = store::Access { actor: &actor, route: "test", now: NOW };
-    let policy = store::signals::SignalPolicy::default();
-    let case = app.store.signal_cases(&access, store::signals::CaseFilter::Open, NOW.date(), &policy).await.unwrap().into_iter().find(|c| c.household_id == h.id).unwrap();
+    let case = app.store.signal_cases(&access, store::signals::CaseFilter::Open, NOW.date()).await.unwrap().into_iter().find(|c| c.household_id == h.id).unwrap();
     let weighing_text = "Weging-geheim: mogelijk psychische nood, eerst via de huisarts.";
     let note = "Notitie-geheim: schulden en een verslaving besproken.";
     let weighing = store::signals::Weighing {
@@ -217,7 +216,7 @@ async fn an_enforcement_partner_never_sees_help_notes_or_weighing() {
     };
     app.store.weigh_signal_case(&access, case.id, &weighing).await.unwrap();
     let attempt = store::contact::NewAttempt { household_id: h.id, kind: ContactKind::Huisbezoek, at: NOW - time::Duration::hours(1), day_part: None, outcome: domain::model::ContactOutcome::Gesproken, note: Some(note) };
-    app.store.log_contact_attempt(&access, &attempt, &Default::default()).await.unwrap();
+    app.store.log_contact_attempt(&access, &attempt).await.unwrap();
     app.store.close_signal_case(&access, case.id, EndResult::VervolgNietFinancieel, NOW.date()).await.unwrap();
 
     // The team sees its weighing and note (so the checks below can fail)…

@@ -125,7 +125,7 @@ pub async fn residents_need_to_know_and_audit(store: &Store, m: &synth::Municipa
     }
 
     // Mijn dag: only the team's signals still to pick up.
-    let day = store.my_day(&access, NOW.date(), &Default::default()).await.unwrap();
+    let day = store.my_day(&access, NOW.date()).await.unwrap();
     let own_households: Vec<i64> = m
         .households
         .iter()

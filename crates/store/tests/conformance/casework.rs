@@ -42,12 +42,14 @@ pub async fn contact_follow_through(store: &Store, m: &synth::Municipality) {
     let h = store.create_household(&access, &new).await.unwrap();
     let case = store::cases::NewCase { household_id: h, opened: date!(2026 - 11 - 01), models: vec![domain::model::OutreachModel::Hulp], domains: vec![domain::case::ZrmDomain::Financien], goal: None };
     store.open_case(&access, &case).await.unwrap();
+    // The team's terms, set when the store is opened: three failed attempts before the case discussion.
     let policy = CadencePolicy { failures_before_discussion: 3, ..CadencePolicy::default() };
+    let store = &store.clone().with_policies(store::Policies { cadence: policy, ..*store.policies() });
     let attempt = |at: OffsetDateTime, kind: ContactKind, outcome: ContactOutcome| NewAttempt { household_id: h, kind, at, day_part: None, outcome, note: None };
 
     // Monday morning, not home: the evening, two days later, planned for this worker.
     let monday = datetime!(2026-11-16 10:00 UTC);
-    let logged = store.log_contact_attempt(&access, &attempt(monday, ContactKind::Huisbezoek, ContactOutcome::NietThuis), &policy).await.unwrap();
+    let logged = store.log_contact_attempt(&access, &attempt(monday, ContactKind::Huisbezoek, ContactOutcome::NietThuis)).await.unwrap();
     let Next::Try(p) = logged.next else { panic!("{:?}", logged.next) };
     assert_eq!((p.kind, p.day_part, p.not_before), (ContactKind::Huisbezoek, DayPart::Avond, date!(2026-11-18)));
     let next = store.next_contact(&access, h).await.unwrap().unwrap();
@@ -55,14 +57,14 @@ pub async fn contact_follow_through(store: &Store, m: &synth::Municipality) {
 
     // Nobody went on the 18th: on the 28th the household is ten days out of view, for the worker and the team.
     let audit_before = store.counts().await.unwrap().audit_events;
-    let mine = store.out_of_view(&access, NOW.date(), &policy, true).await.unwrap();
+    let mine = store.out_of_view(&access, NOW.date(), true).await.unwrap();
     let row = mine.iter().find(|r| r.household_id == h).expect("out of view for the worker");
     assert_eq!(row.reason, OutOfView::PlannedOverdue { planned: date!(2026-11-18), days: 10 });
     assert_eq!(store.counts().await.unwrap().audit_events - audit_before, mine.len() as i64, "one record per household shown");
     let other = m.workers.iter().find(|w| w.role == Role::Worker && w.team_id == Some(team) && w.id != worker.id);
     if let Some(other) = other {
         let other_actor = Actor { user_id: other.id, role: Role::Worker, team_id: Some(team), partner_id: None };
-        let theirs = store.out_of_view(&Access { actor: &other_actor, route: "test", now: NOW }, NOW.date(), &policy, true).await.unwrap();
+        let theirs = store.out_of_view(&Access { actor: &other_actor, route: "test", now: NOW }, NOW.date(), true).await.unwrap();
         assert!(theirs.iter().all(|r| r.household_id != h), "not on another worker's own list");
     }
 
@@ -75,19 +77,19 @@ pub async fn contact_follow_through(store: &Store, m: &synth::Municipality) {
     let next = store.next_contact(&access, h).await.unwrap().unwrap();
     let planned = next.planned.unwrap();
     assert_eq!((planned.on, planned.kind, planned.proposed, planned.reason.as_deref()), (date!(2026-11-30), ContactKind::Telefoon, false, Some("werkt overdag, bellen in pauze")));
-    assert!(store.out_of_view(&access, NOW.date(), &policy, true).await.unwrap().iter().all(|r| r.household_id != h), "a contact still to come keeps it in view");
+    assert!(store.out_of_view(&access, NOW.date(), true).await.unwrap().iter().all(|r| r.household_id != h), "a contact still to come keeps it in view");
 
     // Two more failures make three: the team's case discussion, not another proposal.
-    store.log_contact_attempt(&access, &attempt(datetime!(2026-11-20 18:30 UTC), ContactKind::Huisbezoek, ContactOutcome::NietThuis), &policy).await.unwrap();
-    let third = store.log_contact_attempt(&access, &attempt(datetime!(2026-11-24 13:00 UTC), ContactKind::Telefoon, ContactOutcome::NietThuis), &policy).await.unwrap();
+    store.log_contact_attempt(&access, &attempt(datetime!(2026-11-20 18:30 UTC), ContactKind::Huisbezoek, ContactOutcome::NietThuis)).await.unwrap();
+    let third = store.log_contact_attempt(&access, &attempt(datetime!(2026-11-24 13:00 UTC), ContactKind::Telefoon, ContactOutcome::NietThuis)).await.unwrap();
     assert_eq!(third.next, Next::Discuss { failures: 3 });
     assert!(store.next_contact(&access, h).await.unwrap().unwrap().on_case_discussion);
     let lead_actor = Actor { user_id: lead.id, role: Role::TeamLead, team_id: Some(team), partner_id: None };
-    let day = store.my_day(&Access { actor: &lead_actor, route: "test", now: NOW }, NOW.date(), &policy).await.unwrap();
+    let day = store.my_day(&Access { actor: &lead_actor, route: "test", now: NOW }, NOW.date()).await.unwrap();
     assert!(day.discussions.iter().any(|d| d.household_id == h && d.failures == 3), "on the team lead's list");
 
     // Reached: no proposal; what was planned before stays, the discussion stays until held.
-    let reached = store.log_contact_attempt(&access, &attempt(NOW - time::Duration::hours(1), ContactKind::Huisbezoek, ContactOutcome::Gesproken), &policy).await.unwrap();
+    let reached = store.log_contact_attempt(&access, &attempt(NOW - time::Duration::hours(1), ContactKind::Huisbezoek, ContactOutcome::Gesproken)).await.unwrap();
     assert_eq!(reached.next, Next::Reached);
 
     // The resident's access request shows all of it: outcomes, the own plan with its reason, the discussion.
@@ -99,10 +101,10 @@ pub async fn contact_follow_through(store: &Store, m: &synth::Municipality) {
 
     // Bad input and another team's household: refused, nothing written.
     let before = store.counts().await.unwrap();
-    let future = store.log_contact_attempt(&access, &attempt(NOW + time::Duration::hours(1), ContactKind::Telefoon, ContactOutcome::NietThuis), &policy).await.unwrap_err();
+    let future = store.log_contact_attempt(&access, &attempt(NOW + time::Duration::hours(1), ContactKind::Telefoon, ContactOutcome::NietThuis)).await.unwrap_err();
     assert!(matches!(future, StoreError::Invalid { field: "at", .. }), "{future}");
     let foreign = m.households.iter().find(|x| team_of(x.id) != team).unwrap();
-    let refused = store.log_contact_attempt(&access, &NewAttempt { household_id: foreign.id, ..attempt(NOW, ContactKind::Telefoon, ContactOutcome::NietThuis) }, &policy).await.unwrap_err();
+    let refused = store.log_contact_attempt(&access, &NewAttempt { household_id: foreign.id, ..attempt(NOW, ContactKind::Telefoon, ContactOutcome::NietThuis) }).await.unwrap_err();
     assert!(matches!(refused, StoreError::NotFound), "{refused}");
     assert!(matches!(store.next_contact(&access, foreign.id).await, Err(StoreError::NotFound)));
     assert_eq!(store.counts().await.unwrap(), before, "nothing written");
@@ -115,7 +117,6 @@ pub async fn contact_follow_through(store: &Store, m: &synth::Municipality) {
 /// closing with a reason; another team cannot see or touch it; the access request shows it.
 pub async fn case_work(store: &Store, m: &synth::Municipality) {
     use domain::case::{self as rules, CheckOutcome, CloseReason, FollowUp, NetworkRole, Phase, ReferralTarget, ZrmDomain as D, ZrmScore as S};
-    use domain::contact::CadencePolicy;
     use domain::model::OutreachModel;
     use store::cases::{CaseChange, NewCase, NewMember, NewReferral};
     let team = m.teams[0].id;
@@ -178,10 +179,9 @@ pub async fn case_work(store: &Store, m: &synth::Municipality) {
     };
     assert_eq!(invalid(store.refer(&access, case_id, &NewReferral { handover_on: date!(2026 - 11 - 09), ..referral.clone() }).await.unwrap_err()), "overdracht-op");
     let rid = store.refer(&access, case_id, &referral).await.unwrap();
-    let policy = CadencePolicy::default();
     let listed = |now: OffsetDateTime| {
         let access = at(now);
-        async move { store.my_day(&access, now.date(), &policy).await.unwrap().referrals.into_iter().find(|r| r.referral_id == rid).map(|r| r.follow_up) }
+        async move { store.my_day(&access, now.date()).await.unwrap().referrals.into_iter().find(|r| r.referral_id == rid).map(|r| r.follow_up) }
     };
     assert_eq!(listed(datetime!(2026-11-25 09:00 UTC)).await, None, "not due before the check");
     assert_eq!(listed(NOW).await, Some(FollowUp::CheckDue { due: date!(2026 - 11 - 26) }), "due: on the worker's list");

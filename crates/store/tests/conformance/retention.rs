@@ -37,11 +37,11 @@ pub async fn retention(url: &str) {
 
     // Two app servers on this database schedule the daily purge at the same moment: one runs it.
     let other = Store::connect(url).await.unwrap();
-    let (a, b) = tokio::join!(store.daily_purge(&policy, later, "server-a"), other.daily_purge(&policy, later, "server-b"));
+    let (a, b) = tokio::join!(store.daily_purge(later, "server-a"), other.daily_purge(later, "server-b"));
     let (a, b) = (a.unwrap(), b.unwrap());
     assert!(a.is_some() != b.is_some(), "exactly one server runs the day's purge: {a:?} {b:?}");
     let report = a.or(b).unwrap();
-    assert!(other.daily_purge(&policy, later + time::Duration::hours(3), "server-b").await.unwrap().is_none(), "not again that day");
+    assert!(other.daily_purge(later + time::Duration::hours(3), "server-b").await.unwrap().is_none(), "not again that day");
     other.close().await;
     assert_eq!((report.cases, report.signals, report.contact_attempts, report.signal_cases), (cases, signals, attempts, signal_cases));
     let after = store.counts().await.unwrap();
@@ -59,7 +59,7 @@ pub async fn retention(url: &str) {
     assert_eq!((last.event.as_str(), last.user_id, last.route.as_str()), ("retention.purge", None, "retention purge"));
     assert!(last.reason.as_deref().unwrap().starts_with("bewaartermijn verstreken: "), "{:?}", last.reason);
 
-    let again = store.daily_purge(&policy, later + time::Duration::days(1), "server-a").await.unwrap().expect("the next day it runs again");
+    let again = store.daily_purge(later + time::Duration::days(1), "server-a").await.unwrap().expect("the next day it runs again");
     assert_eq!((again.cases, again.signals, again.contact_attempts, again.planned_contacts, again.households), (0, 0, 0, 0, 0), "nothing left to purge");
     assert_eq!(store.counts().await.unwrap().audit_events, after.audit_events, "and no audit records for nothing");
     store.close().await;

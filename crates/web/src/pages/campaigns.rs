@@ -4,9 +4,9 @@
 //! result in one tap) and on paper, and the BAG-shaped address import that gives an area its
 //! doors.
 
-use super::households::require_team_role;
-use super::signals::{field_error, first, grouped, page_error, parse_id};
-use super::{render, Nav};
+use super::forms::require_team_role;
+use super::forms::{field_error, first, grouped, page_error, parse_id};
+use crate::layout::{render, Nav};
 use crate::auth::PageUser;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
@@ -45,7 +45,7 @@ pub async fn list(State(state): State<AppState>, user: PageUser) -> Result<Respo
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /campagnes", now: state.now() };
     let campaigns = state.store.campaigns(&access).await.map_err(page_error(t))?;
-    Ok(render(&CampaignsPage { t, nav: Nav::for_user(&user, "/campagnes"), campaigns }))
+    Ok(render(&CampaignsPage { t, nav: user.nav("/campagnes"), campaigns }))
 }
 
 #[derive(Template)]
@@ -88,7 +88,7 @@ async fn new_page(state: &AppState, user: &PageUser, form: FormMap, errors: Vec<
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /campagnes/nieuw", now: state.now() };
     let venues = state.store.venues(&access).await.map_err(page_error(t))?.into_iter().filter(|v| v.has_point).collect();
-    Ok(NewCampaignPage { t, nav: Nav::for_user(user, "/campagnes"), errors, form, areas, walkers, venues })
+    Ok(NewCampaignPage { t, nav: user.nav("/campagnes"), errors, form, areas, walkers, venues })
 }
 
 pub async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
@@ -252,7 +252,7 @@ async fn campaign_page(state: &AppState, user: &PageUser, id: Id, route: &str, f
     let team = user.user.team_id.ok_or_else(|| AppError::Forbidden.page(t))?;
     let walkers = state.store.team_workers(team).await.map_err(page_error(t))?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut r = render(&CampaignPage { t, nav: Nav::for_user(user, "/campagnes"), c, errors, form, walkers, done });
+    let mut r = render(&CampaignPage { t, nav: user.nav("/campagnes"), c, errors, form, walkers, done });
     *r.status_mut() = status;
     Ok(r)
 }
@@ -337,7 +337,7 @@ async fn walk_list_page(state: &AppState, user: &PageUser, id: Id, current: Opti
     let list = state.store.walk_list(&access, id).await.map_err(page_error(t))?;
     let current = current.filter(|d| list.door(*d).is_some()).or_else(|| list.next_door().map(|d| d.id));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut r = render(&WalkListPage { t, nav: Nav::for_user(user, "/campagnes"), list, current, errors, form, done });
+    let mut r = render(&WalkListPage { t, nav: user.nav("/campagnes"), list, current, errors, form, done });
     *r.status_mut() = status;
     Ok(r)
 }
@@ -383,7 +383,7 @@ pub async fn record(State(state): State<AppState>, user: PageUser, Path((id, doo
         };
         let actor = user.actor();
         let access = Access { actor: &actor, route, now: state.now() };
-        match state.store.record_door(&access, id, door, &entry, &state.signals).await {
+        match state.store.record_door(&access, id, door, &entry).await {
             Ok(_) => return Ok(Redirect::to(&format!("/looplijsten/{id}?gedaan={}#volgende", outcome.code())).into_response()),
             Err(e) => errors.push(field_error(e).map_err(|e| e.page(t))?),
         }
@@ -406,7 +406,7 @@ pub async fn print(State(state): State<AppState>, user: PageUser, Path(id): Path
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /looplijsten/{id}/afdrukken", now: state.now() };
     let list = state.store.walk_list(&access, id).await.map_err(page_error(t))?;
-    Ok(render(&PrintPage { t, nav: Nav::for_user(&user, "/campagnes"), list }))
+    Ok(render(&PrintPage { t, nav: user.nav("/campagnes"), list }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,7 +430,7 @@ async fn import_page(state: &AppState, user: &PageUser, chosen: String, errors: 
     let team = user.user.team_id.ok_or_else(|| AppError::Forbidden.page(t))?;
     let buurten = state.store.team_buurten(team).await.map_err(page_error(t))?;
     let failed = !errors.is_empty() || !rows.is_empty();
-    let mut r = render(&ImportPage { t, nav: Nav::for_user(user, "/campagnes"), buurten, chosen, errors, rows, imported });
+    let mut r = render(&ImportPage { t, nav: user.nav("/campagnes"), buurten, chosen, errors, rows, imported });
     if failed {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }

@@ -2,9 +2,11 @@
 //! intensity phase, the ZRM chart per relevant domain, the network map and referrals with a
 //! warm handover and their follow-up checks; opening a case from the household page.
 
-use super::households::{household_page, require_team_role};
-use super::signals::{codes, field_error, first, grouped, page_error, parse_id, pick};
-use super::{render, Field, Nav};
+use super::forms::require_team_role;
+use super::households::household_page;
+use super::forms::{codes, field_error, first, grouped, page_error, parse_id, pick};
+use super::forms::Field;
+use crate::layout::{render, Nav};
 use crate::auth::PageUser;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
@@ -315,10 +317,10 @@ async fn case_page(state: &AppState, user: &PageUser, id: i64, route: &'static s
     let actor = user.actor();
     let access = Access { actor: &actor, route, now };
     let c = state.store.case_file(&access, id).await.map_err(page_error(t))?;
-    let stalled_after = state.cadence.referral_stalled_days;
+    let stalled_after = state.store.policies().cadence.referral_stalled_days;
     let follow = c.referrals.iter().map(|r| (r.facts().next_check(), r.facts().follow_up(now.date(), stalled_after))).collect();
     let invalid = !errors.is_empty();
-    let page = CasePage { t, nav: Nav::for_user(user, "/mijn-dag"), charts: charts(&c, t), c, errors, form, done, today: store::time_fmt::date(now.date()), follow };
+    let page = CasePage { t, nav: user.nav("/mijn-dag"), charts: charts(&c, t), c, errors, form, done, today: store::time_fmt::date(now.date()), follow };
     let mut response = render(&page);
     if invalid {
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

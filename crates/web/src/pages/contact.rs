@@ -2,8 +2,9 @@
 //! preselected from Eropaf's proposal, then the outcome, then save), a card left behind in one
 //! tap, and planning the next contact differently from the proposal, with a reason.
 
-use super::households::{household_page, require_team_role};
-use super::signals::field_error;
+use super::forms::require_team_role;
+use super::households::household_page;
+use super::forms::field_error;
 use crate::auth::PageUser;
 use crate::error::{AppError, FieldError};
 use crate::AppState;
@@ -54,7 +55,7 @@ pub async fn log(State(state): State<AppState>, user: PageUser, Path(id): Path<S
         let access = Access { actor: &actor, route: "POST /huishoudens/{id}/contact", now };
         let note = Some(f.notitie.as_str()).filter(|n| !n.trim().is_empty());
         let attempt = NewAttempt { household_id: id, kind, at: now, day_part: Some(day_part), outcome, note };
-        match state.store.log_contact_attempt(&access, &attempt, &state.cadence).await {
+        match state.store.log_contact_attempt(&access, &attempt).await {
             Ok(_) => return Ok(Redirect::to(&format!("/huishoudens/{id}?gedaan=contact#kop-poging")).into_response()),
             Err(e) => {
                 let mut err = field_error(e).map_err(|e| e.page(user.lang))?;
@@ -83,7 +84,7 @@ pub async fn card(State(state): State<AppState>, user: PageUser, Path(id): Path<
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /huishoudens/{id}/kaartje", now };
     let attempt = NewAttempt { household_id: id, kind: ContactKind::Kaartje, at: now, day_part: None, outcome: ContactOutcome::GeenReactie, note: None };
-    match state.store.log_contact_attempt(&access, &attempt, &state.cadence).await {
+    match state.store.log_contact_attempt(&access, &attempt).await {
         Ok(_) => Ok(Redirect::to(&format!("/huishoudens/{id}?gedaan=kaartje#kop-poging")).into_response()),
         Err(e) => Err(AppError::from(e).page(user.lang)),
     }

@@ -1,7 +1,8 @@
 //! The worker's pages: "mijn dag", household search, the household page, and registering a
 //! household met at the door. Search is a POST, so names and addresses never enter a URL.
 
-use super::{render, Field, Nav};
+use super::forms::Field;
+use crate::layout::{render, Nav};
 use crate::auth::PageUser;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
@@ -13,15 +14,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use domain::model::{ContactKind, ContactOutcome, DayPart, Role};
 use domain::{Bsn, HouseNumber, PersonName, Postcode};
-use store::residents::{HouseholdDetail, HouseholdQuery, HouseholdSummary, MyDay, NewHousehold};
+use store::residents::{HouseholdDetail, HouseholdQuery, HouseholdSummary, NewHousehold};
+use store::MyDay;
+use super::forms::require_team_role;
 use store::Access;
-
-pub(crate) fn require_team_role(user: &PageUser) -> Result<(), AppError> {
-    match user.user.role {
-        Role::Worker | Role::TeamLead => Ok(()),
-        _ => Err(AppError::Forbidden),
-    }
-}
 
 #[derive(Template)]
 #[template(path = "my_day.html")]
@@ -39,8 +35,8 @@ pub async fn my_day(State(state): State<AppState>, user: PageUser) -> Result<Res
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /mijn-dag", now };
-    let day = state.store.my_day(&access, now.date(), &state.cadence).await.map_err(|e| AppError::from(e).page(t))?;
-    Ok(render(&MyDayPage { t, nav: Nav::for_user(&user, "/mijn-dag"), today: t.date(&now.date()), day, is_lead: user.user.role == Role::TeamLead }))
+    let day = state.store.my_day(&access, now.date()).await.map_err(|e| AppError::from(e).page(t))?;
+    Ok(render(&MyDayPage { t, nav: user.nav("/mijn-dag"), today: t.date(&now.date()), day, is_lead: user.user.role == Role::TeamLead }))
 }
 
 #[derive(Template)]
@@ -74,7 +70,7 @@ fn search_page(user: &PageUser, f: &SearchForm, errors: Vec<FieldError>, results
     let t = user.lang;
     SearchPage {
         t,
-        nav: Nav::for_user(user, "/huishoudens"),
+        nav: user.nav("/huishoudens"),
         postcode: Field::new("postcode", "Postcode", &f.postcode, &errors, &t).hint(t.s("Bijvoorbeeld 1234 AB", "For example 1234 AB")),
         house_number: Field::new("huisnummer", t.s("Huisnummer", "House number"), &f.huisnummer, &errors, &t).hint(t.s("Met letter of toevoeging, bijvoorbeeld 12a of 12-2", "With letter or addition, e.g. 12a or 12-2")),
         surname: Field::new("achternaam", t.s("Achternaam", "Surname"), &f.achternaam, &errors, &t),
@@ -282,7 +278,7 @@ pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, r
             let next = state.store.next_contact(&access, id).await.map_err(|e| AppError::from(e).page(t))?;
             let page = BriefPage {
                 t,
-                nav: Nav::for_user(user, "/huishoudens"),
+                nav: user.nav("/huishoudens"),
                 h: HouseholdRef { id, via_break_glass: false },
                 language: brief.language.clone(),
                 brief,
@@ -301,7 +297,7 @@ pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, r
     let next = if h.via_break_glass { None } else { state.store.next_contact(&access, id).await.map_err(|e| AppError::from(e).page(t))? };
     let page = HouseholdPage {
         t,
-        nav: Nav::for_user(user, "/huishoudens"),
+        nav: user.nav("/huishoudens"),
         language: h.language.clone(),
         h,
         created,
@@ -437,7 +433,7 @@ async fn new_page(state: &AppState, user: &PageUser, f: &NewHouseholdForm, error
     let e = &errors;
     Ok(NewHouseholdPage {
         t,
-        nav: Nav::for_user(user, "/huishoudens/nieuw"),
+        nav: user.nav("/huishoudens/nieuw"),
         fields_address: vec![
             Field::new("straat", t.s("Straat", "Street"), &f.straat, e, &t).required().autocomplete("address-line1"),
             Field::new("huisnummer", t.s("Huisnummer", "House number"), &f.huisnummer, e, &t).required().hint(t.s("Met letter of toevoeging, bijvoorbeeld 12a of 12-2", "With letter or addition, e.g. 12a or 12-2")),
@@ -519,7 +515,7 @@ fn break_glass_page(user: &PageUser, f: &BreakGlassForm, errors: Vec<FieldError>
     let t = user.lang;
     BreakGlassPage {
         t,
-        nav: Nav::for_user(user, "/noodtoegang"),
+        nav: user.nav("/noodtoegang"),
         postcode: Field::new("postcode", "Postcode", &f.postcode, &errors, &t).required(),
         house_number: Field::new("huisnummer", t.s("Huisnummer", "House number"), &f.huisnummer, &errors, &t).required(),
         reason: f.reden.clone(),

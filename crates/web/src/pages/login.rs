@@ -1,7 +1,8 @@
 //! Logging in and out. The same answer for an unknown user and a wrong password; a new
 //! session id at every login; the login form is protected by a double-submit token.
 
-use super::{render, Field, Nav};
+use super::forms::Field;
+use crate::layout::{render, Nav};
 use crate::auth::{self, cookie, lang_of, set_cookie, PageUser, LOGIN_COOKIE, OIDC_COOKIE, SESSION_COOKIE};
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;

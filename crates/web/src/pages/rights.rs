@@ -4,7 +4,8 @@
 //! address goes in a form body, never in a URL.
 
 use super::roles::require;
-use super::{render, Field, Nav};
+use super::forms::Field;
+use crate::layout::{render, Nav};
 use crate::auth::PageUser;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
@@ -38,7 +39,7 @@ fn rights_page(user: &PageUser, f: &LookupForm, errors: Vec<FieldError>) -> Righ
     let t = user.lang;
     RightsPage {
         t,
-        nav: Nav::for_user(user, "/privacy/rechten"),
+        nav: user.nav("/privacy/rechten"),
         postcode: Field::new("postcode", "Postcode", &f.postcode, &errors, &t).hint(t.s("Bijvoorbeeld 3511 AB", "For example 3511 AB")),
         house_number: Field::new("huisnummer", t.s("Huisnummer", "House number"), &f.huisnummer, &errors, &t)
             .hint(t.s("Met letter of toevoeging, zoals 12a of 12-2", "With letter or addition, like 12a or 12-2")),
@@ -193,7 +194,7 @@ pub async fn export(State(state): State<AppState>, user: PageUser, Path(id): Pat
             sections.push(section(t, key, t.s(nl, en), &items));
         }
     }
-    Ok(render(&ExportPage { t, nav: Nav::for_user(&user, "/privacy/rechten"), household_id: id, summary, sections }))
+    Ok(render(&ExportPage { t, nav: user.nav("/privacy/rechten"), household_id: id, summary, sections }))
 }
 
 /// The parts of the export, in the order a resident reads them.
@@ -334,7 +335,7 @@ fn erase_page(user: &PageUser, household_id: Id, reason: &str, errors: Vec<Field
     let message = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message(&t).to_string());
     ErasePage {
         t,
-        nav: Nav::for_user(user, "/privacy/rechten"),
+        nav: user.nav("/privacy/rechten"),
         household_id,
         reason: reason.to_string(),
         reason_error: message("reden"),

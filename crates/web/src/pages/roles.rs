@@ -1,7 +1,8 @@
 //! The landing pages of the roles that see no case content: the signal partner (status of
 //! its own signals), the privacy officer (audit overview) and the administrator (accounts).
 
-use super::{render, Field, Nav};
+use super::forms::Field;
+use crate::layout::{render, Nav};
 use crate::error::FieldError;
 use axum::extract::Query;
 use crate::auth::PageUser;
@@ -43,7 +44,7 @@ pub async fn partner_home(State(state): State<AppState>, user: PageUser, Query(q
     let organisation = state.store.partner_name(partner).await.map_err(|e| AppError::from(e).page(t))?.unwrap_or_default();
     let signals = state.store.partner_statuses(partner, 50).await.map_err(|e| AppError::from(e).page(t))?;
     let received = q.ontvangen.and_then(|r| r.parse().ok()).filter(|r| signals.iter().any(|s| s.id == *r));
-    Ok(render(&PartnerHome { t, nav: Nav::for_user(&user, "/partner"), organisation, signals, received }))
+    Ok(render(&PartnerHome { t, nav: user.nav("/partner"), organisation, signals, received }))
 }
 
 #[derive(Template)]
@@ -122,7 +123,7 @@ pub async fn privacy_home(State(state): State<AppState>, user: PageUser, Query(q
     };
     let page = PrivacyHome {
         t,
-        nav: Nav::for_user(&user, "/privacy"),
+        nav: user.nav("/privacy"),
         since: t.date(&since.date()),
         rows,
         anomalies,
@@ -153,7 +154,7 @@ pub async fn admin_home(State(state): State<AppState>, user: PageUser) -> Result
     require(&user, Role::Admin).map_err(|e| e.page(user.lang))?;
     let t = user.lang;
     let accounts = state.store.list_accounts().await.map_err(|e| AppError::from(e).page(t))?;
-    Ok(render(&AdminHome { t, nav: Nav::for_user(&user, "/beheer"), accounts }))
+    Ok(render(&AdminHome { t, nav: user.nav("/beheer"), accounts }))
 }
 
 pub struct RegisterEntry {
@@ -183,10 +184,10 @@ pub async fn register(State(state): State<AppState>, user: PageUser) -> Result<R
     let categories = store::retention::CATEGORIES
         .iter()
         .map(|c| {
-            let (term_nl, term_en) = state.retention.term_of(c.key);
+            let (term_nl, term_en) = state.store.policies().retention.term_of(c.key);
             RegisterEntry { key: c.key, name: c.name, data: c.data, subjects: c.subjects, purpose: c.purpose, legal_basis: c.legal_basis, recipients: c.recipients, term_nl, term_en }
         })
         .collect();
-    let page = Register { t: user.lang, nav: Nav::for_user(&user, "/privacy/register"), categories };
+    let page = Register { t: user.lang, nav: user.nav("/privacy/register"), categories };
     Ok(render(&page))
 }

@@ -3,8 +3,8 @@
 //! the worker's form for an informal reporter or something noticed in the field, and the
 //! partner's form. Every form goes through the one signal parser the API and files use.
 
-use super::households::require_team_role;
-use super::{render, Field, Nav};
+use super::forms::{codes, field_error, field_errors, first, grouped, page_error, parse_id, pick, require_team_role, Field};
+use crate::layout::{render, Nav};
 use crate::auth::PageUser;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
@@ -21,36 +21,6 @@ use domain::signal::parse_signal;
 use std::collections::HashMap;
 use store::signals::{CaseDetail, CaseFilter, CaseRow, InformalReporter, Resolution, ReviewDetail, ReviewItem, Source, Weighing};
 use store::Access;
-
-/// The field names of a signal (DDAS terms), as `'static` names for field errors.
-pub const SIGNAL_FIELDS: &[&str] = &[
-    "soort", "signaaldatum", "ontstaansdatum", "bedrag", "crisissignaal", "warme_overdracht", "zorg", "client", "bsn", "voorletters", "voornaam",
-    "voorvoegsel", "achternaam", "geboortedatum", "straatnaam", "huisnummer", "huisletter", "huisnummertoevoeging", "postcode", "plaatsnaam", "telefoon", "email",
-];
-
-pub fn static_field(name: &str) -> &'static str {
-    SIGNAL_FIELDS.iter().copied().find(|f| *f == name).unwrap_or("signaal")
-}
-
-/// The parser's errors as form/API field errors: "bedrag: schrijf het bedrag in hele euro's…".
-pub fn field_errors(errors: Vec<domain::signal::FieldError>) -> Vec<FieldError> {
-    errors
-        .into_iter()
-        .map(|e| FieldError { field: static_field(&e.field), message_nl: format!("{}: {}.", e.field, e.reason_nl), message_en: format!("{}: {}.", e.field, e.reason_en) })
-        .collect()
-}
-
-/// A rule the store refused as a field error the form shows; any other error is a page.
-pub(crate) fn field_error(e: store::StoreError) -> Result<FieldError, AppError> {
-    match e {
-        store::StoreError::Invalid { field, message_nl, message_en } => Ok(FieldError { field, message_nl, message_en }),
-        e => Err(AppError::from(e)),
-    }
-}
-
-pub(crate) fn page_error(t: Lang) -> impl Fn(store::StoreError) -> Response {
-    move |e| AppError::from(e).page(t)
-}
 
 // ---------------------------------------------------------------------------------------------
 // The lists.
@@ -81,8 +51,8 @@ pub async fn cases(State(state): State<AppState>, user: PageUser, Query(q): Quer
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /signaalzaken", now };
-    let [open, due, late, review] = state.store.signal_case_counts(&access, now.date(), &state.signals).await.map_err(page_error(t))?;
-    let rows = state.store.signal_cases(&access, filter, now.date(), &state.signals).await.map_err(page_error(t))?;
+    let [open, due, late, review] = state.store.signal_case_counts(&access, now.date()).await.map_err(page_error(t))?;
+    let rows = state.store.signal_cases(&access, filter, now.date()).await.map_err(page_error(t))?;
     let mine = rows.len() as i64;
     let tabs = vec![
         ("open", "Open", "Open", open),
@@ -91,7 +61,7 @@ pub async fn cases(State(state): State<AppState>, user: PageUser, Query(q): Quer
         ("mijn", "Waar ik heen ga", "Where I go", if filter == CaseFilter::Mine { mine } else { -1 }),
         ("afgesloten", "Afgesloten", "Closed", -1),
     ];
-    Ok(render(&CasesPage { t, nav: Nav::for_user(&user, "/signaalzaken"), filter: filter.code(), tabs, rows, review }))
+    Ok(render(&CasesPage { t, nav: user.nav("/signaalzaken"), filter: filter.code(), tabs, rows, review }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -150,7 +120,7 @@ async fn case_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<Field
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = CasePage {
         t,
-        nav: Nav::for_user(user, "/signaalzaken"),
+        nav: user.nav("/signaalzaken"),
         c,
         workers,
         errors,
@@ -170,10 +140,6 @@ async fn case_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<Field
     Ok(r)
 }
 
-pub(crate) fn parse_id(id: &str) -> Result<i64, AppError> {
-    id.parse().map_err(|_| AppError::NotFound)
-}
-
 pub async fn case(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Query(q): Query<NoticeQuery>) -> Result<Response, Response> {
     require_team_role(&user).map_err(|e| e.page(user.lang))?;
     let id = parse_id(&id).map_err(|e| e.page(user.lang))?;
@@ -185,31 +151,6 @@ pub async fn case(State(state): State<AppState>, user: PageUser, Path(id): Path<
         _ => None,
     };
     case_page(&state, &user, id, Vec::new(), HashMap::new(), notice).await
-}
-
-/// A posted form as field → values (checkboxes repeat their name).
-pub(crate) fn grouped(pairs: Vec<(String, String)>) -> HashMap<String, Vec<String>> {
-    let mut m: HashMap<String, Vec<String>> = HashMap::new();
-    for (k, v) in pairs {
-        m.entry(k).or_default().push(v);
-    }
-    m
-}
-
-pub(crate) fn first<'a>(form: &'a HashMap<String, Vec<String>>, name: &str) -> &'a str {
-    form.get(name).and_then(|v| v.first()).map(String::as_str).unwrap_or("")
-}
-
-pub(crate) fn codes<T: Copy>(form: &HashMap<String, Vec<String>>, name: &str, parse: fn(&str) -> Option<T>) -> Vec<T> {
-    form.get(name).map(|v| v.iter().filter_map(|c| parse(c)).collect()).unwrap_or_default()
-}
-
-pub(crate) fn pick<T>(form: &HashMap<String, Vec<String>>, name: &'static str, parse: fn(&str) -> Option<T>, nl: &str, en: &str, errors: &mut Vec<FieldError>) -> Option<T> {
-    let v = parse(first(form, name));
-    if v.is_none() {
-        errors.push(FieldError { field: name, message_nl: format!("{nl}: maak een keuze."), message_en: format!("{en}: make a choice.") });
-    }
-    v
 }
 
 pub async fn weigh(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
@@ -274,7 +215,7 @@ pub async fn contact(State(state): State<AppState>, user: PageUser, Path(id): Pa
         let outcome = if reached { domain::model::ContactOutcome::Gesproken } else { domain::model::ContactOutcome::NietThuis };
         let note = Some(first(&form, "notitie")).filter(|n| !n.trim().is_empty());
         let attempt = store::contact::NewAttempt { household_id, kind, at: now, day_part: None, outcome, note };
-        match state.store.log_contact_attempt(&access, &attempt, &state.cadence).await {
+        match state.store.log_contact_attempt(&access, &attempt).await {
             Ok(_) => return Ok(Redirect::to(&format!("/signaalzaken/{id}?gedaan=contact")).into_response()),
             Err(e) => errors.push(field_error(e).map_err(|e| e.page(t))?),
         }
@@ -318,7 +259,7 @@ pub async fn review_queue(State(state): State<AppState>, user: PageUser) -> Resu
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /signalen/beoordelen", now: state.now() };
     let items = state.store.review_queue(&access).await.map_err(page_error(t))?;
-    Ok(render(&ReviewQueuePage { t, nav: Nav::for_user(&user, "/signalen/beoordelen"), items }))
+    Ok(render(&ReviewQueuePage { t, nav: user.nav("/signalen/beoordelen"), items }))
 }
 
 #[derive(Template)]
@@ -344,7 +285,7 @@ async fn review_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<Fie
     let r = state.store.review_detail(&access, &state.linker, id).await.map_err(page_error(t))?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let reasons = EndResult::ALL.iter().copied().filter(|e| e.not_picked_up()).collect();
-    let mut resp = render(&ReviewPage { t, nav: Nav::for_user(user, "/signalen/beoordelen"), r, reasons, errors });
+    let mut resp = render(&ReviewPage { t, nav: user.nav("/signalen/beoordelen"), r, reasons, errors });
     *resp.status_mut() = status;
     Ok(resp)
 }
@@ -391,7 +332,7 @@ pub async fn resolve(State(state): State<AppState>, user: PageUser, Path(id): Pa
     };
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /signalen/beoordelen/{id}", now: state.now() };
-    match state.store.resolve_review(&access, &state.linker, id, resolution, &state.signals).await {
+    match state.store.resolve_review(&access, &state.linker, id, resolution).await {
         Ok(Some(case_id)) => Ok(Redirect::to(&format!("/signaalzaken/{case_id}?gedaan=gekoppeld")).into_response()),
         Ok(None) => Ok(Redirect::to("/signalen/beoordelen").into_response()),
         Err(e) => review_page(&state, &user, id, vec![field_error(e).map_err(|e| e.page(t))?]).await,
@@ -442,7 +383,7 @@ fn new_signal_page(user: &PageUser, partner: bool, form: HashMap<String, Vec<Str
     ];
     NewSignalPage {
         t,
-        nav: Nav::for_user(user, if partner { "/partner/signaal" } else { "/signalen/nieuw" }),
+        nav: user.nav(if partner { "/partner/signaal" } else { "/signalen/nieuw" }),
         partner,
         action: if partner { "/partner/signaal" } else { "/signalen/nieuw" },
         errors,
@@ -546,7 +487,7 @@ pub async fn create_signal(State(state): State<AppState>, user: PageUser, Form(p
     };
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /signalen/nieuw", now };
-    let intake = state.store.intake_signal(&access, &state.linker, &source, &signal, &state.signals).await.map_err(page_error(t))?;
+    let intake = state.store.intake_signal(&access, &state.linker, &source, &signal).await.map_err(page_error(t))?;
     Ok(match intake.signal_case_id {
         Some(case) => Redirect::to(&format!("/signaalzaken/{case}")).into_response(),
         None => Redirect::to("/signalen/beoordelen").into_response(),
@@ -574,6 +515,6 @@ pub async fn create_partner_signal(State(state): State<AppState>, user: PageUser
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /partner/signaal", now };
     let source = Source::Partner { partner_id, channel: SignalChannel::Formulier };
-    let intake = state.store.intake_signal(&access, &state.linker, &source, &signal, &state.signals).await.map_err(page_error(t))?;
+    let intake = state.store.intake_signal(&access, &state.linker, &source, &signal).await.map_err(page_error(t))?;
     Ok(Redirect::to(&format!("/partner?ontvangen={}", intake.signal_id)).into_response())
 }

@@ -1,9 +1,10 @@
 //! Being where people are: the team's venues (vindplaatsen) with their presence sessions, and
 //! information sessions (voorlichting). Counts and topics only, never residents' names.
 
-use super::households::require_team_role;
-use super::signals::{field_error, first, grouped, page_error, parse_id};
-use super::{render, Field, Nav};
+use super::forms::require_team_role;
+use super::forms::{field_error, first, grouped, page_error, parse_id};
+use super::forms::Field;
+use crate::layout::{render, Nav};
 use crate::auth::PageUser;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
@@ -62,7 +63,7 @@ async fn venues_page(state: &AppState, user: &PageUser, form: FormMap, errors: V
     let venues = state.store.venues(&access).await.map_err(page_error(t))?;
     let sessions = state.store.info_sessions(&access).await.map_err(page_error(t))?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut r = render(&VenuesPage { t, nav: Nav::for_user(user, "/vindplaatsen"), venues, sessions, errors, form, done });
+    let mut r = render(&VenuesPage { t, nav: user.nav("/vindplaatsen"), venues, sessions, errors, form, done });
     *r.status_mut() = status;
     Ok(r)
 }
@@ -172,7 +173,7 @@ async fn venue_page(state: &AppState, user: &PageUser, id: i64, form: FormMap, e
     let access = Access { actor: &actor, route: "GET /vindplaatsen/{id}", now: state.now() };
     let (venue, sessions) = state.store.venue(&access, id).await.map_err(page_error(t))?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut r = render(&VenuePage { t, nav: Nav::for_user(user, "/vindplaatsen"), venue, sessions, errors, form, done });
+    let mut r = render(&VenuePage { t, nav: user.nav("/vindplaatsen"), venue, sessions, errors, form, done });
     *r.status_mut() = status;
     Ok(r)
 }

@@ -1,8 +1,9 @@
 //! The audit trail: who read or changed which resident's data, when, through which route and
 //! on whose behalf. Written only inside the transaction of the act it records.
 
-use crate::db::{placeholder, Backend, Tx, Value};
-use crate::{args, time_fmt, Access, StoreError};
+use crate::kernel::db::{placeholder, Backend, Tx, Value};
+use crate::kernel::time_fmt;
+use crate::{args, Access, StoreError};
 use domain::model::Id;
 use sha2::{Digest, Sha256};
 
@@ -162,6 +163,36 @@ impl Entry {
             on_behalf_of: access.actor.partner_id.map(|p| format!("partner:{p}")),
             route: access.route.to_string(),
             reason: None,
+        }
+    }
+}
+
+/// Who the audit records name for an intake: the signed-in user, or for a file the partner.
+pub(crate) struct Recorder<'a> {
+    pub access: Option<&'a Access<'a>>,
+    pub route: &'a str,
+    pub now: time::OffsetDateTime,
+}
+
+impl<'a> Recorder<'a> {
+    /// Records that name the signed-in user of `access`.
+    pub(crate) fn of(access: &'a Access<'a>) -> Recorder<'a> {
+        Recorder { access: Some(access), route: access.route, now: access.now }
+    }
+
+    pub(crate) fn entry(&self, event: AuditEvent, household_id: Option<Id>, person_id: Option<Id>, partner_id: Option<Id>) -> Entry {
+        match self.access {
+            Some(a) => Entry::of(a, event, household_id, person_id),
+            None => Entry {
+                at: time_fmt::instant(self.now),
+                event: event.code().to_string(),
+                household_id,
+                person_id,
+                user_id: None,
+                on_behalf_of: partner_id.map(|p| format!("partner:{p}")),
+                route: self.route.to_string(),
+                reason: None,
+            },
         }
     }
 }
@@ -470,11 +501,15 @@ impl crate::Store {
         // gone from this count; its break-the-glass record stays below).
         for r in tx
             .fetch_all(
-                "SELECT u.username, SUBSTR(e.at, 1, 10), COUNT(DISTINCT e.household_id) FROM audit_events e JOIN users u ON u.id = e.user_id \
+                concat!(
+                    "SELECT u.username, SUBSTR(e.at, 1, 10), COUNT(DISTINCT e.household_id) FROM audit_events e JOIN users u ON u.id = e.user_id \
                  JOIN teams t ON t.id = u.team_id JOIN households h ON h.id = e.household_id JOIN addresses a ON a.id = h.address_id \
                  JOIN neighbourhoods b ON b.code = a.buurt_code \
-                 WHERE e.at >= $1 AND e.event <> 'household.break-glass' AND b.parent_code <> t.wijk_code \
-                 GROUP BY u.username, SUBSTR(e.at, 1, 10) ORDER BY 2 DESC, 3 DESC",
+                 WHERE e.at >= $1 AND e.event <> 'household.break-glass' AND NOT (",
+                    super::area::team_covers_buurt!(),
+                    ") \
+                 GROUP BY u.username, SUBSTR(e.at, 1, 10) ORDER BY 2 DESC, 3 DESC"
+                ),
                 &args![since.as_str()],
             )
             .await?

@@ -78,7 +78,7 @@ impl From<Option<&str>> for Value {
 /// Builds a `[Value; N]` from mixed arguments: `&args![id, name, None::<String>]`.
 #[macro_export]
 macro_rules! args {
-    ($($v:expr),* $(,)?) => { [$($crate::db::Value::from($v)),*] };
+    ($($v:expr),* $(,)?) => { [$($crate::kernel::db::Value::from($v)),*] };
 }
 
 /// The `n`th (1-based) bind placeholder of a generated statement whose parameters appear in
@@ -280,4 +280,58 @@ impl Row {
     getter!(opt_text, Option<String>);
     getter!(bool, bool);
     getter!(opt_bool, Option<bool>);
+}
+
+/// Stays below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
+const MAX_PARAMS: usize = 30_000;
+
+/// `N` columns, each row `N` values: the compiler checks they agree.
+pub(crate) async fn insert_rows<const N: usize>(tx: &mut Tx, table: &str, columns: &[&str; N], rows: Vec<[Value; N]>) -> Result<(), StoreError> {
+    let flat: Vec<Value> = rows.into_iter().flatten().collect();
+    insert_flat(tx, table, columns, &flat).await
+}
+
+/// Multi-row inserts of `values`, `columns.len()` values per row, as few statements as the
+/// parameter limit allows.
+pub(crate) async fn insert_flat<S: AsRef<str>>(tx: &mut Tx, table: &str, columns: &[S], values: &[Value]) -> Result<(), StoreError> {
+    let per_row = columns.len().max(1);
+    let rows_per_stmt = (MAX_PARAMS / per_row).max(1);
+    let names: Vec<&str> = columns.iter().map(AsRef::as_ref).collect();
+    for chunk in values.chunks(rows_per_stmt * per_row) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", names.join(", "));
+        let mut n = 0;
+        for i in 0..chunk.len() / per_row {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for c in 0..per_row {
+                if c > 0 {
+                    sql.push(',');
+                }
+                n += 1;
+                sql.push_str(&placeholder(tx.backend(), n));
+            }
+            sql.push(')');
+        }
+        tx.execute(&sql, chunk).await?;
+    }
+    Ok(())
+}
+
+/// Explicit ids bypass PostgreSQL's identity sequences: moves every sequence past its table's
+/// rows after a bulk load or a move. SQLite takes the next rowid by itself.
+pub(crate) async fn reset_identities(tx: &mut Tx) -> Result<(), StoreError> {
+    if tx.backend() != Backend::Postgres {
+        return Ok(());
+    }
+    let identities = tx
+        .fetch_all("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND is_identity = 'YES'", &[])
+        .await?;
+    for r in &identities {
+        let (table, column) = (r.text(0)?, r.text(1)?);
+        let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', '{column}'), COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)");
+        tx.fetch_optional(&sql, &[]).await?;
+    }
+    Ok(())
 }
