@@ -335,6 +335,66 @@ impl Store {
     }
 }
 
+/// Counts one attempt under a key and answers the count in the key's window, in one statement:
+/// the row is locked by the upsert (PostgreSQL) or the one writer (SQLite), so two parallel
+/// attempts never read the same count. A window older than `$3` starts again at `$2`.
+const COUNT_ATTEMPT: &str = "INSERT INTO login_attempts (throttle_key, window_start, attempts) VALUES ($1, $2, 1) \
+     ON CONFLICT (throttle_key) DO UPDATE SET \
+     attempts = CASE WHEN login_attempts.window_start < $3 THEN 1 ELSE login_attempts.attempts + 1 END, \
+     window_start = CASE WHEN login_attempts.window_start < $3 THEN $2 ELSE login_attempts.window_start END \
+     RETURNING attempts";
+
+/// Login throttling that holds under parallel requests (issue 27, finding 3): an attempt is
+/// counted *before* the password or the code is checked, so the count can never lag behind the
+/// attempts being checked.
+impl Store {
+    /// Counts one login attempt under every key (an account name, a client address) with its
+    /// limit, and answers whether the attempt may go ahead: true when, with this attempt counted,
+    /// no key has more than its limit of attempts in `window`. Call it before the password (or
+    /// the TOTP code) is verified, and verify only on true. Of any number of parallel attempts
+    /// under a key with limit `n`, at most `n` get true within a window. A refused attempt
+    /// counts too; the window starts at the first attempt and ends `window` later, however many
+    /// attempts follow. A successful attempt gives its count back with
+    /// [`Store::refund_login_attempt`] or ends the count with [`Store::clear_login_attempts`],
+    /// so what stays counted is failures (and attempts still being checked).
+    pub async fn count_login_attempt(&self, keys: &[(&str, i64)], window: time::Duration, now: OffsetDateTime) -> Result<bool, StoreError> {
+        // One order for every caller, so two attempts that share keys cannot wait on each other.
+        let mut keys = keys.to_vec();
+        keys.sort_unstable();
+        keys.dedup_by(|a, b| a.0 == b.0);
+        let (at, expired) = (time_fmt::instant(now), time_fmt::instant(now - window));
+        let mut tx = self.pool().begin().await?;
+        let mut allowed = true;
+        for (key, limit) in keys {
+            let attempts = tx.fetch_one(COUNT_ATTEMPT, &args![key, at.as_str(), expired.as_str()]).await?.i64(0)?;
+            allowed &= attempts <= limit;
+        }
+        tx.commit().await?;
+        Ok(allowed)
+    }
+
+    /// Gives a successful attempt's count back under these keys (the client address after a
+    /// right password, so colleagues behind one address are not throttled by logging in; the
+    /// account while its second factor is still to come).
+    pub async fn refund_login_attempt(&self, keys: &[&str]) -> Result<(), StoreError> {
+        let mut keys = keys.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut tx = self.pool().begin().await?;
+        for key in keys {
+            tx.execute("UPDATE login_attempts SET attempts = attempts - 1 WHERE throttle_key = $1 AND attempts > 0", &args![key]).await?;
+        }
+        tx.commit().await
+    }
+
+    /// Ends the count under a key (the account, once the login is complete).
+    pub async fn clear_login_attempts(&self, key: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        tx.execute("DELETE FROM login_attempts WHERE throttle_key = $1", &args![key]).await?;
+        tx.commit().await
+    }
+}
+
 impl Store {
     pub async fn set_totp_secret(&self, user_id: Id, secret: Option<&str>) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;

@@ -15,6 +15,7 @@ const STEPS: &[(i64, &str, &str)] = &[
     (7, include_str!("../migrations/sqlite/0007_jobs.sql"), include_str!("../migrations/postgres/0007_jobs.sql")),
     (8, include_str!("../migrations/sqlite/0008_area_index.sql"), include_str!("../migrations/postgres/0008_area_index.sql")),
     (9, include_str!("../migrations/sqlite/0009_campaigns.sql"), include_str!("../migrations/postgres/0009_campaigns.sql")),
+    (10, include_str!("../migrations/sqlite/0010_login_attempts.sql"), include_str!("../migrations/postgres/0010_login_attempts.sql")),
 ];
 
 /// The name of the advisory lock (PostgreSQL) that schema changes take: several app servers

@@ -33,7 +33,7 @@ pub struct PurgeReport {
     pub signal_cases: u64,
     /// Households whose data was touched (one audit record each).
     pub households: u64,
-    /// Ended sessions and old login failures (no personal data about residents).
+    /// Ended sessions and old login failures and attempt counters (no personal data about residents).
     pub sessions: u64,
     pub login_failures: u64,
 }
@@ -242,7 +242,8 @@ async fn purge_in(tx: &mut Tx, policy: &RetentionPolicy, now: OffsetDateTime) ->
     // Housekeeping: sessions past their absolute or idle limit, old login failures.
     let (absolute, idle, day) = (time_fmt::instant(now - Duration::hours(12)), time_fmt::instant(now - Duration::minutes(30)), time_fmt::instant(now - Duration::days(1)));
     report.sessions = tx.execute("DELETE FROM sessions WHERE created_at < $1 OR last_seen_at < $2", &args![absolute, idle]).await?;
-    report.login_failures = tx.execute("DELETE FROM login_failures WHERE at < $1", &args![day]).await?;
+    report.login_failures = tx.execute("DELETE FROM login_failures WHERE at < $1", &args![day.as_str()]).await?;
+    report.login_failures += tx.execute("DELETE FROM login_attempts WHERE window_start < $1", &args![day]).await?;
     // A retry comes within minutes; a month covers any partner system's retry policy.
     tx.execute("DELETE FROM idempotency_keys WHERE created_at < $1", &args![time_fmt::instant(now - Duration::days(30))]).await?;
     Ok(report)
