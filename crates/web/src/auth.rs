@@ -2,13 +2,14 @@
 //! share them) behind a `__Host-` cookie, CSRF tokens, and bearer tokens for the JSON API.
 
 use crate::error::{ApiError, AppError};
-use crate::i18n::{Lang, LANG_COOKIE};
+pub use crate::i18n::{cookie, lang_of};
+use crate::i18n::Lang;
 use crate::AppState;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
 use rand::RngCore;
@@ -85,27 +86,15 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
 
 pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>) -> String {
     let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
     format!("{name}={value}; Path=/; Secure; HttpOnly; SameSite=Lax{age}")
 }
 
-pub fn lang_of(headers: &HeaderMap) -> Lang {
-    Lang::from_cookie(cookie(headers, LANG_COOKIE))
-}
 
 /// A logged-in user on a page request, with the session's CSRF token.
+#[derive(Clone)]
 pub struct PageUser {
     pub user: User,
     pub csrf: String,
@@ -148,6 +137,10 @@ impl FromRequestParts<AppState> for PageUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // The audience layer resolved the session already.
+        if let Some(user) = parts.extensions.get::<PageUser>() {
+            return Ok(user.clone());
+        }
         let lang = lang_of(&parts.headers);
         let Some(session_id) = cookie(&parts.headers, SESSION_COOKIE) else { return Err(ToLogin.into_response()) };
         let session_hash = secret_hash(session_id);
@@ -229,9 +222,26 @@ impl FromRequestParts<AppState> for PendingUser {
     }
 }
 
+/// Middleware of every page route the table restricts to some roles: the session is resolved
+/// once (anonymous visitors go to the login page, as the extractor sends them), another role
+/// gets the 403 page, and the handler finds the user in the request.
+pub async fn admit(state: AppState, roles: &'static [domain::model::Role], req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let user = match PageUser::from_request_parts(&mut parts, &state).await {
+        Ok(user) => user,
+        Err(rejection) => return rejection,
+    };
+    if !roles.contains(&user.user.role) {
+        return AppError::Forbidden.into_response();
+    }
+    parts.extensions.insert(user);
+    next.run(axum::extract::Request::from_parts(parts, body)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderMap;
 
     #[test]
     fn password_round_trip_and_rules() {

@@ -29,7 +29,7 @@ impl FieldError {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
     NotFound,
@@ -89,6 +89,10 @@ impl AppError {
     /// A Dutch (or English) error page.
     pub fn page(&self, t: Lang) -> Response {
         self.log();
+        self.render(t)
+    }
+
+    fn render(&self, t: Lang) -> Response {
         let (nl, en) = self.texts();
         let page = crate::layout::ErrorPage { t, nav: crate::layout::Nav::anonymous(), message: t.s(nl, en).to_string() };
         (self.status(), crate::layout::render(&page)).into_response()
@@ -108,10 +112,38 @@ impl AppError {
     }
 }
 
-/// Pages render errors as pages; the language comes from the request when known.
+/// Pages render errors as pages: in Dutch here, with the error kept on the response so that
+/// [`localize`] renders it again in the language of the request. Handlers can therefore use `?`
+/// on anything that converts into an `AppError` without knowing the language.
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        self.page(Lang::Nl)
+        let mut response = self.page(Lang::Nl);
+        response.extensions_mut().insert(Unlocalized(self));
+        response
+    }
+}
+
+/// An error page rendered in Dutch before the language of the request was known.
+#[derive(Clone)]
+struct Unlocalized(AppError);
+
+/// Middleware: an error page a handler returned is shown in the language the user chose (the
+/// language cookie, as everywhere else).
+pub async fn localize(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let lang = crate::i18n::lang_of(req.headers());
+    let mut response = next.run(req).await;
+    match response.extensions_mut().remove::<Unlocalized>() {
+        Some(Unlocalized(error)) if lang != Lang::Nl => {
+            let headers = response.headers().clone();
+            let mut again = error.render(lang);
+            for (name, value) in &headers {
+                if !again.headers().contains_key(name) {
+                    again.headers_mut().insert(name, value.clone());
+                }
+            }
+            again
+        }
+        _ => response,
     }
 }
 

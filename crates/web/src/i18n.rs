@@ -41,3 +41,20 @@ impl Lang {
         format!("{:02}-{:02}-{}", d.day(), u8::from(d.month()), d.year())
     }
 }
+
+/// A cookie's value from the request's `Cookie` headers.
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The language the user chose (the language cookie), Dutch when none.
+pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    Lang::from_cookie(cookie(headers, LANG_COOKIE))
+}

@@ -73,6 +73,22 @@ pub struct PageRoute {
     handler: fn() -> MethodRouter<AppState>,
 }
 
+impl PageRoute {
+    /// The handlers behind the one check of the table's audience, so no handler repeats it.
+    fn method_router(&self, state: &AppState) -> MethodRouter<AppState> {
+        let handlers = (self.handler)();
+        match self.audience {
+            Audience::Anyone => handlers,
+            Audience::Roles(roles) => handlers.route_layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                move |axum::extract::State(state): axum::extract::State<AppState>, req: axum::extract::Request, next: axum::middleware::Next| {
+                    auth::admit(state, roles, req, next)
+                },
+            )),
+        }
+    }
+}
+
 pub fn page_routes() -> Vec<PageRoute> {
     let r = |path, methods, audience, handler| PageRoute { path, methods, audience, handler };
     vec![
@@ -134,9 +150,10 @@ pub fn page_routes() -> Vec<PageRoute> {
 pub fn router(state: AppState) -> Router {
     page_routes()
         .into_iter()
-        .fold(Router::new(), |router, route| router.route(route.path, (route.handler)()))
+        .fold(Router::new(), |router, route| router.route(route.path, route.method_router(&state)))
         .nest("/api/v1", api::router())
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(error::localize))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)

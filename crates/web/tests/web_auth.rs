@@ -292,3 +292,32 @@ async fn no_route_leaks_another_teams_household_to_any_role() {
         }
     }
 }
+
+/// The route table's audience is checked once, by a layer, for every route: another role gets
+/// the 403 page, without a session the login page; an error a handler returns is shown in the
+/// language the user chose (the handlers no longer pass the language along).
+#[tokio::test]
+async fn the_audience_layer_refuses_other_roles_and_errors_follow_the_chosen_language() {
+    let app = app("audience").await;
+    let (partner, _) = app.login("partner").await;
+    let (status, _, body) = app.get("/signaalzaken", &partner).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("U heeft geen toegang tot deze pagina."), "{body}");
+    let (status, _, body) = app.get("/signaalzaken", &format!("{partner}; eropaf-lang=en")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("You have no access to this page.") && body.contains("lang=\"en\""), "{body}");
+    // A handler's own error (an id that is no signal case) in English, with the security headers.
+    let (worker, _) = app.login(app.worker()).await;
+    let (status, headers, body) = app.get("/signaalzaken/999999", &format!("{worker}; eropaf-lang=en")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("This page or record does not exist"), "{body}");
+    assert!(headers.contains_key("content-security-policy") && headers.get(header::CACHE_CONTROL).is_some_and(|v| v == "no-store"));
+    let (status, _, body) = app.get("/signaalzaken/999999", &worker).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("Deze pagina of dit gegeven bestaat niet"), "{body}");
+    // POST routes too: a partner posting a weighing is refused before the form is read.
+    let (status, _, _) = app.post_form("/signaalzaken/1/weging", &partner, &[("csrf", "x")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, headers, _) = app.post_form("/signaalzaken/1/weging", "", &[("csrf", "x")]).await;
+    assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/inloggen"));
+}

@@ -4,8 +4,7 @@
 //! result in one tap) and on paper, and the BAG-shaped address import that gives an area its
 //! doors.
 
-use super::forms::require_team_role;
-use super::forms::{field_error, first, grouped, page_error, parse_id};
+use super::forms::{field_error, first, grouped, parse_id};
 use crate::layout::{render, Nav};
 use crate::auth::PageUser;
 use crate::error::{AppError, FieldError};
@@ -39,12 +38,11 @@ pub struct CampaignsPage {
     pub campaigns: Vec<CampaignRow>,
 }
 
-pub async fn list(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
+pub async fn list(State(state): State<AppState>, user: PageUser) -> Result<Response, AppError> {
     let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /campagnes", now: state.now() };
-    let campaigns = state.store.campaigns(&access).await.map_err(page_error(t))?;
+    let campaigns = state.store.campaigns(&access).await?;
     Ok(render(&CampaignsPage { t, nav: user.nav("/campagnes"), campaigns }))
 }
 
@@ -78,21 +76,20 @@ impl NewCampaignPage {
     }
 }
 
-async fn new_page(state: &AppState, user: &PageUser, form: FormMap, errors: Vec<FieldError>) -> Result<NewCampaignPage, Response> {
+async fn new_page(state: &AppState, user: &PageUser, form: FormMap, errors: Vec<FieldError>) -> Result<NewCampaignPage, AppError> {
     let t = user.lang;
-    let team = user.user.team_id.ok_or_else(|| AppError::Forbidden.page(t))?;
-    let (wijk, wijk_name) = state.store.team_wijk(team).await.map_err(page_error(t))?;
+    let team = user.user.team_id.ok_or(AppError::Forbidden)?;
+    let (wijk, wijk_name) = state.store.team_wijk(team).await?;
     let mut areas = vec![(wijk, format!("{wijk_name} ({})", t.s("hele wijk", "whole wijk")))];
-    areas.extend(state.store.team_buurten(team).await.map_err(page_error(t))?);
-    let walkers = state.store.team_workers(team).await.map_err(page_error(t))?;
+    areas.extend(state.store.team_buurten(team).await?);
+    let walkers = state.store.team_workers(team).await?;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /campagnes/nieuw", now: state.now() };
-    let venues = state.store.venues(&access).await.map_err(page_error(t))?.into_iter().filter(|v| v.has_point).collect();
+    let venues = state.store.venues(&access).await?.into_iter().filter(|v| v.has_point).collect();
     Ok(NewCampaignPage { t, nav: user.nav("/campagnes"), errors, form, areas, walkers, venues })
 }
 
-pub async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+pub async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, AppError> {
     let mut form = FormMap::new();
     let tomorrow = state.now().date().next_day().unwrap_or(state.now().date());
     for (k, v) in [("deurtijd", "90".to_string()), ("snelheid", "4,5".into()), ("recent", "60".into()), ("dienst", "120".into()), ("dagdeel", "middag".into()), ("datum", store::time_fmt::date(tomorrow))] {
@@ -132,11 +129,9 @@ fn wave_of(form: &FormMap, errors: &mut Vec<FieldError>) -> Option<NewWave> {
     Some(NewWave { walk_on: walk_on?, day_part: day_part?, shift_minutes: shift_minutes?, walkers })
 }
 
-pub async fn create(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
+pub async fn create(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
     let form = grouped(pairs);
-    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    user.check_csrf(first(&form, "csrf"))?;
     let mut errors = Vec::new();
     let service_seconds = number::<i64>(&form, "deurtijd", "Tijd per deur", "Time per door", &mut errors);
     let speed_kmh = number::<f64>(&form, "snelheid", "Loopsnelheid", "Walking speed", &mut errors);
@@ -162,7 +157,7 @@ pub async fn create(State(state): State<AppState>, user: PageUser, Form(pairs): 
             let access = Access { actor: &actor, route: "POST /campagnes/nieuw", now: state.now() };
             match state.store.create_campaign(&access, &new).await {
                 Ok(id) => return Ok(Redirect::to(&format!("/campagnes/{id}?gedaan=gepland")).into_response()),
-                Err(e) => Some(field_error(e).map_err(|e| e.page(t))?),
+                Err(e) => Some(field_error(e)?),
             }
         }
         _ => None,
@@ -244,22 +239,21 @@ pub struct DoneQuery {
     deur: Option<String>,
 }
 
-async fn campaign_page(state: &AppState, user: &PageUser, id: Id, route: &str, form: FormMap, errors: Vec<FieldError>, done: Option<String>) -> Result<Response, Response> {
+async fn campaign_page(state: &AppState, user: &PageUser, id: Id, route: &str, form: FormMap, errors: Vec<FieldError>, done: Option<String>) -> Result<Response, AppError> {
     let t = user.lang;
     let actor = user.actor();
     let access = Access { actor: &actor, route, now: state.now() };
-    let c = state.store.campaign(&access, id).await.map_err(page_error(t))?;
-    let team = user.user.team_id.ok_or_else(|| AppError::Forbidden.page(t))?;
-    let walkers = state.store.team_workers(team).await.map_err(page_error(t))?;
+    let c = state.store.campaign(&access, id).await?;
+    let team = user.user.team_id.ok_or(AppError::Forbidden)?;
+    let walkers = state.store.team_workers(team).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let mut r = render(&CampaignPage { t, nav: user.nav("/campagnes"), c, errors, form, walkers, done });
     *r.status_mut() = status;
     Ok(r)
 }
 
-pub async fn page(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Query(q): Query<DoneQuery>) -> Result<Response, Response> {
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
-    let id = parse_id(&id).map_err(|e| e.page(user.lang))?;
+pub async fn page(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Query(q): Query<DoneQuery>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
     let mut form = FormMap::new();
     let next_week = state.now().date() + time::Duration::days(7);
     form.insert("datum".into(), vec![store::time_fmt::date(next_week)]);
@@ -269,19 +263,17 @@ pub async fn page(State(state): State<AppState>, user: PageUser, Path(id): Path<
     campaign_page(&state, &user, id, "GET /campagnes/{id}", form, Vec::new(), done).await
 }
 
-pub async fn next_wave(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
-    let id = parse_id(&id).map_err(|e| e.page(t))?;
+pub async fn next_wave(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
     let form = grouped(pairs);
-    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    user.check_csrf(first(&form, "csrf"))?;
     let mut errors = Vec::new();
     if let Some(wave) = wave_of(&form, &mut errors).filter(|_| errors.is_empty()) {
         let actor = user.actor();
         let access = Access { actor: &actor, route: "POST /campagnes/{id}/ronde", now: state.now() };
         match state.store.plan_next_wave(&access, id, &wave).await {
             Ok(_) => return Ok(Redirect::to(&format!("/campagnes/{id}?gedaan=ronde#kop-rondes")).into_response()),
-            Err(e) => errors.push(field_error(e).map_err(|e| e.page(t))?),
+            Err(e) => errors.push(field_error(e)?),
         }
     }
     campaign_page(&state, &user, id, "POST /campagnes/{id}/ronde", form, errors, None).await
@@ -330,11 +322,11 @@ impl WalkListPage {
     }
 }
 
-async fn walk_list_page(state: &AppState, user: &PageUser, id: Id, current: Option<Id>, route: &str, (form, errors): (FormMap, Vec<FieldError>), done: Option<String>) -> Result<Response, Response> {
+async fn walk_list_page(state: &AppState, user: &PageUser, id: Id, current: Option<Id>, route: &str, (form, errors): (FormMap, Vec<FieldError>), done: Option<String>) -> Result<Response, AppError> {
     let t = user.lang;
     let actor = user.actor();
     let access = Access { actor: &actor, route, now: state.now() };
-    let list = state.store.walk_list(&access, id).await.map_err(page_error(t))?;
+    let list = state.store.walk_list(&access, id).await?;
     let current = current.filter(|d| list.door(*d).is_some()).or_else(|| list.next_door().map(|d| d.id));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let mut r = render(&WalkListPage { t, nav: user.nav("/campagnes"), list, current, errors, form, done });
@@ -342,21 +334,18 @@ async fn walk_list_page(state: &AppState, user: &PageUser, id: Id, current: Opti
     Ok(r)
 }
 
-pub async fn walk_list(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Query(q): Query<DoneQuery>) -> Result<Response, Response> {
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
-    let id = parse_id(&id).map_err(|e| e.page(user.lang))?;
+pub async fn walk_list(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Query(q): Query<DoneQuery>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
     let current = q.deur.and_then(|d| d.parse().ok());
     let done = q.gedaan.filter(|d| DoorOutcome::from_code(d).is_some());
     walk_list_page(&state, &user, id, current, "GET /looplijsten/{id}", (FormMap::new(), Vec::new()), done).await
 }
 
-pub async fn record(State(state): State<AppState>, user: PageUser, Path((id, door)): Path<(String, String)>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
-    let id = parse_id(&id).map_err(|e| e.page(t))?;
-    let door = parse_id(&door).map_err(|e| e.page(t))?;
+pub async fn record(State(state): State<AppState>, user: PageUser, Path((id, door)): Path<(String, String)>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let door = parse_id(&door)?;
     let form = grouped(pairs);
-    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    user.check_csrf(first(&form, "csrf"))?;
     let route = "POST /looplijsten/{id}/deuren/{deur}";
     let mut errors = Vec::new();
     let outcome = DoorOutcome::from_code(first(&form, "uitkomst"));
@@ -385,7 +374,7 @@ pub async fn record(State(state): State<AppState>, user: PageUser, Path((id, doo
         let access = Access { actor: &actor, route, now: state.now() };
         match state.store.record_door(&access, id, door, &entry).await {
             Ok(_) => return Ok(Redirect::to(&format!("/looplijsten/{id}?gedaan={}#volgende", outcome.code())).into_response()),
-            Err(e) => errors.push(field_error(e).map_err(|e| e.page(t))?),
+            Err(e) => errors.push(field_error(e)?),
         }
     }
     walk_list_page(&state, &user, id, Some(door), route, (form, errors), None).await
@@ -399,13 +388,12 @@ pub struct PrintPage {
     pub list: WalkList,
 }
 
-pub async fn print(State(state): State<AppState>, user: PageUser, Path(id): Path<String>) -> Result<Response, Response> {
+pub async fn print(State(state): State<AppState>, user: PageUser, Path(id): Path<String>) -> Result<Response, AppError> {
     let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
-    let id = parse_id(&id).map_err(|e| e.page(t))?;
+    let id = parse_id(&id)?;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /looplijsten/{id}/afdrukken", now: state.now() };
-    let list = state.store.walk_list(&access, id).await.map_err(page_error(t))?;
+    let list = state.store.walk_list(&access, id).await?;
     Ok(render(&PrintPage { t, nav: user.nav("/campagnes"), list }))
 }
 
@@ -425,10 +413,10 @@ pub struct ImportPage {
     pub imported: Option<(usize, usize)>,
 }
 
-async fn import_page(state: &AppState, user: &PageUser, chosen: String, errors: Vec<FieldError>, rows: Vec<String>, imported: Option<(usize, usize)>) -> Result<Response, Response> {
+async fn import_page(state: &AppState, user: &PageUser, chosen: String, errors: Vec<FieldError>, rows: Vec<String>, imported: Option<(usize, usize)>) -> Result<Response, AppError> {
     let t = user.lang;
-    let team = user.user.team_id.ok_or_else(|| AppError::Forbidden.page(t))?;
-    let buurten = state.store.team_buurten(team).await.map_err(page_error(t))?;
+    let team = user.user.team_id.ok_or(AppError::Forbidden)?;
+    let buurten = state.store.team_buurten(team).await?;
     let failed = !errors.is_empty() || !rows.is_empty();
     let mut r = render(&ImportPage { t, nav: user.nav("/campagnes"), buurten, chosen, errors, rows, imported });
     if failed {
@@ -437,19 +425,16 @@ async fn import_page(state: &AppState, user: &PageUser, chosen: String, errors: 
     Ok(r)
 }
 
-pub async fn import_form(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+pub async fn import_form(State(state): State<AppState>, user: PageUser) -> Result<Response, AppError> {
     import_page(&state, &user, String::new(), Vec::new(), Vec::new(), None).await
 }
 
 /// At most this many bytes of file (some 50,000 addresses).
 const MAX_IMPORT_BYTES: usize = 4 * 1024 * 1024;
 
-pub async fn import(State(state): State<AppState>, user: PageUser, multipart: Result<Multipart, MultipartRejection>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
+pub async fn import(State(state): State<AppState>, user: PageUser, multipart: Result<Multipart, MultipartRejection>) -> Result<Response, AppError> {
     let (mut csrf, mut buurt, mut file) = (String::new(), String::new(), None::<Vec<u8>>);
-    let bad = || AppError::BadRequest("Het formulier is niet goed verstuurd; probeer het opnieuw.", "The form was not sent properly; please try again.").page(t);
+    let bad = || AppError::BadRequest("Het formulier is niet goed verstuurd; probeer het opnieuw.", "The form was not sent properly; please try again.");
     let mut multipart = multipart.map_err(|_| bad())?;
     while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
         match field.name().unwrap_or("") {
@@ -459,7 +444,7 @@ pub async fn import(State(state): State<AppState>, user: PageUser, multipart: Re
                 let bytes = field.bytes().await.map_err(|_| bad())?;
                 if bytes.len() > MAX_IMPORT_BYTES {
                     let e = FieldError { field: "bestand", message_nl: "Bestand: hoogstens 4 MB; splits het per buurt.".into(), message_en: "File: at most 4 MB; split it per buurt.".into() };
-                    user.check_csrf(&csrf).map_err(|e| e.page(t))?;
+                    user.check_csrf(&csrf)?;
                     return import_page(&state, &user, buurt, vec![e], Vec::new(), None).await;
                 }
                 file = Some(bytes.to_vec());
@@ -467,7 +452,7 @@ pub async fn import(State(state): State<AppState>, user: PageUser, multipart: Re
             _ => {}
         }
     }
-    user.check_csrf(&csrf).map_err(|e| e.page(t))?;
+    user.check_csrf(&csrf)?;
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         let e = FieldError { field: "bestand", message_nl: "Bestand: kies een CSV-bestand.".into(), message_en: "File: choose a CSV file.".into() };
         return import_page(&state, &user, buurt, vec![e], Vec::new(), None).await;
@@ -489,7 +474,7 @@ pub async fn import(State(state): State<AppState>, user: PageUser, multipart: Re
     match state.store.import_addresses(&access, &buurt, &addresses).await {
         Ok(counts) => import_page(&state, &user, buurt, Vec::new(), Vec::new(), Some(counts)).await,
         Err(e) => {
-            let e = field_error(e).map_err(|e| e.page(t))?;
+            let e = field_error(e)?;
             import_page(&state, &user, buurt, vec![e], Vec::new(), None).await
         }
     }

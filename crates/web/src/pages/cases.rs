@@ -2,9 +2,8 @@
 //! intensity phase, the ZRM chart per relevant domain, the network map and referrals with a
 //! warm handover and their follow-up checks; opening a case from the household page.
 
-use super::forms::require_team_role;
 use super::households::household_page;
-use super::forms::{codes, field_error, first, grouped, page_error, parse_id, pick};
+use super::forms::{codes, field_error, first, grouped, parse_id, pick};
 use super::forms::Field;
 use crate::layout::{render, Nav};
 use crate::auth::PageUser;
@@ -26,12 +25,10 @@ use time::Date;
 type FormMap = HashMap<String, Vec<String>>;
 
 /// Opens a case from the household page.
-pub async fn open(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
-    let id = parse_id(&id).map_err(|e| e.page(t))?;
+pub async fn open(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
     let form = grouped(pairs);
-    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    user.check_csrf(first(&form, "csrf"))?;
     let actor = user.actor();
     let now = state.now();
     let access = Access { actor: &actor, route: "POST /huishoudens/{id}/traject", now };
@@ -40,7 +37,7 @@ pub async fn open(State(state): State<AppState>, user: PageUser, Path(id): Path<
     match state.store.open_case(&access, &new).await {
         Ok(case_id) => Ok(Redirect::to(&format!("/trajecten/{case_id}?gedaan=geopend")).into_response()),
         Err(e) => {
-            let err = field_error(e).map_err(|e| e.page(t))?;
+            let err = field_error(e)?;
             household_page(&state, &user, id, "POST /huishoudens/{id}/traject", false, None, vec![err], true).await
         }
     }
@@ -51,19 +48,16 @@ pub struct DoneQuery {
     gedaan: Option<String>,
 }
 
-pub async fn page(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Query(q): Query<DoneQuery>) -> Result<Response, Response> {
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
-    let id = parse_id(&id).map_err(|e| e.page(user.lang))?;
+pub async fn page(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Query(q): Query<DoneQuery>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
     case_page(&state, &user, id, "GET /trajecten/{id}", Vec::new(), HashMap::new(), q.gedaan).await
 }
 
 /// One of the case page's forms.
-pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action)): Path<(String, String)>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
-    let id = parse_id(&id).map_err(|e| e.page(t))?;
+pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action)): Path<(String, String)>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
     let form = grouped(pairs);
-    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    user.check_csrf(first(&form, "csrf"))?;
     let now = state.now();
     let today = now.date();
     let actor = user.actor();
@@ -91,7 +85,7 @@ pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action
         "domeinen" | "zrm" => "kop-zrm",
         "netwerk" | "netwerk-weg" => "kop-netwerk",
         "verwijzing" => "kop-verwijzingen",
-        _ => return Err(AppError::NotFound.page(t)),
+        _ => return Err(AppError::NotFound),
     };
     let outcome: Option<Result<(), store::StoreError>> = match action.as_str() {
         "zrm" => {
@@ -117,7 +111,7 @@ pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action
         }
         "netwerk" => match pick(&form, "rol", NetworkRole::from_code, "Rol", "Role", &mut errors) {
             Some(role) => {
-                let household_id = state.store.case_household(&access, id).await.map_err(page_error(t))?;
+                let household_id = state.store.case_household(&access, id).await?;
                 let opt = |name: &str| Some(first(&form, name)).filter(|v| !v.trim().is_empty());
                 let member = NewMember { role, name: first(&form, "netwerk-naam"), relation: opt("netwerk-relatie"), reach: opt("netwerk-bereik") };
                 Some(state.store.add_network_member(&access, household_id, &member).await.map(|_| ()))
@@ -125,8 +119,8 @@ pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action
             None => None,
         },
         "netwerk-weg" => {
-            let household_id = state.store.case_household(&access, id).await.map_err(page_error(t))?;
-            Some(state.store.remove_network_member(&access, household_id, id_of("lid").map_err(|e| e.page(t))?).await)
+            let household_id = state.store.case_household(&access, id).await?;
+            Some(state.store.remove_network_member(&access, household_id, id_of("lid")?).await)
         }
         "verwijzing" => {
             let target = pick(&form, "naar", ReferralTarget::from_code, "Naar", "To", &mut errors);
@@ -148,9 +142,9 @@ pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action
         other => {
             let change = match other {
                 "doel" => Some(CaseChange::Goal { words: first(&form, "doel") }),
-                "doel-bereikt" => Some(CaseChange::GoalReached { goal_id: id_of("doel_id").map_err(|e| e.page(t))?, on: today }),
+                "doel-bereikt" => Some(CaseChange::GoalReached { goal_id: id_of("doel_id")?, on: today }),
                 "stap" => date("stap-datum", "Wanneer", "When", &mut errors).map(|due_on| CaseChange::Step { what: first(&form, "stap"), who: first(&form, "wie"), due_on }),
-                "stap-gedaan" => Some(CaseChange::StepDone { step_id: id_of("stap_id").map_err(|e| e.page(t))?, on: today }),
+                "stap-gedaan" => Some(CaseChange::StepDone { step_id: id_of("stap_id")?, on: today }),
                 "hulp" => date("hulp-datum", "Datum", "Date", &mut errors).map(|on| CaseChange::Help { what: first(&form, "hulp"), on }),
                 "fase" => pick(&form, "fase", Phase::from_code, "Fase", "Phase", &mut errors).map(|phase| CaseChange::Phase { phase, lasting_contact: first(&form, "blijvend") == "ja" }),
                 "domeinen" => Some(CaseChange::Domains { domains: codes(&form, "domein", ZrmDomain::from_code) }),
@@ -169,20 +163,18 @@ pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action
     };
     match outcome {
         Some(Ok(())) => return Ok(Redirect::to(&format!("/trajecten/{id}?gedaan={action}#{anchor}")).into_response()),
-        Some(Err(e)) => errors.push(field_error(e).map_err(|e| e.page(t))?),
+        Some(Err(e)) => errors.push(field_error(e)?),
         None => {}
     }
     case_page(&state, &user, id, route, errors, form, None).await
 }
 
 /// A follow-up check of a referral; back to its case.
-pub async fn check(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
-    let id = parse_id(&id).map_err(|e| e.page(t))?;
+pub async fn check(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
     let form = grouped(pairs);
-    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
-    let case_id = parse_id(first(&form, "traject")).map_err(|e| e.page(t))?;
+    user.check_csrf(first(&form, "csrf"))?;
+    let case_id = parse_id(first(&form, "traject"))?;
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /verwijzingen/{id}/nagaan", now };
@@ -191,7 +183,7 @@ pub async fn check(State(state): State<AppState>, user: PageUser, Path(id): Path
         let note = Some(first(&form, "nagaan-notitie")).filter(|v| !v.trim().is_empty());
         match state.store.check_referral(&access, id, now.date(), outcome, note).await {
             Ok(case_id) => return Ok(Redirect::to(&format!("/trajecten/{case_id}?gedaan=nagaan#verwijzing-{id}")).into_response()),
-            Err(e) => errors.push(field_error(e).map_err(|e| e.page(t))?),
+            Err(e) => errors.push(field_error(e)?),
         }
     }
     if let Some(e) = errors.iter_mut().find(|e| e.field == "uitkomst") {
@@ -311,12 +303,12 @@ impl CasePage {
     }
 }
 
-async fn case_page(state: &AppState, user: &PageUser, id: i64, route: &'static str, errors: Vec<FieldError>, form: FormMap, done: Option<String>) -> Result<Response, Response> {
+async fn case_page(state: &AppState, user: &PageUser, id: i64, route: &'static str, errors: Vec<FieldError>, form: FormMap, done: Option<String>) -> Result<Response, AppError> {
     let t = user.lang;
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route, now };
-    let c = state.store.case_file(&access, id).await.map_err(page_error(t))?;
+    let c = state.store.case_file(&access, id).await?;
     let stalled_after = state.store.policies().cadence.referral_stalled_days;
     let follow = c.referrals.iter().map(|r| (r.facts().next_check(), r.facts().follow_up(now.date(), stalled_after))).collect();
     let invalid = !errors.is_empty();

@@ -2,7 +2,6 @@
 //! preselected from Eropaf's proposal, then the outcome, then save), a card left behind in one
 //! tap, and planning the next contact differently from the proposal, with a reason.
 
-use super::forms::require_team_role;
 use super::households::household_page;
 use super::forms::field_error;
 use crate::auth::PageUser;
@@ -41,10 +40,9 @@ pub struct ContactForm {
     csrf: String,
 }
 
-pub async fn log(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<ContactForm>) -> Result<Response, Response> {
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
-    let id = household_id(&id).map_err(|e| e.page(user.lang))?;
-    user.check_csrf(&f.csrf).map_err(|e| e.page(user.lang))?;
+pub async fn log(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<ContactForm>) -> Result<Response, AppError> {
+    let id = household_id(&id)?;
+    user.check_csrf(&f.csrf)?;
     let mut errors = Vec::new();
     let kind = pick(&f.soort, ContactKind::from_code, "soort", "Hoe", "How", &mut errors);
     let outcome = pick(&f.uitkomst, ContactOutcome::from_code, "uitkomst", "Uitkomst", "Outcome", &mut errors);
@@ -58,7 +56,7 @@ pub async fn log(State(state): State<AppState>, user: PageUser, Path(id): Path<S
         match state.store.log_contact_attempt(&access, &attempt).await {
             Ok(_) => return Ok(Redirect::to(&format!("/huishoudens/{id}?gedaan=contact#kop-poging")).into_response()),
             Err(e) => {
-                let mut err = field_error(e).map_err(|e| e.page(user.lang))?;
+                let mut err = field_error(e)?;
                 if err.field == "note" {
                     err.field = "notitie";
                 }
@@ -76,17 +74,16 @@ pub struct CsrfOnly {
 }
 
 /// A card left behind: one tap, logged as an attempt that has not reached anyone yet.
-pub async fn card(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<CsrfOnly>) -> Result<Response, Response> {
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
-    let id = household_id(&id).map_err(|e| e.page(user.lang))?;
-    user.check_csrf(&f.csrf).map_err(|e| e.page(user.lang))?;
+pub async fn card(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<CsrfOnly>) -> Result<Response, AppError> {
+    let id = household_id(&id)?;
+    user.check_csrf(&f.csrf)?;
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /huishoudens/{id}/kaartje", now };
     let attempt = NewAttempt { household_id: id, kind: ContactKind::Kaartje, at: now, day_part: None, outcome: ContactOutcome::GeenReactie, note: None };
     match state.store.log_contact_attempt(&access, &attempt).await {
         Ok(_) => Ok(Redirect::to(&format!("/huishoudens/{id}?gedaan=kaartje#kop-poging")).into_response()),
-        Err(e) => Err(AppError::from(e).page(user.lang)),
+        Err(e) => Err(AppError::from(e)),
     }
 }
 
@@ -105,10 +102,9 @@ pub struct PlanForm {
 }
 
 /// The proposal overridden: another kind, part of the day or date, with the reason why.
-pub async fn plan(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<PlanForm>) -> Result<Response, Response> {
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
-    let id = household_id(&id).map_err(|e| e.page(user.lang))?;
-    user.check_csrf(&f.csrf).map_err(|e| e.page(user.lang))?;
+pub async fn plan(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<PlanForm>) -> Result<Response, AppError> {
+    let id = household_id(&id)?;
+    user.check_csrf(&f.csrf)?;
     let mut errors = Vec::new();
     let kind = pick(&f.soort, ContactKind::from_code, "plan-soort", "Hoe", "How", &mut errors);
     let day_part = pick(&f.dagdeel, DayPart::from_code, "plan-dagdeel", "Dagdeel", "Part of day", &mut errors);
@@ -119,7 +115,7 @@ pub async fn plan(State(state): State<AppState>, user: PageUser, Path(id): Path<
         match state.store.plan_contact(&access, id, kind, day_part, date, &f.reden).await {
             Ok(()) => return Ok(Redirect::to(&format!("/huishoudens/{id}?gedaan=plan#kop-poging")).into_response()),
             Err(e) => {
-                let mut err = field_error(e).map_err(|e| e.page(user.lang))?;
+                let mut err = field_error(e)?;
                 err.field = match err.field {
                     "reden" => "plan-reden",
                     "datum" => "plan-datum",
@@ -147,10 +143,9 @@ pub struct LanguageForm {
 }
 
 /// The resident's language and cultural notes, read in the first-visit brief.
-pub async fn language(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<LanguageForm>) -> Result<Response, Response> {
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
-    let id = household_id(&id).map_err(|e| e.page(user.lang))?;
-    user.check_csrf(&f.csrf).map_err(|e| e.page(user.lang))?;
+pub async fn language(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<LanguageForm>) -> Result<Response, AppError> {
+    let id = household_id(&id)?;
+    user.check_csrf(&f.csrf)?;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /huishoudens/{id}/taal", now: state.now() };
     let notes = store::contact::LanguageNotes {
@@ -162,7 +157,7 @@ pub async fn language(State(state): State<AppState>, user: PageUser, Path(id): P
     match state.store.set_language_notes(&access, id, &notes).await {
         Ok(()) => Ok(Redirect::to(&format!("/huishoudens/{id}?dossier=volledig&gedaan=taal#kop-taal")).into_response()),
         Err(e) => {
-            let err = field_error(e).map_err(|e| e.page(user.lang))?;
+            let err = field_error(e)?;
             household_page(&state, &user, id, "POST /huishoudens/{id}/taal", false, None, vec![err], true).await
         }
     }

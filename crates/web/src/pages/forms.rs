@@ -1,12 +1,9 @@
 //! What every form shares: the text input with its label and error (`Field`, rendered by the
 //! `field` macro), reading a posted form, turning the parser's and the store's refusals into
-//! field errors, and the check that a page is for the team's roles.
+//! field errors.
 
-use crate::auth::PageUser;
 use crate::error::{AppError, FieldError};
 use crate::i18n::Lang;
-use axum::response::Response;
-use domain::model::Role;
 use std::collections::HashMap;
 
 /// A text input with its label, value and error, rendered by the `field` macro.
@@ -94,9 +91,6 @@ pub(crate) fn field_error(e: store::StoreError) -> Result<FieldError, AppError> 
     }
 }
 
-pub(crate) fn page_error(t: Lang) -> impl Fn(store::StoreError) -> Response {
-    move |e| AppError::from(e).page(t)
-}
 
 pub(crate) fn parse_id(id: &str) -> Result<i64, AppError> {
     id.parse().map_err(|_| AppError::NotFound)
@@ -127,9 +121,3 @@ pub(crate) fn pick<T>(form: &HashMap<String, Vec<String>>, name: &'static str, p
     v
 }
 
-pub(crate) fn require_team_role(user: &PageUser) -> Result<(), AppError> {
-    match user.user.role {
-        Role::Worker | Role::TeamLead => Ok(()),
-        _ => Err(AppError::Forbidden),
-    }
-}

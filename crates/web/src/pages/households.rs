@@ -16,7 +16,6 @@ use domain::model::{ContactKind, ContactOutcome, DayPart, Role};
 use domain::{Bsn, HouseNumber, PersonName, Postcode};
 use store::residents::{HouseholdDetail, HouseholdQuery, HouseholdSummary, NewHousehold};
 use store::MyDay;
-use super::forms::require_team_role;
 use store::Access;
 
 #[derive(Template)]
@@ -29,13 +28,12 @@ pub struct MyDayPage {
     pub is_lead: bool,
 }
 
-pub async fn my_day(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
+pub async fn my_day(State(state): State<AppState>, user: PageUser) -> Result<Response, AppError> {
     let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /mijn-dag", now };
-    let day = state.store.my_day(&access, now.date()).await.map_err(|e| AppError::from(e).page(t))?;
+    let day = state.store.my_day(&access, now.date()).await?;
     Ok(render(&MyDayPage { t, nav: user.nav("/mijn-dag"), today: t.date(&now.date()), day, is_lead: user.user.role == Role::TeamLead }))
 }
 
@@ -80,8 +78,7 @@ fn search_page(user: &PageUser, f: &SearchForm, errors: Vec<FieldError>, results
     }
 }
 
-pub async fn search_form(user: PageUser) -> Result<Response, Response> {
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+pub async fn search_form(user: PageUser) -> Result<Response, AppError> {
     Ok(render(&search_page(&user, &SearchForm::default(), Vec::new(), None)))
 }
 
@@ -119,10 +116,8 @@ pub(crate) fn parse_search(f: &SearchForm) -> Result<HouseholdQuery, Vec<FieldEr
     if errors.is_empty() { Ok(q) } else { Err(errors) }
 }
 
-pub async fn search(State(state): State<AppState>, user: PageUser, Form(f): Form<SearchForm>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
-    user.check_csrf(&f.csrf).map_err(|e| e.page(t))?;
+pub async fn search(State(state): State<AppState>, user: PageUser, Form(f): Form<SearchForm>) -> Result<Response, AppError> {
+    user.check_csrf(&f.csrf)?;
     let query = match parse_search(&f) {
         Ok(q) => q,
         Err(errors) => {
@@ -133,7 +128,7 @@ pub async fn search(State(state): State<AppState>, user: PageUser, Form(f): Form
     };
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /huishoudens", now: state.now() };
-    let results = state.store.search_households(&access, &query).await.map_err(|e| AppError::from(e).page(t))?;
+    let results = state.store.search_households(&access, &query).await?;
     Ok(render(&search_page(&user, &f, Vec::new(), Some(results))))
 }
 
@@ -265,7 +260,7 @@ fn render_form(page: &impl Template, invalid: bool) -> Response {
 /// The household page, with the contact form's state; `route` names the request in the audit.
 /// When a first visit is due and `full` is false, the first-visit brief instead of the file.
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, route: &'static str, created: bool, done: Option<String>, errors: Vec<FieldError>, full: bool) -> Result<Response, Response> {
+pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, route: &'static str, created: bool, done: Option<String>, errors: Vec<FieldError>, full: bool) -> Result<Response, AppError> {
     let t = user.lang;
     let now = state.now();
     let actor = user.actor();
@@ -274,8 +269,8 @@ pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, r
     let invalid = !errors.is_empty();
     let day_part = DayPart::of_hour(now.to_offset(time::UtcOffset::UTC).hour());
     if !full && !created {
-        if let Some(brief) = state.store.first_visit_brief(&access, id).await.map_err(|e| AppError::from(e).page(t))? {
-            let next = state.store.next_contact(&access, id).await.map_err(|e| AppError::from(e).page(t))?;
+        if let Some(brief) = state.store.first_visit_brief(&access, id).await? {
+            let next = state.store.next_contact(&access, id).await?;
             let page = BriefPage {
                 t,
                 nav: user.nav("/huishoudens"),
@@ -292,9 +287,9 @@ pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, r
             return Ok(render_form(&page, invalid));
         }
     }
-    let h = state.store.household(&access, id).await.map_err(|e| AppError::from(e).page(t))?;
+    let h = state.store.household(&access, id).await?;
     // Break-the-glass access is to read in an emergency: no contact is logged or planned through it.
-    let next = if h.via_break_glass { None } else { state.store.next_contact(&access, id).await.map_err(|e| AppError::from(e).page(t))? };
+    let next = if h.via_break_glass { None } else { state.store.next_contact(&access, id).await? };
     let page = HouseholdPage {
         t,
         nav: user.nav("/huishoudens"),
@@ -316,10 +311,8 @@ pub async fn detail(
     user: PageUser,
     Path(id): Path<String>,
     axum::extract::Query(q): axum::extract::Query<DetailQuery>,
-) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound.page(t))?;
+) -> Result<Response, AppError> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let full = q.dossier.as_deref() == Some("volledig");
     let route = if full { "GET /huishoudens/{id} volledig dossier" } else { "GET /huishoudens/{id}" };
     household_page(&state, &user, id, route, q.nieuw.is_some(), q.gedaan, vec![], full).await
@@ -455,22 +448,18 @@ async fn new_page(state: &AppState, user: &PageUser, f: &NewHouseholdForm, error
     })
 }
 
-pub async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
-    let page = new_page(&state, &user, &NewHouseholdForm::default(), Vec::new()).await.map_err(|e| e.page(t))?;
+pub async fn new_form(State(state): State<AppState>, user: PageUser) -> Result<Response, AppError> {
+    let page = new_page(&state, &user, &NewHouseholdForm::default(), Vec::new()).await?;
     Ok(render(&page))
 }
 
-pub async fn create(State(state): State<AppState>, user: PageUser, Form(f): Form<NewHouseholdForm>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
-    user.check_csrf(&f.csrf).map_err(|e| e.page(t))?;
+pub async fn create(State(state): State<AppState>, user: PageUser, Form(f): Form<NewHouseholdForm>) -> Result<Response, AppError> {
+    user.check_csrf(&f.csrf)?;
     let invalid = |errors: Vec<FieldError>| async {
-        let page = new_page(&state, &user, &f, errors).await.map_err(|e| e.page(t))?;
+        let page = new_page(&state, &user, &f, errors).await?;
         let mut r = render(&page);
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        Ok::<Response, Response>(r)
+        Ok::<Response, AppError>(r)
     };
     let new = match NewHousehold::try_from(&f) {
         Ok(n) => n,
@@ -482,7 +471,7 @@ pub async fn create(State(state): State<AppState>, user: PageUser, Form(f): Form
         Ok(id) => Ok(Redirect::to(&format!("/huishoudens/{id}?nieuw=1")).into_response()),
         Err(e) => match AppError::from(e) {
             AppError::Validation(errors) => invalid(errors).await,
-            other => Err(other.page(t)),
+            other => Err(other),
         },
     }
 }
@@ -524,17 +513,14 @@ fn break_glass_page(user: &PageUser, f: &BreakGlassForm, errors: Vec<FieldError>
     }
 }
 
-pub async fn break_glass_form(user: PageUser) -> Result<Response, Response> {
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+pub async fn break_glass_form(user: PageUser) -> Result<Response, AppError> {
     Ok(render(&break_glass_page(&user, &BreakGlassForm::default(), Vec::new())))
 }
 
 /// Break the glass: a household outside the team's area, opened for four hours with a reason
 /// that the privacy officer sees.
-pub async fn break_glass(State(state): State<AppState>, user: PageUser, Form(f): Form<BreakGlassForm>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
-    user.check_csrf(&f.csrf).map_err(|e| e.page(t))?;
+pub async fn break_glass(State(state): State<AppState>, user: PageUser, Form(f): Form<BreakGlassForm>) -> Result<Response, AppError> {
+    user.check_csrf(&f.csrf)?;
     let invalid = |errors: Vec<FieldError>| -> Response {
         let mut r = render(&break_glass_page(&user, &f, errors));
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -550,7 +536,7 @@ pub async fn break_glass(State(state): State<AppState>, user: PageUser, Form(f):
         Ok(ids) => Ok(Redirect::to(&format!("/huishoudens/{}", ids.first().copied().unwrap_or_default())).into_response()),
         Err(e) => match AppError::from(e) {
             AppError::Validation(errors) => Ok(invalid(errors)),
-            other => Err(other.page(t)),
+            other => Err(other),
         },
     }
 }

@@ -3,7 +3,6 @@
 //! erasure (art. 17) with its ground stated. The store audits each step in its transaction; the
 //! address goes in a form body, never in a URL.
 
-use super::roles::require;
 use super::forms::Field;
 use crate::layout::{render, Nav};
 use crate::auth::PageUser;
@@ -16,7 +15,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use domain::address::{HouseNumber, Postcode};
-use domain::model::{Id, Role};
+use domain::model::Id;
 use store::rights::RightsLookup;
 use store::Access;
 
@@ -51,8 +50,7 @@ fn rights_page(user: &PageUser, f: &LookupForm, errors: Vec<FieldError>) -> Righ
     }
 }
 
-pub async fn lookup_form(user: PageUser) -> Result<Response, Response> {
-    require(&user, Role::PrivacyOfficer).map_err(|e| e.page(user.lang))?;
+pub async fn lookup_form(user: PageUser) -> Result<Response, AppError> {
     Ok(render(&rights_page(&user, &LookupForm::default(), vec![])))
 }
 
@@ -70,10 +68,8 @@ pub struct LookupForm {
 
 /// The households at the address, by number only: the officer acts on a resident's request
 /// and needs no more to find the file.
-pub async fn lookup(State(state): State<AppState>, user: PageUser, Form(f): Form<LookupForm>) -> Result<Response, Response> {
-    let t = user.lang;
-    require(&user, Role::PrivacyOfficer).map_err(|e| e.page(t))?;
-    user.check_csrf(&f.csrf).map_err(|e| e.page(t))?;
+pub async fn lookup(State(state): State<AppState>, user: PageUser, Form(f): Form<LookupForm>) -> Result<Response, AppError> {
+    user.check_csrf(&f.csrf)?;
     let invalid = |errors: Vec<FieldError>| {
         let mut r = render(&rights_page(&user, &f, errors));
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -104,7 +100,7 @@ pub async fn lookup(State(state): State<AppState>, user: PageUser, Form(f): Form
         }
         Err(e) => match AppError::from(e) {
             AppError::Validation(errors) => Ok(invalid(errors)),
-            other => Err(other.page(t)),
+            other => Err(other),
         },
     }
 }
@@ -138,28 +134,27 @@ pub struct ExportForm {
 /// The access request: everything about the household, who looked at it and why, as a page to
 /// read and print (`formaat=html`) or as a JSON file to hand over (`formaat=json`). Each is one
 /// export in the audit trail.
-pub async fn export(State(state): State<AppState>, user: PageUser, Path(id): Path<Id>, Form(f): Form<ExportForm>) -> Result<Response, Response> {
+pub async fn export(State(state): State<AppState>, user: PageUser, Path(id): Path<Id>, Form(f): Form<ExportForm>) -> Result<Response, AppError> {
     let t = user.lang;
-    require(&user, Role::PrivacyOfficer).map_err(|e| e.page(t))?;
-    user.check_csrf(&f.csrf).map_err(|e| e.page(t))?;
+    user.check_csrf(&f.csrf)?;
     let json = match f.formaat.as_str() {
         "json" => true,
         "" | "html" => false,
-        _ => return Err(AppError::BadRequest("Kies als formaat html of json.", "Choose html or json as the format.").page(t)),
+        _ => return Err(AppError::BadRequest("Kies als formaat html of json.", "Choose html or json as the format.")),
     };
     let actor = user.actor();
     let route = if json { "POST /privacy/rechten/{id}/inzage json" } else { "POST /privacy/rechten/{id}/inzage" };
     let access = Access { actor: &actor, route, now: state.now() };
-    let export = state.store.export_household(&access, id).await.map_err(|e| AppError::from(e).page(t))?;
+    let export = state.store.export_household(&access, id).await?;
     if json {
-        let body = serde_json::to_string_pretty(&export).map_err(|e| AppError::Internal(e.to_string()).page(t))?;
+        let body = serde_json::to_string_pretty(&export).map_err(|e| AppError::Internal(e.to_string()))?;
         let mut response = ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"))], body).into_response();
         if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"inzage-huishouden-{id}.json\"")) {
             response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
         }
         return Ok(response);
     }
-    let value = serde_json::to_value(&export).map_err(|e| AppError::Internal(e.to_string()).page(t))?;
+    let value = serde_json::to_value(&export).map_err(|e| AppError::Internal(e.to_string()))?;
     let summary = vec![
         (t.s("Huishouden", "Household"), id.to_string()),
         (t.s("Adres", "Address"), export.address.clone()),
@@ -344,8 +339,7 @@ fn erase_page(user: &PageUser, household_id: Id, reason: &str, errors: Vec<Field
     }
 }
 
-pub async fn erase_form(user: PageUser, Path(id): Path<Id>) -> Result<Response, Response> {
-    require(&user, Role::PrivacyOfficer).map_err(|e| e.page(user.lang))?;
+pub async fn erase_form(user: PageUser, Path(id): Path<Id>) -> Result<Response, AppError> {
     Ok(render(&erase_page(&user, id, "", vec![])))
 }
 
@@ -361,10 +355,8 @@ pub struct EraseForm {
 
 /// Erasure (art. 17): a stated ground and the officer's confirmation that no legal retention
 /// applies; all or nothing, refused while a case is open. The audit chain stays verifiable.
-pub async fn erase(State(state): State<AppState>, user: PageUser, Path(id): Path<Id>, Form(f): Form<EraseForm>) -> Result<Response, Response> {
-    let t = user.lang;
-    require(&user, Role::PrivacyOfficer).map_err(|e| e.page(t))?;
-    user.check_csrf(&f.csrf).map_err(|e| e.page(t))?;
+pub async fn erase(State(state): State<AppState>, user: PageUser, Path(id): Path<Id>, Form(f): Form<EraseForm>) -> Result<Response, AppError> {
+    user.check_csrf(&f.csrf)?;
     let invalid = |errors: Vec<FieldError>| {
         let mut r = render(&erase_page(&user, id, &f.reden, errors));
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -391,7 +383,7 @@ pub async fn erase(State(state): State<AppState>, user: PageUser, Path(id): Path
         }
         Err(e) => match AppError::from(e) {
             AppError::Validation(errors) => Ok(invalid(errors)),
-            other => Err(other.page(t)),
+            other => Err(other),
         },
     }
 }

@@ -12,14 +12,9 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use domain::model::Role;
 use store::accounts::AccountRow;
 use store::audit::{Anomaly, AuditFilter, AuditSummaryRow, AuditViewRow};
 use store::signals::PartnerStatus;
-
-pub(super) fn require(user: &PageUser, role: Role) -> Result<(), AppError> {
-    if user.user.role == role { Ok(()) } else { Err(AppError::Forbidden) }
-}
 
 #[derive(Template)]
 #[template(path = "partner_home.html")]
@@ -37,12 +32,11 @@ pub struct PartnerQuery {
     ontvangen: Option<String>,
 }
 
-pub async fn partner_home(State(state): State<AppState>, user: PageUser, Query(q): Query<PartnerQuery>) -> Result<Response, Response> {
-    require(&user, Role::Partner).map_err(|e| e.page(user.lang))?;
+pub async fn partner_home(State(state): State<AppState>, user: PageUser, Query(q): Query<PartnerQuery>) -> Result<Response, AppError> {
     let t = user.lang;
-    let partner = user.user.partner_id.ok_or_else(|| AppError::Forbidden.page(t))?;
-    let organisation = state.store.partner_name(partner).await.map_err(|e| AppError::from(e).page(t))?.unwrap_or_default();
-    let signals = state.store.partner_statuses(partner, 50).await.map_err(|e| AppError::from(e).page(t))?;
+    let partner = user.user.partner_id.ok_or(AppError::Forbidden)?;
+    let organisation = state.store.partner_name(partner).await?.unwrap_or_default();
+    let signals = state.store.partner_statuses(partner, 50).await?;
     let received = q.ontvangen.and_then(|r| r.parse().ok()).filter(|r| signals.iter().any(|s| s.id == *r));
     Ok(render(&PartnerHome { t, nav: user.nav("/partner"), organisation, signals, received }))
 }
@@ -85,8 +79,7 @@ fn events() -> Vec<&'static str> {
 
 /// The privacy officer's view: counts, anomalies to review, and the records themselves, filtered
 /// by household, user, event and period. Filters are ids and staff names, never residents' data.
-pub async fn privacy_home(State(state): State<AppState>, user: PageUser, Query(q): Query<AuditQuery>) -> Result<Response, Response> {
-    require(&user, Role::PrivacyOfficer).map_err(|e| e.page(user.lang))?;
+pub async fn privacy_home(State(state): State<AppState>, user: PageUser, Query(q): Query<AuditQuery>) -> Result<Response, AppError> {
     let t = user.lang;
     let mut errors = Vec::new();
     let household_id = match q.huishouden.trim() {
@@ -112,12 +105,11 @@ pub async fn privacy_home(State(state): State<AppState>, user: PageUser, Query(q
     let event = events().into_iter().find(|e| *e == q.gebeurtenis.trim()).map(str::to_string);
     let username = Some(q.gebruiker.trim().to_string()).filter(|u| !u.is_empty() && u.len() <= 100);
     let since = state.now() - time::Duration::days(days);
-    let failed = |e: store::StoreError| AppError::from(e).page(t);
-    let rows = state.store.audit_summary(since).await.map_err(failed)?;
-    let anomalies = state.store.audit_anomalies(since, MANY_RESIDENTS_PER_DAY).await.map_err(failed)?;
+    let rows = state.store.audit_summary(since).await?;
+    let anomalies = state.store.audit_anomalies(since, MANY_RESIDENTS_PER_DAY).await?;
     let records = if errors.is_empty() {
         let filter = AuditFilter { household_id, username: username.clone(), event: event.clone(), since };
-        state.store.audit_search(&filter, 200).await.map_err(failed)?
+        state.store.audit_search(&filter, 200).await?
     } else {
         Vec::new()
     };
@@ -150,10 +142,9 @@ pub struct AdminHome {
     pub accounts: Vec<AccountRow>,
 }
 
-pub async fn admin_home(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
-    require(&user, Role::Admin).map_err(|e| e.page(user.lang))?;
+pub async fn admin_home(State(state): State<AppState>, user: PageUser) -> Result<Response, AppError> {
     let t = user.lang;
-    let accounts = state.store.list_accounts().await.map_err(|e| AppError::from(e).page(t))?;
+    let accounts = state.store.list_accounts().await?;
     Ok(render(&AdminHome { t, nav: user.nav("/beheer"), accounts }))
 }
 
@@ -179,8 +170,7 @@ pub struct Register {
 
 /// The processing register (AVG art. 30), generated from the data categories and the retention
 /// terms in effect; for the privacy officer.
-pub async fn register(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
-    require(&user, Role::PrivacyOfficer).map_err(|e| e.page(user.lang))?;
+pub async fn register(State(state): State<AppState>, user: PageUser) -> Result<Response, AppError> {
     let categories = store::retention::CATEGORIES
         .iter()
         .map(|c| {

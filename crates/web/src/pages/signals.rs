@@ -3,7 +3,7 @@
 //! the worker's form for an informal reporter or something noticed in the field, and the
 //! partner's form. Every form goes through the one signal parser the API and files use.
 
-use super::forms::{codes, field_error, field_errors, first, grouped, page_error, parse_id, pick, require_team_role, Field};
+use super::forms::{codes, field_error, field_errors, first, grouped, parse_id, pick, Field};
 use crate::layout::{render, Nav};
 use crate::auth::PageUser;
 use crate::error::{AppError, FieldError};
@@ -41,18 +41,17 @@ pub struct ListQuery {
     lijst: Option<String>,
 }
 
-pub async fn cases(State(state): State<AppState>, user: PageUser, Query(q): Query<ListQuery>) -> Result<Response, Response> {
+pub async fn cases(State(state): State<AppState>, user: PageUser, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
     let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
     let filter = match q.lijst.as_deref() {
         None => CaseFilter::Open,
-        Some(code) => CaseFilter::from_code(code).ok_or_else(|| AppError::NotFound.page(t))?,
+        Some(code) => CaseFilter::from_code(code).ok_or(AppError::NotFound)?,
     };
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /signaalzaken", now };
-    let [open, due, late, review] = state.store.signal_case_counts(&access, now.date()).await.map_err(page_error(t))?;
-    let rows = state.store.signal_cases(&access, filter, now.date()).await.map_err(page_error(t))?;
+    let [open, due, late, review] = state.store.signal_case_counts(&access, now.date()).await?;
+    let rows = state.store.signal_cases(&access, filter, now.date()).await?;
     let mine = rows.len() as i64;
     let tabs = vec![
         ("open", "Open", "Open", open),
@@ -110,13 +109,13 @@ pub struct NoticeQuery {
     gedaan: Option<String>,
 }
 
-async fn case_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<FieldError>, form: HashMap<String, Vec<String>>, notice: Option<&'static str>) -> Result<Response, Response> {
+async fn case_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<FieldError>, form: HashMap<String, Vec<String>>, notice: Option<&'static str>) -> Result<Response, AppError> {
     let t = user.lang;
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /signaalzaken/{id}", now };
-    let c = state.store.signal_case(&access, id, now.date()).await.map_err(page_error(t))?;
-    let workers = state.store.team_workers(user.user.team_id.unwrap_or_default()).await.map_err(page_error(t))?;
+    let c = state.store.signal_case(&access, id, now.date()).await?;
+    let workers = state.store.team_workers(user.user.team_id.unwrap_or_default()).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = CasePage {
         t,
@@ -140,9 +139,8 @@ async fn case_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<Field
     Ok(r)
 }
 
-pub async fn case(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Query(q): Query<NoticeQuery>) -> Result<Response, Response> {
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
-    let id = parse_id(&id).map_err(|e| e.page(user.lang))?;
+pub async fn case(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Query(q): Query<NoticeQuery>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
     let notice = match q.gedaan.as_deref() {
         Some("weging") => Some("weging"),
         Some("contact") => Some("contact"),
@@ -153,12 +151,10 @@ pub async fn case(State(state): State<AppState>, user: PageUser, Path(id): Path<
     case_page(&state, &user, id, Vec::new(), HashMap::new(), notice).await
 }
 
-pub async fn weigh(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
-    let id = parse_id(&id).map_err(|e| e.page(t))?;
+pub async fn weigh(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
     let form = grouped(pairs);
-    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    user.check_csrf(first(&form, "csrf"))?;
     let mut errors = Vec::new();
     let safety = pick(&form, "veiligheid", Safety::from_code, "Veiligheid", "Safety", &mut errors);
     let approach = pick(&form, "benadering", Approach::from_code, "Benadering", "Approach", &mut errors);
@@ -185,18 +181,16 @@ pub async fn weigh(State(state): State<AppState>, user: PageUser, Path(id): Path
         let access = Access { actor: &actor, route: "POST /signaalzaken/{id}/weging", now: state.now() };
         match state.store.weigh_signal_case(&access, id, &w).await {
             Ok(()) => return Ok(Redirect::to(&format!("/signaalzaken/{id}?gedaan=weging")).into_response()),
-            Err(e) => errors.push(field_error(e).map_err(|e| e.page(t))?),
+            Err(e) => errors.push(field_error(e)?),
         }
     }
     case_page(&state, &user, id, errors, form, None).await
 }
 
-pub async fn contact(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
-    let id = parse_id(&id).map_err(|e| e.page(t))?;
+pub async fn contact(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
     let form = grouped(pairs);
-    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    user.check_csrf(first(&form, "csrf"))?;
     let mut errors = Vec::new();
     let kind = pick(&form, "soort", ContactKind::from_code, "Soort contact", "Kind of contact", &mut errors);
     let reached = match first(&form, "bereikt") {
@@ -211,24 +205,22 @@ pub async fn contact(State(state): State<AppState>, user: PageUser, Path(id): Pa
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /signaalzaken/{id}/contact", now };
     if let (Some(kind), Some(reached)) = (kind, reached) {
-        let household_id = state.store.signal_case_household(&access, id).await.map_err(page_error(t))?;
+        let household_id = state.store.signal_case_household(&access, id).await?;
         let outcome = if reached { domain::model::ContactOutcome::Gesproken } else { domain::model::ContactOutcome::NietThuis };
         let note = Some(first(&form, "notitie")).filter(|n| !n.trim().is_empty());
         let attempt = store::contact::NewAttempt { household_id, kind, at: now, day_part: None, outcome, note };
         match state.store.log_contact_attempt(&access, &attempt).await {
             Ok(_) => return Ok(Redirect::to(&format!("/signaalzaken/{id}?gedaan=contact")).into_response()),
-            Err(e) => errors.push(field_error(e).map_err(|e| e.page(t))?),
+            Err(e) => errors.push(field_error(e)?),
         }
     }
     case_page(&state, &user, id, errors, form, None).await
 }
 
-pub async fn close(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
-    let id = parse_id(&id).map_err(|e| e.page(t))?;
+pub async fn close(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
     let form = grouped(pairs);
-    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    user.check_csrf(first(&form, "csrf"))?;
     let mut errors = Vec::new();
     if let Some(result) = pick(&form, "resultaat", EndResult::from_code, "Eindresultaat", "End result", &mut errors) {
         let now = state.now();
@@ -236,7 +228,7 @@ pub async fn close(State(state): State<AppState>, user: PageUser, Path(id): Path
         let access = Access { actor: &actor, route: "POST /signaalzaken/{id}/afsluiten", now };
         match state.store.close_signal_case(&access, id, result, now.date()).await {
             Ok(()) => return Ok(Redirect::to(&format!("/signaalzaken/{id}?gedaan=afgesloten")).into_response()),
-            Err(e) => errors.push(field_error(e).map_err(|e| e.page(t))?),
+            Err(e) => errors.push(field_error(e)?),
         }
     }
     case_page(&state, &user, id, errors, form, None).await
@@ -253,12 +245,11 @@ pub struct ReviewQueuePage {
     pub items: Vec<ReviewItem>,
 }
 
-pub async fn review_queue(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
+pub async fn review_queue(State(state): State<AppState>, user: PageUser) -> Result<Response, AppError> {
     let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /signalen/beoordelen", now: state.now() };
-    let items = state.store.review_queue(&access).await.map_err(page_error(t))?;
+    let items = state.store.review_queue(&access).await?;
     Ok(render(&ReviewQueuePage { t, nav: user.nav("/signalen/beoordelen"), items }))
 }
 
@@ -278,11 +269,11 @@ impl ReviewPage {
     }
 }
 
-async fn review_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<FieldError>) -> Result<Response, Response> {
+async fn review_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<FieldError>) -> Result<Response, AppError> {
     let t = user.lang;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /signalen/beoordelen/{id}", now: state.now() };
-    let r = state.store.review_detail(&access, &state.linker, id).await.map_err(page_error(t))?;
+    let r = state.store.review_detail(&access, &state.linker, id).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let reasons = EndResult::ALL.iter().copied().filter(|e| e.not_picked_up()).collect();
     let mut resp = render(&ReviewPage { t, nav: user.nav("/signalen/beoordelen"), r, reasons, errors });
@@ -290,9 +281,8 @@ async fn review_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<Fie
     Ok(resp)
 }
 
-pub async fn review(State(state): State<AppState>, user: PageUser, Path(id): Path<String>) -> Result<Response, Response> {
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
-    let id = parse_id(&id).map_err(|e| e.page(user.lang))?;
+pub async fn review(State(state): State<AppState>, user: PageUser, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
     review_page(&state, &user, id, Vec::new()).await
 }
 
@@ -307,11 +297,9 @@ pub struct ResolveForm {
 }
 
 /// `keuze` is `koppel-H` or `koppel-H-P` (household, person), `nieuw`, or `sluiten` with `reden`.
-pub async fn resolve(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<ResolveForm>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
-    let id = parse_id(&id).map_err(|e| e.page(t))?;
-    user.check_csrf(&f.csrf).map_err(|e| e.page(t))?;
+pub async fn resolve(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<ResolveForm>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    user.check_csrf(&f.csrf)?;
     let resolution = if let Some(rest) = f.keuze.strip_prefix("koppel-") {
         let mut parts = rest.split('-').map(|p| p.parse::<i64>().ok());
         match (parts.next().flatten(), parts.next()) {
@@ -335,7 +323,7 @@ pub async fn resolve(State(state): State<AppState>, user: PageUser, Path(id): Pa
     match state.store.resolve_review(&access, &state.linker, id, resolution).await {
         Ok(Some(case_id)) => Ok(Redirect::to(&format!("/signaalzaken/{case_id}?gedaan=gekoppeld")).into_response()),
         Ok(None) => Ok(Redirect::to("/signalen/beoordelen").into_response()),
-        Err(e) => review_page(&state, &user, id, vec![field_error(e).map_err(|e| e.page(t))?]).await,
+        Err(e) => review_page(&state, &user, id, vec![field_error(e)?]).await,
     }
 }
 
@@ -399,16 +387,14 @@ pub struct NewSignalQuery {
     huishouden: Option<String>,
 }
 
-pub async fn new_signal_form(State(state): State<AppState>, user: PageUser, Query(q): Query<NewSignalQuery>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+pub async fn new_signal_form(State(state): State<AppState>, user: PageUser, Query(q): Query<NewSignalQuery>) -> Result<Response, AppError> {
     let mut form: HashMap<String, Vec<String>> = HashMap::new();
     form.insert("signaaldatum".into(), vec![store::time_fmt::date(state.now().date())]);
     // Noted on a household's page: its address is filled in (reading it is audited).
     if let Some(id) = q.huishouden.and_then(|h| h.parse::<i64>().ok()) {
         let actor = user.actor();
         let access = Access { actor: &actor, route: "GET /signalen/nieuw", now: state.now() };
-        let h = state.store.household(&access, id).await.map_err(page_error(t))?;
+        let h = state.store.household(&access, id).await?;
         form.insert("straatnaam".into(), vec![h.address.street.clone()]);
         form.insert("huisnummer".into(), vec![h.address.house_number.clone()]);
         form.insert("postcode".into(), vec![h.address.postcode.clone()]);
@@ -418,9 +404,9 @@ pub async fn new_signal_form(State(state): State<AppState>, user: PageUser, Quer
     Ok(render(&new_signal_page(&user, false, form, Vec::new())))
 }
 
-pub async fn partner_signal_form(State(state): State<AppState>, user: PageUser) -> Result<Response, Response> {
+pub async fn partner_signal_form(State(state): State<AppState>, user: PageUser) -> Result<Response, AppError> {
     if user.user.role != Role::Partner {
-        return Err(AppError::Forbidden.page(user.lang));
+        return Err(AppError::Forbidden);
     }
     let mut form: HashMap<String, Vec<String>> = HashMap::new();
     form.insert("signaaldatum".into(), vec![store::time_fmt::date(state.now().date())]);
@@ -438,11 +424,9 @@ fn parse_form(form: &HashMap<String, Vec<String>>, partner_type: PartnerType, to
     parse_signal(&get, Some(partner_type), today).map_err(field_errors)
 }
 
-pub async fn create_signal(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+pub async fn create_signal(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
     let form = grouped(pairs);
-    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    user.check_csrf(first(&form, "csrf"))?;
     let now = state.now();
     let (source, partner_type) = match first(&form, "bron") {
         "werker" => (Source::Worker { channel: SignalChannel::Werker, reporter: None }, PartnerType::Overige),
@@ -487,23 +471,22 @@ pub async fn create_signal(State(state): State<AppState>, user: PageUser, Form(p
     };
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /signalen/nieuw", now };
-    let intake = state.store.intake_signal(&access, &state.linker, &source, &signal).await.map_err(page_error(t))?;
+    let intake = state.store.intake_signal(&access, &state.linker, &source, &signal).await?;
     Ok(match intake.signal_case_id {
         Some(case) => Redirect::to(&format!("/signaalzaken/{case}")).into_response(),
         None => Redirect::to("/signalen/beoordelen").into_response(),
     })
 }
 
-pub async fn create_partner_signal(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
-    let t = user.lang;
+pub async fn create_partner_signal(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
     let partner_id = match (user.user.role, user.user.partner_id) {
         (Role::Partner, Some(p)) => p,
-        _ => return Err(AppError::Forbidden.page(t)),
+        _ => return Err(AppError::Forbidden),
     };
     let form = grouped(pairs);
-    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    user.check_csrf(first(&form, "csrf"))?;
     let now = state.now();
-    let partner_type = state.store.partner_type(partner_id).await.map_err(page_error(t))?;
+    let partner_type = state.store.partner_type(partner_id).await?;
     let signal = match parse_form(&form, partner_type, now.date()) {
         Ok(s) => s,
         Err(errors) => {
@@ -515,6 +498,6 @@ pub async fn create_partner_signal(State(state): State<AppState>, user: PageUser
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /partner/signaal", now };
     let source = Source::Partner { partner_id, channel: SignalChannel::Formulier };
-    let intake = state.store.intake_signal(&access, &state.linker, &source, &signal).await.map_err(page_error(t))?;
+    let intake = state.store.intake_signal(&access, &state.linker, &source, &signal).await?;
     Ok(Redirect::to(&format!("/partner?ontvangen={}", intake.signal_id)).into_response())
 }

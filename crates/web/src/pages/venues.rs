@@ -1,8 +1,7 @@
 //! Being where people are: the team's venues (vindplaatsen) with their presence sessions, and
 //! information sessions (voorlichting). Counts and topics only, never residents' names.
 
-use super::forms::require_team_role;
-use super::forms::{field_error, first, grouped, page_error, parse_id};
+use super::forms::{field_error, first, grouped, parse_id};
 use super::forms::Field;
 use crate::layout::{render, Nav};
 use crate::auth::PageUser;
@@ -56,20 +55,19 @@ impl VenuesPage {
     }
 }
 
-async fn venues_page(state: &AppState, user: &PageUser, form: FormMap, errors: Vec<FieldError>, done: Option<String>) -> Result<Response, Response> {
+async fn venues_page(state: &AppState, user: &PageUser, form: FormMap, errors: Vec<FieldError>, done: Option<String>) -> Result<Response, AppError> {
     let t = user.lang;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /vindplaatsen", now: state.now() };
-    let venues = state.store.venues(&access).await.map_err(page_error(t))?;
-    let sessions = state.store.info_sessions(&access).await.map_err(page_error(t))?;
+    let venues = state.store.venues(&access).await?;
+    let sessions = state.store.info_sessions(&access).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let mut r = render(&VenuesPage { t, nav: user.nav("/vindplaatsen"), venues, sessions, errors, form, done });
     *r.status_mut() = status;
     Ok(r)
 }
 
-pub async fn list(State(state): State<AppState>, user: PageUser, Query(q): Query<DoneQuery>) -> Result<Response, Response> {
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
+pub async fn list(State(state): State<AppState>, user: PageUser, Query(q): Query<DoneQuery>) -> Result<Response, AppError> {
     let mut form = FormMap::new();
     form.insert("v-datum".into(), vec![store::time_fmt::date(state.now().date())]);
     let done = q.gedaan.filter(|d| matches!(d.as_str(), "vindplaats" | "voorlichting"));
@@ -93,11 +91,9 @@ fn coordinate(form: &FormMap, name: &'static str, errors: &mut Vec<FieldError>) 
     }
 }
 
-pub async fn add_venue(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
+pub async fn add_venue(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
     let form = grouped(pairs);
-    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    user.check_csrf(first(&form, "csrf"))?;
     let mut errors = Vec::new();
     let kind = VenueKind::from_code(first(&form, "soort"));
     if kind.is_none() {
@@ -110,17 +106,15 @@ pub async fn add_venue(State(state): State<AppState>, user: PageUser, Form(pairs
         let access = Access { actor: &actor, route: "POST /vindplaatsen", now: state.now() };
         match state.store.add_venue(&access, &new).await {
             Ok(_) => return Ok(Redirect::to("/vindplaatsen?gedaan=vindplaats").into_response()),
-            Err(e) => errors.push(field_error(e).map_err(|e| e.page(t))?),
+            Err(e) => errors.push(field_error(e)?),
         }
     }
     venues_page(&state, &user, form, errors, None).await
 }
 
-pub async fn add_info_session(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
+pub async fn add_info_session(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
     let form = grouped(pairs);
-    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    user.check_csrf(first(&form, "csrf"))?;
     let mut errors = Vec::new();
     let on_date = domain::parse_date(first(&form, "v-datum")).map_err(|e| errors.push(FieldError::from_parse("v-datum", "Datum", "Date", &e))).ok();
     let attendance = count(&form, "aanwezig", "Aanwezigen", "Attendance", &mut errors);
@@ -139,7 +133,7 @@ pub async fn add_info_session(State(state): State<AppState>, user: PageUser, For
         let access = Access { actor: &actor, route: "POST /voorlichting", now: state.now() };
         match state.store.add_info_session(&access, &new).await {
             Ok(_) => return Ok(Redirect::to("/vindplaatsen?gedaan=voorlichting#kop-voorlichting").into_response()),
-            Err(e) => errors.push(field_error(e).map_err(|e| e.page(t))?),
+            Err(e) => errors.push(field_error(e)?),
         }
     }
     venues_page(&state, &user, form, errors, None).await
@@ -167,32 +161,29 @@ impl VenuePage {
     }
 }
 
-async fn venue_page(state: &AppState, user: &PageUser, id: i64, form: FormMap, errors: Vec<FieldError>, done: bool) -> Result<Response, Response> {
+async fn venue_page(state: &AppState, user: &PageUser, id: i64, form: FormMap, errors: Vec<FieldError>, done: bool) -> Result<Response, AppError> {
     let t = user.lang;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /vindplaatsen/{id}", now: state.now() };
-    let (venue, sessions) = state.store.venue(&access, id).await.map_err(page_error(t))?;
+    let (venue, sessions) = state.store.venue(&access, id).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let mut r = render(&VenuePage { t, nav: user.nav("/vindplaatsen"), venue, sessions, errors, form, done });
     *r.status_mut() = status;
     Ok(r)
 }
 
-pub async fn venue(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Query(q): Query<DoneQuery>) -> Result<Response, Response> {
-    require_team_role(&user).map_err(|e| e.page(user.lang))?;
-    let id = parse_id(&id).map_err(|e| e.page(user.lang))?;
+pub async fn venue(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Query(q): Query<DoneQuery>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
     let mut form = FormMap::new();
     form.insert("datum".into(), vec![store::time_fmt::date(state.now().date())]);
     form.insert("duur".into(), vec!["120".into()]);
     venue_page(&state, &user, id, form, Vec::new(), q.gedaan.is_some()).await
 }
 
-pub async fn log_presence(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, Response> {
-    let t = user.lang;
-    require_team_role(&user).map_err(|e| e.page(t))?;
-    let id = parse_id(&id).map_err(|e| e.page(t))?;
+pub async fn log_presence(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
     let form = grouped(pairs);
-    user.check_csrf(first(&form, "csrf")).map_err(|e| e.page(t))?;
+    user.check_csrf(first(&form, "csrf"))?;
     let mut errors = Vec::new();
     let on_date = domain::parse_date(first(&form, "datum")).map_err(|e| errors.push(FieldError::from_parse("datum", "Datum", "Date", &e))).ok();
     let minutes = count(&form, "duur", "Duur", "Length", &mut errors);
@@ -212,8 +203,8 @@ pub async fn log_presence(State(state): State<AppState>, user: PageUser, Path(id
         let access = Access { actor: &actor, route: "POST /vindplaatsen/{id}/aanwezigheid", now: state.now() };
         match state.store.log_presence(&access, id, &new).await {
             Ok(_) => return Ok(Redirect::to(&format!("/vindplaatsen/{id}?gedaan=ja")).into_response()),
-            Err(store::StoreError::NotFound) => return Err(AppError::NotFound.page(t)),
-            Err(e) => errors.push(field_error(e).map_err(|e| e.page(t))?),
+            Err(store::StoreError::NotFound) => return Err(AppError::NotFound),
+            Err(e) => errors.push(field_error(e)?),
         }
     }
     venue_page(&state, &user, id, form, errors, false).await
