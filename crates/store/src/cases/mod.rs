@@ -16,6 +16,8 @@ use domain::case::{self as rules, Assessment, CheckOutcome, CloseReason, Network
 use domain::model::{Id, OutreachModel};
 use time::{Date, Duration};
 
+mod network;
+
 /// A case as the worker opens it.
 #[derive(Debug, Clone)]
 pub struct NewCase<'a> {
@@ -210,8 +212,11 @@ async fn case_in_area(tx: &mut Tx, team: Id, case_id: Id) -> Result<(Id, Date, O
     Ok((row.i64(0)?, time_fmt::parse_date(&row.text(1)?)?, row.opt_text(2)?.map(|d| time_fmt::parse_date(&d)).transpose()?))
 }
 
-/// As [`case_in_area`], for changes: a closed case is refused.
-async fn open_case_in_area(tx: &mut Tx, team: Id, case_id: Id) -> Result<(Id, Date), StoreError> {
+/// The one check every change to a case goes through (its goals, steps, help, phase, domains,
+/// closing, ZRM, referrals and the household's network): as [`case_in_area`], and a closed case
+/// is refused with one message. Only following up a referral already made goes on after closing
+/// (handed over is not yet helped), through [`case_in_area`].
+pub(crate) async fn open_case_in_area(tx: &mut Tx, team: Id, case_id: Id) -> Result<(Id, Date), StoreError> {
     match case_in_area(tx, team, case_id).await? {
         (household, opened, None) => Ok((household, opened)),
         (_, _, Some(_)) => Err(invalid("traject", "Dit traject is afgesloten; het kan niet meer worden gewijzigd.", "This case is closed; it can no longer be changed.")),
@@ -389,38 +394,6 @@ impl Store {
         tx.record(AuditEvent::ZrmCreate, Some(household_id), None).await?;
         tx.commit().await?;
         Ok(id)
-    }
-
-    /// Adds someone to the household's network.
-    pub async fn add_network_member(&self, access: &Access<'_>, household_id: Id, m: &NewMember<'_>) -> Result<Id, StoreError> {
-        team_scope(access)?;
-        let name = text(m.name, "netwerk-naam", (1, 100), "Naam", "Name")?;
-        let relation = optional(m.relation, "netwerk-relatie", 100, "Relatie of rol", "Relation or role")?;
-        let reach = optional(m.reach, "netwerk-bereik", 150, "Hoe te bereiken", "How to reach")?;
-        let mut tx = self.scoped(access).await?;
-        tx.household(household_id).await?;
-        let id = tx
-            .fetch_one(
-                "INSERT INTO network_members (household_id, role, name, relation, reach) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                &args![household_id, m.role.code(), name, relation, reach],
-            )
-            .await?
-            .i64(0)?;
-        tx.record(AuditEvent::NetworkUpdate, Some(household_id), None).await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    /// Removes someone from the household's network (they are no longer involved).
-    pub async fn remove_network_member(&self, access: &Access<'_>, household_id: Id, member_id: Id) -> Result<(), StoreError> {
-        team_scope(access)?;
-        let mut tx = self.scoped(access).await?;
-        tx.household(household_id).await?;
-        if tx.execute("DELETE FROM network_members WHERE id = $1 AND household_id = $2", &args![member_id, household_id]).await? == 0 {
-            return Err(StoreError::NotFound);
-        }
-        tx.record(AuditEvent::NetworkUpdate, Some(household_id), None).await?;
-        tx.commit().await
     }
 
     /// Refers the household to a partner, with the warm handover meeting; the referral is then
