@@ -11,7 +11,6 @@ pub mod contact;
 pub mod ddas;
 pub mod linking;
 mod load;
-pub mod metrics;
 pub mod outreach;
 mod migrate;
 pub mod residents;
@@ -26,7 +25,7 @@ pub mod views;
 pub use kernel::access::{Access, Actor};
 pub use kernel::error::StoreError;
 pub use kernel::policy::Policies;
-pub use kernel::{audit, db, time_fmt};
+pub use kernel::{audit, db, metrics, time_fmt};
 
 pub use accounts::{NewUser, SessionRecord, User};
 pub use backup::PgSnapshot;

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod db;
 pub mod error;
 pub(crate) mod households;
+pub mod metrics;
 pub mod policy;
 pub mod time_fmt;
 

@@ -283,7 +283,7 @@ pub(super) async fn commit(mut tx: Tx, mut batch: Batch, linker: &RwLock<Linker>
     flush(&mut tx, &mut batch).await?;
     tx.commit().await?;
     let r = &batch.report;
-    crate::metrics::signals_stored(channel, r.linked_automatically, r.to_review, r.to_new_household);
+    crate::kernel::metrics::signals_stored(channel, r.linked_automatically, r.to_review, r.to_new_household);
     learn(linker, batch.created)
 }
 
