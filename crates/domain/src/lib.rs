@@ -13,6 +13,7 @@ pub mod error;
 pub mod model;
 pub mod name;
 pub mod signal;
+pub mod text;
 
 pub use address::{HouseNumber, Postcode, RdPoint};
 pub use area::AreaCode;

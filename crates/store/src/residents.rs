@@ -349,8 +349,13 @@ impl Store {
     /// Break the glass: grants this worker time-limited access to the households at one address
     /// outside their team's area, for a stated reason. Each grant is audited with the reason and
     /// shows up for the privacy officer. Returns the households now open to the worker.
+    ///
+    /// The reason must read as one (`domain::text::reads_as_reason`: several different words,
+    /// not one letter repeated), and a grant must be needed: an address inside the worker's own
+    /// area is refused (field "postcode"), since the worker opens those households as usual.
     pub async fn break_glass(&self, access: &Access<'_>, postcode: &Postcode, house_number: &HouseNumber, reason: &str) -> Result<Vec<Id>, StoreError> {
-        team_scope(access)?;
+        let team = team_scope(access)?;
+        let reason = domain::text::clean(reason);
         let reason = reason.trim();
         if reason.chars().count() < 20 || reason.chars().count() > 500 {
             return Err(StoreError::Invalid {
@@ -359,8 +364,29 @@ impl Store {
                 message_en: "Reason: explain in 20 to 500 characters why you need this data now.".into(),
             });
         }
+        if !domain::text::reads_as_reason(reason) {
+            return Err(StoreError::Invalid {
+                field: "reden",
+                message_nl: "Reden: schrijf in een paar woorden op waarom u deze gegevens nu nodig heeft (minstens drie verschillende woorden).".into(),
+                message_en: "Reason: write in a few words why you need this data now (at least three different words).".into(),
+            });
+        }
         let mut tx = self.scoped(access).await?;
-        let ids = households_at(&mut tx, postcode, house_number).await?;
+        let mut ids = Vec::new();
+        for id in households_at(&mut tx, postcode, house_number).await? {
+            match area::in_area(&mut tx, team, id).await {
+                Ok(()) => {}
+                Err(StoreError::NotFound) => ids.push(id),
+                Err(e) => return Err(e),
+            }
+        }
+        if ids.is_empty() {
+            return Err(StoreError::Invalid {
+                field: "postcode",
+                message_nl: "Adres: dit huishouden ligt in het werkgebied van uw eigen team; open het zoals altijd, noodtoegang is niet nodig.".into(),
+                message_en: "Address: this household lies in your own team's area; open it as usual, emergency access is not needed.".into(),
+            });
+        }
         let (now, expires) = (time_fmt::instant(access.now), time_fmt::instant(access.now + BREAK_GLASS_DURATION));
         let mut entries = Vec::new();
         for id in &ids {
