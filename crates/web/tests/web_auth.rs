@@ -321,3 +321,25 @@ async fn the_audience_layer_refuses_other_roles_and_errors_follow_the_chosen_lan
     let (status, headers, _) = app.post_form("/signaalzaken/1/weging", "", &[("csrf", "x")]).await;
     assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/inloggen"));
 }
+
+/// Issue 27, finding 5: the language switch returns only to one of Eropaf's own pages. A path
+/// with a tab (which browsers read as `//evil.example`) or a line break went out as a Location
+/// or was a 500; now they fall back to the start page.
+#[tokio::test]
+async fn the_language_switch_is_no_open_redirect() {
+    let app = app("taal").await;
+    for (back, expected) in [
+        ("/%09/evil.example", "/"),
+        ("/%0a", "/"),
+        ("//evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/%5Cevil.example", "/"),
+        ("/huishoudens/12", "/huishoudens/12"),
+        ("/signaalzaken?filter=te-laat", "/signaalzaken?filter=te-laat"),
+    ] {
+        let (status, headers, _) = app.get(&format!("/taal?lang=en&terug={back}"), "").await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{back}");
+        assert_eq!(headers.get(header::LOCATION).unwrap(), expected, "{back}");
+        assert!(headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().starts_with("eropaf-lang=en;"));
+    }
+}

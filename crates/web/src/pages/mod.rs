@@ -45,12 +45,29 @@ pub struct LanguageChoice {
     terug: Option<String>,
 }
 
-/// Sets the language cookie and returns to the page the switch was on (same site only).
+/// Sets the language cookie and returns to the page the switch was on: only a path that is one
+/// of Eropaf's own pages (no scheme, no host, no control character), else the start page.
 pub async fn switch_language(Query(choice): Query<LanguageChoice>) -> Response {
     let lang = if choice.lang == "en" { "en" } else { "nl" };
-    let back = choice.terug.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\')).unwrap_or_else(|| "/".into());
+    let back = choice.terug.as_deref().filter(|p| is_own_page(p)).unwrap_or("/").to_string();
     let cookie = format!("{LANG_COOKIE}={lang}; Path=/; Secure; SameSite=Lax; Max-Age=31536000");
     ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}
+
+/// Whether `path` is one of Eropaf's own pages: it matches a GET route of the route table
+/// (each `{…}` one segment of letters, digits, `-` or `_`), with at most a plain query string.
+pub(crate) fn is_own_page(path: &str) -> bool {
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_');
+    if !path.starts_with('/') || !query.chars().all(|c| plain(c) || matches!(c, '=' | '&' | '.')) {
+        return false;
+    }
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    crate::page_routes().iter().filter(|r| r.methods.contains(&"GET") && r.path != "/taal").any(|r| {
+        let pattern: Vec<&str> = r.path.split('/').skip(1).collect();
+        pattern.len() == segments.len()
+            && pattern.iter().zip(&segments).all(|(p, s)| if p.starts_with('{') { !s.is_empty() && s.chars().all(plain) } else { p == s })
+    })
 }
 
 pub async fn accessibility(headers: HeaderMap) -> Response {
@@ -59,4 +76,19 @@ pub async fn accessibility(headers: HeaderMap) -> Response {
 
 pub async fn not_found(headers: HeaderMap) -> Response {
     AppError::NotFound.page(lang_of(&headers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_own_page;
+
+    #[test]
+    fn only_own_pages_are_a_way_back() {
+        for ok in ["/", "/mijn-dag", "/huishoudens/12", "/looplijsten/3/afdrukken", "/signaalzaken?filter=te-laat"] {
+            assert!(is_own_page(ok), "{ok}");
+        }
+        for bad in ["//evil.example", "/\t/evil.example", "/\\evil.example", "https://evil.example/", "/%2F/evil", "/\n", "", "/onbekend", "/huishoudens/1/../../x", "/taal", "/mijn-dag?x=<b>"] {
+            assert!(!is_own_page(bad), "{bad:?}");
+        }
+    }
 }
