@@ -7,6 +7,7 @@ pub mod auth;
 pub mod error;
 pub mod i18n;
 pub mod layout;
+pub mod listener;
 pub mod metrics;
 pub mod oidc;
 pub mod pages;
@@ -183,9 +184,7 @@ async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> 
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    listener::serve_with(router(state), listener, listener::Limits::default(), shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

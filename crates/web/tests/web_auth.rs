@@ -343,3 +343,75 @@ async fn the_language_switch_is_no_open_redirect() {
         assert!(headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().starts_with("eropaf-lang=en;"));
     }
 }
+
+/// Reads until the server closes the connection, at most `within`; None when it stays open.
+async fn read_until_closed(stream: &mut (impl tokio::io::AsyncRead + Unpin), within: std::time::Duration) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut out = Vec::new();
+    match tokio::time::timeout(within, stream.read_to_end(&mut out)).await {
+        Ok(_) => Some(String::from_utf8_lossy(&out).into_owned()),
+        Err(_) => None,
+    }
+}
+
+/// Issue 27, finding 4 (slowloris): a client that sends its request head or body a byte at a
+/// time is cut off once the limit passes; one address holds only so many connections; a
+/// normal client is served as before. (Limits shortened for the test: 1 s for head and body.)
+#[tokio::test]
+async fn slow_and_greedy_clients_are_cut_off_and_a_normal_one_is_served() {
+    use std::time::Duration;
+    use tokio::io::AsyncWriteExt;
+    use tokio::net::TcpStream;
+    let app = app("slow").await;
+    let start = |limits: web::listener::Limits| {
+        let router = app.router.clone();
+        async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            tokio::spawn(web::listener::serve_with(router, listener, limits, std::future::pending()));
+            addr
+        }
+    };
+    let addr = start(web::listener::Limits { header_read_timeout: Duration::from_secs(1), body_read_timeout: Duration::from_secs(1), connections_per_client: 8 }).await;
+    let dribble = |mut stream: tokio::net::tcp::OwnedWriteHalf, bytes: &'static [u8]| {
+        tokio::spawn(async move {
+            for b in bytes {
+                if stream.write_all(&[*b]).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+        })
+    };
+
+    // A normal request.
+    let mut normal = TcpStream::connect(addr).await.unwrap();
+    normal.write_all(b"GET /healthz HTTP/1.1\r\nHost: eropaf\r\nConnection: close\r\n\r\n").await.unwrap();
+    let answer = read_until_closed(&mut normal, Duration::from_secs(10)).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    // The head a byte every 300 ms (it would take 20 s): cut off, never served.
+    let (mut reader, writer) = TcpStream::connect(addr).await.unwrap().into_split();
+    let sender = dribble(writer, b"GET /healthz HTTP/1.1\r\nHost: eropaf\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n");
+    let cut = read_until_closed(&mut reader, Duration::from_secs(8)).await.expect("a slow head is cut off");
+    assert!(!cut.contains("200 OK"), "{cut}");
+    sender.abort();
+
+    // The body a byte every 300 ms: the request fails and the connection ends.
+    let (mut reader, mut writer) = TcpStream::connect(addr).await.unwrap().into_split();
+    writer.write_all(b"POST /inloggen HTTP/1.1\r\nHost: eropaf\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 60\r\n\r\n").await.unwrap();
+    let sender = dribble(writer, b"gebruikersnaam=iemand&wachtwoord=geheim-geheim&csrf=abcdefgh");
+    let cut = read_until_closed(&mut reader, Duration::from_secs(8)).await.expect("a slow body is cut off");
+    assert!(!cut.contains("303"), "{cut}");
+    sender.abort();
+
+    // One address, at most 2 connections here: a third is closed at once, while the first two
+    // (idle, within a long head timeout) stay open.
+    let addr = start(web::listener::Limits { header_read_timeout: Duration::from_secs(60), body_read_timeout: Duration::from_secs(60), connections_per_client: 2 }).await;
+    let (mut first, _second) = (TcpStream::connect(addr).await.unwrap(), TcpStream::connect(addr).await.unwrap());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut third = TcpStream::connect(addr).await.unwrap();
+    assert!(read_until_closed(&mut third, Duration::from_secs(5)).await.is_some(), "a third connection from one address is closed");
+    first.write_all(b"GET /healthz HTTP/1.1\r\nHost: eropaf\r\nConnection: close\r\n\r\n").await.unwrap();
+    assert!(read_until_closed(&mut first, Duration::from_secs(10)).await.unwrap().starts_with("HTTP/1.1 200"), "the first is served");
+}
