@@ -73,8 +73,17 @@ impl Store {
         {
             let case_id = case.i64(0)?;
             tx.execute("UPDATE signal_cases SET stage = 'opgepakt', picked_up_on = $1 WHERE id = $2", &args![time_fmt::date(at.date()), case_id]).await?;
-            tx.execute("UPDATE signals SET status = 'opgepakt' WHERE signal_case_id = $1 AND status = 'ontvangen'", &args![case_id]).await?;
         }
+        // Contact after a signal arrived is what the team did because of it: the received
+        // signals of the household's picked-up case (this first contact's, or signals that
+        // joined a case picked up before) that arrived before the attempt took place are picked
+        // up now; an attempt logged afterwards for an earlier moment is not (`signals::partner`).
+        tx.execute(
+            "UPDATE signals SET status = 'opgepakt' WHERE status = 'ontvangen' AND received_at <= $2 AND signal_case_id IN \
+             (SELECT id FROM signal_cases WHERE household_id = $1 AND stage = 'opgepakt')",
+            &args![new.household_id, time_fmt::instant(at)],
+        )
+        .await?;
         let mut history = Vec::new();
         for r in tx.fetch_all("SELECT at, kind, day_part, reached FROM contact_attempts WHERE household_id = $1 ORDER BY at, id", &args![new.household_id]).await? {
             history.push(Attempt {

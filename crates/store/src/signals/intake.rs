@@ -416,17 +416,17 @@ async fn store_one(
         Source::Door { .. } => (None, SignalChannel::Deur, None),
     };
     let due = policy.due_date(signal.signal_date, signal.crisis);
-    let (mut status, mut case_id, link_state, household_id, person_id, score) = match attach {
-        Some((household_id, person_id, state, score)) => (SignalStatus::Ontvangen, None, state, Some(household_id), person_id, score),
-        None => (SignalStatus::Ontvangen, None, LinkState::TeBeoordelen, None, None, review_score),
+    let (mut case_id, link_state, household_id, person_id, score) = match attach {
+        Some((household_id, person_id, state, score)) => (None, state, Some(household_id), person_id, score),
+        None => (None, LinkState::TeBeoordelen, None, None, review_score),
     };
     if let Some(h) = household_id {
-        let (id, stage) = bundle(tx, batch, h, area.as_ref().map(|a| a.0), due, signal.crisis, recorder.now).await?;
-        case_id = Some(id);
-        if matches!(stage, CaseStage::Opgepakt) {
-            status = SignalStatus::Opgepakt;
-        }
+        case_id = Some(bundle(tx, batch, h, area.as_ref().map(|a| a.0), due, signal.crisis, recorder.now).await?.0);
     }
+    // Always received, also when the case it joins was picked up long ago: what the case went
+    // through before this signal arrived is not the partner's to learn (issue 27, finding 1;
+    // the rule is in `signals::partner`).
+    let status = SignalStatus::Ontvangen;
     match link_state {
         LinkState::Automatisch => batch.report.linked_automatically += 1,
         LinkState::TeBeoordelen => batch.report.to_review += 1,

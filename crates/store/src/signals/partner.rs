@@ -1,4 +1,20 @@
-//! What a partner sees of its own signals: only what happened because of that signal.
+//! What a partner sees of its own signals: only what happened because of that signal, after it
+//! arrived (issue 27, finding 1). The status is the signal's own, and it moves only through acts
+//! the team records after the signal was stored, in those acts' own transactions:
+//!
+//! * `ontvangen` at intake (and when review attaches it), always: also when it joins a signal
+//!   case the team picked up or weighed before, so a partner cannot learn from the answer, or
+//!   from reading it back, whether the team already works with someone;
+//! * `opgepakt` when a contact attempt with the household is logged that took place at or after
+//!   the signal's `received_at`, while the signal is in the household's picked-up case: the first
+//!   contact that picks the case up, or any later one for a signal that joined an already
+//!   picked-up case (`Store::log_contact_attempt`). An attempt logged for a moment before the
+//!   signal arrived was not because of it and moves nothing;
+//! * `afgesloten` when its case is closed (`close_signal_case`) or review closes it unlinked,
+//!   with only the coarse result (`EndResult::for_partner`).
+//!
+//! A signal about a stranger and one about someone the team works with therefore read the same
+//! until the team does something after they arrived.
 
 use crate::kernel::time_fmt;
 use crate::{args, Store, StoreError};

@@ -6,7 +6,7 @@ use crate::linking::{Linker, Match};
 use crate::kernel::time_fmt;
 use crate::{args, Access, Store, StoreError};
 use domain::model::{
-    CaseStage, EndResult, Id, SignalKind, SignalStatus,
+    EndResult, Id, SignalKind, SignalStatus,
 };
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -220,8 +220,9 @@ impl Store {
                 }
             }
         };
-        let (case_id, stage) = bundle(&mut tx, &mut batch, household_id, Some(team), due, crisis, access.now).await?;
-        let status = if stage == CaseStage::Opgepakt { SignalStatus::Opgepakt } else { SignalStatus::Ontvangen };
+        // Received, whatever the case it joins went through before (the rule is in `partner`).
+        let (case_id, _) = bundle(&mut tx, &mut batch, household_id, Some(team), due, crisis, access.now).await?;
+        let status = SignalStatus::Ontvangen;
         tx.execute(
             "UPDATE signals SET household_id = $1, person_id = $2, signal_case_id = $3, link_state = 'beoordeeld', status = $4, team_id = $5 WHERE id = $6",
             &args![household_id, person_id, case_id, status.code(), team, signal_id],
