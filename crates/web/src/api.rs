@@ -193,7 +193,11 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 pub fn router() -> Router<AppState> {
-    endpoints().into_iter().fold(Router::new(), |r, e| r.route(e.path, (e.handler)())).fallback(api_not_found)
+    endpoints()
+        .into_iter()
+        .fold(Router::new(), |r, e| r.route(e.path, (e.handler)()))
+        .fallback(api_not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_JSON_BYTES))
 }
 
 async fn api_not_found() -> Response {
@@ -204,14 +208,21 @@ async fn openapi() -> Json<Value> {
     Json(openapi_document())
 }
 
-/// A JSON body or the reason it could not be read, as our JSON error.
+/// The most a JSON body may hold: a signal or a household is a few kilobytes.
+pub const MAX_JSON_BYTES: usize = 256 * 1024;
+
+/// A JSON body or the reason it could not be read, as our JSON error with its own status.
 fn body<T>(input: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     input.map(|Json(v)| v).map_err(|e| {
         tracing::info!(status = %e.status(), "unreadable JSON body");
-        ApiError(AppError::BadRequest(
-            "De inhoud is geen geldige JSON met de verwachte velden.",
-            "The body is not valid JSON with the expected fields.",
-        ))
+        ApiError(match e.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge("De inhoud is te groot: hoogstens 256 kB.", "The body is too large: at most 256 kB."),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType(
+                "Stuur de inhoud als JSON, met Content-Type: application/json.",
+                "Send the body as JSON, with Content-Type: application/json.",
+            ),
+            _ => AppError::BadRequest("De inhoud is geen geldige JSON met de verwachte velden.", "The body is not valid JSON with the expected fields."),
+        })
     })
 }
 
@@ -593,6 +604,10 @@ pub fn openapi_document() -> Value {
         let mut op = json!({"summary": e.summary, "operationId": format!("{}{}", e.method, e.path.replace(['/', '{', '}', '.'], "_")), "responses": responses});
         if let Some(req) = e.request {
             op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{req}")}}}});
+            // Every body is read by `body`, which answers these two as what they are.
+            let error = json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}});
+            op["responses"]["413"] = json!({"description": "Te groot (hoogstens 256 kB) / too large", "content": error.clone()});
+            op["responses"]["415"] = json!({"description": "Geen JSON / not JSON", "content": error});
         }
         if e.path.contains("{id}") {
             op["parameters"] = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}]);

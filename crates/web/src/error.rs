@@ -39,6 +39,12 @@ pub enum AppError {
     Unauthorized,
     #[error("bad request")]
     BadRequest(&'static str, &'static str),
+    /// The body is larger than the route takes.
+    #[error("payload too large")]
+    TooLarge(&'static str, &'static str),
+    /// The body is not in the form the route takes (e.g. not JSON).
+    #[error("unsupported media type")]
+    UnsupportedMediaType(&'static str, &'static str),
     #[error("validation failed")]
     Validation(Vec<FieldError>),
     #[error("internal: {0}")]
@@ -63,6 +69,8 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::BadRequest(..) => StatusCode::BAD_REQUEST,
+            AppError::TooLarge(..) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(..) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -73,7 +81,7 @@ impl AppError {
             AppError::NotFound => ("Deze pagina of dit gegeven bestaat niet, of u heeft er geen toegang toe.", "This page or record does not exist, or you have no access to it."),
             AppError::Forbidden => ("U heeft geen toegang tot deze pagina.", "You have no access to this page."),
             AppError::Unauthorized => ("Log eerst in.", "Please log in first."),
-            AppError::BadRequest(nl, en) => (nl, en),
+            AppError::BadRequest(nl, en) | AppError::TooLarge(nl, en) | AppError::UnsupportedMediaType(nl, en) => (nl, en),
             AppError::Validation(_) => ("Niet alle velden zijn goed ingevuld.", "Not all fields are filled in correctly."),
             AppError::Internal(_) => ("Er ging iets mis aan onze kant. Probeer het later opnieuw.", "Something went wrong on our side. Please try again later."),
         }

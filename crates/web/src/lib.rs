@@ -71,13 +71,18 @@ pub struct PageRoute {
     pub path: &'static str,
     pub methods: &'static [&'static str],
     pub audience: Audience,
+    /// The most its request body may hold, stated on the page where it matters (the upload).
+    pub body_limit: usize,
     handler: fn() -> MethodRouter<AppState>,
 }
+
+/// A form post: a few kilobytes of fields.
+pub const FORM_BYTES: usize = 64 * 1024;
 
 impl PageRoute {
     /// The handlers behind the one check of the table's audience, so no handler repeats it.
     fn method_router(&self, state: &AppState) -> MethodRouter<AppState> {
-        let handlers = (self.handler)();
+        let handlers = (self.handler)().layer(axum::extract::DefaultBodyLimit::max(self.body_limit));
         match self.audience {
             Audience::Anyone => handlers,
             Audience::Roles(roles) => handlers.route_layer(axum::middleware::from_fn_with_state(
@@ -91,7 +96,7 @@ impl PageRoute {
 }
 
 pub fn page_routes() -> Vec<PageRoute> {
-    let r = |path, methods, audience, handler| PageRoute { path, methods, audience, handler };
+    let r = |path, methods, audience, handler| PageRoute { path, methods, audience, body_limit: FORM_BYTES, handler };
     vec![
         r("/", &["GET"], Audience::Roles(ANY_USER), || get(pages::home)),
         r("/inloggen", &["GET", "POST"], Audience::Anyone, || get(pages::login::form).post(pages::login::submit)),
@@ -119,7 +124,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         r("/looplijsten/{id}", &["GET"], Audience::Roles(TEAM), || get(pages::campaigns::walk_list)),
         r("/looplijsten/{id}/afdrukken", &["GET"], Audience::Roles(TEAM), || get(pages::campaigns::print)),
         r("/looplijsten/{id}/deuren/{deur}", &["POST"], Audience::Roles(TEAM), || post(pages::campaigns::record)),
-        r("/adressen/importeren", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::campaigns::import_form).post(pages::campaigns::import)),
+        PageRoute { body_limit: pages::campaigns::UPLOAD_BYTES, ..r("/adressen/importeren", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::campaigns::import_form).post(pages::campaigns::import)) },
         r("/vindplaatsen", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::venues::list).post(pages::venues::add_venue)),
         r("/vindplaatsen/{id}", &["GET"], Audience::Roles(TEAM), || get(pages::venues::venue)),
         r("/vindplaatsen/{id}/aanwezigheid", &["POST"], Audience::Roles(TEAM), || post(pages::venues::log_presence)),

@@ -429,19 +429,26 @@ pub async fn import_form(State(state): State<AppState>, user: PageUser) -> Resul
     import_page(&state, &user, String::new(), Vec::new(), Vec::new(), None).await
 }
 
-/// At most this many bytes of file (some 50,000 addresses).
+/// At most this many bytes of file (some 50,000 addresses), as the page says.
 const MAX_IMPORT_BYTES: usize = 4 * 1024 * 1024;
+
+/// The upload's whole body: the file and the form's few fields.
+pub const UPLOAD_BYTES: usize = MAX_IMPORT_BYTES + 64 * 1024;
 
 pub async fn import(State(state): State<AppState>, user: PageUser, multipart: Result<Multipart, MultipartRejection>) -> Result<Response, AppError> {
     let (mut csrf, mut buurt, mut file) = (String::new(), String::new(), None::<Vec<u8>>);
-    let bad = || AppError::BadRequest("Het formulier is niet goed verstuurd; probeer het opnieuw.", "The form was not sent properly; please try again.");
-    let mut multipart = multipart.map_err(|_| bad())?;
-    while let Some(field) = multipart.next_field().await.map_err(|_| bad())? {
+    // A body over the route's limit is a file over 4 MB: say so, as the page does.
+    let bad = |status: StatusCode| match status {
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge("Bestand: hoogstens 4 MB; splits het per buurt.", "File: at most 4 MB; split it per buurt."),
+        _ => AppError::BadRequest("Het formulier is niet goed verstuurd; probeer het opnieuw.", "The form was not sent properly; please try again."),
+    };
+    let mut multipart = multipart.map_err(|e| bad(e.status()))?;
+    while let Some(field) = multipart.next_field().await.map_err(|e| bad(e.status()))? {
         match field.name().unwrap_or("") {
-            "csrf" => csrf = field.text().await.map_err(|_| bad())?,
-            "buurt" => buurt = field.text().await.map_err(|_| bad())?,
+            "csrf" => csrf = field.text().await.map_err(|e| bad(e.status()))?,
+            "buurt" => buurt = field.text().await.map_err(|e| bad(e.status()))?,
             "bestand" => {
-                let bytes = field.bytes().await.map_err(|_| bad())?;
+                let bytes = field.bytes().await.map_err(|e| bad(e.status()))?;
                 if bytes.len() > MAX_IMPORT_BYTES {
                     let e = FieldError { field: "bestand", message_nl: "Bestand: hoogstens 4 MB; splits het per buurt.".into(), message_en: "File: at most 4 MB; split it per buurt.".into() };
                     user.check_csrf(&csrf)?;
