@@ -254,3 +254,50 @@ async fn an_enforcement_partner_never_sees_help_notes_or_weighing() {
     let (status, _) = api(&app, "GET", &format!("/api/v1/households/{}", h.id), &token, None).await;
     assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND, "{status}");
 }
+
+/// Issue 27, finding 2: a worker's signal about someone in another team's area goes to that
+/// team's weighing, and the worker sees only "doorgestuurd" — the same answer whether that team
+/// already has a signal case for the household (which used to redirect to its id) or not.
+#[tokio::test]
+async fn a_signal_about_another_teams_resident_is_forwarded_without_saying_more() {
+    let app = app("forward").await;
+    let (worker, csrf) = app.login(app.worker()).await;
+    let open_case = |h: &domain::model::Household| app.m.signal_cases.iter().find(|c| c.household_id == h.id && c.stage != domain::model::CaseStage::Afgesloten);
+    let in_team_1 = |with_case: bool| {
+        app.m.households.iter().find(|h| {
+            app.m.addresses[(h.address_id - 1) as usize].buurt.parent().as_ref() == Some(&app.m.teams[1].wijk)
+                && open_case(h).is_some() == with_case
+                && app.m.persons.iter().any(|p| p.household_id == h.id)
+        }).unwrap()
+    };
+    let post = |h: &domain::model::Household| {
+        let a = app.m.addresses[(h.address_id - 1) as usize].clone();
+        let p = app.m.persons.iter().find(|p| p.household_id == h.id).unwrap().clone();
+        let csrf = csrf.clone();
+        let worker = worker.clone();
+        let app = &app;
+        async move {
+            let (number, birth) = (a.house_number.to_string(), store::time_fmt::date(p.birth_date));
+            let form = [
+                ("csrf", csrf.as_str()), ("bron", "werker"), ("soort", "eenzaamheid"), ("zorg", "De buren zien meneer al weken niet meer buiten."),
+                ("signaaldatum", "2026-11-27"), ("voorletters", &p.name.initials), ("voorvoegsel", &p.name.prefix), ("achternaam", &p.name.surname),
+                ("geboortedatum", &birth), ("straatnaam", &a.street), ("huisnummer", &number), ("postcode", a.postcode.as_str()), ("plaatsnaam", &a.locality),
+            ];
+            let (status, headers, body) = app.post_form("/signalen/nieuw", &worker, &form).await;
+            (status, headers.get(header::LOCATION).map(|l| l.to_str().unwrap().to_string()), body)
+        }
+    };
+    let (known, stranger) = (in_team_1(true), in_team_1(false));
+    let case_id = open_case(known).unwrap().id;
+    let store = &app.store;
+    let signals_in = |case: i64| async move { store.inspect().await.unwrap().fetch_i64("SELECT COUNT(*) FROM signals WHERE signal_case_id = $1", &[case.into()]).await.unwrap() };
+    let before = signals_in(case_id).await;
+    let a = post(known).await;
+    let b = post(stranger).await;
+    assert_eq!(a, b, "both answers are the same");
+    assert_eq!((a.0, a.1.as_deref()), (StatusCode::SEE_OTHER, Some("/signalen/nieuw?doorgestuurd=1")));
+    assert_eq!(signals_in(case_id).await, before + 1, "the signal joined the other team's case, for its weighing");
+    let (_, _, page) = app.get("/signalen/nieuw?doorgestuurd=1", &worker).await;
+    assert!(page.contains("Het signaal is doorgestuurd naar het team van die wijk."), "{page}");
+    assert!(!page.contains(&format!("/signaalzaken/{case_id}")));
+}

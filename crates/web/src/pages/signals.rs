@@ -342,6 +342,8 @@ pub struct NewSignalPage {
     pub fields: Vec<Field>,
     pub kinds: &'static [SignalKind],
     pub reporters: Vec<PartnerType>,
+    /// The last signal lay in another team's area and went to that team.
+    pub forwarded: bool,
 }
 
 impl NewSignalPage {
@@ -379,12 +381,14 @@ fn new_signal_page(user: &PageUser, partner: bool, form: HashMap<String, Vec<Str
         fields,
         kinds: SignalKind::ALL,
         reporters: [PartnerType::Buurtbewoner, PartnerType::Winkelier, PartnerType::Sleutelfiguur, PartnerType::Migrantenorganisatie].to_vec(),
+        forwarded: false,
     }
 }
 
 #[derive(serde::Deserialize)]
 pub struct NewSignalQuery {
     huishouden: Option<String>,
+    doorgestuurd: Option<String>,
 }
 
 pub async fn new_signal_form(State(state): State<AppState>, user: PageUser, Query(q): Query<NewSignalQuery>) -> Result<Response, AppError> {
@@ -401,7 +405,9 @@ pub async fn new_signal_form(State(state): State<AppState>, user: PageUser, Quer
         form.insert("plaatsnaam".into(), vec![h.address.locality.clone()]);
         form.insert("bron".into(), vec!["werker".into()]);
     }
-    Ok(render(&new_signal_page(&user, false, form, Vec::new())))
+    let mut page = new_signal_page(&user, false, form, Vec::new());
+    page.forwarded = q.doorgestuurd.is_some();
+    Ok(render(&page))
 }
 
 pub async fn partner_signal_form(State(state): State<AppState>, user: PageUser) -> Result<Response, AppError> {
@@ -472,9 +478,20 @@ pub async fn create_signal(State(state): State<AppState>, user: PageUser, Form(p
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /signalen/nieuw", now };
     let intake = state.store.intake_signal(&access, &state.linker, &source, &signal).await?;
-    Ok(match intake.signal_case_id {
-        Some(case) => Redirect::to(&format!("/signaalzaken/{case}")).into_response(),
-        None => Redirect::to("/signalen/beoordelen").into_response(),
+    // A signal about someone in another team's area goes to that team's weighing; the worker
+    // learns only that it was forwarded, never whether that team already has a case.
+    let own_case = match intake.signal_case_id {
+        Some(case) => match state.store.signal_case_household(&access, case).await {
+            Ok(_) => Some(case),
+            Err(store::StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    Ok(match (own_case, intake.signal_case_id) {
+        (Some(case), _) => Redirect::to(&format!("/signaalzaken/{case}")).into_response(),
+        (None, Some(_)) => Redirect::to("/signalen/nieuw?doorgestuurd=1").into_response(),
+        (None, None) => Redirect::to("/signalen/beoordelen").into_response(),
     })
 }
 
