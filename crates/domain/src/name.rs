@@ -38,7 +38,7 @@ impl PersonName {
             if part.chars().count() > 200 {
                 return Err(ParseError::new("naam", "een naam is hoogstens 200 tekens", "a name is at most 200 characters"));
             }
-            if part.chars().any(|c| c.is_control() || c.is_ascii_digit() || matches!(c, '<' | '>' | '"' | ';' | '@')) {
+            if part.chars().any(|c| c.is_control() || crate::text::is_bidi_control(c) || c == '\u{FEFF}' || c.is_ascii_digit() || matches!(c, '<' | '>' | '"' | ';' | '@')) {
                 return Err(ParseError::new(
                     "naam",
                     "een naam bevat alleen letters, spaties, koppeltekens, punten en apostrofs",
@@ -138,5 +138,8 @@ mod tests {
         assert!(PersonName::parse("Jan", "", "  ").is_err());
         assert!(PersonName::parse("Jan", "", "<script>").is_err());
         assert!(PersonName::parse("Jan2", "", "Berg").is_err());
+        assert!(PersonName::parse("Jan", "", "Be\u{0}rg").is_err(), "NUL");
+        assert!(PersonName::parse("Jan", "", "\u{202E}greB").is_err(), "a right-to-left override");
+        assert!(PersonName::parse("Jan", "", "Berg\u{2069}").is_err(), "a bidirectional isolate");
     }
 }

@@ -133,7 +133,11 @@ pub fn parse_partner_type(s: &str) -> Option<PartnerType> {
 /// returned, not only the first, so a row can be corrected in one go.
 pub fn parse_signal(get: &dyn Fn(&str) -> Option<String>, partner_type: Option<PartnerType>, today: Date) -> Result<NewSignal, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let text = |name: &str| get(name).map(|s| s.trim().to_string()).unwrap_or_default();
+    // Control characters and bidirectional overrides go first (`crate::text`): the concern may
+    // have lines, every other field is one line.
+    let text = |name: &str| {
+        get(name).map(|s| if name == "zorg" { crate::text::clean(&s) } else { crate::text::clean_line(&s) }.trim().to_string()).unwrap_or_default()
+    };
     let opt = |name: &str| Some(text(name)).filter(|s| !s.is_empty());
     let mut date_field = |name: &str, required: bool, errors: &mut Vec<FieldError>| -> Option<Date> {
         match opt(name) {
@@ -407,6 +411,17 @@ mod tests {
         assert_eq!(parse(&m).unwrap_err()[0].field, "zorg");
         m.insert("zorg".into(), "Meneer doet de deur niet meer open.".into());
         assert_eq!(parse(&m).unwrap().concern.as_deref(), Some("Meneer doet de deur niet meer open."));
+    }
+
+    #[test]
+    fn control_and_bidirectional_characters_never_come_in() {
+        let mut m = good();
+        m.insert("soort".into(), "zorgen".into());
+        m.insert("zorg".into(), "Deur\u{0} dicht\r\nbel \u{202E}terug\u{202C}".into());
+        m.insert("achternaam".into(), "Jan\u{0}sen\u{2066}\n".into());
+        let s = parse(&m).unwrap();
+        assert_eq!(s.concern.as_deref(), Some("Deur dicht\nbel terug"), "the concern keeps its lines");
+        assert_eq!(s.resident.surname, "Jansen");
     }
 
     #[test]

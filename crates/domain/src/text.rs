@@ -54,9 +54,14 @@ pub fn clean_line(text: &str) -> String {
     clean(text).chars().map(|c| if matches!(c, '\t' | '\n') { ' ' } else { c }).collect()
 }
 
-/// [`clean`] of an optional text.
-pub fn clean_opt(text: Option<&str>) -> Option<String> {
-    text.map(clean)
+/// An optional note as a file keeps it: [`clean`], trimmed, and none when blank.
+pub fn clean_note(text: Option<&str>) -> Option<String> {
+    text.map(|t| clean(t).trim().to_string()).filter(|t| !t.is_empty())
+}
+
+/// An optional line as a file keeps it: [`clean_line`], trimmed, and none when blank.
+pub fn clean_line_opt(text: Option<&str>) -> Option<String> {
+    text.map(|t| clean_line(t).trim().to_string()).filter(|t| !t.is_empty())
 }
 
 /// Whether a stated reason reads as one: at least three different words of two or more
@@ -106,8 +111,10 @@ mod tests {
     #[test]
     fn one_line_turns_breaks_and_tabs_into_spaces() {
         assert_eq!(clean_line("Jan\tde\r\nVries\u{0}\u{202E}"), "Jan de Vries");
-        assert_eq!(clean_opt(Some("a\u{0}b")), Some("ab".to_string()));
-        assert_eq!(clean_opt(None), None);
+        assert_eq!(clean_note(Some(" a\u{0}\nb\u{202E} ")), Some("a\nb".to_string()));
+        assert_eq!(clean_line_opt(Some(" a\u{0}\nb ")), Some("a b".to_string()));
+        assert_eq!(clean_note(Some(" \u{0}\u{202E}\n ")), None, "nothing left is none");
+        assert_eq!(clean_note(None), None);
     }
 
     #[test]

@@ -51,8 +51,8 @@ impl Store {
         if new.at < access.now - Duration::days(366) {
             return Err(invalid("at", "Tijdstip: hoogstens een jaar terug.", "Time: at most a year ago."));
         }
-        let note = new.note.map(str::trim).filter(|n| !n.is_empty());
-        if note.is_some_and(|n| n.chars().count() > 200) {
+        let note = domain::text::clean_note(new.note);
+        if note.as_deref().is_some_and(|n| n.chars().count() > 200) {
             return Err(invalid("note", "Notitie: hoogstens 200 tekens.", "Note: at most 200 characters."));
         }
         let mut tx = self.scoped(access).await?;
@@ -129,6 +129,7 @@ impl Store {
     /// The worker plans the next contact differently from the proposal, with the reason.
     pub async fn plan_contact(&self, access: &Access<'_>, household_id: Id, kind: ContactKind, day_part: DayPart, on: Date, reason: &str) -> Result<(), StoreError> {
         team_scope(access)?;
+        let reason = domain::text::clean(reason);
         let reason = reason.trim();
         if !(5..=200).contains(&reason.chars().count()) {
             return Err(invalid("reden", "Reden: leg in 5 tot 200 tekens uit waarom u anders plant.", "Reason: explain in 5 to 200 characters why you plan differently."));
@@ -365,8 +366,7 @@ impl Store {
     /// Records the resident's language and cultural notes; audited as a change.
     pub async fn set_language_notes(&self, access: &Access<'_>, household_id: Id, notes: &LanguageNotes) -> Result<(), StoreError> {
         team_scope(access)?;
-        let clean = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
-        let (language, note) = (clean(&notes.preferred_language), clean(&notes.culture_note));
+        let (language, note) = (domain::text::clean_line_opt(notes.preferred_language.as_deref()), domain::text::clean_note(notes.culture_note.as_deref()));
         if language.as_deref().is_some_and(|l| l.chars().count() > 60) {
             return Err(invalid("taal", "Taal: hoogstens 60 tekens.", "Language: at most 60 characters."));
         }

@@ -88,8 +88,10 @@ pub struct NewAddress {
     pub y: f64,
 }
 
+/// A required text, cleaned (`domain::text::clean`) and trimmed, of at most `max` characters.
 fn text(field: &'static str, value: &str, max: usize, nl: &str, en: &str) -> Result<String, StoreError> {
-    let v = value.trim();
+    let v = domain::text::clean(value);
+    let v = v.trim();
     if v.is_empty() || v.chars().count() > max {
         return Err(invalid(field, &format!("{nl}: vul dit in, hoogstens {max} tekens."), &format!("{en}: fill this in, at most {max} characters.")));
     }
@@ -200,8 +202,8 @@ impl Store {
         count("gesprekken", p.conversations, 500, "Gesprekken", "Conversations")?;
         count("signalen", p.signals_noted, 100, "Signalen", "Signals")?;
         let topics = text("onderwerpen", &p.topics, 300, "Onderwerpen", "Topics")?;
-        let note = p.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        if note.is_some_and(|n| n.chars().count() > 500) {
+        let note = domain::text::clean_note(p.note.as_deref());
+        if note.as_deref().is_some_and(|n| n.chars().count() > 500) {
             return Err(invalid("notitie", "Notitie: hoogstens 500 tekens (geen namen van bewoners).", "Note: at most 500 characters (no residents' names)."));
         }
         let mut tx = self.scoped(access).await?;
@@ -226,8 +228,8 @@ impl Store {
         let location = text("locatie", &s.location, 200, "Locatie", "Location")?;
         let audience = text("publiek", &s.audience, 200, "Publiek", "Audience")?;
         let topics = text("onderwerpen", &s.topics, 300, "Onderwerpen", "Topics")?;
-        let with = s.organised_with.as_deref().map(str::trim).filter(|w| !w.is_empty());
-        if with.is_some_and(|w| w.chars().count() > 200) {
+        let with = domain::text::clean_line_opt(s.organised_with.as_deref());
+        if with.as_deref().is_some_and(|w| w.chars().count() > 200) {
             return Err(invalid("samen_met", "Samen met: hoogstens 200 tekens.", "Organised with: at most 200 characters."));
         }
         count("aanwezig", s.attendance, 5000, "Aanwezigen", "Attendance")?;
@@ -304,7 +306,7 @@ impl Store {
                     added += 1;
                     tx.execute(
                         "INSERT INTO addresses (street, house_number, house_letter, house_addition, postcode, locality, buurt_code, x, y) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                        &args![a.street.as_str(), i64::from(a.number.number), letter, addition, a.postcode.as_str(), a.locality.as_str(), buurt_code, a.x, a.y],
+                        &args![domain::text::clean_line(&a.street).trim(), i64::from(a.number.number), letter, addition, a.postcode.as_str(), domain::text::clean_line(&a.locality).trim(), buurt_code, a.x, a.y],
                     )
                     .await?;
                 }

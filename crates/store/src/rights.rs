@@ -458,6 +458,7 @@ impl Store {
     /// records stay (they hold ids, not content), so the chain still verifies.
     pub async fn erase_household(&self, access: &Access<'_>, household_id: Id, reason: &str) -> Result<(), StoreError> {
         privacy_officer_only(access)?;
+        let reason = domain::text::clean(reason);
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 500 {
             return Err(StoreError::Invalid {

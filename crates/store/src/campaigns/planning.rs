@@ -41,7 +41,8 @@ impl Store {
     /// wave. Returns the campaign's id.
     pub async fn create_campaign(&self, access: &Access<'_>, new: &NewCampaign) -> Result<Id, StoreError> {
         let team = team_scope(access)?;
-        let name = new.name.trim();
+        let name = domain::text::clean_line(&new.name);
+        let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(invalid("naam", "Naam: vul een naam in van hoogstens 100 tekens.", "Name: fill in a name of at most 100 characters."));
         }
@@ -54,7 +55,8 @@ impl Store {
         if !(0..=730).contains(&new.recent_days) {
             return Err(invalid("recent", "Kort geleden bezocht: tussen 0 en 730 dagen.", "Visited recently: between 0 and 730 days."));
         }
-        let filter = StreetFilter::parse(new.streets.as_deref())?;
+        let streets = domain::text::clean_note(new.streets.as_deref());
+        let filter = StreetFilter::parse(streets.as_deref())?;
         check_wave(&new.wave, access.now.date())?;
 
         let mut tx = self.scoped_read(access).await?;

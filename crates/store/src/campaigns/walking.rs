@@ -91,8 +91,8 @@ impl Store {
     pub async fn record_door(&self, access: &Access<'_>, list_id: Id, door_id: Id, entry: &DoorEntry) -> Result<Option<Id>, StoreError> {
         let policy = &self.policies().signals;
         let team = team_scope(access)?;
-        let note = entry.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        if note.is_some_and(|n| n.chars().count() > 500) {
+        let note = domain::text::clean_note(entry.note.as_deref());
+        if note.as_deref().is_some_and(|n| n.chars().count() > 500) {
             return Err(invalid("notitie", "Notitie: hoogstens 500 tekens.", "Note: at most 500 characters."));
         }
         let come_back = match (entry.outcome, entry.come_back_at) {
@@ -145,7 +145,7 @@ impl Store {
                 amount_eur: None,
                 crisis: false,
                 warm_handover: false,
-                concern: note.map(str::to_string),
+                concern: note.clone(),
                 resident: Reported {
                     bsn: None,
                     initials: String::new(),

@@ -172,8 +172,18 @@ pub struct ReferralRow {
     pub follow_up: rules::FollowUp,
 }
 
-/// A trimmed text of `min..=max` characters, or the field's error.
-fn text<'a>(value: &'a str, field: &'static str, (min, max): (usize, usize), nl: &str, en: &str) -> Result<&'a str, StoreError> {
+/// A note of `min..=max` characters, cleaned (`domain::text::clean`: no control characters but
+/// tab and line feed, no bidirectional overrides) and trimmed, or the field's error.
+fn text(value: &str, field: &'static str, bounds: (usize, usize), nl: &str, en: &str) -> Result<String, StoreError> {
+    within(domain::text::clean(value), field, bounds, nl, en)
+}
+
+/// As [`text`], for one line (a name, an organisation): tabs and line breaks become spaces.
+fn line(value: &str, field: &'static str, bounds: (usize, usize), nl: &str, en: &str) -> Result<String, StoreError> {
+    within(domain::text::clean_line(value), field, bounds, nl, en)
+}
+
+fn within(value: String, field: &'static str, (min, max): (usize, usize), nl: &str, en: &str) -> Result<String, StoreError> {
     let v = value.trim();
     let n = v.chars().count();
     if n < min || n > max {
@@ -182,12 +192,21 @@ fn text<'a>(value: &'a str, field: &'static str, (min, max): (usize, usize), nl:
         };
         return Err(invalid(field, &nl, &en));
     }
-    Ok(v)
+    Ok(v.to_string())
 }
 
-/// An optional text of at most `max` characters; blank is none.
-fn optional<'a>(value: Option<&'a str>, field: &'static str, max: usize, nl: &str, en: &str) -> Result<Option<&'a str>, StoreError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
+/// An optional note of at most `max` characters, cleaned as [`text`]; blank is none.
+fn optional(value: Option<&str>, field: &'static str, max: usize, nl: &str, en: &str) -> Result<Option<String>, StoreError> {
+    at_most(domain::text::clean_note(value), field, max, nl, en)
+}
+
+/// An optional line of at most `max` characters, cleaned as [`line`]; blank is none.
+fn optional_line(value: Option<&str>, field: &'static str, max: usize, nl: &str, en: &str) -> Result<Option<String>, StoreError> {
+    at_most(domain::text::clean_line_opt(value), field, max, nl, en)
+}
+
+fn at_most(value: Option<String>, field: &'static str, max: usize, nl: &str, en: &str) -> Result<Option<String>, StoreError> {
+    match value {
         Some(v) if v.chars().count() > max => Err(invalid(field, &format!("{nl}: hoogstens {max} tekens."), &format!("{en}: at most {max} characters."))),
         other => Ok(other),
     }
@@ -329,7 +348,7 @@ impl Store {
             }
             CaseChange::Step { what, who, due_on } => {
                 let what = text(what, "stap", (3, 200), "Stap", "Step")?;
-                let who = text(who, "wie", (1, 80), "Wie doet het", "Who does it")?;
+                let who = line(who, "wie", (1, 80), "Wie doet het", "Who does it")?;
                 if *due_on < today || *due_on > today + Duration::days(366) {
                     return Err(invalid("stap-datum", "Wanneer: kies een datum vanaf vandaag, binnen een jaar.", "When: choose a date from today, within a year."));
                 }
@@ -400,9 +419,9 @@ impl Store {
     /// followed up every `check_every_days` until the partner confirms that help started.
     pub async fn refer(&self, access: &Access<'_>, case_id: Id, r: &NewReferral<'_>) -> Result<Id, StoreError> {
         let team = team_scope(access)?;
-        let organisation = text(r.organisation, "organisatie", (2, 120), "Organisatie", "Organisation")?;
+        let organisation = line(r.organisation, "organisatie", (2, 120), "Organisatie", "Organisation")?;
         let reason = text(r.reason, "verwijsreden", (5, 300), "Waarom deze verwijzing", "Why this referral")?;
-        let with = optional(r.handover_with, "overdracht-met", 100, "Met wie bij de partner", "With whom at the partner")?;
+        let with = optional_line(r.handover_with, "overdracht-met", 100, "Met wie bij de partner", "With whom at the partner")?;
         if !(1..=90).contains(&r.check_every_days) {
             return Err(invalid("nagaan-elke", "Nagaan: elke 1 tot 90 dagen.", "Follow up: every 1 to 90 days."));
         }

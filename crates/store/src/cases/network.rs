@@ -2,7 +2,7 @@
 //! case: adding or removing someone is a change to the case, so it goes through the one check
 //! of every case action ([`open_case_in_area`]) and a closed case refuses it.
 
-use super::{open_case_in_area, optional, text, NewMember};
+use super::{line, open_case_in_area, optional_line, NewMember};
 use crate::kernel::area::{team_scope, IN_TEAM_AREA};
 use crate::kernel::audit::AuditEvent;
 use crate::kernel::db::Tx;
@@ -28,9 +28,9 @@ async fn case_of_household(tx: &mut Tx, team: Id, household_id: Id) -> Result<Id
 }
 
 async fn insert(mut tx: Scoped<'_>, household_id: Id, m: &NewMember<'_>) -> Result<Id, StoreError> {
-    let name = text(m.name, "netwerk-naam", (1, 100), "Naam", "Name")?;
-    let relation = optional(m.relation, "netwerk-relatie", 100, "Relatie of rol", "Relation or role")?;
-    let reach = optional(m.reach, "netwerk-bereik", 150, "Hoe te bereiken", "How to reach")?;
+    let name = line(m.name, "netwerk-naam", (1, 100), "Naam", "Name")?;
+    let relation = optional_line(m.relation, "netwerk-relatie", 100, "Relatie of rol", "Relation or role")?;
+    let reach = optional_line(m.reach, "netwerk-bereik", 150, "Hoe te bereiken", "How to reach")?;
     let id = tx
         .fetch_one(
             "INSERT INTO network_members (household_id, role, name, relation, reach) VALUES ($1, $2, $3, $4, $5) RETURNING id",

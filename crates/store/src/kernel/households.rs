@@ -114,16 +114,17 @@ pub(crate) struct NewAddress<'a> {
 }
 
 pub(crate) async fn insert_address(tx: &mut Tx, a: &NewAddress<'_>) -> Result<Id, StoreError> {
+    let (street, locality) = (domain::text::clean_line(a.street), domain::text::clean_line(a.locality));
     tx.fetch_one(
         "INSERT INTO addresses (street, house_number, house_letter, house_addition, postcode, locality, buurt_code) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         &args![
-            a.street,
+            street.trim(),
             i64::from(a.house_number.number),
             a.house_number.letter.map(String::from),
             a.house_number.addition.clone(),
             a.postcode.as_str(),
-            a.locality,
+            locality.trim(),
             a.buurt_code
         ],
     )

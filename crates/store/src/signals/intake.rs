@@ -444,9 +444,9 @@ async fn store_one(
         time_fmt::instant(recorder.now),
         signal.amount_eur,
         signal.crisis,
-        r.name_line(),
-        r.address_line(),
-        signal.concern.clone(),
+        domain::text::clean_line(&r.name_line()),
+        domain::text::clean_line(&r.address_line()),
+        domain::text::clean_note(signal.concern.as_deref()),
         case_id,
         person_id,
         area.as_ref().map(|a| a.0),
@@ -456,8 +456,8 @@ async fn store_one(
         signal.warm_handover,
         reported,
         reporter.as_ref().map(|x| x.reporter_type.code()),
-        reporter.as_ref().map(|x| x.feedback.clone()),
-        reporter.as_ref().and_then(|x| x.contact.clone()),
+        reporter.as_ref().map(|x| domain::text::clean_line(&x.feedback)),
+        reporter.as_ref().and_then(|x| domain::text::clean_line_opt(x.contact.as_deref())),
         recorder.access.filter(|a| matches!(a.actor.role, Role::Worker | Role::TeamLead)).map(|a| a.actor.user_id)
     ];
     // An import writes its signals together at the end (it answers with counts, not ids).

@@ -174,6 +174,13 @@ pub struct Weighing {
 }
 
 impl Weighing {
+    /// The texts as the file keeps them: without control characters (tab and line feed kept)
+    /// and bidirectional overrides (`domain::text::clean`).
+    fn cleaned(&self) -> Weighing {
+        use domain::text::clean;
+        Weighing { why_go: clean(&self.why_go), why_not: self.why_not.as_deref().map(clean), proportionality: clean(&self.proportionality), ..self.clone() }
+    }
+
     fn check(&self) -> Result<(), StoreError> {
         let text_ok = |s: &str| (10..=2000).contains(&s.trim().chars().count());
         if !text_ok(&self.why_go) {
@@ -335,7 +342,10 @@ impl Store {
             .await?;
         let late = tx.fetch_i64("SELECT COUNT(*) FROM signal_cases WHERE team_id = $1 AND stage IN ('nieuw', 'gewogen') AND due_date < $2", &args![team, t]).await?;
         let review = tx
-            .fetch_i64("SELECT COUNT(*) FROM signals WHERE link_state = 'te-beoordelen' AND closed_result IS NULL AND (team_id = $1 OR team_id IS NULL)", &args![team])
+            .fetch_i64(
+                "SELECT COUNT(*) FROM signals WHERE link_state = 'te-beoordelen' AND closed_result IS NULL AND (team_id = $1 OR (team_id IS NULL AND $2))",
+                &args![team, super::sees_unrouted(access)],
+            )
             .await?;
         Ok([open, due, late, review])
     }
@@ -453,6 +463,7 @@ impl Store {
     /// Records the team's weighing and decision; the case shows who weighed what.
     pub async fn weigh_signal_case(&self, access: &Access<'_>, case_id: Id, w: &Weighing) -> Result<(), StoreError> {
         let team = area::team_scope(access)?;
+        let w = &w.cleaned();
         w.check()?;
         let mut tx = self.scoped(access).await?;
         let sql = format!("SELECT sc.household_id, sc.stage {CASE_FROM} WHERE sc.id = $2");
