@@ -128,13 +128,19 @@ async fn story(url: &str) {
     assert_eq!((again.link_state, again.household_id, again.signal_case_id), (LinkState::Automatisch, Some(new_household), created.signal_case_id));
 
     // 4. Unsure: a housemate-like record without birth date goes to review; the review shows
-    //    candidates of the team's own area only, with the weight of every field.
+    //    candidates of the team's own area only, with the weight of every field. Its postcode
+    //    lies in no team's area, so it waits in the municipality's queue, which team leads see
+    //    (issue 27, finding 11; a worker saw it before).
+    let lead = m.workers.iter().find(|w| w.team_id == Some(team.id) && w.role == Role::TeamLead).unwrap();
+    let lead_actor = Actor { user_id: lead.id, role: Role::TeamLead, team_id: Some(team.id), partner_id: None };
+    let lead_access = Access { actor: &lead_actor, route: "test", now: NOW };
     let unsure = about(person, address, &[("geboortedatum", ""), ("voornaam", ""), ("voorletters", "Q."), ("straatnaam", ""), ("huisnummer", "1"), ("postcode", "9999ZZ")]);
     let queued = store.intake_signal(&partner_access, &linker, &from_partner, &unsure).await.unwrap();
     assert_eq!((queued.link_state, queued.household_id, queued.signal_case_id), (LinkState::TeBeoordelen, None, None));
-    let queue = store.review_queue(&access).await.unwrap();
+    assert!(!store.review_queue(&access).await.unwrap().iter().any(|q| q.signal_id == queued.signal_id), "not for a worker");
+    let queue = store.review_queue(&lead_access).await.unwrap();
     assert!(queue.iter().any(|q| q.signal_id == queued.signal_id));
-    let review = store.review_detail(&access, &linker, queued.signal_id).await.unwrap();
+    let review = store.review_detail(&lead_access, &linker, queued.signal_id).await.unwrap();
     assert!(review.candidates.iter().all(|c| m.households.iter().find(|h| h.id == c.household_id).is_none_or(in_team)), "never a candidate outside the area");
     if let Some(c) = review.candidates.iter().find(|c| c.explanation.is_some()) {
         assert!(!c.explanation.as_ref().unwrap().contributions.is_empty());
@@ -142,7 +148,7 @@ async fn story(url: &str) {
     let other_team_actor = Actor { user_id: worker.id, role: Role::Worker, team_id: Some(m.teams[1].id), partner_id: None };
     let elsewhere = Access { actor: &other_team_actor, route: "test", now: NOW };
     assert!(matches!(store.resolve_review(&elsewhere, &linker, queued.signal_id, Resolution::Attach { household_id: household.id, person_id: None }).await, Err(StoreError::NotFound)));
-    let attached = store.resolve_review(&access, &linker, queued.signal_id, Resolution::Attach { household_id: household.id, person_id: Some(person.id) }).await.unwrap();
+    let attached = store.resolve_review(&lead_access, &linker, queued.signal_id, Resolution::Attach { household_id: household.id, person_id: Some(person.id) }).await.unwrap();
     assert_eq!(attached, Some(case_id), "a reviewed signal joins the household's signal case");
     assert!(store.review_queue(&access).await.unwrap().iter().all(|q| q.signal_id != queued.signal_id));
 
@@ -278,6 +284,22 @@ async fn story(url: &str) {
     store.resolve_review(&access, &linker, queued.signal_id, Resolution::Close(EndResult::GeenInwoner)).await.unwrap();
     let status = store.partner_signal(partner.id, queued.signal_id).await.unwrap();
     assert_eq!((status.status, status.result), (SignalStatus::Afgesloten, Some(PartnerResult::NietOpgepakt)));
+
+    // Issue 27, finding 11: a signal whose postcode no team covers waits in the municipality's
+    // queue, which team leads see; a worker of any team sees it nowhere (it used to appear, with
+    // name and address, in every team's review queue).
+    let nowhere = about(person, address, &[("achternaam", "Yyzzx"), ("voornaam", "Bcd"), ("voorletters", "B."), ("geboortedatum", ""), ("postcode", "9999ZZ"), ("straatnaam", "Buitenweg"), ("plaatsnaam", "Elders")]);
+    let unrouted = store.intake_signal(&partner_access, &linker, &from_partner, &nowhere).await.unwrap();
+    assert_eq!(unrouted.link_state, LinkState::TeBeoordelen);
+    for t in &m.teams {
+        let w = m.workers.iter().find(|w| w.team_id == Some(t.id) && w.role == Role::Worker).unwrap();
+        let a = Actor { user_id: w.id, role: Role::Worker, team_id: Some(t.id), partner_id: None };
+        let worker_access = Access { actor: &a, route: "test", now: NOW };
+        assert!(!store.review_queue(&worker_access).await.unwrap().iter().any(|i| i.signal_id == unrouted.signal_id), "not in team {}'s queue", t.id);
+        assert!(matches!(store.review_detail(&worker_access, &linker, unrouted.signal_id).await, Err(StoreError::NotFound)));
+    }
+    assert!(store.review_queue(&lead_access).await.unwrap().iter().any(|i| i.signal_id == unrouted.signal_id), "the team lead sees the municipality's queue");
+    store.resolve_review(&lead_access, &linker, unrouted.signal_id, Resolution::Close(EndResult::GeenInwoner)).await.unwrap();
 
     assert!(matches!(store.verify_audit_chain().await.unwrap(), store::audit::ChainCheck::Intact { .. }));
     let _ = Linker::build; // the linker is also built from scratch in the web and the CLI

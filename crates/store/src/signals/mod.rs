@@ -130,3 +130,9 @@ pub struct ImportReport {
     pub new_households: usize,
     pub signal_cases_opened: usize,
 }
+
+/// Signals whose address no team covers (a postcode outside every wijk) wait in one queue of
+/// the municipality, which the team leads see and route; a worker sees only the own team's.
+fn sees_unrouted(access: &crate::Access<'_>) -> bool {
+    access.actor.role == domain::model::Role::TeamLead
+}

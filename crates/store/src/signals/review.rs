@@ -73,8 +73,8 @@ impl Store {
             .fetch_all(
                 "SELECT s.id, s.signal_date, s.kind, p.name, s.reported_name, s.reported_address, s.link_score FROM signals s \
                  LEFT JOIN partners p ON p.id = s.partner_id WHERE s.link_state = 'te-beoordelen' AND s.closed_result IS NULL \
-                 AND (s.team_id = $1 OR s.team_id IS NULL) ORDER BY s.crisis DESC, s.signal_date, s.id LIMIT 200",
-                &args![team],
+                 AND (s.team_id = $1 OR (s.team_id IS NULL AND $2)) ORDER BY s.crisis DESC, s.signal_date, s.id LIMIT 200",
+                &args![team, super::sees_unrouted(access)],
             )
             .await?;
         let items = rows.iter().map(review_item).collect::<Result<Vec<_>, _>>()?;
@@ -94,8 +94,8 @@ impl Store {
             .fetch_optional(
                 "SELECT s.id, s.signal_date, s.kind, p.name, s.reported_name, s.reported_address, s.link_score, s.reported FROM signals s \
                  LEFT JOIN partners p ON p.id = s.partner_id WHERE s.id = $1 AND s.link_state = 'te-beoordelen' AND s.closed_result IS NULL \
-                 AND (s.team_id = $2 OR s.team_id IS NULL)",
-                &args![signal_id, team],
+                 AND (s.team_id = $2 OR (s.team_id IS NULL AND $3))",
+                &args![signal_id, team, super::sees_unrouted(access)],
             )
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -174,8 +174,8 @@ impl Store {
         let mut tx = self.scoped(access).await?;
         let row = tx
             .fetch_optional(
-                "SELECT reported, signal_date, crisis FROM signals WHERE id = $1 AND link_state = 'te-beoordelen' AND closed_result IS NULL AND (team_id = $2 OR team_id IS NULL)",
-                &args![signal_id, team],
+                "SELECT reported, signal_date, crisis FROM signals WHERE id = $1 AND link_state = 'te-beoordelen' AND closed_result IS NULL AND (team_id = $2 OR (team_id IS NULL AND $3))",
+                &args![signal_id, team, super::sees_unrouted(access)],
             )
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -245,4 +245,3 @@ fn review_item(r: &crate::kernel::db::Row) -> Result<ReviewItem, StoreError> {
         score: r.opt_f64(6)?,
     })
 }
-
