@@ -1,10 +1,9 @@
 //! Coverage: the team's campaigns, one campaign with its waves, lists, flags and the doors still open.
 
-use crate::kernel::audit::AuditEvent;
 use crate::kernel::area::team_scope;
 use crate::kernel::time_fmt;
 use crate::{args, Access, Store, StoreError};
-use super::{door_label, Appointment, CampaignRow, CampaignView, Flag, ListRow, WaveView};
+use super::{door_label, record_read, Appointment, CampaignRow, CampaignView, Flag, ListRow, WaveView};
 use domain::campaign::{self as rules, Coverage, DoorOutcome, Exclusion};
 use domain::model::{DayPart, Id};
 use std::collections::HashMap;
@@ -128,7 +127,15 @@ impl Store {
                 address: door_label(&a.text(2)?, a.i64(3)?, a.opt_text(4)?, a.opt_text(5)?),
             });
         }
-        tx.record(AuditEvent::WalkListRead, None, None).await?;
+        // The appointments show addresses: the households living there are in the record.
+        let households = tx
+            .fetch_all(
+                "SELECT DISTINCT h.id FROM door_results r JOIN campaign_doors d ON d.id = r.door_id JOIN households h ON h.address_id = d.address_id \
+                 WHERE d.campaign_id = $1 AND r.outcome = 'terugkomen' AND r.come_back_at >= $2 ORDER BY h.id",
+                &args![campaign_id, time_fmt::instant(access.now)],
+            )
+            .await?;
+        record_read(&mut tx, &households).await?;
         tx.commit().await?;
         Ok(view)
     }

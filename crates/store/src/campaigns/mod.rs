@@ -188,3 +188,13 @@ pub(super) fn door_label(street: &str, number: i64, letter: Option<String>, addi
     s
 }
 
+/// The audit record of a page that shows addresses with door results: one per household living
+/// at a shown address, or one without a household when none is known there.
+pub(super) async fn record_read(tx: &mut crate::kernel::Scoped<'_>, households: &[crate::kernel::db::Row]) -> Result<(), crate::StoreError> {
+    let ids = households.iter().map(|r| r.i64(0)).collect::<Result<Vec<Id>, _>>()?;
+    if ids.is_empty() {
+        tx.record(crate::kernel::audit::AuditEvent::WalkListRead, None, None).await
+    } else {
+        tx.record_households(crate::kernel::audit::AuditEvent::WalkListRead, &ids).await
+    }
+}

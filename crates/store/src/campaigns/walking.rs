@@ -6,7 +6,7 @@ use crate::kernel::area::team_scope;
 use crate::kernel::error::invalid;
 use crate::kernel::time_fmt;
 use crate::{args, Access, Store, StoreError};
-use super::{door_label, Door, DoorEntry, Stop, WalkList};
+use super::{door_label, record_read, Door, DoorEntry, Stop, WalkList};
 use domain::campaign::DoorOutcome;
 use domain::model::{DayPart, Id, PartnerType, SignalKind};
 use domain::signal::{NewSignal, Reported};
@@ -80,7 +80,16 @@ impl Store {
                 _ => list.stops.push(Stop { number, street, postcode: d.text(6)?, doors: vec![door] }),
             }
         }
-        tx.record(AuditEvent::WalkListRead, None, None).await?;
+        // Every household living at a listed address is in the record, so its access export
+        // shows that its door was on this list.
+        let households = tx
+            .fetch_all(
+                "SELECT DISTINCT h.id FROM walk_stops s JOIN campaign_doors d ON d.id = s.door_id JOIN households h ON h.address_id = d.address_id \
+                 WHERE s.walk_list_id = $1 ORDER BY h.id",
+                &args![list_id],
+            )
+            .await?;
+        record_read(&mut tx, &households).await?;
         tx.commit().await?;
         Ok(list)
     }

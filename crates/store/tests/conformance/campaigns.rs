@@ -88,6 +88,13 @@ pub async fn campaigns(store: &Store, m: &synth::Municipality) {
     assert_eq!(store.counts().await.unwrap().signals, signals_before + 1, "the door's signal is stored");
     let cases_after = store.signal_case_counts(&at(t0), t0.date()).await.unwrap();
     assert!(cases_after.iter().sum::<i64>() >= cases_before.iter().sum::<i64>(), "and reaches the team's signal cases");
+    // Issue 27, finding 9: a walk list shows addresses with door results, so every household
+    // living at a listed door is in the read's audit record (and in its access export).
+    let household = store.inspect().await.unwrap().fetch_i64("SELECT household_id FROM signals WHERE id = $1", &[signal.unwrap().into()]).await.unwrap();
+    let reads = |h: i64| async move { store.audit_for_household(h).await.unwrap().iter().filter(|r| r.event == "walk-list.read").count() };
+    let before = reads(household).await;
+    store.walk_list(&at(t0), list.id).await.unwrap();
+    assert_eq!(reads(household).await, before + 1, "the household at the door is in the walk list's read record");
     store
         .record_door(&at(t0 + time::Duration::minutes(3)), list.id, ids[1], &DoorEntry { no_visit: true, ..entry(DoorOutcome::Talked) })
         .await
