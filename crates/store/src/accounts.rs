@@ -310,31 +310,6 @@ impl Store {
     }
 }
 
-impl Store {
-    /// Failed logins for this key (an account name or a client address) since a moment.
-    pub async fn login_failures_since(&self, key: &str, since: OffsetDateTime) -> Result<i64, StoreError> {
-        let mut tx = self.pool().begin_read().await?;
-        tx.fetch_i64("SELECT COUNT(*) FROM login_failures WHERE throttle_key = $1 AND at >= $2", &args![key, time_fmt::instant(since)]).await
-    }
-
-    /// Records a failed login under each key, and forgets failures older than a day.
-    pub async fn record_login_failure(&self, keys: &[&str], now: OffsetDateTime) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
-        let at = time_fmt::instant(now);
-        for key in keys {
-            tx.execute("INSERT INTO login_failures (throttle_key, at) VALUES ($1, $2)", &args![*key, at.as_str()]).await?;
-        }
-        tx.execute("DELETE FROM login_failures WHERE at < $1", &args![time_fmt::instant(now - time::Duration::days(1))]).await?;
-        tx.commit().await
-    }
-
-    pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
-        tx.execute("DELETE FROM login_failures WHERE throttle_key = $1", &args![key]).await?;
-        tx.commit().await
-    }
-}
-
 /// Counts one attempt under a key and answers the count in the key's window, in one statement:
 /// the row is locked by the upsert (PostgreSQL) or the one writer (SQLite), so two parallel
 /// attempts never read the same count. A window older than `$3` starts again at `$2`.

@@ -415,3 +415,32 @@ async fn slow_and_greedy_clients_are_cut_off_and_a_normal_one_is_served() {
     first.write_all(b"GET /healthz HTTP/1.1\r\nHost: eropaf\r\nConnection: close\r\n\r\n").await.unwrap();
     assert!(read_until_closed(&mut first, Duration::from_secs(10)).await.unwrap().starts_with("HTTP/1.1 200"), "the first is served");
 }
+
+/// Issue 27, finding 3: fifteen parallel logins for one account (fourteen wrong passwords and
+/// the right one) used to get 14 × 401 and a 303 past a limit of five, because each read the
+/// failure count before checking and wrote it after. Now each attempt is counted first, in one
+/// statement: at most five are checked, the rest are throttled.
+#[tokio::test]
+async fn parallel_logins_cannot_beat_the_throttle() {
+    let app = app("parallel").await;
+    let (_, headers, body) = app.get("/inloggen", "").await;
+    let login_cookie = format!("__Host-eropaf-login={}", set_cookie(&headers, "__Host-eropaf-login").unwrap());
+    let csrf = hidden(&body, "csrf");
+    let mut attempts = tokio::task::JoinSet::new();
+    for i in 0..15 {
+        let password = if i == 7 { PASSWORD.to_string() } else { format!("fout-wachtwoord-{i}") };
+        let form = format!("gebruikersnaam=partner&wachtwoord={}&csrf={csrf}", urlencode(&password));
+        let req = axum::http::Request::post("/inloggen")
+            .header(header::COOKIE, &login_cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(form))
+            .unwrap();
+        let router = app.router.clone();
+        attempts.spawn(async move { tower::ServiceExt::oneshot(router, req).await.unwrap().status() });
+    }
+    let statuses: Vec<StatusCode> = attempts.join_all().await;
+    let checked = statuses.iter().filter(|s| **s != StatusCode::TOO_MANY_REQUESTS).count();
+    assert!(checked <= 5, "at most five attempts are checked: {statuses:?}");
+    assert_eq!(statuses.len() - checked, statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count());
+    assert!(checked >= 1, "{statuses:?}");
+}

@@ -111,16 +111,15 @@ pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action
         }
         "netwerk" => match pick(&form, "rol", NetworkRole::from_code, "Rol", "Role", &mut errors) {
             Some(role) => {
-                let household_id = state.store.case_household(&access, id).await?;
                 let opt = |name: &str| Some(first(&form, name)).filter(|v| !v.trim().is_empty());
                 let member = NewMember { role, name: first(&form, "netwerk-naam"), relation: opt("netwerk-relatie"), reach: opt("netwerk-bereik") };
-                Some(state.store.add_network_member(&access, household_id, &member).await.map(|_| ()))
+                // By this case, so a closed case refuses like every other action (issue 27, finding 7).
+                Some(state.store.add_case_network_member(&access, id, &member).await.map(|_| ()))
             }
             None => None,
         },
         "netwerk-weg" => {
-            let household_id = state.store.case_household(&access, id).await?;
-            Some(state.store.remove_network_member(&access, household_id, id_of("lid")?).await)
+            Some(state.store.remove_case_network_member(&access, id, id_of("lid")?).await)
         }
         "verwijzing" => {
             let target = pick(&form, "naar", ReferralTarget::from_code, "Naar", "To", &mut errors);

@@ -106,10 +106,12 @@ pub async fn submit(
     // Throttled by name whether or not the account exists, so throttling reveals nothing either.
     let account_key = format!("account:{}", f.gebruikersnaam.trim().to_lowercase());
     let now = state.now();
-    let since = now - THROTTLE_WINDOW;
-    let throttled = match (state.store.login_failures_since(&account_key, since).await, state.store.login_failures_since(&address_key, since).await) {
-        (Ok(a), Ok(b)) => a >= MAX_FAILURES_PER_ACCOUNT || b >= MAX_FAILURES_PER_ADDRESS,
-        (Err(e), _) | (_, Err(e)) => return AppError::from(e).page(t),
+    // The attempt counts before the password is checked, in one statement per key, so parallel
+    // attempts cannot all read the same count (issue 27, finding 3).
+    let keys = [(account_key.as_str(), MAX_FAILURES_PER_ACCOUNT), (address_key.as_str(), MAX_FAILURES_PER_ADDRESS)];
+    let throttled = match state.store.count_login_attempt(&keys, THROTTLE_WINDOW, now).await {
+        Ok(allowed) => !allowed,
+        Err(e) => return AppError::from(e).page(t),
     };
     if throttled {
         tracing::warn!("login throttled");
@@ -130,9 +132,6 @@ pub async fn submit(
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash)).await.unwrap_or(false);
     let Some(user) = user.filter(|_| ok) else {
         tracing::info!("login failed");
-        if let Err(e) = state.store.record_login_failure(&[&account_key, &address_key], now).await {
-            return AppError::from(e).page(t);
-        }
         let mut r = render(&page(&state, t, &f.csrf, &f.gebruikersnaam, &[], true, false));
         *r.status_mut() = StatusCode::UNAUTHORIZED;
         return r;
@@ -141,6 +140,19 @@ pub async fn submit(
         Ok(secret) => secret.is_some(),
         Err(e) => return AppError::from(e).page(t),
     };
+    // The right password: colleagues behind one address are not throttled by it, and the
+    // account's count ends now, or (second factor to come) gives this attempt back.
+    let settled = async {
+        state.store.refund_login_attempt(&[&address_key]).await?;
+        if second_factor {
+            state.store.refund_login_attempt(&[&account_key]).await
+        } else {
+            state.store.clear_login_attempts(&account_key).await
+        }
+    };
+    if let Err(e) = settled.await {
+        return AppError::from(e).page(t);
+    }
     if !second_factor && user.role.needs_second_factor() {
         // No session: the administrator sets up the second factor first (`eropaf user totp`).
         tracing::warn!(user_id = user.id, "login refused: the role needs a second factor the account lacks");
@@ -149,11 +161,6 @@ pub async fn submit(
         let mut r = render(&p);
         *r.status_mut() = StatusCode::FORBIDDEN;
         return r;
-    }
-    if !second_factor {
-        if let Err(e) = state.store.clear_login_failures(&account_key).await {
-            return AppError::from(e).page(t);
-        }
     }
     let session = match auth::start_session(&state, &user, !second_factor, now).await {
         Ok(s) => s,
@@ -347,12 +354,12 @@ pub async fn code_submit(State(state): State<AppState>, pending: auth::PendingUs
     }
     let now = state.now();
     let account_key = format!("account:{}", pending.user.username.to_lowercase());
-    let failures = match state.store.login_failures_since(&account_key, now - THROTTLE_WINDOW).await {
-        Ok(n) => n,
+    let allowed = match state.store.count_login_attempt(&[(account_key.as_str(), MAX_FAILURES_PER_ACCOUNT)], THROTTLE_WINDOW, now).await {
+        Ok(allowed) => allowed,
         Err(e) => return AppError::from(e).page(t),
     };
     let step = match state.store.totp_secret(pending.user.id).await {
-        Ok(Some((secret, last))) if failures < MAX_FAILURES_PER_ACCOUNT => crate::totp::verify(&secret, &f.code, now, last),
+        Ok(Some((secret, last))) if allowed => crate::totp::verify(&secret, &f.code, now, last),
         Ok(_) => None,
         Err(e) => return AppError::from(e).page(t),
     };
@@ -365,15 +372,12 @@ pub async fn code_submit(State(state): State<AppState>, pending: auth::PendingUs
     };
     if !accepted {
         tracing::info!("second factor failed");
-        if let Err(e) = state.store.record_login_failure(&[&account_key], now).await {
-            return AppError::from(e).page(t);
-        }
         let mut r = render(&code_page(t, &pending.csrf, true));
         *r.status_mut() = StatusCode::UNAUTHORIZED;
         return r;
     }
     let full = async {
-        state.store.clear_login_failures(&account_key).await?;
+        state.store.clear_login_attempts(&account_key).await?;
         state.store.delete_session(&pending.session_hash).await?;
         auth::start_session(&state, &pending.user, true, now).await
     };
