@@ -502,9 +502,27 @@ pub(crate) enum UserCommand {
 
 #[derive(Subcommand)]
 pub(crate) enum TokenCommand {
-    /// Print a new bearer token for the JSON API, acting as user NAME.
+    /// Print a new bearer token for the JSON API, acting as user NAME, and its expiry.
     Create {
-        name: String,
+        #[arg(value_name = "NAME")]
+        user: String,
+        /// A label to recognise the token by (on the admin screen and in `token list`).
+        #[arg(long = "name", value_name = "LABEL", default_value = "")]
+        label: String,
+        /// Days the token is valid: 90 unless given, at most 365.
+        #[arg(long, value_name = "N", default_value_t = store::API_TOKEN_DEFAULT_DAYS)]
+        days: i64,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// List every API token, one line each (never the token itself).
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Revoke token ID (from `token list`): it stops working at once.
+    Revoke {
+        id: i64,
         #[command(flatten)]
         db: DatabaseArg,
     },

@@ -315,14 +315,51 @@ async fn run(cli: Cli) -> Result<(), String> {
             store.close().await;
             result
         }
-        Command::Token { command: TokenCommand::Create { name, db } } => {
+        Command::Token { command: TokenCommand::Create { user: name, label, days, db } } => {
             let store = connect_migrated(&db.database_url).await?;
             let user = store.user_by_username(&name).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("gebruiker '{name}' bestaat niet"))?;
             let token = web::auth::random_token();
-            store.create_api_token(user.id, &web::auth::secret_hash(&token), OffsetDateTime::now_utc()).await.map_err(|e| e.to_string())?;
-            println!("{token}");
+            let created = store.create_api_token(user.id, &web::auth::secret_hash(&token), &label, days, OffsetDateTime::now_utc()).await;
             store.close().await;
+            let (id, expires) = created.map_err(|e| match e {
+                store::StoreError::Invalid { message_nl, .. } => message_nl,
+                e => e.to_string(),
+            })?;
+            println!("{token}");
+            eprintln!("token {id} voor {name} is geldig tot {}", store::time_fmt::instant(expires));
             Ok(())
+        }
+        Command::Token { command: TokenCommand::List { db } } => {
+            let store = connect_migrated(&db.database_url).await?;
+            let tokens = store.api_tokens().await;
+            store.close().await;
+            let now = OffsetDateTime::now_utc();
+            for k in tokens.map_err(|e| e.to_string())? {
+                let state = if k.revoked_at.is_some() {
+                    "ingetrokken"
+                } else if k.active(now) {
+                    "actief"
+                } else {
+                    "verlopen"
+                };
+                let expires = k.expires_at.map_or_else(|| "onbekend (opnieuw uitgeven)".to_string(), store::time_fmt::instant);
+                let label = if k.name.is_empty() { "-" } else { k.name.as_str() };
+                println!("{}\t{}\t{label}\tgemaakt {}\tgeldig tot {expires}\t{state}", k.id, k.username, store::time_fmt::instant(k.created_at));
+            }
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Revoke { id, db } } => {
+            let store = connect_migrated(&db.database_url).await?;
+            let revoked = store.revoke_api_token(id, OffsetDateTime::now_utc()).await;
+            store.close().await;
+            match revoked {
+                Ok(()) => {
+                    println!("token {id} ingetrokken; het werkt niet meer");
+                    Ok(())
+                }
+                Err(store::StoreError::NotFound) => Err(format!("token {id} bestaat niet; zie eropaf token list")),
+                Err(e) => Err(e.to_string()),
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The `eropaf` binary as a newcomer and scripts use it: `demo` prints one login per role and
-//! serves a Dutch login page where each login works; `migrate`, `user add`, `token create` and
+//! serves a Dutch login page where each login works; `migrate`, `user add`, `token create/list/revoke` and
 //! `serve` on SQLite and on a throwaway PostgreSQL; residents' rights, retention and partner
 //! keys.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -89,6 +89,23 @@ fn accounts_tokens_and_serve(url: &str) {
     let (ok, _, err) = eropaf(&["user", "enable", "beheerder", "--database-url", url], "");
     assert!(ok, "{err}");
     assert_eq!(http(&server.addr, "GET", "/api/v1/me", &[("Authorization", &format!("Bearer {token}"))], "").status, 200);
+    // Tokens carry a name and an expiry, are listed without the secret, and can be revoked.
+    let (ok, _, err) = eropaf(&["token", "create", "beheerder", "--days", "400", "--database-url", url], "");
+    assert!(!ok && err.contains("1 tot 365 dagen"), "{err}");
+    let (ok, second, err) = eropaf(&["token", "create", "beheerder", "--name", "rapportage", "--days", "30", "--database-url", url], "");
+    assert!(ok && err.contains("geldig tot"), "{err}");
+    let second = second.trim().to_string();
+    let (ok, out, err) = eropaf(&["token", "list", "--database-url", url], "");
+    assert!(ok, "{err}");
+    let line = out.lines().find(|l| l.contains("rapportage")).unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains("beheerder") && line.contains("geldig tot") && line.contains("actief") && !out.contains(&second), "{out}");
+    let id = line.split('\t').next().unwrap();
+    let (ok, out, err) = eropaf(&["token", "revoke", id, "--database-url", url], "");
+    assert!(ok && out.contains("ingetrokken"), "{out}{err}");
+    assert_eq!(http(&server.addr, "GET", "/api/v1/me", &[("Authorization", &format!("Bearer {second}"))], "").status, 401);
+    assert_eq!(http(&server.addr, "GET", "/api/v1/me", &[("Authorization", &format!("Bearer {token}"))], "").status, 200, "the other token still works");
+    let (ok, _, err) = eropaf(&["token", "revoke", "999999", "--database-url", url], "");
+    assert!(!ok && err.contains("bestaat niet"), "{err}");
     let (ok, _, err) = eropaf(&["user", "disable", "niemand", "--database-url", url], "");
     assert!(!ok && err.contains("bestaat niet"), "{err}");
 

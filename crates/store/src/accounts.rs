@@ -44,6 +44,30 @@ pub struct SessionRecord {
     pub last_seen_at: OffsetDateTime,
 }
 
+/// An API token as the admin sees it: never the token or its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenInfo {
+    pub id: Id,
+    pub username: String,
+    pub name: String,
+    pub created_at: OffsetDateTime,
+    /// None for tokens from before tokens had an expiry: those no longer work.
+    pub expires_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+impl ApiTokenInfo {
+    /// Whether the token still opens the API at `now`.
+    pub fn active(&self, now: OffsetDateTime) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_some_and(|e| e > now)
+    }
+}
+
+/// A new API token is valid this many days unless asked otherwise.
+pub const API_TOKEN_DEFAULT_DAYS: i64 = 90;
+/// The longest a token may be valid.
+pub const API_TOKEN_MAX_DAYS: i64 = 365;
+
 const USER_COLUMNS: &str = "id, username, display_name, role, team_id, partner_id, disabled";
 
 impl Store {
@@ -124,25 +148,81 @@ impl Store {
         })
     }
 
-    pub async fn create_api_token(&self, user_id: Id, token_hash: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+    /// A new bearer token for the account, named `name`, valid for `days` days from `now`
+    /// (at most [`API_TOKEN_MAX_DAYS`]). Returns the token's id and its expiry.
+    pub async fn create_api_token(&self, user_id: Id, token_hash: &str, name: &str, days: i64, now: OffsetDateTime) -> Result<(Id, OffsetDateTime), StoreError> {
+        if !(1..=API_TOKEN_MAX_DAYS).contains(&days) {
+            return Err(StoreError::Invalid {
+                field: "days",
+                message_nl: format!("een token is 1 tot {API_TOKEN_MAX_DAYS} dagen geldig"),
+                message_en: format!("a token is valid for 1 to {API_TOKEN_MAX_DAYS} days"),
+            });
+        }
+        if name.chars().count() > 100 {
+            return Err(StoreError::Invalid {
+                field: "name",
+                message_nl: "de naam van een token is hoogstens 100 tekens".into(),
+                message_en: "a token's name is at most 100 characters".into(),
+            });
+        }
+        let expires = now + time::Duration::days(days);
         let mut tx = self.pool().begin().await?;
-        tx.execute(
-            "INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)",
-            &args![user_id, token_hash, time_fmt::instant(now)],
-        )
-        .await?;
-        tx.commit().await
+        let id = tx
+            .fetch_one(
+                "INSERT INTO api_tokens (user_id, token_hash, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &args![user_id, token_hash, name, time_fmt::instant(now), time_fmt::instant(expires)],
+            )
+            .await?
+            .i64(0)?;
+        tx.commit().await?;
+        Ok((id, expires))
     }
 
-    /// The enabled user a bearer token belongs to.
-    pub async fn user_for_token(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+    /// The enabled user a bearer token belongs to; an unknown, expired or revoked token (or
+    /// one from before tokens had an expiry) gives None alike.
+    pub async fn user_for_token(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<User>, StoreError> {
         let mut tx = self.pool().begin_read().await?;
         let sql = "SELECT u.id, u.username, u.display_name, u.role, u.team_id, u.partner_id, u.disabled \
-             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.disabled = FALSE";
-        match tx.fetch_optional(sql, &args![token_hash]).await? {
+             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND u.disabled = FALSE \
+             AND t.revoked_at IS NULL AND t.expires_at IS NOT NULL AND t.expires_at > $2";
+        match tx.fetch_optional(sql, &args![token_hash, time_fmt::instant(now)]).await? {
             Some(row) => Ok(Some(user_from_row(&mut tx, &row).await?)),
             None => Ok(None),
         }
+    }
+
+    /// Every API token (never its hash), newest first.
+    pub async fn api_tokens(&self) -> Result<Vec<ApiTokenInfo>, StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let rows = tx
+            .fetch_all(
+                "SELECT t.id, u.username, t.name, t.created_at, t.expires_at, t.revoked_at \
+                 FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ApiTokenInfo {
+                    id: r.i64(0)?,
+                    username: r.text(1)?,
+                    name: r.text(2)?,
+                    created_at: time_fmt::parse_instant(&r.text(3)?)?,
+                    expires_at: r.opt_text(4)?.map(|s| time_fmt::parse_instant(&s)).transpose()?,
+                    revoked_at: r.opt_text(5)?.map(|s| time_fmt::parse_instant(&s)).transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes one token: it stops working at once. Revoking it again keeps the first instant.
+    pub async fn revoke_api_token(&self, id: Id, now: OffsetDateTime) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        if tx.fetch_optional("SELECT id FROM api_tokens WHERE id = $1", &args![id]).await?.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        tx.execute("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", &args![time_fmt::instant(now), id]).await?;
+        tx.commit().await
     }
 
     /// A session; `complete` false means only the password was given and the TOTP code is due.
@@ -274,11 +354,16 @@ impl Store {
         Ok(id)
     }
 
-    /// Gives the account one new API token; its earlier tokens stop working at once.
+    /// Gives the account one new API token (named 'partner', valid [`API_TOKEN_MAX_DAYS`] days);
+    /// its earlier tokens stop working at once.
     pub async fn replace_api_tokens(&self, user_id: Id, token_hash: &str, now: OffsetDateTime) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
         tx.execute("DELETE FROM api_tokens WHERE user_id = $1", &args![user_id]).await?;
-        tx.execute("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)", &args![user_id, token_hash, time_fmt::instant(now)]).await?;
+        tx.execute(
+            "INSERT INTO api_tokens (user_id, token_hash, name, created_at, expires_at) VALUES ($1, $2, 'partner', $3, $4)",
+            &args![user_id, token_hash, time_fmt::instant(now), time_fmt::instant(now + time::Duration::days(API_TOKEN_MAX_DAYS))],
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -27,7 +27,7 @@ pub use kernel::error::StoreError;
 pub use kernel::policy::Policies;
 pub use kernel::{audit, db, metrics, time_fmt};
 
-pub use accounts::{NewUser, SessionRecord, User};
+pub use accounts::{ApiTokenInfo, NewUser, SessionRecord, User, API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS};
 pub use backup::PgSnapshot;
 pub use audit::AuditEvent;
 pub use db::Backend;

@@ -179,7 +179,7 @@ impl FromRequestParts<AppState> for ApiUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(ApiError(AppError::Unauthorized))?;
-        let user = state.store.user_for_token(&secret_hash(token)).await?;
+        let user = state.store.user_for_token(&secret_hash(token), state.now()).await?;
         user.map(ApiUser).ok_or(ApiError(AppError::Unauthorized))
     }
 }

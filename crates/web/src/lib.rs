@@ -146,6 +146,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         r("/privacy/rechten/{id}/wissen", &["GET", "POST"], Audience::Roles(&[Role::PrivacyOfficer]), || get(pages::rights::erase_form).post(pages::rights::erase)),
         r("/privacy/register", &["GET"], Audience::Roles(&[Role::PrivacyOfficer]), || get(pages::roles::register)),
         r("/beheer", &["GET"], Audience::Roles(&[Role::Admin]), || get(pages::roles::admin_home)),
+        r("/beheer/tokens/{id}/intrekken", &["POST"], Audience::Roles(&[Role::Admin]), || post(pages::roles::revoke_token)),
         r("/toegankelijkheid", &["GET"], Audience::Anyone, || get(pages::accessibility)),
         r("/healthz", &["GET"], Audience::Anyone, || get(healthz)),
         r("/readyz", &["GET"], Audience::Anyone, || get(readyz)),

@@ -444,3 +444,39 @@ async fn parallel_logins_cannot_beat_the_throttle() {
     assert_eq!(statuses.len() - checked, statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count());
     assert!(checked >= 1, "{statuses:?}");
 }
+
+/// Penetration test, finding 13: the admin sees the API tokens (name, account, expiry, state)
+/// and revokes one on screen; the API then answers 401 to it, as to an unknown token.
+#[tokio::test]
+async fn the_admin_revokes_an_api_token_on_screen_and_the_api_refuses_it() {
+    let app = app("tokens").await;
+    let token = api_token(&app, app.worker()).await;
+    let path = "/api/v1/households/999999";
+    assert_ne!(api(&app, "GET", path, &token, None).await.0, StatusCode::UNAUTHORIZED, "a fresh token opens the API");
+
+    let (session, _) = app.login("beheer").await;
+    let (status, _, page) = app.get("/beheer", &session).await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = hidden(&page, "csrf");
+    let listed = app.store.api_tokens().await.unwrap();
+    let id = listed.iter().find(|t| t.username == app.worker()).unwrap().id;
+    assert!(page.contains("API-tokens") && page.contains("<th class=\"utrecht-table__cell\" scope=\"row\">test</th>"), "the token is listed by name");
+    assert!(page.contains(&format!("action=\"/beheer/tokens/{id}/intrekken\"")), "an active token has a revoke button");
+    assert!(page.contains(&format!("Intrekken<span class=\"eropaf-visually-hidden\"> token test ({})</span>", app.worker())), "the button's name says which token");
+
+    let action = format!("/beheer/tokens/{id}/intrekken");
+    assert_ne!(app.post_form(&action, &session, &[("csrf", "fout")]).await.0, StatusCode::SEE_OTHER, "a wrong CSRF token is refused");
+    assert_ne!(api(&app, "GET", path, &token, None).await.0, StatusCode::UNAUTHORIZED);
+    let (status, headers, _) = app.post_form(&action, &session, &[("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers.get(header::LOCATION).unwrap(), "/beheer?gedaan=ingetrokken#kop-tokens");
+    assert_eq!(api(&app, "GET", path, &token, None).await.0, StatusCode::UNAUTHORIZED, "a revoked token is refused");
+    let (_, _, page) = app.get("/beheer?gedaan=ingetrokken", &session).await;
+    assert!(page.contains("Het token is ingetrokken") && page.contains("Ingetrokken") && !page.contains(&format!("action=\"{action}\"")));
+
+    // An expired token is refused the same way.
+    let user = app.store.user_by_username(app.worker()).await.unwrap().unwrap();
+    let old = web::auth::random_token();
+    app.store.create_api_token(user.id, &web::auth::secret_hash(&old), "oud", 1, NOW - time::Duration::days(2)).await.unwrap();
+    assert_eq!(api(&app, "GET", path, &old, None).await.0, StatusCode::UNAUTHORIZED, "an expired token is refused");
+}

@@ -17,9 +17,9 @@ pub async fn accounts_and_sessions(store: &Store) {
     assert_eq!((user.id, user.role, hash.as_deref()), (id, Role::Admin, Some("hash")));
     assert!(store.user_for_login("nobody").await.unwrap().is_none());
 
-    store.create_api_token(id, "tokenhash", NOW).await.unwrap();
-    assert_eq!(store.user_for_token("tokenhash").await.unwrap().map(|u| u.id), Some(id));
-    assert!(store.user_for_token("other").await.unwrap().is_none());
+    store.create_api_token(id, "tokenhash", "test", 90, NOW).await.unwrap();
+    assert_eq!(store.user_for_token("tokenhash", NOW).await.unwrap().map(|u| u.id), Some(id));
+    assert!(store.user_for_token("other", NOW).await.unwrap().is_none());
 
     store.create_session("s1", id, "csrf1", true, NOW).await.unwrap();
     let s = store.session("s1").await.unwrap().unwrap();
@@ -38,7 +38,7 @@ pub async fn accounts_and_sessions(store: &Store) {
     // Disabling an account ends its sessions and tokens at once.
     store.set_user_disabled(id, true).await.unwrap();
     assert!(store.session("s1").await.unwrap().is_none());
-    assert!(store.user_for_token("tokenhash").await.unwrap().is_none());
+    assert!(store.user_for_token("tokenhash", NOW).await.unwrap().is_none());
     store.create_session("s2", id, "csrf2", true, NOW).await.unwrap();
     store.delete_session("s2").await.unwrap();
     assert!(store.session("s2").await.unwrap().is_none());

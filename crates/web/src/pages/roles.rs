@@ -11,7 +11,8 @@ use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
+use axum::extract::{Form, Path};
+use axum::response::{IntoResponse, Redirect, Response};
 use store::accounts::AccountRow;
 use store::audit::{Anomaly, AuditFilter, AuditSummaryRow, AuditViewRow};
 use store::signals::PartnerStatus;
@@ -140,12 +141,83 @@ pub struct AdminHome {
     pub t: Lang,
     pub nav: Nav,
     pub accounts: Vec<AccountRow>,
+    pub tokens: Vec<TokenRow>,
+    /// "ingetrokken" after a revocation, for the confirmation.
+    pub done: Option<String>,
 }
 
-pub async fn admin_home(State(state): State<AppState>, user: PageUser) -> Result<Response, AppError> {
+/// One API token on the admin screen.
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub username: String,
+    /// dd-mm-jjjj hh:mm UTC, or None for a token from before tokens had an expiry.
+    pub expires: Option<String>,
+    pub state: TokenState,
+}
+
+#[derive(PartialEq, Eq)]
+pub enum TokenState {
+    Active,
+    Expired,
+    Revoked,
+}
+
+impl TokenState {
+    pub fn active(&self) -> bool {
+        *self == TokenState::Active
+    }
+
+    pub fn revoked(&self) -> bool {
+        *self == TokenState::Revoked
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct AdminQuery {
+    #[serde(default)]
+    gedaan: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct RevokeForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn admin_home(State(state): State<AppState>, user: PageUser, Query(q): Query<AdminQuery>) -> Result<Response, AppError> {
     let t = user.lang;
     let accounts = state.store.list_accounts().await?;
-    Ok(render(&AdminHome { t, nav: user.nav("/beheer"), accounts }))
+    let now = state.now();
+    let tokens = state
+        .store
+        .api_tokens()
+        .await?
+        .into_iter()
+        .map(|k| TokenRow {
+            id: k.id,
+            state: if k.revoked_at.is_some() {
+                TokenState::Revoked
+            } else if k.active(now) {
+                TokenState::Active
+            } else {
+                TokenState::Expired
+            },
+            name: k.name,
+            username: k.username,
+            expires: k.expires_at.map(|e| format!("{} {:02}:{:02} UTC", t.date(&e.date()), e.hour(), e.minute())),
+        })
+        .collect();
+    let done = q.gedaan.filter(|d| d == "ingetrokken");
+    Ok(render(&AdminHome { t, nav: user.nav("/beheer"), accounts, tokens, done }))
+}
+
+/// Revokes one API token from the admin screen; it stops working at once.
+pub async fn revoke_token(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<RevokeForm>) -> Result<Response, AppError> {
+    user.check_csrf(&f.csrf)?;
+    let id = super::forms::parse_id(&id)?;
+    state.store.revoke_api_token(id, state.now()).await?;
+    Ok(Redirect::to("/beheer?gedaan=ingetrokken#kop-tokens").into_response())
 }
 
 pub struct RegisterEntry {

@@ -141,7 +141,7 @@ pub fn hidden(body: &str, name: &str) -> String {
 pub async fn api_token(app: &App, username: &str) -> String {
     let user = app.store.user_by_username(username).await.unwrap().unwrap();
     let token = web::auth::random_token();
-    app.store.create_api_token(user.id, &web::auth::secret_hash(&token), NOW).await.unwrap();
+    app.store.create_api_token(user.id, &web::auth::secret_hash(&token), "test", store::API_TOKEN_DEFAULT_DAYS, NOW).await.unwrap();
     token
 }
 
