@@ -157,9 +157,10 @@ impl Records<'_> {
     }
 }
 
-/// One field as CSV: quoted when it holds a comma, quote or line break.
+/// One field as CSV: quoted when it holds a comma, quote or line break, or starts or ends with
+/// whitespace (which the reader drops around an unquoted field).
 pub fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
@@ -188,5 +189,7 @@ mod tests {
         assert_eq!(parse(b"a,b\n1,\xff\n").map_err(|e| e.line), Err(2));
         assert!(parse(b"").is_err());
         assert_eq!(field("Berg, van den"), "\"Berg, van den\"");
+        assert_eq!(field("zegt "), "\"zegt \"", "a trailing space survives the round trip");
+        assert_eq!(parse(format!("a\n{}\n", field(" x ")).as_bytes()).map(|t| t.rows[0].1.clone()), Ok(vec![" x ".to_string()]));
     }
 }
