@@ -403,18 +403,7 @@ async fn a_bag_address_file_is_imported_whole_or_not_at_all() {
     let (_, _, page) = app.get("/adressen/importeren", &session).await;
     let csrf = hidden(&page, "csrf");
     let buurt = app.m.buurten.iter().find(|b| b.code.parent().as_ref() == Some(&app.m.teams[0].wijk)).unwrap().code.code();
-    let upload = |file: &'static str| {
-        let boundary = "eropafgrens";
-        let body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"buurt\"\r\n\r\n{buurt}\r\n\
-             --{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"bag.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
-        );
-        Request::post("/adressen/importeren")
-            .header(header::COOKIE, &session)
-            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-            .body(Body::from(body))
-            .unwrap()
-    };
+    let upload = |file: &'static str| bag_upload(&session, &csrf, &buurt, file);
     let count = || async { app.store.inspect().await.unwrap().fetch_i64("SELECT COUNT(*) FROM addresses", &[]).await.unwrap() };
     let before = count().await;
     let bad = "street,number,letter,addition,postcode,city,x,y\nNieuwe Laan,1,,,9901 AA,Testdorp,155000,463000\nNieuwe Laan,2x,,,9901 AA,Testdorp,155010,463000\n";
@@ -445,18 +434,7 @@ async fn body_limits_are_per_route_and_say_what_is_wrong() {
     assert!(page.contains("Hoogstens 4 MB"), "the page states the limit");
     let csrf = hidden(&page, "csrf");
     let buurt = app.m.buurten.iter().find(|b| b.code.parent().as_ref() == Some(&app.m.teams[0].wijk)).unwrap().code.code();
-    let upload = |file: String| {
-        let boundary = "eropafgrens";
-        let body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"buurt\"\r\n\r\n{buurt}\r\n\
-             --{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"bag.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
-        );
-        Request::post("/adressen/importeren")
-            .header(header::COOKIE, &session)
-            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-            .body(Body::from(body))
-            .unwrap()
-    };
+    let upload = |file: String| bag_upload(&session, &csrf, &buurt, &file);
     let header_line = "street,number,letter,addition,postcode,city,x,y\n";
     let (status, _, body) = app.send(upload(format!("{header_line}{}\n", "x".repeat(3 * 1024 * 1024)))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a 3 MB file is read and its line named");

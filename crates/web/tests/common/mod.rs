@@ -154,3 +154,17 @@ pub async fn api(app: &App, method: &str, path: &str, token: &str, body: Option<
     let (status, _, text) = app.send(req).await;
     (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
 }
+
+/// The address upload as a browser sends it (multipart, the file as `bestand`).
+pub fn bag_upload(session: &str, csrf: &str, buurt: &str, file: &str) -> Request<Body> {
+    let boundary = "eropafgrens";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"buurt\"\r\n\r\n{buurt}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"bag.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+    );
+    Request::post("/adressen/importeren")
+        .header(header::COOKIE, session)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap()
+}
