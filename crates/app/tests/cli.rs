@@ -17,7 +17,7 @@ fn demo_prints_a_working_login_per_role_and_a_second_run_reuses_the_data() {
     let roles: Vec<&str> = logins.iter().map(|(r, _, _, _)| r.as_str()).collect();
     assert_eq!(roles, ["worker", "team-lead", "partner", "privacy-officer", "admin"]);
     let with_totp: Vec<&str> = logins.iter().filter(|l| l.3.is_some()).map(|(r, _, _, _)| r.as_str()).collect();
-    assert_eq!(with_totp, ["worker", "team-lead", "privacy-officer", "admin"], "every role that sees personal data has a second factor");
+    assert_eq!(with_totp, ["worker", "team-lead", "partner", "privacy-officer", "admin"], "every role has a second factor, partners too (issue 27, finding 6)");
     assert!(dir.join("eropaf.db").exists(), "the demo database is DATA_DIR/eropaf.db");
     assert_eq!(http(&server.addr, "GET", "/healthz", &[], "").status, 200);
     let page = http(&server.addr, "GET", "/inloggen", &[], "");

@@ -55,9 +55,15 @@ impl Role {
         !matches!(self, Role::Partner)
     }
 
-    /// Whether logging in takes a second factor (TOTP) besides the password (issue 7).
+    /// Whether logging in takes a second factor (TOTP) besides the password (issue 7): every
+    /// role. A partner sees no files, but what it sends is about residents (names, addresses,
+    /// debts), and with a password alone a stolen one would be enough to send or read its
+    /// signals' status as that organisation (issue 27, finding 6).
     pub fn needs_second_factor(self) -> bool {
-        self.sees_personal_data()
+        // Exhaustive, so a new role decides this for itself.
+        match self {
+            Role::Worker | Role::TeamLead | Role::Partner | Role::PrivacyOfficer | Role::Admin => true,
+        }
     }
 }
 

@@ -480,3 +480,23 @@ async fn the_admin_revokes_an_api_token_on_screen_and_the_api_refuses_it() {
     app.store.create_api_token(user.id, &web::auth::secret_hash(&old), "oud", 1, NOW - time::Duration::days(2)).await.unwrap();
     assert_eq!(api(&app, "GET", path, &old, None).await.0, StatusCode::UNAUTHORIZED, "an expired token is refused");
 }
+
+/// Issue 27, finding 6: a partner's web login takes a second factor too. An account without one
+/// is refused (no session); with one, the password leads to the code step, not in.
+#[tokio::test]
+async fn a_partner_logs_in_with_a_second_factor_too() {
+    let app = app("partner-2fa").await;
+    let partner = app.store.user_by_username("partner").await.unwrap().unwrap();
+    app.store.set_totp_secret(partner.id, None).await.unwrap();
+    let (_, headers, body) = app.get("/inloggen", "").await;
+    let cookie = format!("__Host-eropaf-login={}", set_cookie(&headers, "__Host-eropaf-login").unwrap());
+    let form = [("gebruikersnaam", "partner"), ("wachtwoord", PASSWORD), ("csrf", &hidden(&body, "csrf"))];
+    let (status, headers, _) = app.post_form("/inloggen", &cookie, &form).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "without a second factor: no login");
+    assert!(set_cookie(&headers, "__Host-eropaf-session").is_none());
+    app.store.set_totp_secret(partner.id, Some(TOTP_SECRET)).await.unwrap();
+    let (status, headers, _) = app.post_form("/inloggen", &cookie, &form).await;
+    assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/inloggen/code"));
+    let (session, _) = app.login("partner").await;
+    assert_eq!(app.get("/partner", &session).await.0, StatusCode::OK, "with the code it lands on its page");
+}

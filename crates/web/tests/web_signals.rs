@@ -173,7 +173,9 @@ async fn an_enforcement_partner_never_sees_help_notes_or_weighing() {
     assert!(PartnerType::Politie.is_enforcement());
     let hash = web::auth::hash_password(PASSWORD).unwrap();
     let new = NewUser { username: "politie".into(), display_name: "Wijkagent".into(), role: Role::Partner, team_id: None, partner_id: Some(police), models: vec![] };
-    app.store.create_user(&new, Some(&hash), NOW).await.unwrap();
+    let police_user = app.store.create_user(&new, Some(&hash), NOW).await.unwrap();
+    // A partner's web login takes a second factor too (issue 27, finding 6).
+    app.store.set_totp_secret(police_user, Some(TOTP_SECRET)).await.unwrap();
 
     // The police report a worry about a resident of team 0's area.
     let h = app.m.households.iter().find(|h| {
