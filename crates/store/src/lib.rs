@@ -22,7 +22,7 @@ pub mod testing;
 pub mod transfer;
 pub mod views;
 
-pub use kernel::access::{Access, Actor};
+pub use kernel::access::{Access, Actor, Setup};
 pub use kernel::error::StoreError;
 pub use kernel::policy::Policies;
 pub use kernel::{audit, db, metrics, time_fmt};

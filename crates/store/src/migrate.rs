@@ -17,6 +17,7 @@ const STEPS: &[(i64, &str, &str)] = &[
     (9, include_str!("../migrations/sqlite/0009_campaigns.sql"), include_str!("../migrations/postgres/0009_campaigns.sql")),
     (10, include_str!("../migrations/sqlite/0010_login_attempts.sql"), include_str!("../migrations/postgres/0010_login_attempts.sql")),
     (11, include_str!("../migrations/sqlite/0011_api_tokens.sql"), include_str!("../migrations/postgres/0011_api_tokens.sql")),
+    (12, include_str!("../migrations/sqlite/0012_first_day.sql"), include_str!("../migrations/postgres/0012_first_day.sql")),
 ];
 
 /// The name of the advisory lock (PostgreSQL) that schema changes take: several app servers

@@ -20,3 +20,29 @@ pub struct Access<'a> {
     pub route: &'a str,
     pub now: OffsetDateTime,
 }
+
+/// Who changes the municipality's set-up (areas, teams, accounts, partners): an administrator
+/// signed in on screen, or the operator on the command line, who has the database itself.
+#[derive(Debug, Clone, Copy)]
+pub enum Setup<'a> {
+    Admin(&'a Access<'a>),
+    Cli { command: &'static str, now: OffsetDateTime },
+}
+
+impl Setup<'_> {
+    pub fn now(&self) -> OffsetDateTime {
+        match self {
+            Setup::Admin(a) => a.now,
+            Setup::Cli { now, .. } => *now,
+        }
+    }
+
+    /// Refuses anyone on screen but an administrator (the routes admit only them; this holds
+    /// when a route is wired wrongly).
+    pub(crate) fn check(&self) -> Result<(), super::error::StoreError> {
+        match self {
+            Setup::Admin(a) if a.actor.role != Role::Admin => Err(super::error::StoreError::Forbidden),
+            _ => Ok(()),
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 use crate::kernel::db::{placeholder, Backend, Tx, Value};
 use crate::kernel::time_fmt;
+use crate::kernel::access::Setup;
 use crate::{args, Access, StoreError};
 use domain::model::Id;
 use sha2::{Digest, Sha256};
@@ -44,6 +45,14 @@ pub enum AuditEvent {
     WalkListRead,
     DoorResultCreate,
     AddressImport,
+    /// The team's decision on a household's support level or multi-problem flag.
+    SupportDecision,
+    /// Set-up changes, with what changed (ids and codes, no names) in the reason field.
+    MunicipalityChange,
+    AreaImport,
+    TeamChange,
+    AccountChange,
+    PartnerChange,
 }
 
 impl AuditEvent {
@@ -77,6 +86,12 @@ impl AuditEvent {
         AuditEvent::WalkListRead,
         AuditEvent::DoorResultCreate,
         AuditEvent::AddressImport,
+        AuditEvent::SupportDecision,
+        AuditEvent::MunicipalityChange,
+        AuditEvent::AreaImport,
+        AuditEvent::TeamChange,
+        AuditEvent::AccountChange,
+        AuditEvent::PartnerChange,
         AuditEvent::HouseholdExport,
         AuditEvent::HouseholdErase,
         AuditEvent::BreakGlass,
@@ -120,6 +135,12 @@ impl AuditEvent {
             AuditEvent::WalkListRead => "walk-list.read",
             AuditEvent::DoorResultCreate => "door-result.create",
             AuditEvent::AddressImport => "address.import",
+            AuditEvent::SupportDecision => "household.support",
+            AuditEvent::MunicipalityChange => "municipality.change",
+            AuditEvent::AreaImport => "area.import",
+            AuditEvent::TeamChange => "team.change",
+            AuditEvent::AccountChange => "account.change",
+            AuditEvent::PartnerChange => "partner.change",
         }
     }
 }
@@ -164,6 +185,24 @@ impl Entry {
             route: access.route.to_string(),
             reason: None,
         }
+    }
+}
+
+/// One record of a set-up change: the administrator (or the command), and what changed in
+/// `detail` (ids, codes and counts, never a name).
+pub(crate) fn setup_entry(setup: &Setup<'_>, event: AuditEvent, detail: String) -> Entry {
+    match setup {
+        Setup::Admin(a) => Entry { reason: Some(detail), ..Entry::of(a, event, None, None) },
+        Setup::Cli { command, now } => Entry {
+            at: time_fmt::instant(*now),
+            event: event.code().to_string(),
+            household_id: None,
+            person_id: None,
+            user_id: None,
+            on_behalf_of: None,
+            route: format!("cli: {command}"),
+            reason: Some(detail),
+        },
     }
 }
 
