@@ -4,6 +4,7 @@
 use crate::error::ParseError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::ops::RangeInclusive;
 
 /// A Dutch postcode, stored canonically as `1234AB`.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -11,13 +12,17 @@ use std::fmt;
 pub struct Postcode(String);
 
 impl Postcode {
-    /// Accepts `1234AB`, `1234 ab`, `1234  AB`; refuses a leading zero and the letter pairs SA, SD, SS.
+    /// Accepts `1234AB`, `1234 ab`, `1234  AB` (four digits, then spaces or none, then two
+    /// letters); refuses a leading zero, the letter pairs SA, SD, SS, and spaces inside the
+    /// digits or the letters (`12 34AB`).
     pub fn parse(input: &str) -> Result<Postcode, ParseError> {
+        let s = input.trim();
+        let (digits, letters) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
         // ASCII only: Unicode case mapping would turn `ﬀ` into `FF` or `ı` into `I`.
-        let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+        let compact = format!("{digits}{}", letters.trim_start()).to_ascii_uppercase();
         let err = |nl: &str, en: &str| ParseError::new("postcode", nl, en);
         let bytes = compact.as_bytes();
-        if bytes.len() != 6 {
+        if digits.len() != 4 || bytes.len() != 6 {
             return Err(err(
                 "een postcode bestaat uit vier cijfers en twee letters, zoals 1234 AB",
                 "a postcode is four digits and two letters, like 1234 AB",
@@ -196,9 +201,14 @@ pub struct RdPoint {
 }
 
 impl RdPoint {
-    /// The bounds of the RD grid over the Netherlands' land and coastal waters.
+    /// The RD grid's x over the Netherlands' land and coastal waters, in metres.
+    pub const X_BOUNDS: RangeInclusive<f64> = 0.0..=300_000.0;
+    /// The RD grid's y over the Netherlands' land and coastal waters, in metres.
+    pub const Y_BOUNDS: RangeInclusive<f64> = 289_000.0..=629_000.0;
+
+    /// A point within [`RdPoint::X_BOUNDS`] and [`RdPoint::Y_BOUNDS`].
     pub fn new(x: f64, y: f64) -> Result<RdPoint, ParseError> {
-        let inside = (0.0..=300_000.0).contains(&x) && (289_000.0..=629_000.0).contains(&y);
+        let inside = Self::X_BOUNDS.contains(&x) && Self::Y_BOUNDS.contains(&y);
         if !inside {
             return Err(ParseError::new(
                 "RD-coördinaat",
@@ -228,7 +238,7 @@ mod tests {
 
     #[test]
     fn postcode_refuses_what_postnl_does_not_issue() {
-        for input in ["0123AB", "1234SA", "1234 SD", "1234ss", "123AB", "12345A", "1234A", "ABCD12", "", "1234ÄB"] {
+        for input in ["0123AB", "0123 AB", "1234SA", "1234 SD", "1234ss", "1234 SS", "123AB", "12345A", "1234A", "ABCD12", "", "1234ÄB", "12 34AB", "1234 A B", "AB 1234", "1234-AB"] {
             assert!(Postcode::parse(input).is_err(), "{input} should be refused");
         }
     }

@@ -16,7 +16,8 @@ pub enum AreaCode {
 impl AreaCode {
     pub fn parse(input: &str) -> Result<AreaCode, ParseError> {
         let s = input.trim().to_ascii_uppercase();
-        let (prefix, digits) = s.split_at(s.len().min(2));
+        // Cut on a character boundary: `split_at(2)` panics inside a character such as `€`.
+        let (prefix, digits) = s.split_at(s.char_indices().nth(2).map_or(s.len(), |(at, _)| at));
         let all_digits = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
         match (prefix, digits.len()) {
             ("GM", 4) if all_digits => Ok(AreaCode::Gemeente(digits.to_string())),
@@ -91,7 +92,7 @@ mod tests {
 
     #[test]
     fn refuses_wrong_lengths_and_prefixes() {
-        for s in ["GM344", "WK0344011", "BU0344010", "XX0344", "BU0344010a", "", "G"] {
+        for s in ["GM344", "WK0344011", "BU0344010", "XX0344", "BU0344010a", "", "G", "€", "G€0344", "é", "NL00"] {
             assert!(AreaCode::parse(s).is_err(), "{s}");
         }
     }

@@ -4,7 +4,8 @@
 
 use crate::csv::{CsvError, Table};
 use crate::model::value_list;
-use crate::{HouseNumber, Postcode, RdPoint};
+use crate::{AreaCode, HouseNumber, Postcode, RdPoint};
+use std::collections::hash_map::{Entry, HashMap};
 use time::{Duration, OffsetDateTime};
 
 value_list!(
@@ -141,91 +142,155 @@ pub fn in_next_wave(results: &[DoorOutcome]) -> bool {
     results.iter().all(|o| o.visit_again())
 }
 
-/// One address of a BAG-shaped file.
+/// One address of a BAG extract: a verblijfsobject with a woonfunctie.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BagAddress {
+    /// The line it was read from, so a refusal found later (a buurt outside the municipality)
+    /// can name it.
+    pub line: usize,
     pub street: String,
     pub number: HouseNumber,
     pub postcode: Postcode,
     pub city: String,
     pub point: RdPoint,
+    pub buurt: AreaCode,
 }
 
-/// The columns of a BAG-shaped address file (`letter` and `addition` may be empty).
-pub const BAG_COLUMNS: [&str; 8] = ["street", "number", "letter", "addition", "postcode", "city", "x", "y"];
+/// A BAG extract read whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BagFile {
+    pub addresses: Vec<BagAddress>,
+    /// Rows without a woonfunctie: offices, shops, sheds.
+    pub skipped: usize,
+}
 
-/// Reads the rows of a BAG-shaped file: every bad field is named with its line, so the whole
-/// file can be put right at once; nothing is returned unless every row is good.
-pub fn bag_addresses(table: &Table) -> Result<Vec<BagAddress>, Vec<CsvError>> {
-    let mut cols = [0usize; 8];
-    let missing: Vec<&str> = BAG_COLUMNS.iter().copied().filter(|c| table.column(c).is_none()).collect();
+/// The columns of a BAG extract, by BAG's attribute names (`huisletter` and
+/// `huisnummertoevoeging` may be empty; `gebruiksdoel` lists one or more).
+pub const BAG_COLUMNS: [&str; 10] =
+    ["openbareruimtenaam", "huisnummer", "huisletter", "huisnummertoevoeging", "postcode", "woonplaatsnaam", "gebruiksdoel", "x", "y", "buurtcode"];
+
+const STREET: usize = 0;
+const NUMBER: usize = 1;
+const LETTER: usize = 2;
+const ADDITION: usize = 3;
+const POSTCODE: usize = 4;
+const CITY: usize = 5;
+const USE: usize = 6;
+const X: usize = 7;
+const Y: usize = 8;
+const BUURT: usize = 9;
+
+/// Whether a BAG object's gebruiksdoelen (`woonfunctie,winkelfunctie`, `winkelfunctie|woonfunctie`,
+/// `woonfunctie; kantoorfunctie`) include a woonfunctie: only a home gets a door in a campaign.
+fn is_dwelling(uses: &str) -> bool {
+    uses.split(|c: char| matches!(c, ',' | '|' | ';') || c.is_whitespace()).any(|u| u.eq_ignore_ascii_case("woonfunctie"))
+}
+
+/// Reads the rows of a BAG extract (header names in any letter case, other columns ignored):
+/// every bad field is named with its line and column, so the whole file can be put right at
+/// once; nothing is returned unless every row is good. Objects without a woonfunctie are
+/// counted in `skipped`, not read.
+pub fn bag_addresses(table: &Table) -> Result<BagFile, Vec<CsvError>> {
+    let found = BAG_COLUMNS.map(|c| table.column_ignore_case(c));
+    let missing: Vec<&str> = BAG_COLUMNS.iter().zip(&found).filter(|(_, f)| f.is_none()).map(|(c, _)| *c).collect();
     if !missing.is_empty() {
         return Err(vec![CsvError { line: 1, message: format!("kolom ontbreekt: {} (nodig: {})", missing.join(", "), BAG_COLUMNS.join(",")) }]);
     }
-    for (i, c) in BAG_COLUMNS.iter().enumerate() {
-        cols[i] = table.column(c).unwrap_or_default();
-    }
+    let cols = found.map(Option::unwrap_or_default);
+    // Errors name the column as the file spells it.
+    let name = |i: usize| table.header[cols[i]].as_str();
     if table.rows.is_empty() {
         return Err(vec![CsvError { line: 0, message: "het bestand heeft geen adressen".into() }]);
     }
-    let mut out = Vec::new();
+    let mut addresses = Vec::with_capacity(table.rows.len());
+    let mut skipped = 0;
     let mut errors = Vec::new();
-    let mut seen = std::collections::HashMap::new();
+    let mut seen: HashMap<(Postcode, HouseNumber), usize> = HashMap::with_capacity(table.rows.len());
     for (line, row) in &table.rows {
         let get = |i: usize| row[cols[i]].trim();
-        let mut bad = |field: &str, reason: String| errors.push(CsvError { line: *line, message: format!("veld {field}: {reason}") });
-        let street = get(0);
+        let before = errors.len();
+        let mut bad = |i: usize, reason: String| errors.push(CsvError { line: *line, message: format!("veld {}: {reason}", name(i)) });
+        let uses = get(USE);
+        if uses.is_empty() {
+            bad(USE, "leeg; de BAG geeft elk verblijfsobject minstens één gebruiksdoel, zoals woonfunctie".into());
+            continue;
+        }
+        if !is_dwelling(uses) {
+            skipped += 1;
+            continue;
+        }
+        let street = get(STREET);
         if street.is_empty() || street.chars().count() > 80 {
-            bad("street", "vul de straatnaam in (hoogstens 80 tekens)".into());
+            bad(STREET, "vul de straatnaam in (hoogstens 80 tekens)".into());
         }
-        let city = get(5);
+        let city = get(CITY);
         if city.is_empty() || city.chars().count() > 80 {
-            bad("city", "vul de woonplaats in (hoogstens 80 tekens)".into());
+            bad(CITY, "vul de woonplaats in (hoogstens 80 tekens)".into());
         }
-        let number = match get(1).parse::<u32>() {
-            Ok(n) => {
-                let letter = get(2);
-                let letter_char = letter.chars().next();
-                if letter.chars().count() > 1 {
-                    bad("letter", format!("\"{letter}\" is geen huisletter (één letter)"));
-                    None
-                } else {
-                    HouseNumber::new(n, letter_char, Some(get(3)).filter(|a| !a.is_empty())).map_err(|e| bad("number", e.reason_nl.to_string())).ok()
-                }
-            }
+        let number = match get(NUMBER).parse::<u32>() {
+            Ok(n) => HouseNumber::new(n, None, None).map(|_| n).map_err(|e| bad(NUMBER, e.reason_nl)).ok(),
             Err(_) => {
-                bad("number", format!("\"{}\" is geen huisnummer", get(1)));
+                bad(NUMBER, format!("\"{}\" is geen huisnummer", get(NUMBER)));
                 None
             }
         };
-        let postcode = Postcode::parse(get(4)).map_err(|e| bad("postcode", e.reason_nl.to_string())).ok();
-        let x = get(6).replace(',', ".").parse::<f64>().map_err(|_| bad("x", format!("\"{}\" is geen getal (RD-meters)", get(6)))).ok();
-        let y = get(7).replace(',', ".").parse::<f64>().map_err(|_| bad("y", format!("\"{}\" is geen getal (RD-meters)", get(7)))).ok();
-        let point = match (x, y) {
-            (Some(x), Some(y)) => RdPoint::new(x, y).map_err(|e| bad("x", e.reason_nl.to_string())).ok(),
+        let mut letter = get(LETTER).chars();
+        let letter = match (letter.next(), letter.next()) {
+            (None, _) => Some(None),
+            (Some(c), None) if c.is_ascii_alphabetic() => Some(Some(c)),
+            _ => {
+                bad(LETTER, format!("\"{}\" is geen huisletter (één letter van A tot Z)", get(LETTER)));
+                None
+            }
+        };
+        let number = match (number, letter) {
+            (Some(n), Some(letter)) => {
+                let addition = Some(get(ADDITION)).filter(|a| !a.is_empty());
+                HouseNumber::new(n, letter, addition).map_err(|e| bad(ADDITION, e.reason_nl)).ok()
+            }
             _ => None,
         };
-        if let (Some(number), Some(postcode), Some(point)) = (number, postcode, point) {
-            if errors.last().is_some_and(|e| e.line == *line) {
-                continue;
+        let postcode = Postcode::parse(get(POSTCODE)).map_err(|e| bad(POSTCODE, e.reason_nl)).ok();
+        let x = table.decimal(get(X)).ok_or_else(|| bad(X, format!("\"{}\" is geen getal (RD-meters)", get(X)))).ok();
+        let y = table.decimal(get(Y)).ok_or_else(|| bad(Y, format!("\"{}\" is geen getal (RD-meters)", get(Y)))).ok();
+        let point = match (x, y) {
+            (Some(x), Some(y)) => RdPoint::new(x, y).map_err(|e| bad(if RdPoint::X_BOUNDS.contains(&x) { Y } else { X }, e.reason_nl)).ok(),
+            _ => None,
+        };
+        let buurt = match AreaCode::parse(get(BUURT)) {
+            Ok(b @ AreaCode::Buurt(_)) => Some(b),
+            _ => {
+                bad(BUURT, format!("\"{}\" is geen buurtcode (BU met 8 cijfers, zoals BU03440102)", get(BUURT)));
+                None
             }
-            let key = format!("{}|{}", postcode.as_str(), number);
-            if let Some(first) = seen.insert(key, *line) {
-                errors.push(CsvError { line: *line, message: format!("dit adres staat ook op regel {first}") });
-                continue;
-            }
-            out.push(BagAddress { street: street.to_string(), number, postcode, city: city.to_string(), point });
+        };
+        let (Some(number), Some(postcode), Some(point), Some(buurt)) = (number, postcode, point, buurt) else {
+            continue;
+        };
+        if errors.len() > before {
+            continue;
         }
+        match seen.entry((postcode.clone(), number.clone())) {
+            Entry::Occupied(first) => {
+                errors.push(CsvError { line: *line, message: format!("dit adres staat ook op regel {}", first.get()) });
+                continue;
+            }
+            Entry::Vacant(v) => v.insert(*line),
+        };
+        addresses.push(BagAddress { line: *line, street: street.to_string(), number, postcode, city: city.to_string(), point, buurt });
+    }
+    if errors.is_empty() && addresses.is_empty() {
+        errors.push(CsvError { line: 0, message: format!("het bestand heeft geen adressen met een woonfunctie; {skipped} rijen zonder woonfunctie (kantoren, winkels, bergingen) zijn overgeslagen") });
     }
     if errors.is_empty() {
-        Ok(out)
+        Ok(BagFile { addresses, skipped })
     } else {
         Err(errors)
     }
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
     use time::macros::datetime;
@@ -251,23 +316,138 @@ mod tests {
         assert_eq!(implausible(&spaced), vec![false, false, false]);
     }
 
+    const BAG_HEADER: &str = "openbareruimtenaam,huisnummer,huisletter,huisnummertoevoeging,postcode,woonplaatsnaam,gebruiksdoel,x,y,buurtcode\n";
+
+    fn bag(rows: &str) -> Result<BagFile, Vec<String>> {
+        bag_addresses(&crate::csv::parse(format!("{BAG_HEADER}{rows}").as_bytes()).unwrap()).map_err(|e| e.iter().map(ToString::to_string).collect())
+    }
+
     #[test]
-    fn a_bag_file_is_read_whole_or_every_bad_field_is_named() {
-        let good = crate::csv::parse(b"street,number,letter,addition,postcode,city,x,y\nDorpsstraat,12,a,,1234AB,Ons Dorp,155000,463000\nDorpsstraat,14,,2,1234 ab,Ons Dorp,155010.5,463000\n").unwrap();
-        let rows = bag_addresses(&good).unwrap();
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].number.to_string(), "12A");
-        assert_eq!(rows[1].number.addition.as_deref(), Some("2"));
-        let bad = crate::csv::parse(b"street,number,letter,addition,postcode,city,x,y\nDorpsstraat,12,,,1234AB,Ons Dorp,155000,463000\nDorpsstraat,1x,,,1234AB,Ons Dorp,155000,463000\n,3,,,0234AB,Ons Dorp,12a,463000\nDorpsstraat,12,,,1234AB,Ons Dorp,155000,463000\n").unwrap();
-        let errors = bag_addresses(&bad).unwrap_err();
-        let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-        assert!(text.iter().any(|e| e.starts_with("regel 3: veld number")), "{text:?}");
-        assert!(text.iter().any(|e| e.starts_with("regel 4: veld street")), "{text:?}");
-        assert!(text.iter().any(|e| e.starts_with("regel 4: veld postcode")), "{text:?}");
-        assert!(text.iter().any(|e| e.starts_with("regel 4: veld x")), "{text:?}");
-        assert!(text.iter().any(|e| e.starts_with("regel 5: dit adres staat ook op regel 2")), "{text:?}");
-        let missing = crate::csv::parse(b"street,number,postcode\nA,1,1234AB\n").unwrap();
-        assert!(bag_addresses(&missing).unwrap_err()[0].message.contains("letter, addition, city, x, y"));
+    fn a_bag_file_reads_homes_and_counts_the_rest() {
+        let text = "Postcode;HUISNUMMER;huisletter;huisnummertoevoeging;Openbareruimtenaam;woonplaatsnaam;gebruiksdoel;x;y;buurtcode;identificatie\n\
+                    1234AB;12;a;;Dorpsstraat;Ons Dorp;woonfunctie;155000;463000;BU03440102;0344010000012345\n\
+                    1234 ab;14;;2;Dorpsstraat;Ons Dorp;WOONFUNCTIE,winkelfunctie;155010,5;463000,25;bu03440102;0344010000012346\n\
+                    1234AB;16;;;Dorpsstraat;Ons Dorp;winkelfunctie|woonfunctie;155020;463000;BU03440102;0344010000012347\n\
+                    1234AB;18;;;Dorpsstraat;Ons Dorp;woonfunctie; kantoorfunctie;155030;463000;BU03440102;0344010000012348\n";
+        // The last row has one field too many unless `;` inside gebruiksdoel is quoted.
+        assert!(crate::csv::parse(text.as_bytes()).is_err());
+        let text = text.replace("woonfunctie; kantoorfunctie", "\"woonfunctie; kantoorfunctie\"");
+        let table = crate::csv::parse(text.as_bytes()).unwrap();
+        let file = bag_addresses(&table).unwrap();
+        assert_eq!((file.addresses.len(), file.skipped), (4, 0));
+        let a = &file.addresses[0];
+        assert_eq!((a.line, a.street.as_str(), a.number.to_string(), a.postcode.as_str(), a.city.as_str()), (2, "Dorpsstraat", "12A".into(), "1234AB", "Ons Dorp"));
+        assert_eq!(a.buurt, AreaCode::Buurt("03440102".into()));
+        assert_eq!(file.addresses[1].number.addition.as_deref(), Some("2"));
+        assert_eq!((file.addresses[1].point.x, file.addresses[1].point.y), (155_010.5, 463_000.25), "a decimal comma in a ; file");
+
+        let offices = bag("Dorpsstraat,1,,,1234AB,Ons Dorp,woonfunctie,155000,463000,BU03440102\n\
+                           Dorpsstraat,2,,,1234AB,Ons Dorp,kantoorfunctie,155000,463000,BU03440102\n\
+                           ,x,yy,,0000,,\"winkelfunctie, kantoorfunctie\",?,?,?\n\
+                           Schuur,3,,,1234AB,Ons Dorp,overige gebruiksfunctie,155000,463000,BU03440102\n\
+                           Dorpsstraat,5,,,1234AB,Ons Dorp,woonfuncties,155000,463000,BU03440102\n")
+        .unwrap();
+        assert_eq!((offices.addresses.len(), offices.skipped), (1, 4), "a row without a woonfunctie is counted and not checked");
+        assert_eq!(bag("A,1,,,1234AB,X,kantoorfunctie,1,1,x\n"), Err(vec!["het bestand heeft geen adressen met een woonfunctie; 1 rijen zonder woonfunctie (kantoren, winkels, bergingen) zijn overgeslagen".to_string()]));
+    }
+
+    #[test]
+    fn every_bad_field_of_a_bag_row_is_named() {
+        let errors = bag("Dorpsstraat,12,,,1234AB,Ons Dorp,woonfunctie,155000,463000,BU03440102\n\
+                          Dorpsstraat,1x,ab,,1234AB,Ons Dorp,woonfunctie,155000,463000,BU03440102\n\
+                          ,0,1,,0234AB,,woonfunctie,12a,463000,WK034401\n\
+                          Dorpsstraat,3,,toolong,1234 SS,Ons Dorp,woonfunctie,-1,463000,BU0344010\n\
+                          Dorpsstraat,4,,A,1234 SA,Ons Dorp,woonfunctie,155000,100,GM0344\n\
+                          Dorpsstraat,5,,,1234 SD,Ons Dorp,woonfunctie,\"155000,5\",463000,\n\
+                          Dorpsstraat,6,,,12 34AB,Ons Dorp,,155000,463000,BU03440102\n")
+        .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.split(':').next().unwrap_or_default()).collect();
+        let named = |line: usize, field: &str| errors.iter().any(|e| e.starts_with(&format!("regel {line}: veld {field}:")));
+        for (line, field) in [
+            (3, "huisnummer"),
+            (3, "huisletter"),
+            (4, "openbareruimtenaam"),
+            (4, "woonplaatsnaam"),
+            (4, "huisnummer"),
+            (4, "huisletter"),
+            (4, "postcode"),
+            (4, "x"),
+            (4, "buurtcode"),
+            (5, "huisnummertoevoeging"),
+            (5, "postcode"),
+            (5, "x"),
+            (5, "buurtcode"),
+            (6, "huisnummertoevoeging"),
+            (6, "postcode"),
+            (6, "y"),
+            (6, "buurtcode"),
+            (7, "postcode"),
+            (7, "x"),
+            (7, "buurtcode"),
+            (8, "gebruiksdoel"),
+        ] {
+            assert!(named(line, field), "line {line} field {field}: {errors:#?}");
+        }
+        assert_eq!(fields.len(), 21, "{errors:#?}");
+        assert!(errors.iter().all(|e| !e.starts_with("regel 2")));
+        assert!(errors.contains(&"regel 4: veld huisnummer: een huisnummer ligt tussen 1 en 99999".to_string()));
+        assert!(errors.contains(&"regel 7: veld x: \"155000,5\" is geen getal (RD-meters)".to_string()), "no decimal comma in a , file");
+        let missing = crate::csv::parse(b"openbareruimtenaam,huisnummer,postcode\nA,1,1234AB\n").unwrap();
+        assert_eq!(
+            bag_addresses(&missing).unwrap_err()[0].to_string(),
+            "regel 1: kolom ontbreekt: huisletter, huisnummertoevoeging, woonplaatsnaam, gebruiksdoel, x, y, buurtcode \
+             (nodig: openbareruimtenaam,huisnummer,huisletter,huisnummertoevoeging,postcode,woonplaatsnaam,gebruiksdoel,x,y,buurtcode)"
+        );
+    }
+
+    #[test]
+    fn the_same_address_twice_is_postcode_number_letter_and_addition() {
+        let errors = bag("Dorpsstraat,12,,,1234AB,Ons Dorp,woonfunctie,155000,463000,BU03440102\n\
+                          Dorpsstraat,12,A,,1234AB,Ons Dorp,woonfunctie,155000,463000,BU03440102\n\
+                          Dorpsstraat,12,,2,1234AB,Ons Dorp,woonfunctie,155000,463000,BU03440102\n\
+                          Dorpsstraat,12,a,2,1234AB,Ons Dorp,woonfunctie,155000,463000,BU03440102\n\
+                          Dorpsstraat,12,,,1234AC,Ons Dorp,woonfunctie,155000,463000,BU03440102\n\
+                          Dorpsstraat,12,a,,1234 ab,Ons Dorp,woonfunctie,155000,463000,BU03440102\n\
+                          Dorpsstraat,12,,,1234AB,Ons Dorp,woonfunctie,155000,463000,BU03440102\n\
+                          Dorpsstraat,12,,,1234AB,Ons Dorp,woonfunctie,155000,463000,BU03440102\n")
+        .unwrap_err();
+        assert_eq!(errors, ["regel 7: dit adres staat ook op regel 3", "regel 8: dit adres staat ook op regel 2", "regel 9: dit adres staat ook op regel 2"]);
+    }
+
+    #[test]
+    fn the_bag_extract_of_eropafdam_reads_whole() {
+        let table = crate::csv::parse(include_bytes!("../../../testdata/first-day/bag-adressen.csv")).unwrap();
+        assert_eq!((table.delimiter, table.header[0].as_str()), (b';', "openbareruimtenaam"));
+        let file = bag_addresses(&table).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!((file.addresses.len(), file.skipped), (34, 6));
+        let at = |line: usize| file.addresses.iter().find(|a| a.line == line);
+        for line in [4, 5, 11, 19, 33, 37] {
+            assert!(at(line).is_none(), "line {line} has no woonfunctie");
+        }
+        for line in [2, 3, 15, 22] {
+            assert!(at(line).is_some(), "line {line} has a woonfunctie among others");
+        }
+        let number = |line: usize| at(line).map(|a| a.number.to_string());
+        assert_eq!([number(6), number(7), number(9), number(10), number(24)], ["5A", "5B", "12-1", "12-2", "1-BIS"].map(|n| Some(n.to_string())));
+        assert_eq!(at(12).map(|a| (a.point.x, a.point.y)), Some((155_105.5, 463_009.5)));
+        assert_eq!(at(36).map(|a| (a.postcode.display(), a.buurt.code())), Some(("9992 GH".into(), "BU09990202".into())));
+    }
+
+    #[test]
+    fn the_faulty_bag_extract_names_each_fault() {
+        let table = crate::csv::parse(include_bytes!("../../../testdata/first-day/bag-adressen-fout.csv")).unwrap();
+        let errors: Vec<String> = bag_addresses(&table).unwrap_err().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            errors,
+            [
+                "regel 4: veld postcode: een postcode begint niet met een 0",
+                "regel 5: veld postcode: de letters SA, SD en SS komen in postcodes niet voor",
+                "regel 6: veld huisnummer: een huisnummer ligt tussen 1 en 99999",
+                "regel 10: dit adres staat ook op regel 3",
+                "regel 11: veld buurtcode: \"WK099901\" is geen buurtcode (BU met 8 cijfers, zoals BU03440102)",
+                "regel 12: veld x: \"155326.4 m\" is geen getal (RD-meters)",
+            ]
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod area;
 pub mod bsn;
 pub mod campaign;
 pub mod case;
+pub mod cbs;
 pub mod contact;
 pub mod csv;
 pub mod date;
