@@ -161,7 +161,7 @@ fn main() -> ExitCode {
         let rows = tx
             .fetch_all(
                 "SELECT h.id FROM households h JOIN addresses a ON a.id = h.address_id JOIN neighbourhoods b ON b.code = a.buurt_code \
-                 JOIN teams t ON t.wijk_code = b.parent_code JOIN users u ON u.team_id = t.id WHERE u.username = $1 ORDER BY h.id LIMIT 100",
+                 JOIN team_buurten tb ON tb.buurt_code = b.code JOIN teams t ON t.id = tb.team_id JOIN users u ON u.team_id = t.id WHERE u.username = $1 ORDER BY h.id LIMIT 100",
                 &[Value::from(worker.as_str())],
             )
             .await

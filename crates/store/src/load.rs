@@ -1,6 +1,7 @@
 //! Bulk loading of a synthetic municipality (demo, tests, benchmarks): multi-row inserts in
 //! one transaction, ids kept as generated, one audit event per household created.
 
+use crate::kernel::area;
 use crate::kernel::audit::{AuditEvent, Entry};
 use crate::kernel::db::{insert_rows, reset_identities, Backend, Value};
 use crate::kernel::time_fmt;
@@ -95,6 +96,8 @@ impl Store {
             m.teams.iter().map(|t| args![t.id, t.name.as_str(), t.wijk.code()]).collect(),
         )
         .await?;
+        insert_rows(&mut tx, "team_areas", &["team_id", "area_code"], m.teams.iter().map(|t| args![t.id, t.wijk.code()]).collect()).await?;
+        area::refresh_team_buurten(&mut tx).await?;
         let created = time_fmt::instant(now);
         insert_rows(
             &mut tx,

@@ -6,11 +6,12 @@
 use crate::kernel::audit::AuditEvent;
 use crate::kernel::area::{self, team_scope};
 use crate::kernel::error::invalid;
+use crate::kernel::households::{self, AddressCounts};
 use crate::kernel::time_fmt;
 use crate::{args, Access, Store, StoreError};
-use domain::campaign::VenueKind;
+use domain::campaign::{BagFile, VenueKind};
+use domain::csv::CsvError;
 use domain::model::Id;
-use domain::{HouseNumber, Postcode};
 use time::Date;
 
 #[derive(Debug, Clone)]
@@ -75,17 +76,6 @@ pub struct InfoSession {
     pub id: Id,
     pub worker: String,
     pub new: NewInfoSession,
-}
-
-/// One row of a BAG-shaped address file.
-#[derive(Debug, Clone)]
-pub struct NewAddress {
-    pub street: String,
-    pub number: HouseNumber,
-    pub postcode: Postcode,
-    pub locality: String,
-    pub x: f64,
-    pub y: f64,
 }
 
 /// A required text, cleaned (`domain::text::clean`) and trimmed, of at most `max` characters.
@@ -277,43 +267,25 @@ impl Store {
             .collect()
     }
 
-    /// Adds the addresses of a BAG-shaped file to a buurt of the team's area, all or nothing;
-    /// an address that is already known (postcode, number, letter, addition) gets its
-    /// coordinates when it had none, and is otherwise left as it is. Returns (added, known).
-    pub async fn import_addresses(&self, access: &Access<'_>, buurt_code: &str, rows: &[NewAddress]) -> Result<(usize, usize), StoreError> {
+    /// Adds the addresses of a BAG file to the team's area, all or nothing: the same reader and
+    /// writer as the municipality's import, and every address must lie in a buurt of the team
+    /// (each one that does not is named with its line). Re-importing the same file adds nothing.
+    pub async fn import_addresses(&self, access: &Access<'_>, file: &BagFile) -> Result<AddressCounts, StoreError> {
         let team = team_scope(access)?;
         let mut tx = self.scoped(access).await?;
-        area::buurt_in_area(&mut tx, team, buurt_code)
-        .await?
-        .then_some(())
-        .ok_or_else(|| invalid("buurt", "Buurt: kies een buurt van het team.", "Buurt: choose a buurt of the team."))?;
-        let (mut added, mut known) = (0, 0);
-        for a in rows {
-            let letter = a.number.letter.map(String::from);
-            let addition = a.number.addition.clone();
-            let existing = tx
-                .fetch_optional(
-                    "SELECT id FROM addresses WHERE postcode = $1 AND house_number = $2 AND COALESCE(house_letter, '') = $3 AND COALESCE(house_addition, '') = $4",
-                    &args![a.postcode.as_str(), i64::from(a.number.number), letter.clone().unwrap_or_default(), addition.clone().unwrap_or_default()],
-                )
-                .await?;
-            match existing {
-                Some(r) => {
-                    known += 1;
-                    tx.execute("UPDATE addresses SET x = $1, y = $2 WHERE id = $3 AND x IS NULL", &args![a.x, a.y, r.i64(0)?]).await?;
-                }
-                None => {
-                    added += 1;
-                    tx.execute(
-                        "INSERT INTO addresses (street, house_number, house_letter, house_addition, postcode, locality, buurt_code, x, y) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                        &args![domain::text::clean_line(&a.street).trim(), i64::from(a.number.number), letter, addition, a.postcode.as_str(), domain::text::clean_line(&a.locality).trim(), buurt_code, a.x, a.y],
-                    )
-                    .await?;
-                }
-            }
+        let ours: std::collections::HashSet<String> = area::team_buurten(&mut tx, team).await?.into_iter().map(|(code, _)| code).collect();
+        let outside: Vec<CsvError> = file
+            .addresses
+            .iter()
+            .filter(|a| !ours.contains(&a.buurt.code()))
+            .map(|a| CsvError { line: a.line, message: format!("veld buurtcode: {} is geen buurt van het werkgebied van uw team", a.buurt) })
+            .collect();
+        if !outside.is_empty() {
+            return Err(StoreError::Lines(outside));
         }
+        let counts = households::import_addresses(&mut tx, &file.addresses, &|_| {}).await?;
         tx.record(AuditEvent::AddressImport, None, None).await?;
         tx.commit().await?;
-        Ok((added, known))
+        Ok(counts)
     }
 }

@@ -100,6 +100,19 @@ pub struct HouseholdDetail {
     pub attempts: Vec<AttemptView>,
     pub cases: Vec<CaseView>,
     pub language: LanguageNotes,
+    /// The team's decisions on support and multi-problem, latest first.
+    pub support_history: Vec<SupportDecision>,
+}
+
+/// The team's decision on a household's support level and multi-problem flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupportDecision {
+    pub support: SupportLevel,
+    pub multi_problem: bool,
+    pub reason: String,
+    pub by: Option<String>,
+    /// When, as stored (UTC instant); pages show it in Dutch local time.
+    pub at: String,
 }
 
 /// A household registered by a worker, with its first member.
@@ -303,13 +316,14 @@ impl Store {
         }
 
         let language = households::language_notes(&mut tx, household_id).await?;
+        let support_history = support_history(&mut tx, household_id).await?;
         let mut entry = audit::Entry::of(access, AuditEvent::HouseholdRead, Some(household_id), None);
         if via_break_glass {
             entry.reason = Some("noodtoegang".into());
         }
         audit::append(&mut tx, &[entry]).await?;
         tx.commit().await?;
-        Ok(HouseholdDetail { id: household_id, via_break_glass, address, support, multi_problem, members, signals, attempts, cases, language })
+        Ok(HouseholdDetail { id: household_id, via_break_glass, address, support, multi_problem, members, signals, attempts, cases, language, support_history })
     }
 
     /// The buurten of the actor's team area, (code, name), for the registration form.
@@ -322,16 +336,16 @@ impl Store {
     pub async fn create_household(&self, access: &Access<'_>, new: &NewHousehold) -> Result<Id, StoreError> {
         let team = team_scope(access)?;
         let mut tx = self.scoped(access).await?;
-        let in_area = area::buurt_in_area(&mut tx, team, &new.buurt_code).await?;
-        if !in_area {
+        // A known address (from the BAG) keeps its own buurt; a new one goes in the buurt chosen.
+        let address = NewAddress { street: &new.street, house_number: &new.house_number, postcode: &new.postcode, locality: &new.locality, buurt_code: &new.buurt_code };
+        let (address_id, buurt) = households::address_for(&mut tx, &address).await?;
+        if !area::buurt_in_area(&mut tx, team, &buurt).await? {
             return Err(StoreError::Invalid {
                 field: "buurt",
                 message_nl: "Buurt: kies een buurt uit het werkgebied van uw team.".into(),
                 message_en: "Neighbourhood: choose a neighbourhood in your team's area.".into(),
             });
         }
-        let address = NewAddress { street: &new.street, house_number: &new.house_number, postcode: &new.postcode, locality: &new.locality, buurt_code: &new.buurt_code };
-        let address_id = households::insert_address(&mut tx, &address).await?;
         let (recorder, mut entries) = (Recorder::of(access), Vec::new());
         let household_id = households::create_household(&mut tx, address_id, &recorder, &mut entries).await?;
         let person = (&new.name, new.birth_date, new.bsn.as_ref(), new.phone.as_deref());
@@ -340,6 +354,54 @@ impl Store {
         tx.commit().await?;
         Ok(household_id)
     }
+}
+
+impl Store {
+    /// The team decides how much support a household needs and whether it has problems on
+    /// several fronts, with the reason; "uit beeld" ranks on this. Audited, kept as history.
+    pub async fn set_support(&self, access: &Access<'_>, household_id: Id, support: SupportLevel, multi_problem: bool, reason: &str) -> Result<(), StoreError> {
+        team_scope(access)?;
+        let reason = domain::text::clean(reason);
+        let reason = reason.trim();
+        if !domain::text::reads_as_reason(reason) || reason.chars().count() > 500 {
+            return Err(StoreError::Invalid {
+                field: "reden",
+                message_nl: "Reden: schrijf in een paar woorden waarom (hoogstens 500 tekens).".into(),
+                message_en: "Reason: write in a few words why (at most 500 characters).".into(),
+            });
+        }
+        let mut tx = self.scoped(access).await?;
+        tx.household(household_id).await?;
+        tx.execute("UPDATE households SET support = $1, multi_problem = $2 WHERE id = $3", &args![support.code(), multi_problem, household_id]).await?;
+        tx.execute(
+            "INSERT INTO support_decisions (household_id, support, multi_problem, reason, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            &args![household_id, support.code(), multi_problem, reason, access.actor.user_id, time_fmt::instant(access.now)],
+        )
+        .await?;
+        tx.record(AuditEvent::SupportDecision, Some(household_id), None).await?;
+        tx.commit().await
+    }
+}
+
+async fn support_history(tx: &mut crate::kernel::db::Tx, household_id: Id) -> Result<Vec<SupportDecision>, StoreError> {
+    let rows = tx
+        .fetch_all(
+            "SELECT d.support, d.multi_problem, d.reason, u.display_name, d.decided_at FROM support_decisions d LEFT JOIN users u ON u.id = d.decided_by \
+             WHERE d.household_id = $1 ORDER BY d.decided_at DESC, d.id DESC",
+            &args![household_id],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SupportDecision {
+                support: SupportLevel::from_code(&r.text(0)?).ok_or_else(|| StoreError::corrupt("support"))?,
+                multi_problem: r.bool(1)?,
+                reason: r.text(2)?,
+                by: r.opt_text(3)?,
+                at: r.text(4)?,
+            })
+        })
+        .collect()
 }
 
 /// How long a break-the-glass grant lasts.

@@ -57,6 +57,9 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Forbidden => AppError::Forbidden,
             StoreError::Invalid { field, message_nl, message_en } => AppError::Validation(vec![FieldError { field, message_nl, message_en }]),
+            StoreError::Lines(lines) => AppError::Validation(
+                lines.iter().map(|l| FieldError { field: "bestand", message_nl: l.to_string(), message_en: l.to_string() }).collect(),
+            ),
             other => AppError::Internal(other.to_string()),
         }
     }

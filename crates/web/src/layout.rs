@@ -59,7 +59,13 @@ impl Nav {
                 ("/privacy/rechten", "Rechten van bewoners", "Residents' rights"),
                 ("/privacy/register", "Verwerkingsregister", "Processing register"),
             ],
-            Role::Admin => vec![("/beheer", "Accounts", "Accounts")],
+            Role::Admin => vec![
+                ("/beheer", "Beheer", "Administration"),
+                ("/beheer/gebieden", "Gemeente en gebieden", "Municipality and areas"),
+                ("/beheer/teams", "Teams", "Teams"),
+                ("/beheer/accounts", "Accounts", "Accounts"),
+                ("/beheer/partners", "Partnerorganisaties", "Partner organisations"),
+            ],
         };
         Nav { user: Some((display_name.to_string(), role)), links, csrf: csrf.to_string(), current: current.into() }
     }

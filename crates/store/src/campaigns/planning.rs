@@ -29,11 +29,11 @@ struct Settings {
 }
 
 impl Store {
-    /// The team's wijk, (code, name): a campaign may cover it whole.
-    pub async fn team_wijk(&self, team_id: Id) -> Result<(String, String), StoreError> {
+    /// The wijken and buurten the team was given, (code, name, level), wijken first: a
+    /// campaign may cover one whole.
+    pub async fn team_areas(&self, team_id: Id) -> Result<Vec<(String, String, String)>, StoreError> {
         let mut tx = self.pool().begin_read().await?;
-        let r = tx.fetch_one("SELECT b.code, b.name FROM teams t JOIN neighbourhoods b ON b.code = t.wijk_code WHERE t.id = $1", &args![team_id]).await?;
-        Ok((r.text(0)?, r.text(1)?))
+        area::team_areas(&mut tx, team_id).await
     }
 
     /// Creates a campaign over an area: every address with coordinates in it (narrowed to the
@@ -60,10 +60,7 @@ impl Store {
         check_wave(&new.wave, access.now.date())?;
 
         let mut tx = self.scoped_read(access).await?;
-        tx.fetch_optional(
-                concat!("SELECT b.name FROM neighbourhoods b JOIN teams t ON t.id = $1 WHERE b.code = $2 AND (b.code = t.wijk_code OR ", area::team_covers_buurt!(), ")"),
-                &args![team, new.area_code.as_str()],
-            )
+        area::team_area_name(&mut tx, team, new.area_code.as_str())
             .await?
             .ok_or_else(|| invalid("gebied", "Gebied: kies een wijk of buurt van het team.", "Area: choose a wijk or buurt of the team."))?;
         let rows = tx

@@ -14,6 +14,10 @@ pub enum StoreError {
     /// Input that passed parsing but breaks a rule of the data, with a Dutch message.
     #[error("invalid: {field}: {message_en}")]
     Invalid { field: &'static str, message_nl: String, message_en: String },
+    /// A file whose rows break a rule of the data (an address outside the municipality's
+    /// buurten): every bad line named, nothing stored.
+    #[error("invalid file: {} bad lines", .0.len())]
+    Lines(Vec<domain::csv::CsvError>),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
 }

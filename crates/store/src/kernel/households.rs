@@ -2,7 +2,7 @@
 //! create them (each creation writes its audit record).
 
 use super::audit::{AuditEvent, Entry, Recorder};
-use super::db::{Row, Tx, Value};
+use super::db::{self, Row, Tx, Value};
 use super::error::StoreError;
 use super::time_fmt;
 use crate::args;
@@ -104,6 +104,32 @@ pub(crate) async fn households_at(tx: &mut Tx, postcode: &Postcode, house_number
     Ok(ids)
 }
 
+/// The known address at exactly this postcode and number (letter and addition included), with
+/// its buurt: a municipality's addresses come from the BAG before anyone lives there in Eropaf.
+pub(crate) async fn address_at(tx: &mut Tx, postcode: &Postcode, house_number: &HouseNumber) -> Result<Option<(Id, String)>, StoreError> {
+    let row = tx
+        .fetch_optional(
+            "SELECT id, buurt_code FROM addresses WHERE postcode = $1 AND house_number = $2 AND COALESCE(house_letter, '') = $3 AND COALESCE(house_addition, '') = $4 ORDER BY id LIMIT 1",
+            &args![
+                postcode.as_str(),
+                i64::from(house_number.number),
+                house_number.letter.map(String::from).unwrap_or_default(),
+                house_number.addition.clone().unwrap_or_default()
+            ],
+        )
+        .await?;
+    row.map(|r| Ok((r.i64(0)?, r.text(1)?))).transpose()
+}
+
+/// The address as given: the known one when there is one (its id and buurt), else a new one in
+/// `a.buurt_code`.
+pub(crate) async fn address_for(tx: &mut Tx, a: &NewAddress<'_>) -> Result<(Id, String), StoreError> {
+    match address_at(tx, a.postcode, a.house_number).await? {
+        Some(known) => Ok(known),
+        None => Ok((insert_address(tx, a).await?, a.buurt_code.to_string())),
+    }
+}
+
 /// A new address, as the forms, the intake and the address file give it.
 pub(crate) struct NewAddress<'a> {
     pub street: &'a str,
@@ -171,4 +197,68 @@ pub struct LanguageNotes {
 pub(crate) async fn language_notes(tx: &mut Tx, household_id: Id) -> Result<LanguageNotes, StoreError> {
     let r = tx.fetch_one("SELECT preferred_language, interpreter_needed, network_approach, culture_note FROM households WHERE id = $1", &args![household_id]).await?;
     Ok(LanguageNotes { preferred_language: r.opt_text(0)?, interpreter_needed: r.bool(1)?, network_approach: r.bool(2)?, culture_note: r.opt_text(3)? })
+}
+
+/// What an address file added: new addresses, and those already known (left as they are,
+/// except that a known address without coordinates gets the file's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AddressCounts {
+    pub added: usize,
+    pub known: usize,
+}
+
+/// The key an address is known by: postcode, number, letter, addition.
+fn address_key(postcode: &str, number: i64, letter: &str, addition: &str) -> String {
+    format!("{postcode}|{number}|{}|{}", letter.to_ascii_uppercase(), addition.to_ascii_uppercase())
+}
+
+/// Writes the addresses of a BAG-shaped file (already read whole by `domain::campaign`, each
+/// buurt checked by the caller): the one way addresses come in from a file, for the
+/// municipality's import and a team's upload alike. Re-importing the same file adds nothing.
+/// Calls `progress(done)` after each block, for large files.
+pub(crate) async fn import_addresses(tx: &mut Tx, rows: &[domain::campaign::BagAddress], progress: &(dyn Fn(usize) + Send + Sync)) -> Result<AddressCounts, StoreError> {
+    use std::collections::HashMap;
+    let mut known: HashMap<String, (Id, bool)> = HashMap::new();
+    for r in tx.fetch_all("SELECT id, postcode, house_number, COALESCE(house_letter, ''), COALESCE(house_addition, ''), x FROM addresses", &[]).await? {
+        let key = address_key(&r.text(1)?, r.i64(2)?, &r.text(3)?, &r.text(4)?);
+        known.insert(key, (r.i64(0)?, r.opt_f64(5)?.is_none()));
+    }
+    let mut counts = AddressCounts::default();
+    let mut fresh: Vec<Value> = Vec::new();
+    const COLUMNS: [&str; 9] = ["street", "house_number", "house_letter", "house_addition", "postcode", "locality", "buurt_code", "x", "y"];
+    for a in rows {
+        let letter = a.number.letter.map(String::from);
+        let addition = a.number.addition.clone();
+        let key = address_key(a.postcode.as_str(), i64::from(a.number.number), letter.as_deref().unwrap_or(""), addition.as_deref().unwrap_or(""));
+        match known.get(&key) {
+            Some((id, without_point)) => {
+                counts.known += 1;
+                if *without_point {
+                    tx.execute("UPDATE addresses SET x = $1, y = $2 WHERE id = $3", &args![a.point.x, a.point.y, *id]).await?;
+                }
+            }
+            None => {
+                counts.added += 1;
+                fresh.extend(args![
+                    domain::text::clean_line(&a.street).trim(),
+                    i64::from(a.number.number),
+                    letter,
+                    addition,
+                    a.postcode.as_str(),
+                    domain::text::clean_line(&a.city).trim(),
+                    a.buurt.code(),
+                    a.point.x,
+                    a.point.y
+                ]);
+            }
+        }
+    }
+    const BLOCK: usize = 5_000 * COLUMNS.len();
+    let mut done = counts.known;
+    for block in fresh.chunks(BLOCK) {
+        db::insert_flat(tx, "addresses", &COLUMNS, block).await?;
+        done += block.len() / COLUMNS.len();
+        progress(done);
+    }
+    Ok(counts)
 }

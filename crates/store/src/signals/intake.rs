@@ -500,7 +500,7 @@ pub(super) async fn households_at(tx: &mut Tx, r: &Reported) -> Result<i64, Stor
 pub(super) async fn create_household(tx: &mut Tx, batch: &mut Batch, recorder: &Recorder<'_>, r: &Reported, buurt: &str) -> Result<(Id, Option<Id>), StoreError> {
     let (Some(pc), Some(h)) = (r.postcode.as_ref(), r.house_number.as_ref()) else { return Err(StoreError::corrupt("address")) };
     let address = households::NewAddress { street: &r.street, house_number: h, postcode: pc, locality: &r.locality, buurt_code: buurt };
-    let address_id = households::insert_address(tx, &address).await?;
+    let (address_id, _) = households::address_for(tx, &address).await?;
     let household_id = households::create_household(tx, address_id, recorder, &mut batch.audit).await?;
     let mut person_id = None;
     if let Some(birth_date) = r.birth_date {

@@ -5,6 +5,7 @@
 //! doors.
 
 use super::forms::{field_error, first, grouped, parse_id};
+use super::upload;
 use crate::layout::{render, Nav};
 use crate::auth::PageUser;
 use crate::error::{AppError, FieldError};
@@ -20,7 +21,7 @@ use domain::campaign::DoorOutcome;
 use domain::model::{DayPart, Id, SignalKind};
 use std::collections::HashMap;
 use store::campaigns::{CampaignRow, CampaignView, DoorEntry, NewCampaign, NewWave, WalkList};
-use store::outreach::{NewAddress, Venue};
+use store::outreach::Venue;
 use store::Access;
 use time::{Date, OffsetDateTime};
 
@@ -79,8 +80,15 @@ impl NewCampaignPage {
 async fn new_page(state: &AppState, user: &PageUser, form: FormMap, errors: Vec<FieldError>) -> Result<NewCampaignPage, AppError> {
     let t = user.lang;
     let team = user.user.team_id.ok_or(AppError::Forbidden)?;
-    let (wijk, wijk_name) = state.store.team_wijk(team).await?;
-    let mut areas = vec![(wijk, format!("{wijk_name} ({})", t.s("hele wijk", "whole wijk")))];
+    let whole: Vec<(String, String)> = state
+        .store
+        .team_areas(team)
+        .await?
+        .into_iter()
+        .filter(|(_, _, level)| level == "wijk")
+        .map(|(code, name, _)| (code, format!("{name} ({})", t.s("hele wijk", "whole wijk"))))
+        .collect();
+    let mut areas = whole;
     areas.extend(state.store.team_buurten(team).await?);
     let walkers = state.store.team_workers(team).await?;
     let actor = user.actor();
@@ -405,20 +413,20 @@ pub async fn print(State(state): State<AppState>, user: PageUser, Path(id): Path
 pub struct ImportPage {
     pub t: Lang,
     pub nav: Nav,
+    /// The team's buurten (code, name): the file's buurtcode must be one of them.
     pub buurten: Vec<(String, String)>,
-    pub chosen: String,
     pub errors: Vec<FieldError>,
     /// Row and field errors of the file.
     pub rows: Vec<String>,
-    pub imported: Option<(usize, usize)>,
+    pub imported: Option<(usize, usize, usize)>,
 }
 
-async fn import_page(state: &AppState, user: &PageUser, chosen: String, errors: Vec<FieldError>, rows: Vec<String>, imported: Option<(usize, usize)>) -> Result<Response, AppError> {
+async fn import_page(state: &AppState, user: &PageUser, errors: Vec<FieldError>, rows: Vec<String>, imported: Option<(usize, usize, usize)>) -> Result<Response, AppError> {
     let t = user.lang;
     let team = user.user.team_id.ok_or(AppError::Forbidden)?;
     let buurten = state.store.team_buurten(team).await?;
     let failed = !errors.is_empty() || !rows.is_empty();
-    let mut r = render(&ImportPage { t, nav: user.nav("/campagnes"), buurten, chosen, errors, rows, imported });
+    let mut r = render(&ImportPage { t, nav: user.nav("/campagnes"), buurten, errors, rows, imported });
     if failed {
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -426,63 +434,32 @@ async fn import_page(state: &AppState, user: &PageUser, chosen: String, errors: 
 }
 
 pub async fn import_form(State(state): State<AppState>, user: PageUser) -> Result<Response, AppError> {
-    import_page(&state, &user, String::new(), Vec::new(), Vec::new(), None).await
+    import_page(&state, &user, Vec::new(), Vec::new(), None).await
 }
 
 /// At most this many bytes of file (some 50,000 addresses), as the page says.
 const MAX_IMPORT_BYTES: usize = 4 * 1024 * 1024;
 
 /// The upload's whole body: the file and the form's few fields.
-pub const UPLOAD_BYTES: usize = MAX_IMPORT_BYTES + 64 * 1024;
+pub const UPLOAD_BYTES: usize = MAX_IMPORT_BYTES + upload::FORM_OVERHEAD;
 
 pub async fn import(State(state): State<AppState>, user: PageUser, multipart: Result<Multipart, MultipartRejection>) -> Result<Response, AppError> {
-    let (mut csrf, mut buurt, mut file) = (String::new(), String::new(), None::<Vec<u8>>);
-    // A body over the route's limit is a file over 4 MB: say so, as the page does.
-    let bad = |status: StatusCode| match status {
-        StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge("Bestand: hoogstens 4 MB; splits het per buurt.", "File: at most 4 MB; split it per buurt."),
-        _ => AppError::BadRequest("Het formulier is niet goed verstuurd; probeer het opnieuw.", "The form was not sent properly; please try again."),
+    let form = upload::read(&user, multipart, MAX_IMPORT_BYTES).await?;
+    let bytes = match form.file {
+        Ok(bytes) => bytes,
+        Err(e) => return import_page(&state, &user, vec![e], Vec::new(), None).await,
     };
-    let mut multipart = multipart.map_err(|e| bad(e.status()))?;
-    while let Some(field) = multipart.next_field().await.map_err(|e| bad(e.status()))? {
-        match field.name().unwrap_or("") {
-            "csrf" => csrf = field.text().await.map_err(|e| bad(e.status()))?,
-            "buurt" => buurt = field.text().await.map_err(|e| bad(e.status()))?,
-            "bestand" => {
-                let bytes = field.bytes().await.map_err(|e| bad(e.status()))?;
-                if bytes.len() > MAX_IMPORT_BYTES {
-                    let e = FieldError { field: "bestand", message_nl: "Bestand: hoogstens 4 MB; splits het per buurt.".into(), message_en: "File: at most 4 MB; split it per buurt.".into() };
-                    user.check_csrf(&csrf)?;
-                    return import_page(&state, &user, buurt, vec![e], Vec::new(), None).await;
-                }
-                file = Some(bytes.to_vec());
-            }
-            _ => {}
-        }
-    }
-    user.check_csrf(&csrf)?;
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        let e = FieldError { field: "bestand", message_nl: "Bestand: kies een CSV-bestand.".into(), message_en: "File: choose a CSV file.".into() };
-        return import_page(&state, &user, buurt, vec![e], Vec::new(), None).await;
+    let file = match upload::bag_file(&bytes) {
+        Ok(file) => file,
+        Err(lines) => return import_page(&state, &user, Vec::new(), lines, None).await,
     };
-    let rows = match domain::csv::parse(&bytes) {
-        Ok(table) => domain::campaign::bag_addresses(&table).map_err(|errors| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>()),
-        Err(e) => Err(vec![e.to_string()]),
-    };
-    let rows = match rows {
-        Ok(rows) => rows,
-        Err(messages) => return import_page(&state, &user, buurt, Vec::new(), messages, None).await,
-    };
-    let addresses: Vec<NewAddress> = rows
-        .into_iter()
-        .map(|r| NewAddress { street: r.street, number: r.number, postcode: r.postcode, locality: r.city, x: r.point.x, y: r.point.y })
-        .collect();
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /adressen/importeren", now: state.now() };
-    match state.store.import_addresses(&access, &buurt, &addresses).await {
-        Ok(counts) => import_page(&state, &user, buurt, Vec::new(), Vec::new(), Some(counts)).await,
+    match state.store.import_addresses(&access, &file).await {
+        Ok(counts) => import_page(&state, &user, Vec::new(), Vec::new(), Some((counts.added, counts.known, file.skipped))).await,
         Err(e) => {
-            let e = field_error(e)?;
-            import_page(&state, &user, buurt, vec![e], Vec::new(), None).await
+            let (errors, lines) = upload::store_refusal(e)?;
+            import_page(&state, &user, errors, lines, None).await
         }
     }
 }

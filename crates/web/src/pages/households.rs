@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use domain::model::{ContactKind, ContactOutcome, DayPart, Role};
+use domain::model::{ContactKind, ContactOutcome, DayPart, Role, SupportLevel};
 use domain::{Bsn, HouseNumber, PersonName, Postcode};
 use store::residents::{HouseholdDetail, HouseholdQuery, HouseholdSummary, NewHousehold};
 use store::MyDay;
@@ -151,6 +151,48 @@ pub struct HouseholdPage {
     pub language: store::contact::LanguageNotes,
 }
 
+impl HouseholdPage {
+    fn support_levels(&self) -> &'static [SupportLevel] {
+        SupportLevel::ALL
+    }
+
+    /// A stored instant in Dutch local time.
+    fn when(&self, at: &str) -> String {
+        store::time_fmt::parse_instant(at).map(|t| super::campaigns::local_time(&t)).unwrap_or_default()
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct SupportForm {
+    csrf: String,
+    #[serde(default)]
+    steun: String,
+    #[serde(default)]
+    meervoudig: String,
+    #[serde(default)]
+    reden: String,
+}
+
+/// The team's decision on support level and multi-problem flag, with its reason.
+pub async fn support(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<SupportForm>) -> Result<Response, AppError> {
+    let id = super::forms::parse_id(&id)?;
+    user.check_csrf(&f.csrf)?;
+    let route = "POST /huishoudens/{id}/steun";
+    let Some(level) = SupportLevel::from_code(&f.steun) else {
+        let e = FieldError { field: "steun", message_nl: "Ondersteuning: kies een niveau.".into(), message_en: "Support: choose a level.".into() };
+        return household_page(&state, &user, id, route, false, None, vec![e], true).await;
+    };
+    let actor = user.actor();
+    let access = Access { actor: &actor, route, now: state.now() };
+    match state.store.set_support(&access, id, level, f.meervoudig == "ja", &f.reden).await {
+        Ok(()) => Ok(Redirect::to(&format!("/huishoudens/{id}?dossier=volledig&gedaan=steun#kop-steun")).into_response()),
+        Err(e) => {
+            let err = super::forms::field_error(e)?;
+            household_page(&state, &user, id, route, false, None, vec![err], true).await
+        }
+    }
+}
+
 /// What `contact_section.html` (included by the household page and the first-visit brief)
 /// asks of its page.
 pub trait ContactSection {
@@ -265,7 +307,7 @@ pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, r
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route, now };
-    let done = done.filter(|d| ["contact", "kaartje", "plan", "taal"].contains(&d.as_str()));
+    let done = done.filter(|d| ["contact", "kaartje", "plan", "taal", "steun"].contains(&d.as_str()));
     let invalid = !errors.is_empty();
     let day_part = DayPart::of_hour(now.to_offset(time::UtcOffset::UTC).hour());
     if !full && !created {
