@@ -2,81 +2,12 @@
 //! `team add|areas|list` and `addresses import`. Each file is read whole and checked line by
 //! line before anything is stored; a refusal names every bad line and stores nothing.
 
-use crate::cli::DatabaseArg;
+use crate::cli::{AddressesCommand, AreasCommand, MunicipalityCommand, TeamCommand};
 use crate::connect_migrated;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use store::setup::Municipality;
 use store::{Setup, Store, StoreError};
 use time::OffsetDateTime;
-
-#[derive(clap::Subcommand)]
-pub(crate) enum MunicipalityCommand {
-    /// Set the municipality this database serves, once: its CBS code (GM and four digits).
-    Init {
-        #[arg(long)]
-        code: String,
-        #[arg(long)]
-        name: String,
-        #[command(flatten)]
-        db: DatabaseArg,
-    },
-    /// Print the municipality and its areas.
-    Show {
-        #[command(flatten)]
-        db: DatabaseArg,
-    },
-}
-
-#[derive(clap::Subcommand)]
-pub(crate) enum AreasCommand {
-    /// Read CBS "Kerncijfers wijken en buurten" (StatLine CSV, ; or ,) for the municipality's
-    /// wijken, buurten and key figures of YEAR.
-    Import {
-        file: PathBuf,
-        /// The year of the figures (StatLine's table is per year), e.g. 2024.
-        #[arg(long)]
-        year: i32,
-        #[command(flatten)]
-        db: DatabaseArg,
-    },
-}
-
-#[derive(clap::Subcommand)]
-pub(crate) enum TeamCommand {
-    /// A new team over wijken or buurten of the municipality (CODE,CODE: WK… or BU…).
-    Add {
-        name: String,
-        #[arg(long, value_delimiter = ',')]
-        areas: Vec<String>,
-        #[command(flatten)]
-        db: DatabaseArg,
-    },
-    /// Give a team other areas; what it may see changes at once.
-    Areas {
-        name: String,
-        #[arg(long, value_delimiter = ',')]
-        areas: Vec<String>,
-        #[command(flatten)]
-        db: DatabaseArg,
-    },
-    /// One line per team: its areas, buurten, addresses and accounts.
-    List {
-        #[command(flatten)]
-        db: DatabaseArg,
-    },
-}
-
-#[derive(clap::Subcommand)]
-pub(crate) enum AddressesCommand {
-    /// Read a BAG extract (openbareruimtenaam, huisnummer, huisletter, huisnummertoevoeging,
-    /// postcode, woonplaatsnaam, gebruiksdoel, x, y, buurtcode): every object with a
-    /// woonfunctie becomes an address; re-importing the same file adds nothing.
-    Import {
-        file: PathBuf,
-        #[command(flatten)]
-        db: DatabaseArg,
-    },
-}
 
 fn setup(command: &'static str) -> Setup<'static> {
     Setup::Cli { command, now: OffsetDateTime::now_utc() }
