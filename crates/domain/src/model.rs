@@ -243,8 +243,8 @@ value_list!(
     /// The support pyramid: most households manage, some need occasional help, a few intensive help.
     SupportLevel {
         SelfReliant => ("self-reliant", "Zelfredzaam", "Self-reliant"),
-        Occasional => ("occasional", "Af en toe ondersteuning", "Occasional support"),
-        Intensive => ("intensive", "Intensieve ondersteuning", "Intensive support"),
+        Occasional => ("occasional", "Steun in de rug", "A helping hand"),
+        Intensive => ("intensive", "Intensief", "Intensive"),
     }
 );
 

@@ -403,22 +403,30 @@ async fn a_bag_address_file_is_imported_whole_or_not_at_all() {
     let (_, _, page) = app.get("/adressen/importeren", &session).await;
     let csrf = hidden(&page, "csrf");
     let buurt = app.m.buurten.iter().find(|b| b.code.parent().as_ref() == Some(&app.m.teams[0].wijk)).unwrap().code.code();
-    let upload = |file: &'static str| bag_upload(&session, &csrf, &buurt, file);
+    let elsewhere = app.m.buurten.iter().find(|b| b.code.parent().as_ref() != Some(&app.m.teams[0].wijk)).unwrap().code.code();
+    let upload = |file: String| bag_upload(&session, &csrf, &file);
     let count = || async { app.store.inspect().await.unwrap().fetch_i64("SELECT COUNT(*) FROM addresses", &[]).await.unwrap() };
     let before = count().await;
-    let bad = "street,number,letter,addition,postcode,city,x,y\nNieuwe Laan,1,,,9901 AA,Testdorp,155000,463000\nNieuwe Laan,2x,,,9901 AA,Testdorp,155010,463000\n";
+    // BAG's attribute names, `;` between fields, a decimal comma, a shop that is no home.
+    let header = "openbareruimtenaam;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaatsnaam;gebruiksdoel;x;y;buurtcode\r\n";
+    let bad = format!("{header}Nieuwe Laan;1;;;9901 AA;Testdorp;woonfunctie;155000;463000;{buurt}\r\nNieuwe Laan;2x;;;9901 AA;Testdorp;woonfunctie;155010;463000;{buurt}\r\nNieuwe Laan;4;;;9901 AA;Testdorp;woonfunctie;155020;463000;{elsewhere}\r\n");
     let (status, _, body) = app.send(upload(bad)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("regel 3: veld number"), "the bad line and field are named");
+    assert!(body.contains("regel 3: veld huisnummer"), "the bad line and field are named: {body}");
     assert!(body.contains("Er is niets opgeslagen"));
     assert_eq!(count().await, before, "nothing stored");
-    let good = "street,number,letter,addition,postcode,city,x,y\nNieuwe Laan,1,,,9901 AA,Testdorp,155000,463000\nNieuwe Laan,2,b,3,9901 AA,Testdorp,155010,463000\n";
-    let (status, _, body) = app.send(upload(good)).await;
+    let outside = format!("{header}Nieuwe Laan;4;;;9901 AA;Testdorp;woonfunctie;155020;463000;{elsewhere}\r\n");
+    let (status, _, body) = app.send(upload(outside)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("regel 2: veld buurtcode"), "a buurt of another team is named: {body}");
+    assert_eq!(count().await, before, "nothing stored");
+    let good = format!("{header}Nieuwe Laan;1;;;9901 AA;Testdorp;woonfunctie;155000;463000;{buurt}\r\nNieuwe Laan;2;b;3;9901 AA;Testdorp;\"woonfunctie,winkelfunctie\";155010,5;463000;{buurt}\r\nNieuwe Laan;3;;;9901 AA;Testdorp;winkelfunctie;155020;463000;{buurt}\r\n");
+    let (status, _, body) = app.send(upload(good.clone())).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("2 adressen toegevoegd, 0 waren al bekend."), "{body}");
+    assert!(body.contains("2 adressen toegevoegd, 0 waren al bekend, 1 objecten zonder woonfunctie overgeslagen."), "{body}");
     assert_eq!(count().await, before + 2);
     let (_, _, body) = app.send(upload(good)).await;
-    assert!(body.contains("0 adressen toegevoegd, 2 waren al bekend."));
+    assert!(body.contains("0 adressen toegevoegd, 2 waren al bekend"));
     assert_eq!(count().await, before + 2);
 }
 
@@ -433,9 +441,8 @@ async fn body_limits_are_per_route_and_say_what_is_wrong() {
     let (_, _, page) = app.get("/adressen/importeren", &session).await;
     assert!(page.contains("Hoogstens 4 MB"), "the page states the limit");
     let csrf = hidden(&page, "csrf");
-    let buurt = app.m.buurten.iter().find(|b| b.code.parent().as_ref() == Some(&app.m.teams[0].wijk)).unwrap().code.code();
-    let upload = |file: String| bag_upload(&session, &csrf, &buurt, &file);
-    let header_line = "street,number,letter,addition,postcode,city,x,y\n";
+    let upload = |file: String| bag_upload(&session, &csrf, &file);
+    let header_line = "openbareruimtenaam,huisnummer,huisletter,huisnummertoevoeging,postcode,woonplaatsnaam,gebruiksdoel,x,y,buurtcode\n";
     let (status, _, body) = app.send(upload(format!("{header_line}{}\n", "x".repeat(3 * 1024 * 1024)))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a 3 MB file is read and its line named");
     assert!(body.contains("regel 2"), "{}", &body[..body.len().min(2000)]);

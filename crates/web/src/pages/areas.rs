@@ -18,10 +18,10 @@ use axum::Form;
 use store::setup::{AreaRow, Municipality, TeamRow};
 use store::{Access, Setup};
 
-/// At most this much per file: a whole municipality's BAG extract (200,000 addresses).
-const MAX_FILE_BYTES: usize = 40 * 1024 * 1024;
+/// At most this much per file: a whole municipality's BAG extract (some 400,000 addresses).
+const LIMIT: upload::Limit = upload::Limit { bytes: 40 * 1024 * 1024, nl: "Bestand: hoogstens 40 MB; splits het per wijk.", en: "File: at most 40 MB; split it per wijk." };
 /// The upload's whole body.
-pub const UPLOAD_BYTES: usize = MAX_FILE_BYTES + upload::FORM_OVERHEAD;
+pub const UPLOAD_BYTES: usize = LIMIT.bytes + upload::FORM_OVERHEAD;
 
 /// What the last import on the page did, in Dutch and English.
 pub struct Outcome {
@@ -127,7 +127,7 @@ pub async fn init_municipality(State(state): State<AppState>, user: PageUser, Fo
 }
 
 pub async fn import_areas(State(state): State<AppState>, user: PageUser, multipart: Result<Multipart, MultipartRejection>) -> Result<Response, AppError> {
-    let form = upload::read(&user, multipart, MAX_FILE_BYTES).await?;
+    let form = upload::read(&user, multipart, &LIMIT).await?;
     let year_text = form.field("jaar").trim().to_string();
     let shown = |errors: Vec<FieldError>, lines: Vec<String>| Shown { errors, form: "gebieden", lines, outcome: None, values: (String::new(), String::new(), year_text.clone()) };
     let year_error = || FieldError { field: "jaar", message_nl: "Jaar: het jaar van de kerncijfers, bijvoorbeeld 2024.".into(), message_en: "Year: the year of the key figures, e.g. 2024.".into() };
@@ -166,7 +166,7 @@ pub async fn import_areas(State(state): State<AppState>, user: PageUser, multipa
 }
 
 pub async fn import_addresses(State(state): State<AppState>, user: PageUser, multipart: Result<Multipart, MultipartRejection>) -> Result<Response, AppError> {
-    let form = upload::read(&user, multipart, MAX_FILE_BYTES).await?;
+    let form = upload::read(&user, multipart, &LIMIT).await?;
     let shown = |errors: Vec<FieldError>, lines: Vec<String>| Shown { errors, form: "adressen", lines, ..Shown::none() };
     let bytes = match form.file {
         Ok(b) => b,

@@ -438,13 +438,13 @@ pub async fn import_form(State(state): State<AppState>, user: PageUser) -> Resul
 }
 
 /// At most this many bytes of file (some 50,000 addresses), as the page says.
-const MAX_IMPORT_BYTES: usize = 4 * 1024 * 1024;
+const LIMIT: upload::Limit = upload::Limit { bytes: 4 * 1024 * 1024, nl: "Bestand: hoogstens 4 MB; splits het per buurt.", en: "File: at most 4 MB; split it per buurt." };
 
 /// The upload's whole body: the file and the form's few fields.
-pub const UPLOAD_BYTES: usize = MAX_IMPORT_BYTES + upload::FORM_OVERHEAD;
+pub const UPLOAD_BYTES: usize = LIMIT.bytes + upload::FORM_OVERHEAD;
 
 pub async fn import(State(state): State<AppState>, user: PageUser, multipart: Result<Multipart, MultipartRejection>) -> Result<Response, AppError> {
-    let form = upload::read(&user, multipart, MAX_IMPORT_BYTES).await?;
+    let form = upload::read(&user, multipart, &LIMIT).await?;
     let bytes = match form.file {
         Ok(bytes) => bytes,
         Err(e) => return import_page(&state, &user, vec![e], Vec::new(), None).await,

@@ -23,15 +23,18 @@ impl Upload {
 /// The body's limit on the route is the file's limit plus this much for the other fields.
 pub const FORM_OVERHEAD: usize = 64 * 1024;
 
-pub async fn read(user: &PageUser, multipart: Result<Multipart, MultipartRejection>, max_file: usize) -> Result<Upload, AppError> {
-    let mb = max_file / (1024 * 1024);
-    let too_large = || FieldError {
-        field: "bestand",
-        message_nl: format!("Bestand: hoogstens {mb} MB; splits het bestand."),
-        message_en: format!("File: at most {mb} MB; split the file."),
-    };
+/// The page's limit: at most `bytes` of file, and what the page says about it (Dutch, English).
+pub struct Limit {
+    pub bytes: usize,
+    pub nl: &'static str,
+    pub en: &'static str,
+}
+
+pub async fn read(user: &PageUser, multipart: Result<Multipart, MultipartRejection>, limit: &Limit) -> Result<Upload, AppError> {
+    let max_file = limit.bytes;
+    let too_large = || FieldError { field: "bestand", message_nl: limit.nl.into(), message_en: limit.en.into() };
     let bad = |status: StatusCode| match status {
-        StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge("Bestand: het bestand is te groot voor deze pagina; splits het.", "File: the file is too large for this page; split it."),
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge(limit.nl, limit.en),
         _ => AppError::BadRequest("Het formulier is niet goed verstuurd; probeer het opnieuw.", "The form was not sent properly; please try again."),
     };
     let mut multipart = multipart.map_err(|e| bad(e.status()))?;

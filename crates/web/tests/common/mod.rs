@@ -156,13 +156,21 @@ pub async fn api(app: &App, method: &str, path: &str, token: &str, body: Option<
 }
 
 /// The address upload as a browser sends it (multipart, the file as `bestand`).
-pub fn bag_upload(session: &str, csrf: &str, buurt: &str, file: &str) -> Request<Body> {
+pub fn bag_upload(session: &str, csrf: &str, file: &str) -> Request<Body> {
+    upload("/adressen/importeren", session, csrf, &[], file.as_bytes())
+}
+
+/// A multipart form post with text fields and one file as `bestand`, as a browser sends it.
+pub fn upload(path: &str, session: &str, csrf: &str, fields: &[(&str, &str)], file: &[u8]) -> Request<Body> {
     let boundary = "eropafgrens";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"buurt\"\r\n\r\n{buurt}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"bag.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
-    );
-    Request::post("/adressen/importeren")
+    let mut body: Vec<u8> = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").into_bytes();
+    for (name, value) in fields {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").into_bytes());
+    }
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"bestand.csv\"\r\nContent-Type: text/csv\r\n\r\n").into_bytes());
+    body.extend_from_slice(file);
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    Request::post(path)
         .header(header::COOKIE, session)
         .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
         .body(Body::from(body))
