@@ -52,6 +52,24 @@ pub async fn app(name: &str) -> App {
     App { router, store, m }
 }
 
+/// A fresh database with nothing but the administrator `beheer` (password and second factor):
+/// a municipality's first day. `m` is an unloaded town, for the type only.
+pub async fn empty_app(name: &str) -> App {
+    let dir = std::env::temp_dir().join(format!("eropaf-webtest-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Store::connect(&format!("sqlite://{}", dir.join("eropaf.db").display())).await.unwrap();
+    store.migrate().await.unwrap();
+    let hash = web::auth::hash_password(PASSWORD).unwrap();
+    let new = NewUser { username: "beheer".into(), display_name: "Beheerder".into(), role: Role::Admin, team_id: None, partner_id: None, models: vec![] };
+    let id = store.create_user(&new, Some(&hash), NOW).await.unwrap();
+    store.set_totp_secret(id, Some(TOTP_SECRET)).await.unwrap();
+    let m = synth::generate(&synth::Config { households: 10, seed: 3, today: NOW.date() });
+    let linker = store::linking::Linker::build(store::linking::train_model(), Vec::new(), store::linking::LinkPolicy::default());
+    let router = web::router(AppState::new(store.clone(), Arc::new(|| NOW), linker));
+    App { router, store, m }
+}
+
 /// A linker over the test town, with the model trained once for all tests.
 pub async fn linker(store: &Store) -> store::linking::Linker {
     static MODEL: std::sync::OnceLock<linkage::Model> = std::sync::OnceLock::new();
