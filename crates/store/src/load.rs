@@ -15,9 +15,12 @@ impl Store {
     /// Loads a generated municipality into an empty database, all or nothing.
     pub async fn load_municipality(&self, m: &Municipality, now: OffsetDateTime) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
-        if tx.fetch_i64("SELECT COUNT(*) FROM households", &[]).await? > 0 || tx.fetch_i64("SELECT COUNT(*) FROM users", &[]).await? > 0 {
+        if tx.fetch_i64("SELECT COUNT(*) FROM households", &[]).await? > 0 || tx.fetch_i64("SELECT COUNT(*) FROM users", &[]).await? > 0
+            || tx.fetch_i64("SELECT COUNT(*) FROM municipality", &[]).await? > 0
+        {
             return Err(StoreError::Config("de database bevat al gegevens; demo-gegevens laden kan alleen in een lege database".into()));
         }
+        insert_rows(&mut tx, "municipality", &["id", "code", "name", "created_at"], vec![args![1_i64, m.gemeente.code(), m.name.as_str(), time_fmt::instant(now)]]).await?;
         insert_rows(
             &mut tx,
             "neighbourhoods",
