@@ -498,6 +498,13 @@ pub(crate) enum UserCommand {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// Print a one-time code (valid 24 hours, once) with which the user sets a new password at
+    /// /inloggen/herstellen; an earlier code stops working. For an administrator without a screen.
+    ResetPassword {
+        name: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Subcommand)]

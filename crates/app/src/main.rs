@@ -203,6 +203,18 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("totp-secret={secret}");
             Ok(())
         }
+        Command::User { command: UserCommand::ResetPassword { name, db } } => {
+            let store = connect_migrated(&db.database_url).await?;
+            let user = store.user_by_username(&name).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("account '{name}' bestaat niet"))?;
+            let code = web::auth::new_reset_code();
+            let setup = store::Setup::Cli { command: "user reset-password", now: OffsetDateTime::now_utc() };
+            let started = store.start_password_reset(&setup, user.id, &web::auth::secret_hash(&web::auth::normalize_reset_code(&code))).await;
+            store.close().await;
+            let expires = started.map_err(|e| e.to_string())?;
+            println!("{code}");
+            eprintln!("herstelcode voor {name}, eenmalig geldig tot {} UTC; de gebruiker stelt er een wachtwoord mee in op /inloggen/herstellen", store::time_fmt::instant(expires));
+            Ok(())
+        }
         Command::User { command: UserCommand::Add { name, role, team, partner, display_name, models, password_stdin: _, totp, db } } => {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password).map_err(|e| format!("kan het wachtwoord niet lezen: {e}"))?;

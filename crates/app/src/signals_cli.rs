@@ -3,7 +3,7 @@
 //! DDAS JSON delivery shape), and the delivery to the national monitor.
 
 use crate::csv;
-use domain::model::{PartnerType, Role};
+use domain::model::PartnerType;
 use domain::signal::{parse_partner_type, parse_signal, FieldError, NewSignal, FILE_COLUMNS};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -11,46 +11,37 @@ use std::path::Path;
 use std::sync::RwLock;
 use store::linking::LinkPolicy;
 use store::signals::SignalPolicy;
-use store::{NewUser, Store};
+use store::Store;
 use time::{Date, OffsetDateTime};
 
-/// The service account a partner organisation's system signs in as.
-fn service_account(name: &str) -> String {
-    let slug: String = name.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-    format!("partner-{}", slug.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-"))
-}
-
 pub async fn partner_add(store: &Store, name: &str, partner_type: &str, now: OffsetDateTime) -> Result<(), String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err("de naam van de partner is 1 tot 200 tekens".into());
-    }
     let partner_type = parse_partner_type(partner_type).ok_or_else(|| {
         let all: Vec<&str> = PartnerType::ALL.iter().map(|p| p.code()).collect();
         format!("onbekend type '{partner_type}'; kies uit {}", all.join(", "))
     })?;
-    if store.partner_id_by_name(name).await.map_err(|e| e.to_string())?.is_some() {
-        return Err(format!("partner '{name}' bestaat al"));
-    }
-    let id = store.create_partner(name, partner_type).await.map_err(|e| e.to_string())?;
-    let account = NewUser { username: service_account(name), display_name: name.to_string(), role: Role::Partner, team_id: None, partner_id: Some(id), models: Vec::new() };
-    store.create_user(&account, None, now).await.map_err(|e| e.to_string())?;
+    let setup = store::Setup::Cli { command: "partner add", now };
+    let id = store.add_partner(&setup, name, partner_type).await.map_err(refusal)?;
+    let name = name.trim();
     println!("partner {name} toegevoegd (id {id}, type {}); maak een sleutel met: eropaf partner key '{name}'", partner_type.code());
     Ok(())
 }
 
-/// A new API key for the organisation; its earlier keys stop working.
+/// A new API key for the organisation's service account; its earlier keys stop working.
 pub async fn partner_key(store: &Store, name: &str, now: OffsetDateTime) -> Result<(), String> {
-    store.partner_id_by_name(name).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("partner '{name}' bestaat niet; voeg hem toe met eropaf partner add"))?;
-    let account = store
-        .user_by_username(&service_account(name))
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("partner '{name}' heeft geen koppelaccount; voeg hem toe met eropaf partner add"))?;
+    let id = store.partner_id_by_name(name).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("partner '{name}' bestaat niet; voeg hem toe met eropaf partner add"))?;
     let key = web::auth::random_token();
-    store.replace_api_tokens(account.id, &web::auth::secret_hash(&key), now).await.map_err(|e| e.to_string())?;
+    let setup = store::Setup::Cli { command: "partner key", now };
+    store.replace_partner_key(&setup, id, &web::auth::secret_hash(&key)).await.map_err(refusal)?;
     println!("{key}");
     Ok(())
+}
+
+/// A store refusal as the command line says it (the Dutch message), anything else as is.
+fn refusal(e: store::StoreError) -> String {
+    match e {
+        store::StoreError::Invalid { message_nl, .. } => message_nl,
+        other => other.to_string(),
+    }
 }
 
 /// One problem in a file, for the list printed when a file is refused.

@@ -70,9 +70,13 @@ fn accounts_tokens_and_serve(url: &str) {
     assert_eq!(me.status, 200);
     assert!(me.body.contains("\"role\":\"admin\"") && me.body.contains("\"username\":\"beheerder\""), "{}", me.body);
     assert_eq!(http(&server.addr, "GET", "/api/v1/me", &[("Authorization", "Bearer wrong")], "").status, 401);
-    // An administrator sees personal data (accounts), so logs in with a second factor only.
-    let refused = submit_password(&server.addr, "beheerder", "een%20lang%20genoeg%20wachtwoord");
-    assert_eq!(refused.status, 403, "no second factor set up yet");
+    // An administrator sees personal data (accounts), so logs in with a second factor only:
+    // without one, the password leads to its enrolment (issue 20), not in.
+    let enrolling = submit_password(&server.addr, "beheerder", "een%20lang%20genoeg%20wachtwoord");
+    assert_eq!((enrolling.status, enrolling.header("location")), (303, Some("/inloggen/code")), "no second factor set up yet");
+    let pending = format!("__Host-eropaf-session={}", enrolling.cookie("__Host-eropaf-session").unwrap());
+    assert_eq!(http(&server.addr, "GET", "/beheer", &[("Cookie", &pending)], "").status, 303, "not in before the code");
+    assert!(http(&server.addr, "GET", "/inloggen/code", &[("Cookie", &pending)], "").body.contains("Stel uw tweede factor in"));
     let (ok, out, err) = eropaf(&["user", "totp", "beheerder", "--database-url", url], "");
     assert!(ok, "{err}");
     let secret = out.trim().strip_prefix("totp-secret=").unwrap().to_string();
@@ -108,6 +112,23 @@ fn accounts_tokens_and_serve(url: &str) {
     assert!(!ok && err.contains("bestaat niet"), "{err}");
     let (ok, _, err) = eropaf(&["user", "disable", "niemand", "--database-url", url], "");
     assert!(!ok && err.contains("bestaat niet"), "{err}");
+    // A password reset without a screen: a one-time code on stdout, redeemed on the login page;
+    // the old password stops working.
+    let (ok, _, err) = eropaf(&["user", "reset-password", "niemand", "--database-url", url], "");
+    assert!(!ok && err.contains("bestaat niet"), "{err}");
+    let (ok, code, err) = eropaf(&["user", "reset-password", "beheerder", "--database-url", url], "");
+    assert!(ok && err.contains("eenmalig geldig tot"), "{err}");
+    let code = code.trim().to_string();
+    assert_eq!((code.len(), code.matches('-').count()), (14, 2), "{code}");
+    let page = http(&server.addr, "GET", "/inloggen/herstellen", &[], "");
+    let cookie = format!("__Host-eropaf-login={}", page.cookie("__Host-eropaf-login").unwrap());
+    let form = format!("gebruikersnaam=beheerder&code={code}&wachtwoord=de%20fiets%20staat%20bij%20de%20molen&herhaling=de%20fiets%20staat%20bij%20de%20molen&csrf={}", hidden(&page.body, "csrf"));
+    let set = http(&server.addr, "POST", "/inloggen/herstellen", &[("Cookie", &cookie), ("Content-Type", "application/x-www-form-urlencoded")], &form);
+    assert_eq!((set.status, set.header("location")), (303, Some("/inloggen?hersteld=ja")), "{}", set.body);
+    assert_eq!(submit_password(&server.addr, "beheerder", "een%20lang%20genoeg%20wachtwoord").status, 401, "the old password no longer works");
+    assert_eq!(login_lands_on(&server.addr, "beheerder", "de%20fiets%20staat%20bij%20de%20molen", Some(&secret)), "/beheer");
+    let set = http(&server.addr, "POST", "/inloggen/herstellen", &[("Cookie", &cookie), ("Content-Type", "application/x-www-form-urlencoded")], &form);
+    assert_eq!(set.status, 401, "the code works once");
 
     // OpenID Connect: one subject per account, refused for a second; unbinding frees it.
     let (ok, out, err) = eropaf(&["user", "oidc", "beheerder", "idp-beheer", "--database-url", url], "");

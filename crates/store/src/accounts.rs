@@ -1,6 +1,13 @@
 //! Accounts, API tokens and login sessions. Secrets are stored only as hashes: the password
 //! as argon2id (hashed by the caller), token and session ids as SHA-256.
 
+mod admin;
+mod enrolment;
+mod reset;
+
+pub use admin::{account_problems, partner_service_account, PartnerRow};
+pub use reset::RESET_CODE_VALID;
+
 use crate::kernel::time_fmt;
 use crate::{args, Actor, Store, StoreError};
 use domain::model::{Id, OutreachModel, Role};
@@ -73,25 +80,7 @@ const USER_COLUMNS: &str = "id, username, display_name, role, team_id, partner_i
 impl Store {
     pub async fn create_user(&self, user: &NewUser, password_hash: Option<&str>, now: OffsetDateTime) -> Result<Id, StoreError> {
         let mut tx = self.pool().begin().await?;
-        let row = tx
-            .fetch_one(
-                "INSERT INTO users (username, display_name, role, team_id, partner_id, password_hash, disabled, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7) RETURNING id",
-                &args![
-                    user.username.as_str(),
-                    user.display_name.as_str(),
-                    user.role.code(),
-                    user.team_id,
-                    user.partner_id,
-                    password_hash,
-                    time_fmt::instant(now)
-                ],
-            )
-            .await?;
-        let id = row.i64(0)?;
-        for m in &user.models {
-            tx.execute("INSERT INTO user_models (user_id, model) VALUES ($1, $2)", &args![id, m.code()]).await?;
-        }
+        let id = admin::insert_user(&mut tx, user, password_hash, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -306,6 +295,7 @@ async fn user_from_row(tx: &mut crate::kernel::db::Tx, row: &crate::kernel::db::
 /// An account as the administrator's list shows it (no case content).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountRow {
+    pub id: Id,
     pub username: String,
     pub display_name: String,
     pub role: Role,
@@ -313,6 +303,8 @@ pub struct AccountRow {
     pub partner: Option<String>,
     pub disabled: bool,
     pub can_log_in: bool,
+    /// Whether a second factor is set up (else the user enrols one at the next login).
+    pub second_factor: bool,
 }
 
 impl Store {
@@ -320,7 +312,7 @@ impl Store {
         let mut tx = self.pool().begin_read().await?;
         let rows = tx
             .fetch_all(
-                "SELECT u.username, u.display_name, u.role, t.name, p.name, u.disabled, u.password_hash IS NOT NULL \
+                "SELECT u.username, u.display_name, u.role, t.name, p.name, u.disabled, u.password_hash IS NOT NULL, u.id, u.totp_secret IS NOT NULL \
                  FROM users u LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN partners p ON p.id = u.partner_id ORDER BY u.role, u.username",
                 &[],
             )
@@ -328,6 +320,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(AccountRow {
+                    id: r.i64(7)?,
                     username: r.text(0)?,
                     display_name: r.text(1)?,
                     role: Role::from_code(&r.text(2)?).ok_or_else(|| StoreError::corrupt("role"))?,
@@ -335,6 +328,7 @@ impl Store {
                     partner: r.opt_text(4)?,
                     disabled: r.bool(5)?,
                     can_log_in: r.bool(6)?,
+                    second_factor: r.bool(8)?,
                 })
             })
             .collect()
@@ -358,12 +352,7 @@ impl Store {
     /// its earlier tokens stop working at once.
     pub async fn replace_api_tokens(&self, user_id: Id, token_hash: &str, now: OffsetDateTime) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
-        tx.execute("DELETE FROM api_tokens WHERE user_id = $1", &args![user_id]).await?;
-        tx.execute(
-            "INSERT INTO api_tokens (user_id, token_hash, name, created_at, expires_at) VALUES ($1, $2, 'partner', $3, $4)",
-            &args![user_id, token_hash, time_fmt::instant(now), time_fmt::instant(now + time::Duration::days(API_TOKEN_MAX_DAYS))],
-        )
-        .await?;
+        replace_tokens_in(&mut tx, user_id, token_hash, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -393,6 +382,19 @@ impl Store {
             None => None,
         })
     }
+}
+
+/// The account's one API token from now on (named 'partner', valid [`API_TOKEN_MAX_DAYS`]
+/// days), its earlier ones gone; returns the expiry.
+async fn replace_tokens_in(tx: &mut crate::kernel::db::Tx, user_id: Id, token_hash: &str, now: OffsetDateTime) -> Result<OffsetDateTime, StoreError> {
+    let expires = now + time::Duration::days(API_TOKEN_MAX_DAYS);
+    tx.execute("DELETE FROM api_tokens WHERE user_id = $1", &args![user_id]).await?;
+    tx.execute(
+        "INSERT INTO api_tokens (user_id, token_hash, name, created_at, expires_at) VALUES ($1, $2, 'partner', $3, $4)",
+        &args![user_id, token_hash, time_fmt::instant(now), time_fmt::instant(expires)],
+    )
+    .await?;
+    Ok(expires)
 }
 
 /// Counts one attempt under a key and answers the count in the key's window, in one statement:

@@ -17,6 +17,7 @@ pub mod residents;
 pub mod retention;
 pub mod rights;
 pub mod schema;
+pub mod setup;
 pub mod signals;
 pub mod testing;
 pub mod transfer;

@@ -77,6 +77,24 @@ pub fn random_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The letters of a password-reset code: no 0/O, 1/I/L, so it can be read out and typed.
+const RESET_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+const RESET_CODE_LEN: usize = 12;
+
+/// A one-time password-reset code: 12 characters of [`RESET_ALPHABET`] (about 59 bits), shown
+/// in groups of four (`ABCD-EFGH-JKMN`).
+pub fn new_reset_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::rngs::OsRng;
+    let chars: Vec<char> = (0..RESET_CODE_LEN).map(|_| char::from(RESET_ALPHABET[rng.gen_range(0..RESET_ALPHABET.len())])).collect();
+    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+
+/// A typed reset code as it is hashed: without spaces and dashes, in capitals.
+pub fn normalize_reset_code(typed: &str) -> String {
+    typed.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect()
+}
+
 /// Secrets are stored only as their SHA-256, so a copy of the database opens no session.
 pub fn secret_hash(secret: &str) -> String {
     Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
@@ -264,6 +282,16 @@ mod tests {
         for p in ["long enough passphrase", "de fiets staat bij de molen", "Tulpenbollen-in-2024-geplant", "correct horse battery staple"] {
             assert!(check_new_password(p).is_ok(), "{p}");
         }
+    }
+
+    #[test]
+    fn reset_codes_are_long_unambiguous_and_typed_loosely() {
+        let code = new_reset_code();
+        let plain = normalize_reset_code(&code);
+        assert_eq!((code.len(), plain.len()), (14, 12), "{code}");
+        assert!(plain.bytes().all(|b| RESET_ALPHABET.contains(&b)) && !plain.contains(['0', 'O', '1', 'I', 'L']), "{code}");
+        assert_eq!(normalize_reset_code(&format!(" {} ", code.to_lowercase().replace('-', " "))), plain);
+        assert_ne!(new_reset_code(), code);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Time-based one-time passwords (RFC 6238, HMAC-SHA1, 30-second steps, 6 digits) — the second
-//! factor for every role that sees residents' data — and the base32 form authenticator apps read.
+//! factor for every role that sees residents' data — the base32 form authenticator apps read, and
+//! the QR code a user enrols with.
 
 use hmac::{Hmac, Mac};
 use rand::RngCore;
@@ -83,9 +84,52 @@ pub fn verify(secret_base32: &str, submitted: &str, now: OffsetDateTime, last_us
         .find(|step| crate::auth::constant_time_eq(&code_at_step(&secret, *step), &submitted))
 }
 
+/// The `otpauth://` URI an authenticator app reads from the enrolment QR code.
+pub fn otpauth_uri(username: &str, secret_base32: &str) -> String {
+    let label: String = username
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    format!("otpauth://totp/Eropaf:{label}?secret={secret_base32}&issuer=Eropaf")
+}
+
+/// The secret in groups of four, for typing into an app that cannot scan.
+pub fn grouped(secret_base32: &str) -> String {
+    secret_base32.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
+}
+
+/// `text` as a QR code, an inline SVG element (made on the server, no script) named `label`
+/// for assistive technology. None when the text does not fit in a QR code.
+pub fn qr_svg(text: &str, label: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).build();
+    let start = svg.find("<svg ")?;
+    let label: String = label
+        .chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_string(),
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '"' => "&quot;".to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    Some(format!("<svg role=\"img\" aria-label=\"{label}\" focusable=\"false\" {}", &svg[start + "<svg ".len()..]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_enrolment_qr_code_is_an_inline_svg_with_a_name() {
+        let uri = otpauth_uri("j.de vries", "JBSWY3DPEHPK3PXP");
+        assert_eq!(uri, "otpauth://totp/Eropaf:j.de%20vries?secret=JBSWY3DPEHPK3PXP&issuer=Eropaf");
+        let svg = qr_svg(&uri, "QR-code \"Eropaf\"").unwrap_or_default();
+        assert!(svg.starts_with("<svg role=\"img\" aria-label=\"QR-code &quot;Eropaf&quot;\" focusable=\"false\" xmlns="), "{svg}");
+        assert!(svg.ends_with("</svg>") && !svg.contains("<?xml") && !svg.contains("style"), "{svg}");
+        assert_eq!(grouped("JBSWY3DPEHPK3PXPAB"), "JBSW Y3DP EHPK 3PXP AB");
+    }
 
     /// RFC 6238 appendix B, SHA-1, secret "12345678901234567890", truncated to 6 digits.
     #[test]

@@ -144,15 +144,17 @@ async fn a_totp_code_completes_the_login_once_and_only_once() {
     assert_eq!(app.get("/mijn-dag", &full).await.0, StatusCode::OK);
     assert_eq!(app.get("/inloggen/code", &pending).await.1.get(header::LOCATION).unwrap(), "/inloggen", "the password-only session is gone");
 
-    // A role that sees personal data cannot log in without a second factor: no session.
+    // An account without a second factor does not get in on its password: it enrols one first
+    // (issue 20; the enrolment itself is in web_accounts).
     let lead = app.store.user_by_username(app.team_lead()).await.unwrap().unwrap();
     app.store.set_totp_secret(lead.id, None).await.unwrap();
     let (_, headers, body) = app.get("/inloggen", "").await;
     let cookie = format!("__Host-eropaf-login={}", set_cookie(&headers, "__Host-eropaf-login").unwrap());
-    let (status, headers, page) = app.post_form("/inloggen", &cookie, &[("gebruikersnaam", app.team_lead()), ("wachtwoord", PASSWORD), ("csrf", &hidden(&body, "csrf"))]).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(page.contains("Voor uw rol is een tweede factor"), "says why");
-    assert!(set_cookie(&headers, "__Host-eropaf-session").is_none(), "and starts no session");
+    let (status, headers, _) = app.post_form("/inloggen", &cookie, &[("gebruikersnaam", app.team_lead()), ("wachtwoord", PASSWORD), ("csrf", &hidden(&body, "csrf"))]).await;
+    assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/inloggen/code"));
+    let enrolling = format!("__Host-eropaf-session={}", set_cookie(&headers, "__Host-eropaf-session").unwrap());
+    assert_eq!(app.get("/mijn-dag", &enrolling).await.0, StatusCode::SEE_OTHER, "and is not in before the code");
+    assert!(app.get("/inloggen/code", &enrolling).await.2.contains("Stel uw tweede factor in"));
     // A partner, who sees no personal data, needs none.
     let (partner, _) = app.login("partner").await;
     assert_eq!(app.get("/partner", &partner).await.0, StatusCode::OK);
@@ -482,7 +484,8 @@ async fn the_admin_revokes_an_api_token_on_screen_and_the_api_refuses_it() {
 }
 
 /// Issue 27, finding 6: a partner's web login takes a second factor too. An account without one
-/// is refused (no session); with one, the password leads to the code step, not in.
+/// enrols it first (issue 20: the QR code, no session of its own before the code); with one,
+/// the password leads to the code step, not in.
 #[tokio::test]
 async fn a_partner_logs_in_with_a_second_factor_too() {
     let app = app("partner-2fa").await;
@@ -492,8 +495,11 @@ async fn a_partner_logs_in_with_a_second_factor_too() {
     let cookie = format!("__Host-eropaf-login={}", set_cookie(&headers, "__Host-eropaf-login").unwrap());
     let form = [("gebruikersnaam", "partner"), ("wachtwoord", PASSWORD), ("csrf", &hidden(&body, "csrf"))];
     let (status, headers, _) = app.post_form("/inloggen", &cookie, &form).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "without a second factor: no login");
-    assert!(set_cookie(&headers, "__Host-eropaf-session").is_none());
+    assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/inloggen/code"), "without a second factor: its enrolment");
+    let pending = format!("__Host-eropaf-session={}", set_cookie(&headers, "__Host-eropaf-session").unwrap());
+    assert_eq!(app.get("/partner", &pending).await.0, StatusCode::SEE_OTHER, "not in before the code");
+    let (_, _, page) = app.get("/inloggen/code", &pending).await;
+    assert!(page.contains("Stel uw tweede factor in"), "{page}");
     app.store.set_totp_secret(partner.id, Some(TOTP_SECRET)).await.unwrap();
     let (status, headers, _) = app.post_form("/inloggen", &cookie, &form).await;
     assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/inloggen/code"));

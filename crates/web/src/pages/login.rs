@@ -1,6 +1,7 @@
 //! Logging in and out. The same answer for an unknown user and a wrong password; a new
 //! session id at every login; the login form is protected by a double-submit token.
 
+use super::enrolment::Outcome;
 use super::forms::Field;
 use crate::layout::{render, Nav};
 use crate::auth::{self, cookie, lang_of, set_cookie, PageUser, LOGIN_COOKIE, OIDC_COOKIE, SESSION_COOKIE};
@@ -23,8 +24,8 @@ pub struct LoginPage {
     pub password: Field,
     pub failed: bool,
     pub throttled: bool,
-    /// The password was right, but the role needs a second factor the account does not have.
-    pub no_second_factor: bool,
+    /// The account's password was just set with a reset code.
+    pub password_set: bool,
     /// The identity provider's name, when login through OpenID Connect is configured.
     pub oidc_label: Option<String>,
     /// Why a login through the identity provider did not succeed (Dutch, English).
@@ -40,18 +41,23 @@ fn page(state: &AppState, t: Lang, csrf: &str, username: &str, errors: &[FieldEr
         password: Field::new("wachtwoord", t.s("Wachtwoord", "Password"), "", errors, &t).autocomplete("current-password").required().kind("password"),
         failed,
         throttled,
-        no_second_factor: false,
+        password_set: false,
         oidc_label: state.oidc.as_ref().map(|p| p.config.label.clone()),
         oidc_problem: None,
     }
 }
 
-pub async fn form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    fresh_form(&state, lang_of(&headers), |_| {}, StatusCode::OK)
+#[derive(serde::Deserialize)]
+pub struct LoginQuery {
+    hersteld: Option<String>,
+}
+
+pub async fn form(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> Response {
+    fresh_form(&state, lang_of(&headers), |p| p.password_set = q.hersteld.is_some(), StatusCode::OK)
 }
 
 /// The login form with a new double-submit token, adjusted by `change`.
-fn fresh_form(state: &AppState, t: Lang, change: impl FnOnce(&mut LoginPage), status: StatusCode) -> Response {
+pub(crate) fn fresh_form(state: &AppState, t: Lang, change: impl FnOnce(&mut LoginPage), status: StatusCode) -> Response {
     let token = auth::random_token();
     let mut p = page(state, t, &token, "", &[], false, false);
     change(&mut p);
@@ -140,11 +146,13 @@ pub async fn submit(
         Ok(secret) => secret.is_some(),
         Err(e) => return AppError::from(e).page(t),
     };
+    // An account without a second factor whose role needs one enrols it in the code step.
+    let code_step = second_factor || user.role.needs_second_factor();
     // The right password: colleagues behind one address are not throttled by it, and the
     // account's count ends now, or (second factor to come) gives this attempt back.
     let settled = async {
         state.store.refund_login_attempt(&[&address_key]).await?;
-        if second_factor {
+        if code_step {
             state.store.refund_login_attempt(&[&account_key]).await
         } else {
             state.store.clear_login_attempts(&account_key).await
@@ -153,21 +161,12 @@ pub async fn submit(
     if let Err(e) = settled.await {
         return AppError::from(e).page(t);
     }
-    if !second_factor && user.role.needs_second_factor() {
-        // No session: the administrator sets up the second factor first (`eropaf user totp`).
-        tracing::warn!(user_id = user.id, "login refused: the role needs a second factor the account lacks");
-        let mut p = page(&state, t, &f.csrf, &f.gebruikersnaam, &[], false, false);
-        p.no_second_factor = true;
-        let mut r = render(&p);
-        *r.status_mut() = StatusCode::FORBIDDEN;
-        return r;
-    }
-    let session = match auth::start_session(&state, &user, !second_factor, now).await {
+    let session = match auth::start_session(&state, &user, !code_step, now).await {
         Ok(s) => s,
         Err(e) => return e.page(t),
     };
     tracing::info!(user_id = user.id, second_factor, "password accepted");
-    let mut response = Redirect::to(if second_factor { "/inloggen/code" } else { "/" }).into_response();
+    let mut response = Redirect::to(if code_step { "/inloggen/code" } else { "/" }).into_response();
     let h = response.headers_mut();
     if let Ok(v) = set_cookie(SESSION_COOKIE, &session, None).parse() {
         h.append(header::SET_COOKIE, v);
@@ -270,19 +269,9 @@ async fn oidc_finish(state: &AppState, provider: std::sync::Arc<crate::oidc::Pro
         tracing::info!("OpenID Connect login: the subject is not bound to an active account");
         return refuse(OIDC_NOT_BOUND, StatusCode::FORBIDDEN);
     };
-    // The provider's second factor counts; without one, Eropaf's own code is asked.
-    let complete = if claims.second_factor() || !user.role.needs_second_factor() {
-        true
-    } else {
-        match state.store.totp_secret(user.id).await {
-            Ok(Some(_)) => false,
-            Ok(None) => {
-                tracing::warn!(user_id = user.id, "OpenID Connect login refused: no second factor from the provider or the account");
-                return fresh_form(state, t, |p| p.no_second_factor = true, StatusCode::FORBIDDEN);
-            }
-            Err(e) => return AppError::from(e).page(t),
-        }
-    };
+    // The provider's second factor counts; without one, Eropaf's own code is asked (or, for
+    // an account without one, enrolled).
+    let complete = claims.second_factor() || !user.role.needs_second_factor();
     let session = match auth::start_session(state, &user, complete, now).await {
         Ok(s) => s,
         Err(e) => return e.page(t),
@@ -334,8 +323,17 @@ fn code_page(t: Lang, csrf: &str, failed: bool) -> CodePage {
     CodePage { t, nav: Nav::anonymous(), csrf: csrf.to_string(), code, failed }
 }
 
-pub async fn code_form(pending: auth::PendingUser) -> Response {
-    render(&code_page(pending.lang, &pending.csrf, false))
+/// The code step; an account without a second factor enrols one here (`enrolment`).
+pub async fn code_form(State(state): State<AppState>, pending: auth::PendingUser) -> Response {
+    match state.store.totp_secret(pending.user.id).await {
+        Ok(Some(_)) => render(&code_page(pending.lang, &pending.csrf, false)),
+        Ok(None) => match super::enrolment::form(&state, &pending).await {
+            Ok(Some(page)) => page,
+            Ok(None) => render(&code_page(pending.lang, &pending.csrf, false)),
+            Err(e) => e.page(pending.lang),
+        },
+        Err(e) => AppError::from(e).page(pending.lang),
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -360,7 +358,15 @@ pub async fn code_submit(State(state): State<AppState>, pending: auth::PendingUs
     };
     let step = match state.store.totp_secret(pending.user.id).await {
         Ok(Some((secret, last))) if allowed => crate::totp::verify(&secret, &f.code, now, last),
-        Ok(_) => None,
+        Ok(Some(_)) => None,
+        Ok(None) => {
+            return match super::enrolment::submit(&state, &pending, &f.code, allowed).await {
+                Ok(Outcome::Enrolled) => finish_login(&state, &pending, &account_key).await,
+                Ok(Outcome::Again(page)) => page,
+                Ok(Outcome::HadOne) => render(&code_page(t, &pending.csrf, true)),
+                Err(e) => e.page(t),
+            }
+        }
         Err(e) => return AppError::from(e).page(t),
     };
     let accepted = match step {
@@ -376,10 +382,17 @@ pub async fn code_submit(State(state): State<AppState>, pending: auth::PendingUs
         *r.status_mut() = StatusCode::UNAUTHORIZED;
         return r;
     }
+    finish_login(&state, &pending, &account_key).await
+}
+
+/// The second factor is given (or enrolled): the account's count ends and the password-only
+/// session makes way for a new, full one.
+async fn finish_login(state: &AppState, pending: &auth::PendingUser, account_key: &str) -> Response {
+    let t = pending.lang;
     let full = async {
-        state.store.clear_login_attempts(&account_key).await?;
+        state.store.clear_login_attempts(account_key).await?;
         state.store.delete_session(&pending.session_hash).await?;
-        auth::start_session(&state, &pending.user, true, now).await
+        auth::start_session(state, &pending.user, true, state.now()).await
     };
     let session = match full.await {
         Ok(s) => s,

@@ -1,15 +1,21 @@
 //! Server-rendered pages: every page is a full HTML document that works without JavaScript,
 //! in Dutch first with an English switch, in the NL Design System (Utrecht) look.
 
+pub mod areas;
+pub mod accounts;
 pub mod campaigns;
 pub mod cases;
 pub mod contact;
+pub mod enrolment;
 pub mod forms;
 pub mod households;
 pub mod login;
+pub mod partners;
+pub mod reset;
 pub mod rights;
 pub mod roles;
 pub mod signals;
+pub mod upload;
 pub mod venues;
 
 use crate::auth::{lang_of, PageUser};

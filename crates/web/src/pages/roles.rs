@@ -1,5 +1,6 @@
 //! The landing pages of the roles that see no case content: the signal partner (status of
-//! its own signals), the privacy officer (audit overview) and the administrator (accounts).
+//! its own signals), the privacy officer (audit overview) and the administrator (the set-up
+//! sections and the API tokens).
 
 use super::forms::Field;
 use crate::layout::{render, Nav};
@@ -13,7 +14,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::extract::{Form, Path};
 use axum::response::{IntoResponse, Redirect, Response};
-use store::accounts::AccountRow;
 use store::audit::{Anomaly, AuditFilter, AuditSummaryRow, AuditViewRow};
 use store::signals::PartnerStatus;
 
@@ -140,7 +140,6 @@ pub async fn privacy_home(State(state): State<AppState>, user: PageUser, Query(q
 pub struct AdminHome {
     pub t: Lang,
     pub nav: Nav,
-    pub accounts: Vec<AccountRow>,
     pub tokens: Vec<TokenRow>,
     /// "ingetrokken" after a revocation, for the confirmation.
     pub done: Option<String>,
@@ -187,7 +186,6 @@ pub struct RevokeForm {
 
 pub async fn admin_home(State(state): State<AppState>, user: PageUser, Query(q): Query<AdminQuery>) -> Result<Response, AppError> {
     let t = user.lang;
-    let accounts = state.store.list_accounts().await?;
     let now = state.now();
     let tokens = state
         .store
@@ -205,11 +203,11 @@ pub async fn admin_home(State(state): State<AppState>, user: PageUser, Query(q):
             },
             name: k.name,
             username: k.username,
-            expires: k.expires_at.map(|e| format!("{} {:02}:{:02} UTC", t.date(&e.date()), e.hour(), e.minute())),
+            expires: k.expires_at.map(|e| super::accounts::instant_text(&t, e)),
         })
         .collect();
     let done = q.gedaan.filter(|d| d == "ingetrokken");
-    Ok(render(&AdminHome { t, nav: user.nav("/beheer"), accounts, tokens, done }))
+    Ok(render(&AdminHome { t, nav: user.nav("/beheer"), tokens, done }))
 }
 
 /// Revokes one API token from the admin screen; it stops working at once.
