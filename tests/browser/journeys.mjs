@@ -16,6 +16,7 @@ import {
   pathOf,
   submitLogin,
   secondFactor,
+  totpCode,
 } from './support.mjs';
 
 // Generous: each login of a role with a second factor may wait for a fresh 30-second TOTP step
@@ -627,15 +628,73 @@ export function journeys(viewport) {
       });
     });
 
-    test('admin: accounts', { timeout: TIMEOUT }, async () => {
+    test('admin: accounts, a new account that sets its password and enrols its second factor, partners', { timeout: TIMEOUT }, async () => {
+      const username = `nieuw-${viewport.name}`;
+      let code = '';
       await withPage(viewport, async (page) => {
         assert.equal(await login(page, 'admin'), '/beheer');
+        await checkPage(page, 'administration home');
+        assert.equal(await h1(page), 'Beheer');
+        await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Accounts' }).click();
+        await page.waitForURL((u) => u.pathname === '/beheer/accounts');
         await checkPage(page, 'accounts');
-        assert.equal(await h1(page), 'Accounts');
-        const names = await page.locator('main tbody tr td:first-child').allInnerTexts();
+        const names = await page.locator('main section h2').allInnerTexts();
         for (const role of Object.keys(LOGINS)) {
-          assert.ok(names.includes(LOGINS[role].user), `the accounts list shows ${LOGINS[role].user}`);
+          assert.ok(names.some((n) => n.includes(`(${LOGINS[role].user})`)), `the accounts list shows ${LOGINS[role].user}`);
         }
+        await page.getByRole('link', { name: 'Nieuw account' }).click();
+        await page.waitForURL((u) => u.pathname === '/beheer/accounts/nieuw');
+        await checkPage(page, 'new account');
+        await page.getByLabel('Gebruikersnaam').fill(username);
+        await page.getByLabel("Naam zoals collega's die zien").fill(`Nieuwe Collega ${viewport.name}`);
+        await page.getByLabel('Rol').selectOption('worker');
+        assert.equal(await submit(page, 'Account aanmaken', '/beheer/accounts/nieuw'), 422, 'a worker without a team is refused');
+        await expectErrorSummary(page, ['team']);
+        await checkPage(page, 'new account with errors');
+        await page.getByLabel('Team', { exact: true }).selectOption({ index: 1 });
+        await page.getByLabel('Presentiemodel').check();
+        assert.equal(await submit(page, 'Account aanmaken', '/beheer/accounts/nieuw'), 201);
+        await checkPage(page, 'account created, with its one-time code');
+        code = (await page.locator('main .eropaf-secret').innerText()).trim();
+        assert.match(code, /^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+
+        await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Partnerorganisaties' }).click();
+        await page.waitForURL((u) => u.pathname === '/beheer/partners');
+        await checkPage(page, 'partner organisations');
+        assert.equal(await submit(page, 'Organisatie toevoegen', '/beheer/partners/nieuw'), 422);
+        await expectErrorSummary(page, ['naam', 'soort']);
+        await checkPage(page, 'new partner organisation with errors');
+        await logout(page);
+      });
+      // The new colleague sets a password with the code, then enrols the second factor.
+      await withPage(viewport, async (page) => {
+        const password = `een eigen zin voor ${viewport.name}`;
+        await page.goto(`${BASE_URL}/inloggen`);
+        await page.getByRole('link', { name: 'Wachtwoord instellen met een herstelcode' }).click();
+        await page.waitForURL((u) => u.pathname === '/inloggen/herstellen');
+        await checkPage(page, 'password reset form');
+        await page.getByLabel('Gebruikersnaam').fill(username);
+        await page.getByLabel('Herstelcode').fill(code);
+        await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(password);
+        await page.getByLabel('Herhaal het nieuwe wachtwoord').fill(`${password}!`);
+        assert.equal(await submit(page, 'Wachtwoord instellen', '/inloggen/herstellen'), 422);
+        await expectErrorSummary(page, ['herhaling']);
+        await checkPage(page, 'password reset form with errors');
+        await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(password);
+        await page.getByLabel('Herhaal het nieuwe wachtwoord').fill(password);
+        assert.equal(await submit(page, 'Wachtwoord instellen', '/inloggen/herstellen'), 303);
+        assert.equal(pathOf(page), '/inloggen?hersteld=ja');
+        await checkPage(page, 'login after the password was set');
+        assert.equal(await submitLogin(page, username, password), 303);
+        assert.equal(pathOf(page), '/inloggen/code');
+        assert.equal(await h1(page), 'Stel uw tweede factor in');
+        await checkPage(page, 'second factor enrolment');
+        const qr = page.getByRole('img', { name: /^QR-code om Eropaf/ });
+        assert.ok(await qr.isVisible(), 'the QR code has its accessible name');
+        const secret = (await page.locator('main .eropaf-secret').innerText()).replace(/\s+/g, '');
+        await page.getByLabel('Code uit uw authenticator-app').fill(totpCode(secret, Math.floor(Date.now() / 30_000)));
+        assert.equal(await submit(page, 'Instellen en inloggen', '/inloggen/code'), 303);
+        assert.equal(pathOf(page), '/mijn-dag');
         await logout(page);
       });
     });
