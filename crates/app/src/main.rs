@@ -243,7 +243,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 store.set_totp_secret(id, Some(&secret)).await.map_err(|e| e.to_string())?;
                 println!("totp-secret={secret}");
             } else if role.needs_second_factor() {
-                eprintln!("let op: de rol {} logt alleen in met een tweede factor; stel die in met `eropaf user totp {}`", role.code(), new.username);
+                eprintln!("let op: de rol {} logt in met een tweede factor; de gebruiker stelt die bij het eerste inloggen in (QR-code), of u doet het nu met `eropaf user totp {}`", role.code(), new.username);
             }
             store.close().await;
             Ok(())
