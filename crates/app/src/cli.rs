@@ -15,6 +15,12 @@ pub(crate) struct Cli {
     /// Neither carries personal data.
     #[arg(long, global = true, env = "EROPAF_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub(crate) log_format: String,
+    /// The settings file (see README, "Instellingen"); default ./eropaf.toml when it exists.
+    /// Flags and the environment override what it says.
+    // Read by `config::load` before clap parses (the file sets the variables clap reads); here so
+    // clap accepts it and shows it.
+    #[arg(long, global = true, env = "EROPAF_CONFIG", value_name = "PATH")]
+    pub(crate) config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -88,9 +94,9 @@ pub(crate) enum Command {
         contact_history: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        #[arg(long, default_value = "127.0.0.1:8080")]
+        #[arg(long, env = "EROPAF_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
-        #[arg(long, default_value = "eropaf-data")]
+        #[arg(long, env = "EROPAF_DEMO_DATA_DIR", default_value = "eropaf-data")]
         data_dir: std::path::PathBuf,
         /// Another database than DATA_DIR/eropaf.db, e.g. an empty PostgreSQL database
         /// (postgres://USER@HOST:PORT/DB); the logins stay in DATA_DIR.
@@ -105,7 +111,7 @@ pub(crate) enum Command {
     Serve {
         #[command(flatten)]
         db: DatabaseArg,
-        #[arg(long, default_value = "127.0.0.1:8080")]
+        #[arg(long, env = "EROPAF_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
         #[command(flatten)]
         retention: RetentionArgs,
@@ -201,11 +207,24 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: LinkageCommand,
     },
+    /// The settings file: `config check` prints every setting's effective value and where it
+    /// comes from.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
     /// Walk routing: a closed tour over points, or walk lists for several walkers in a shift.
     Route {
         #[command(subcommand)]
         command: crate::route_cli::RouteCommand,
     },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ConfigCommand {
+    /// Print each setting with its effective value and its source (vlag, omgeving, bestand,
+    /// standaard), secrets as ***. Takes every setting's flag; needs no database.
+    Check,
 }
 
 #[derive(Subcommand)]
@@ -253,7 +272,7 @@ pub(crate) enum SignalsCommand {
         #[arg(long, env = "EROPAF_KVK", default_value = "00000000")]
         kvk: String,
         /// Code of the supplier that delivers (codeGegevensleverancier).
-        #[arg(long, default_value = "EROPAF")]
+        #[arg(long, env = "EROPAF_LEVERANCIER", default_value = "EROPAF")]
         leverancier: String,
         #[command(flatten)]
         db: DatabaseArg,

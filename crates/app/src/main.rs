@@ -3,6 +3,7 @@
 
 use domain::csv;
 mod cli;
+mod config;
 mod demo;
 mod demo_outreach;
 mod durability;
@@ -10,7 +11,7 @@ mod linkage_cli;
 mod route_cli;
 mod signals_cli;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use cli::{AuditCommand, Cli, Command, LinkageCommand, OidcArgs, OpsArgs, PartnerCommand, ResidentCommand, RetentionCommand, SignalsCommand, TokenCommand, UserCommand};
 use domain::model::Role;
 use std::io::Read;
@@ -70,7 +71,17 @@ fn wall_clock() -> web::Clock {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // The settings file first, while this is the only thread: it sets environment variables
+    // (only those not set already), which clap then reads as if they had been given.
+    let settings = match config::load(std::env::args_os()) {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("fout: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let matches = config::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut config::command()).exit());
     let logs = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=error".into()))
         .with_writer(std::io::stderr);
@@ -86,7 +97,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(cli, &matches, &settings)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("fout: {message}");
@@ -136,7 +147,7 @@ pub(crate) async fn serve(store: Store, listen: &str, oidc: &OidcArgs, ops: &Ops
     Ok(())
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
+async fn run(cli: Cli, matches: &clap::ArgMatches, settings: &config::Loaded) -> Result<(), String> {
     match cli.command {
         Command::Demo { households, contact_history, seed, listen, data_dir, database_url, oidc, ops } => demo::run(demo::Size { households, contact_history }, seed, &listen, &data_dir, database_url.as_deref(), &oidc, &ops).await,
         Command::Serve { db, listen, retention, pickup, cadence, oidc, ops } => {
@@ -287,6 +298,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             linkage_cli::synth(records, seed, OffsetDateTime::now_utc().date(), &out)
         }
         Command::Route { command } => route_cli::run(command),
+        Command::Config { command: cli::ConfigCommand::Check } => {
+            print!("{}", config::check(matches, settings));
+            Ok(())
+        }
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let store = connect_migrated(&db.database_url).await?;
             let check = store.verify_audit_chain().await.map_err(|e| e.to_string())?;
