@@ -246,5 +246,7 @@ async fn purge_in(tx: &mut Tx, policy: &RetentionPolicy, now: OffsetDateTime) ->
     report.login_failures += tx.execute("DELETE FROM login_attempts WHERE window_start < $1", &args![day]).await?;
     // A retry comes within minutes; a month covers any partner system's retry policy.
     tx.execute("DELETE FROM idempotency_keys WHERE created_at < $1", &args![time_fmt::instant(now - Duration::days(30))]).await?;
+    // Password-reset codes once used or expired: nothing left to redeem.
+    tx.execute("DELETE FROM password_resets WHERE used_at IS NOT NULL OR expires_at < $1", &args![time_fmt::instant(now)]).await?;
     Ok(report)
 }

@@ -89,6 +89,15 @@ async fn reset_codes(url: &str) {
     assert_eq!(changes.iter().filter(|r| r.starts_with(&format!("account {id}: herstelcode uitgegeven, geldig tot"))).count(), 6, "{changes:?}");
     assert_eq!(changes.iter().filter(|r| **r == format!("account {id}: wachtwoord ingesteld met een herstelcode")).count(), 3, "{changes:?}");
     assert!(changes.iter().all(|r| !r.contains("code-") && !r.contains("anna") && !r.contains("hash")), "{changes:?}");
+
+    // The daily purge takes the used and expired codes; one still to redeem stays.
+    store.block_account(&cli, id, false).await.unwrap();
+    store.start_password_reset(&Setup::Cli { command: "test", now: NOW + Duration::hours(30) }, id, "code-9").await.unwrap();
+    let left = || async { store.inspect().await.unwrap().fetch_i64("SELECT COUNT(*) FROM password_resets", &[]).await.unwrap() };
+    assert!(left().await > 1);
+    store.purge_expired(NOW + Duration::hours(31)).await.unwrap();
+    assert_eq!(left().await, 1, "only the code still to redeem is left");
+    assert!(redeem("code-9", "anna", NOW + Duration::hours(31)).await);
 }
 
 // ---------------------------------------------------------------------------------------------
