@@ -207,6 +207,26 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: LinkageCommand,
     },
+    /// The municipality this database serves (once), and an overview of its areas.
+    Municipality {
+        #[command(subcommand)]
+        command: MunicipalityCommand,
+    },
+    /// The municipality's wijken and buurten with CBS's key figures.
+    Areas {
+        #[command(subcommand)]
+        command: AreasCommand,
+    },
+    /// Teams and the wijken or buurten they work in.
+    Team {
+        #[command(subcommand)]
+        command: TeamCommand,
+    },
+    /// The addresses where people live, from a BAG extract.
+    Addresses {
+        #[command(subcommand)]
+        command: AddressesCommand,
+    },
     /// The settings file: `config check` prints every setting's effective value and where it
     /// comes from.
     Config {
@@ -565,3 +585,73 @@ pub(crate) fn parse_model(s: &str) -> Result<OutreachModel, String> {
     })
 }
 
+// A municipality's first day (run by `setup_cli`).
+
+#[derive(clap::Subcommand)]
+pub(crate) enum MunicipalityCommand {
+    /// Set the municipality this database serves, once: its CBS code (GM and four digits).
+    Init {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Print the municipality and its areas.
+    Show {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+#[derive(clap::Subcommand)]
+pub(crate) enum AreasCommand {
+    /// Read CBS "Kerncijfers wijken en buurten" (StatLine CSV, ; or ,) for the municipality's
+    /// wijken, buurten and key figures of YEAR.
+    Import {
+        file: std::path::PathBuf,
+        /// The year of the figures (StatLine's table is per year), e.g. 2024.
+        #[arg(long)]
+        year: i32,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+#[derive(clap::Subcommand)]
+pub(crate) enum TeamCommand {
+    /// A new team over wijken or buurten of the municipality (CODE,CODE: WK… or BU…).
+    Add {
+        name: String,
+        #[arg(long, value_delimiter = ',')]
+        areas: Vec<String>,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Give a team other areas; what it may see changes at once.
+    Areas {
+        name: String,
+        #[arg(long, value_delimiter = ',')]
+        areas: Vec<String>,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// One line per team: its areas, buurten, addresses and accounts.
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+#[derive(clap::Subcommand)]
+pub(crate) enum AddressesCommand {
+    /// Read a BAG extract (openbareruimtenaam, huisnummer, huisletter, huisnummertoevoeging,
+    /// postcode, woonplaatsnaam, gebruiksdoel, x, y, buurtcode): every object with a
+    /// woonfunctie becomes an address; re-importing the same file adds nothing.
+    Import {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}

@@ -9,6 +9,7 @@ mod demo_outreach;
 mod durability;
 mod linkage_cli;
 mod route_cli;
+mod setup_cli;
 mod signals_cli;
 
 use clap::FromArgMatches;
@@ -245,8 +246,11 @@ async fn run(cli: Cli, matches: &clap::ArgMatches, settings: &config::Loaded) ->
             };
             let hash = web::auth::hash_password(&password).map_err(|e| e.to_string())?;
             let new = NewUser { display_name: display_name.unwrap_or_else(|| name.clone()), username: name, role, team_id, partner_id, models };
-            let id = store.create_user(&new, Some(&hash), OffsetDateTime::now_utc()).await.map_err(|e| {
-                if e.is_unique_violation() { format!("gebruiker '{}' bestaat al", new.username) } else { e.to_string() }
+            let setup = store::Setup::Cli { command: "user add", now: OffsetDateTime::now_utc() };
+            let id = store.add_account(&setup, &new, Some(&hash)).await.map_err(|e| match e {
+                _ if e.is_unique_violation() => format!("gebruiker '{}' bestaat al", new.username),
+                store::StoreError::Invalid { message_nl, .. } => message_nl,
+                e => e.to_string(),
             })?;
             println!("gebruiker {} toegevoegd (id {id}, rol {})", new.username, role.code());
             if totp {
@@ -302,6 +306,10 @@ async fn run(cli: Cli, matches: &clap::ArgMatches, settings: &config::Loaded) ->
             print!("{}", config::check(matches, settings));
             Ok(())
         }
+        Command::Municipality { command } => setup_cli::municipality_cmd(command).await,
+        Command::Areas { command } => setup_cli::areas_cmd(command).await,
+        Command::Team { command } => setup_cli::team_cmd(command).await,
+        Command::Addresses { command } => setup_cli::addresses_cmd(command).await,
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let store = connect_migrated(&db.database_url).await?;
             let check = store.verify_audit_chain().await.map_err(|e| e.to_string())?;
