@@ -338,8 +338,10 @@ impl Store {
         let mut tx = self.scoped(access).await?;
         // A known address (from the BAG) keeps its own buurt; a new one goes in the buurt chosen.
         let address = NewAddress { street: &new.street, house_number: &new.house_number, postcode: &new.postcode, locality: &new.locality, buurt_code: &new.buurt_code };
+        // The buurt given must be the team's in any case (a wrong one is refused, not ignored).
+        let given_in_area = area::buurt_in_area(&mut tx, team, &new.buurt_code).await?;
         let (address_id, buurt) = households::address_for(&mut tx, &address).await?;
-        if !area::buurt_in_area(&mut tx, team, &buurt).await? {
+        if !given_in_area || !area::buurt_in_area(&mut tx, team, &buurt).await? {
             return Err(StoreError::Invalid {
                 field: "buurt",
                 message_nl: "Buurt: kies een buurt uit het werkgebied van uw team.".into(),
