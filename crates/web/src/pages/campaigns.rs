@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use store::campaigns::{CampaignRow, CampaignView, DoorEntry, NewCampaign, NewWave, WalkList};
 use store::outreach::Venue;
 use store::Access;
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 
 type FormMap = HashMap<String, Vec<String>>;
 
@@ -209,27 +209,7 @@ impl CampaignPage {
     }
 
     fn time(&self, at: &OffsetDateTime) -> String {
-        local_time(at)
-    }
-}
-
-/// "28-11-2026 14:05" in Dutch time (CET/CEST by the EU rule).
-pub(crate) fn local_time(at: &OffsetDateTime) -> String {
-    let local = at.to_offset(dutch_offset(*at));
-    format!("{:02}-{:02}-{} {:02}:{:02}", local.day(), u8::from(local.month()), local.year(), local.hour(), local.minute())
-}
-
-/// CET (+1), or CEST (+2) from the last Sunday of March to the last Sunday of October, 01:00 UTC.
-fn dutch_offset(at: OffsetDateTime) -> time::UtcOffset {
-    let year = at.year();
-    let last_sunday = |month: time::Month| -> Option<OffsetDateTime> {
-        let last = Date::from_calendar_date(year, month, 31).ok()?;
-        let back = last.weekday().number_days_from_sunday();
-        Some((last - time::Duration::days(i64::from(back))).with_hms(1, 0, 0).ok()?.assume_utc())
-    };
-    match (last_sunday(time::Month::March), last_sunday(time::Month::October)) {
-        (Some(start), Some(end)) if at >= start && at < end => time::UtcOffset::from_hms(2, 0, 0).unwrap_or(time::UtcOffset::UTC),
-        _ => time::UtcOffset::from_hms(1, 0, 0).unwrap_or(time::UtcOffset::UTC),
+        crate::i18n::local_time(at)
     }
 }
 
@@ -238,7 +218,7 @@ fn parse_local(v: &str) -> Option<OffsetDateTime> {
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
     let naive = time::PrimitiveDateTime::parse(v.trim(), &format).ok()?;
     let guess = naive.assume_utc();
-    Some(naive.assume_offset(dutch_offset(guess)))
+    Some(naive.assume_offset(crate::i18n::dutch_offset(guess)))
 }
 
 #[derive(serde::Deserialize)]

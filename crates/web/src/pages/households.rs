@@ -158,7 +158,7 @@ impl HouseholdPage {
 
     /// A stored instant in Dutch local time.
     fn when(&self, at: &str) -> String {
-        store::time_fmt::parse_instant(at).map(|t| super::campaigns::local_time(&t)).unwrap_or_default()
+        store::time_fmt::parse_instant(at).map(|t| crate::i18n::local_time(&t)).unwrap_or_default()
     }
 }
 
