@@ -74,6 +74,11 @@ impl Store {
         migrate::pending(&self.pool).await
     }
 
+    /// Every schema version this binary knows, in order.
+    pub fn known_migrations() -> Vec<i64> {
+        migrate::known()
+    }
+
     /// True when no schema step has been applied yet: an empty database, which may receive a
     /// restore or a move.
     pub async fn is_blank(&self) -> Result<bool, StoreError> {

@@ -18,6 +18,9 @@ const STEPS: &[(i64, &str, &str)] = &[
     (10, include_str!("../migrations/sqlite/0010_login_attempts.sql"), include_str!("../migrations/postgres/0010_login_attempts.sql")),
     (11, include_str!("../migrations/sqlite/0011_api_tokens.sql"), include_str!("../migrations/postgres/0011_api_tokens.sql")),
     (12, include_str!("../migrations/sqlite/0012_first_day.sql"), include_str!("../migrations/postgres/0012_first_day.sql")),
+    (13, include_str!("../migrations/sqlite/0013_practice_rules.sql"), include_str!("../migrations/postgres/0013_practice_rules.sql")),
+    (14, include_str!("../migrations/sqlite/0014_rights.sql"), include_str!("../migrations/postgres/0014_rights.sql")),
+    (15, include_str!("../migrations/sqlite/0015_partners_reflection.sql"), include_str!("../migrations/postgres/0015_partners_reflection.sql")),
 ];
 
 /// The name of the advisory lock (PostgreSQL) that schema changes take: several app servers

@@ -1,0 +1,1 @@
+-- A partner recognises its own signals; the team's reflection (intervisie) (issue 21).

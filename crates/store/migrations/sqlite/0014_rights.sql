@@ -1,0 +1,1 @@
+-- Residents' rights per person and the privacy officer's audit view (issue 21).
