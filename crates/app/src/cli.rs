@@ -387,7 +387,7 @@ pub(crate) enum ResidentCommand {
 }
 
 /// The pickup clock (see `store::signals::SignalPolicy`).
-#[derive(Args, Clone, Copy)]
+#[derive(Args, Clone)]
 pub(crate) struct PickupArgs {
     /// First contact is due this many days after a signal.
     #[arg(long, env = "EROPAF_PICKUP_DAYS", default_value_t = store::signals::SignalPolicy::default().pickup_days)]
@@ -395,14 +395,19 @@ pub(crate) struct PickupArgs {
     /// …and this many working days after a crisis signal.
     #[arg(long, env = "EROPAF_CRISIS_WORKING_DAYS", default_value_t = store::signals::SignalPolicy::default().crisis_working_days)]
     pub(crate) crisis_working_days: u32,
+    /// Liberation Day (5 May) as a day off for the working days: `yearly` or `lustrum` (2025, 2030, …).
+    #[arg(long, env = "EROPAF_LIBERATION_DAY", default_value = "yearly")]
+    pub(crate) liberation_day: String,
 }
 
 impl PickupArgs {
-    pub(crate) fn policy(self) -> Result<store::signals::SignalPolicy, String> {
+    pub(crate) fn policy(&self) -> Result<store::signals::SignalPolicy, String> {
         if self.pickup_days == 0 || self.crisis_working_days == 0 {
             return Err("een termijn voor eerste contact is minstens 1 dag".into());
         }
-        Ok(store::signals::SignalPolicy { pickup_days: self.pickup_days, crisis_working_days: self.crisis_working_days, ..Default::default() })
+        let liberation_day = domain::local::LiberationDay::from_code(self.liberation_day.trim())
+            .ok_or_else(|| format!("--liberation-day: '{}' is geen keuze; kies yearly (elk jaar vrij) of lustrum (eens in de vijf jaar)", self.liberation_day))?;
+        Ok(store::signals::SignalPolicy { pickup_days: self.pickup_days, crisis_working_days: self.crisis_working_days, liberation_day, ..Default::default() })
     }
 }
 

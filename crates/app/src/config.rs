@@ -65,6 +65,7 @@ const SETTINGS: &[Setting] = &[
     setting("retention.signal_case_days", "EROPAF_RETENTION_SIGNAL_CASE_DAYS", Count, Plain, "days a signal case closed as not picked up or no help needed is kept"),
     setting("pickup.days", "EROPAF_PICKUP_DAYS", Count, Plain, "first contact is due this many days after a signal (`serve`)"),
     setting("pickup.crisis_working_days", "EROPAF_CRISIS_WORKING_DAYS", Count, Plain, "…and this many working days after a crisis signal (`serve`)"),
+    setting("pickup.liberation_day", "EROPAF_LIBERATION_DAY", Text, Plain, "Liberation Day as a day off in the working days: `yearly` or `lustrum` (once in five years) (`serve`)"),
     setting("cadence.failures_before_discussion", "EROPAF_FAILURES_BEFORE_DISCUSSION", Count, Plain, "failed contact attempts in a row before the case discussion (`serve`)"),
     setting("cadence.no_contact_days", "EROPAF_NO_CONTACT_DAYS", Count, Plain, "days without contact after which a household is \"uit beeld\" (`serve`)"),
     setting("cadence.referral_stalled_days", "EROPAF_REFERRAL_STALLED_DAYS", Count, Plain, "days after which a referral whose help has not started is stalled (`serve`)"),

@@ -203,7 +203,7 @@ async fn seed_follow_through(store: &Store, m: &synth::Municipality, now: Offset
     let actor = worker.actor();
     let access = store::Access { actor: &actor, route: "eropaf demo", now };
     let at = |days: i64, hour: u8| (now - time::Duration::days(days)).replace_time(time::Time::from_hms(hour, 0, 0).unwrap_or(time::Time::MIDNIGHT));
-    let log = |household_id: i64, at: OffsetDateTime, kind: ContactKind| store::contact::NewAttempt { household_id, kind, at, day_part: None, outcome: ContactOutcome::NietThuis, note: None };
+    let log = |household_id: i64, at: OffsetDateTime, kind: ContactKind| store::contact::NewAttempt { household_id, kind, at, day_part: None, outcome: ContactOutcome::NietThuis, note: None, crisis_reason: None };
     let before = |last: Option<OffsetDateTime>, days: i64| last.is_none_or(|l| l < at(days, 0));
     let mut chosen = households.into_iter();
     // Six failures in a row over the last weeks: the team discusses it.

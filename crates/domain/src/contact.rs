@@ -68,7 +68,9 @@ const DAY_PARTS_PER_CHANNEL: usize = 2;
 /// The next step after `history` (any order). `has_phone`: a phone number is known, so phone
 /// and SMS/WhatsApp are in the rotation.
 pub fn next_step(history: &[Attempt], has_phone: bool, policy: &CadencePolicy) -> Next {
-    let mut sorted: Vec<&Attempt> = history.iter().collect();
+    // A card left behind is not a failed attempt: it goes with the visit that found nobody home
+    // and counts neither towards the case discussion nor in the rotation (DDAS: its own kind).
+    let mut sorted: Vec<&Attempt> = history.iter().filter(|a| a.kind != ContactKind::Kaartje).collect();
     sorted.sort_by_key(|a| a.at);
     let streak: Vec<&Attempt> = match sorted.iter().rposition(|a| a.reached) {
         Some(i) if i + 1 == sorted.len() => return Next::Reached,
@@ -109,6 +111,62 @@ pub fn next_step(history: &[Attempt], has_phone: bool, policy: &CadencePolicy) -
         not_before = not_before.next_day().unwrap_or(not_before);
     }
     Next::Try(Proposal { kind, day_part, not_before })
+}
+
+/// Where a signal case stands when a worker wants to go to the door, for the weighing gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseAtTheDoor {
+    /// The team has recorded a weighing.
+    pub weighed: bool,
+    /// Its latest decision is to go ("erop af").
+    pub decided_to_go: bool,
+    /// The team weighs with four eyes and nobody has confirmed the latest weighing yet.
+    pub awaits_confirmation: bool,
+    /// The case holds a crisis signal.
+    pub crisis: bool,
+}
+
+/// Why a home visit may not happen yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitRefused {
+    /// Nobody has weighed the signal yet (a crisis may go first, with a reason).
+    NotWeighed,
+    /// The team weighed and decided not to go (now).
+    NotDecidedToGo,
+    /// Four eyes: a second person has to confirm the weighing first.
+    AwaitsConfirmation,
+}
+
+/// The weighing gate (dossier §1.2, §3.2: a signal must not by itself put a professional at the
+/// door). Phone, letter or card may come first; a home visit on a signal case not yet picked
+/// up needs a recorded weighing that decided to go, confirmed where the team works with four
+/// eyes. A crisis may go first, when the worker gives the reason (`crisis_reason`); it is
+/// weighed afterwards. `Ok(true)`: allowed as a crisis visit before the weighing.
+pub fn home_visit_gate(case: &CaseAtTheDoor, crisis_reason: bool) -> Result<bool, VisitRefused> {
+    if !case.weighed {
+        return if case.crisis && crisis_reason { Ok(true) } else { Err(VisitRefused::NotWeighed) };
+    }
+    if !case.decided_to_go {
+        return Err(VisitRefused::NotDecidedToGo);
+    }
+    if case.awaits_confirmation {
+        return if case.crisis && crisis_reason { Ok(true) } else { Err(VisitRefused::AwaitsConfirmation) };
+    }
+    Ok(false)
+}
+
+/// Whether the attempts on a signal case suffice to close it as "definitief geen contact": at
+/// least the cadence's number of attempts (cards not counted), on two channels and at two
+/// parts of the day. Otherwise only a case-discussion decision closes it that way.
+pub fn tried_enough(attempts: &[Attempt], policy: &CadencePolicy) -> bool {
+    let tried: Vec<&Attempt> = attempts.iter().filter(|a| a.kind != ContactKind::Kaartje && !a.reached).collect();
+    let mut kinds: Vec<ContactKind> = tried.iter().map(|a| a.kind).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let mut parts: Vec<DayPart> = tried.iter().map(|a| a.day_part).collect();
+    parts.sort_unstable();
+    parts.dedup();
+    tried.len() >= policy.failures_before_discussion && kinds.len() >= 2 && parts.len() >= 2
 }
 
 /// What Eropaf knows about a household the team works with, for the out-of-view rule.
@@ -181,7 +239,7 @@ mod tests {
     use time::macros::{date, datetime};
 
     fn attempt(at: OffsetDateTime, kind: ContactKind, reached: bool) -> Attempt {
-        Attempt { at, kind, day_part: DayPart::of_hour(at.hour()), reached }
+        Attempt { at, kind, day_part: DayPart::at(at), reached }
     }
 
     fn proposal(next: Next) -> Proposal {
@@ -220,6 +278,48 @@ mod tests {
     }
 
     #[test]
+    fn cards_left_behind_are_not_failures_that_lead_to_the_case_discussion() {
+        // Five visits that found nobody, each with a card: five failures, not ten.
+        let mut history = Vec::new();
+        for i in 0..5 {
+            let at = datetime!(2026-11-02 10:00 UTC) + Duration::days(2 * i);
+            history.push(attempt(at, ContactKind::Huisbezoek, false));
+            history.push(attempt(at + Duration::minutes(1), ContactKind::Kaartje, false));
+        }
+        assert!(matches!(next_step(&history, true, &POLICY), Next::Try(_)), "five failures: still trying");
+        let only_a_card = [attempt(datetime!(2026-11-02 10:00 UTC), ContactKind::Kaartje, false)];
+        assert_eq!(next_step(&only_a_card, true, &POLICY), Next::Reached, "a card alone is no attempt to follow up");
+    }
+
+    #[test]
+    fn a_home_visit_needs_a_weighing_that_decided_to_go() {
+        let new = CaseAtTheDoor { weighed: false, decided_to_go: false, awaits_confirmation: false, crisis: false };
+        assert_eq!(home_visit_gate(&new, false), Err(VisitRefused::NotWeighed));
+        assert_eq!(home_visit_gate(&new, true), Err(VisitRefused::NotWeighed), "no crisis, no going first");
+        let crisis = CaseAtTheDoor { crisis: true, ..new };
+        assert_eq!(home_visit_gate(&crisis, false), Err(VisitRefused::NotWeighed), "a crisis goes first only with a reason");
+        assert_eq!(home_visit_gate(&crisis, true), Ok(true));
+        let monitor = CaseAtTheDoor { weighed: true, ..new };
+        assert_eq!(home_visit_gate(&monitor, false), Err(VisitRefused::NotDecidedToGo));
+        let go = CaseAtTheDoor { weighed: true, decided_to_go: true, ..new };
+        assert_eq!(home_visit_gate(&go, false), Ok(false));
+        let four_eyes = CaseAtTheDoor { awaits_confirmation: true, ..go };
+        assert_eq!(home_visit_gate(&four_eyes, false), Err(VisitRefused::AwaitsConfirmation));
+    }
+
+    #[test]
+    fn definitely_no_contact_needs_the_attempts_on_two_channels_and_two_parts_of_the_day() {
+        let visits: Vec<Attempt> = (0..6).map(|i| attempt(datetime!(2026-11-02 10:00 UTC) + Duration::days(i), ContactKind::Huisbezoek, false)).collect();
+        assert!(!tried_enough(&visits, &POLICY), "one channel, one part of the day");
+        let mut mixed = visits.clone();
+        mixed[1] = attempt(datetime!(2026-11-03 18:30 UTC), ContactKind::Telefoon, false);
+        assert!(tried_enough(&mixed, &POLICY));
+        let mut with_cards = mixed[..5].to_vec();
+        with_cards.push(attempt(datetime!(2026-11-09 10:01 UTC), ContactKind::Kaartje, false));
+        assert!(!tried_enough(&with_cards, &POLICY), "a card is not an attempt");
+    }
+
+    #[test]
     fn reaching_the_household_ends_the_streak_and_a_new_streak_starts_over() {
         let reached = [
             attempt(datetime!(2026-11-02 10:00 UTC), ContactKind::Huisbezoek, false),
@@ -241,7 +341,7 @@ mod tests {
             history.push(attempt(at, ContactKind::Huisbezoek, false));
             let p = proposal(next_step(&history, true, &POLICY));
             assert!(p.not_before > at.date(), "attempt {i}: later");
-            at = p.not_before.with_hms(p.day_part.start_hour(), 0, 0).unwrap().assume_utc();
+            at = crate::local::from_dutch(p.not_before.with_hms(p.day_part.start_hour(), 0, 0).unwrap());
         }
         history.push(attempt(at, ContactKind::Telefoon, false));
         assert_eq!(next_step(&history, true, &POLICY), Next::Discuss { failures: 6 });

@@ -11,6 +11,7 @@ pub mod contact;
 pub mod csv;
 pub mod date;
 pub mod error;
+pub mod local;
 pub mod model;
 pub mod name;
 pub mod signal;

@@ -197,7 +197,8 @@ value_list!(
 );
 
 impl DayPart {
-    /// Morning until 12:00, afternoon until 18:00, evening after (and the small hours).
+    /// Morning until 12:00, afternoon until 18:00, evening after (and the small hours), by the
+    /// hour of the Dutch clock (`DayPart::at` takes an instant).
     pub fn of_hour(hour: u8) -> DayPart {
         match hour {
             6..=11 => DayPart::Ochtend,
@@ -210,7 +211,7 @@ impl DayPart {
         self.label_nl()
     }
 
-    /// The hour (UTC, like `of_hour`) a part of the day starts, for proposals.
+    /// The hour (Dutch time, like `DayPart::at`) a part of the day starts, for proposals.
     pub fn start_hour(self) -> u8 {
         match self {
             DayPart::Ochtend => 9,
@@ -348,6 +349,51 @@ value_list!(
         Monitoren => ("monitoren", "Vinger aan de pols (monitoren)", "Monitor"),
         Verwijzen => ("verwijzen", "Verwijzen zonder contact", "Refer without contact"),
         NietHandelen => ("niet-handelen", "Niet handelen", "Don't act"),
+    }
+);
+
+value_list!(
+    /// What the team decided in the case discussion about a household that persistence did not
+    /// reach; `Bereikt` is written by Eropaf when the household is reached again.
+    DiscussionOutcome {
+        AnderKanaal => ("ander-kanaal", "Ander kanaal of dagdeel proberen", "Try another channel or part of the day"),
+        AndereWerker => ("andere-werker", "Een andere werker gaat", "Another worker goes"),
+        Ervaringsdeskundige => ("ervaringsdeskundige", "Met een ervaringsdeskundige", "With an experience expert"),
+        Netwerk => ("netwerk", "Via het netwerk (familie, buren, sleutelfiguur)", "Through the network (family, neighbours, key figure)"),
+        Overdragen => ("overdragen", "Overdragen aan een andere organisatie", "Hand over to another organisation"),
+        Stoppen => ("stoppen", "Stoppen, met reden", "Stop, with the reason"),
+        Bereikt => ("bereikt", "Weer bereikt", "Reached again"),
+    }
+);
+
+impl DiscussionOutcome {
+    /// The outcomes the team lead chooses from (`Bereikt` follows from a contact).
+    pub const CHOICES: &'static [DiscussionOutcome] = &[
+        DiscussionOutcome::AnderKanaal,
+        DiscussionOutcome::AndereWerker,
+        DiscussionOutcome::Ervaringsdeskundige,
+        DiscussionOutcome::Netwerk,
+        DiscussionOutcome::Overdragen,
+        DiscussionOutcome::Stoppen,
+    ];
+}
+
+value_list!(
+    /// What a reporter hears back: the least that closes the loop, never what was found.
+    FeedbackMessage {
+        ContactGelegd => ("contact-gelegd", "We hebben contact gelegd", "We have made contact"),
+        BezigContact => ("bezig", "We proberen contact te leggen", "We are trying to make contact"),
+        Opgepakt => ("opgepakt", "Uw melding is opgepakt", "Your report has been taken up"),
+    }
+);
+
+value_list!(
+    /// Whether and how an informal reporter wants to hear back (the signal form's choice).
+    FeedbackWish {
+        Nee => ("nee", "Nee", "No"),
+        Telefoon => ("telefoon", "Ja, per telefoon", "Yes, by phone"),
+        Email => ("e-mail", "Ja, per e-mail", "Yes, by e-mail"),
+        ViaWerker => ("via-werker", "Ja, de werker zoekt de melder op", "Yes, the worker looks the reporter up"),
     }
 );
 
@@ -501,22 +547,9 @@ pub struct Signal {
 
 /// When first contact is due: `days` after the signal, or `crisis_working_days` working days
 /// after it when a crisis threatens (Divosa: 4 weeks and 3 working days; the terms are
-/// configurable, see `store::signals::SignalPolicy`).
-pub fn pickup_deadline(signal_date: Date, crisis: bool, days: u32, crisis_working_days: u32) -> Date {
-    if crisis { add_working_days(signal_date, crisis_working_days) } else { signal_date + time::Duration::days(i64::from(days)) }
-}
-
-/// Adds working days (Monday–Friday), ignoring public holidays.
-pub fn add_working_days(from: Date, days: u32) -> Date {
-    let mut date = from;
-    let mut left = days;
-    while left > 0 {
-        date = date.next_day().unwrap_or(date);
-        if !matches!(date.weekday(), time::Weekday::Saturday | time::Weekday::Sunday) {
-            left -= 1;
-        }
-    }
-    date
+/// configurable, see `store::signals::SignalPolicy`). Working days skip Dutch public holidays.
+pub fn pickup_deadline(signal_date: Date, crisis: bool, days: u32, crisis_working_days: u32, liberation: crate::local::LiberationDay) -> Date {
+    if crisis { crate::local::add_working_days(signal_date, crisis_working_days, liberation) } else { signal_date + time::Duration::days(i64::from(days)) }
 }
 
 /// A signal case (DDAS Vroegsignaalzaak): the open signals of one household, weighed and
@@ -609,7 +642,7 @@ mod tests {
     #[test]
     fn pickup_deadline_is_three_working_days_in_crisis() {
         let friday = date!(2026 - 11 - 27);
-        assert_eq!(pickup_deadline(friday, true, 28, 3), date!(2026 - 12 - 02));
-        assert_eq!(pickup_deadline(friday, false, 28, 3), date!(2026 - 12 - 25));
+        assert_eq!(pickup_deadline(friday, true, 28, 3, crate::local::LiberationDay::Yearly), date!(2026 - 12 - 02));
+        assert_eq!(pickup_deadline(friday, false, 28, 3, crate::local::LiberationDay::Yearly), date!(2026 - 12 - 25));
     }
 }

@@ -11,7 +11,7 @@ pub use crate::kernel::households::LanguageNotes;
 use crate::kernel::time_fmt;
 use crate::{args, Access, Store, StoreError};
 use domain::contact::{self as rules, Attempt, CadencePolicy, Contact, Next, OutOfView};
-use domain::model::{Approach, Companion, ContactKind, ContactOutcome, DayPart, Ground, Id, Safety, SignalKind, SupportLevel};
+use domain::model::{Approach, Companion, ContactKind, ContactOutcome, DayPart, DiscussionOutcome, Ground, Id, Safety, SignalKind, SupportLevel};
 use time::{Date, Duration, OffsetDateTime};
 
 /// How far in the future an attempt's time may lie (clocks differ a little).
@@ -27,6 +27,8 @@ pub struct NewAttempt<'a> {
     pub day_part: Option<DayPart>,
     pub outcome: ContactOutcome,
     pub note: Option<&'a str>,
+    /// A home visit before the weighing, allowed only for a crisis signal: why it cannot wait.
+    pub crisis_reason: Option<&'a str>,
 }
 
 /// A logged attempt and what Eropaf proposes next.
@@ -55,10 +57,17 @@ impl Store {
         if note.as_deref().is_some_and(|n| n.chars().count() > 200) {
             return Err(invalid("note", "Notitie: hoogstens 200 tekens.", "Note: at most 200 characters."));
         }
+        let crisis_reason = domain::text::clean_note(new.crisis_reason).filter(|r| !r.trim().is_empty());
+        if crisis_reason.as_deref().is_some_and(|r| !(10..=500).contains(&r.trim().chars().count())) {
+            return Err(invalid("crisisreden", "Waarom dit niet kan wachten: licht in 10 tot 500 tekens toe.", "Why this cannot wait: explain in 10 to 500 characters."));
+        }
         let mut tx = self.scoped(access).await?;
         tx.household(new.household_id).await?;
         let at = new.at.to_offset(time::UtcOffset::UTC);
-        let day_part = new.day_part.unwrap_or_else(|| DayPart::of_hour(at.hour()));
+        if new.kind == ContactKind::Huisbezoek {
+            weighing_gate(&mut tx, new.household_id, crisis_reason.as_deref(), access.now).await?;
+        }
+        let day_part = new.day_part.unwrap_or_else(|| DayPart::at(at));
         let reached = new.outcome.reached();
         let id = tx
             .fetch_one(
@@ -119,11 +128,49 @@ impl Store {
                     .await?;
                 }
             }
-            Next::Reached => {}
+            Next::Reached => {
+                // Reached again: the household leaves the case-discussion list by itself.
+                tx.execute(
+                    "UPDATE case_discussions SET discussed_at = $1, outcome = 'bereikt' WHERE household_id = $2 AND discussed_at IS NULL",
+                    &args![time_fmt::instant(access.now), new.household_id],
+                )
+                .await?;
+            }
         }
         tx.record(AuditEvent::ContactAttemptCreate, Some(new.household_id), None).await?;
         tx.commit().await?;
         Ok(Logged { id, next })
+    }
+
+    /// The team lead records what the case discussion decided for a household on the list; it
+    /// leaves the list and the decision shows on the household page. Stopping needs the reason.
+    pub async fn decide_discussion(&self, access: &Access<'_>, household_id: Id, outcome: DiscussionOutcome, note: &str) -> Result<(), StoreError> {
+        let team = team_scope(access)?;
+        if access.actor.role != domain::model::Role::TeamLead {
+            return Err(StoreError::Forbidden);
+        }
+        if !DiscussionOutcome::CHOICES.contains(&outcome) {
+            return Err(invalid("besluit", "Besluit: kies wat het casusoverleg besloot.", "Decision: choose what the case discussion decided."));
+        }
+        let note = domain::text::clean(note);
+        let note = note.trim();
+        let length = note.chars().count();
+        if length > 500 || (outcome == DiscussionOutcome::Stoppen && length < 10) {
+            return Err(invalid("toelichting", "Toelichting: hoogstens 500 tekens; bij stoppen ten minste 10 tekens met de reden.", "Explanation: at most 500 characters; when stopping at least 10 characters with the reason."));
+        }
+        let mut tx = self.scoped(access).await?;
+        tx.household(household_id).await?;
+        let changed = tx
+            .execute(
+                "UPDATE case_discussions SET discussed_at = $1, outcome = $2, outcome_note = $3, discussed_by = $4 WHERE household_id = $5 AND team_id = $6 AND discussed_at IS NULL",
+                &args![time_fmt::instant(access.now), outcome.code(), Some(note).filter(|n| !n.is_empty()), access.actor.user_id, household_id, team],
+            )
+            .await?;
+        if changed == 0 {
+            return Err(invalid("besluit", "Dit huishouden staat niet (meer) op de lijst voor het casusoverleg.", "This household is not (or no longer) on the case-discussion list."));
+        }
+        tx.record(AuditEvent::DiscussionDecide, Some(household_id), None).await?;
+        tx.commit().await
     }
 
     /// The worker plans the next contact differently from the proposal, with the reason.
@@ -162,6 +209,22 @@ impl Store {
             )
             .await?;
         let discussion = tx.fetch_i64("SELECT COUNT(*) FROM case_discussions WHERE household_id = $1 AND discussed_at IS NULL", &args![household_id]).await? > 0;
+        let decided = tx
+            .fetch_optional(
+                "SELECT d.outcome, d.outcome_note, d.discussed_at, u.display_name FROM case_discussions d LEFT JOIN users u ON u.id = d.discussed_by \
+                 WHERE d.household_id = $1 AND d.discussed_at IS NOT NULL AND d.outcome IS NOT NULL ORDER BY d.discussed_at DESC, d.id DESC LIMIT 1",
+                &args![household_id],
+            )
+            .await?
+            .map(|r| -> Result<_, StoreError> {
+                Ok(Discussed {
+                    outcome: DiscussionOutcome::from_code(&r.text(0)?).ok_or_else(|| StoreError::corrupt("discussion outcome"))?,
+                    note: r.opt_text(1)?,
+                    at: time_fmt::parse_instant(&r.text(2)?)?,
+                    by: r.opt_text(3)?,
+                })
+            })
+            .transpose()?;
         let planned = row
             .map(|r| -> Result<_, StoreError> {
                 Ok(Planned {
@@ -174,7 +237,7 @@ impl Store {
                 })
             })
             .transpose()?;
-        Ok(Some(PlannedNext { planned, on_case_discussion: discussion }).filter(|p| p.planned.is_some() || p.on_case_discussion))
+        Ok(Some(PlannedNext { planned, on_case_discussion: discussion, discussed: decided }).filter(|p| p.planned.is_some() || p.on_case_discussion || p.discussed.is_some()))
     }
 
     /// The team's households that dropped out of view on `today`, riskiest first; with `mine`,
@@ -253,6 +316,18 @@ pub(crate) async fn collect_discussions(tx: &mut crate::kernel::db::Tx, team: Id
 pub struct PlannedNext {
     pub planned: Option<Planned>,
     pub on_case_discussion: bool,
+    /// What the last case discussion about the household decided.
+    pub discussed: Option<Discussed>,
+}
+
+/// A case discussion's outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discussed {
+    pub outcome: DiscussionOutcome,
+    pub note: Option<String>,
+    pub at: OffsetDateTime,
+    /// The team lead who recorded it (none when Eropaf did: reached again).
+    pub by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -382,5 +457,57 @@ impl Store {
         .await?;
         tx.record(AuditEvent::HouseholdUpdate, Some(household_id), None).await?;
         tx.commit().await
+    }
+}
+
+/// The weighing gate before a home visit (`domain::contact::home_visit_gate`) on the
+/// household's signal case that is not picked up yet. A crisis visit before the weighing is
+/// recorded on the case with its reason, and listed to be weighed within a working day.
+async fn weighing_gate(tx: &mut crate::kernel::Scoped<'_>, household_id: Id, crisis_reason: Option<&str>, now: OffsetDateTime) -> Result<(), StoreError> {
+    use domain::contact::{home_visit_gate, CaseAtTheDoor, VisitRefused};
+    let Some(case) = tx
+        .fetch_optional(
+            "SELECT sc.id, sc.decision, sc.crisis, t.four_eyes, \
+             (SELECT COUNT(*) FROM signal_weighings sw WHERE sw.signal_case_id = sc.id), \
+             (SELECT sw.confirmed_by FROM signal_weighings sw WHERE sw.signal_case_id = sc.id ORDER BY sw.at DESC, sw.id DESC LIMIT 1) \
+             FROM signal_cases sc JOIN teams t ON t.id = sc.team_id WHERE sc.household_id = $1 AND sc.stage IN ('nieuw', 'gewogen') ORDER BY sc.id LIMIT 1",
+            &args![household_id],
+        )
+        .await?
+    else {
+        return Ok(());
+    };
+    let weighed = case.i64(4)? > 0;
+    let at_the_door = CaseAtTheDoor {
+        weighed,
+        decided_to_go: case.opt_text(1)?.as_deref() == Some(domain::model::Decision::Gaan.code()),
+        awaits_confirmation: case.bool(3)? && weighed && case.opt_i64(5)?.is_none(),
+        crisis: case.bool(2)?,
+    };
+    match home_visit_gate(&at_the_door, crisis_reason.is_some()) {
+        Ok(false) => Ok(()),
+        Ok(true) => {
+            tx.execute(
+                "UPDATE signal_cases SET visited_first_at = $1, visited_first_reason = $2 WHERE id = $3",
+                &args![time_fmt::instant(now), crisis_reason.map(str::trim), case.i64(0)?],
+            )
+            .await?;
+            Ok(())
+        }
+        Err(VisitRefused::NotWeighed) => Err(invalid(
+            "soort",
+            "Soort contact: een huisbezoek kan pas na de weging van het signaal. Eerst bellen, een brief of een kaartje kan wel; bij een crisis kunt u eerst gaan als u toelicht waarom het niet kan wachten.",
+            "Kind of contact: a home visit comes only after the signal is weighed. A call, letter or card can come first; in a crisis you may go first when you explain why it cannot wait.",
+        )),
+        Err(VisitRefused::NotDecidedToGo) => Err(invalid(
+            "soort",
+            "Soort contact: het team besloot (nog) niet om erop af te gaan. Weeg het signaal opnieuw als de situatie anders is.",
+            "Kind of contact: the team did not decide to go (yet). Weigh the signal again if the situation has changed.",
+        )),
+        Err(VisitRefused::AwaitsConfirmation) => Err(invalid(
+            "soort",
+            "Soort contact: uw team werkt met vier ogen; een collega of de teamleider bevestigt eerst de weging.",
+            "Kind of contact: your team works with four eyes; a colleague or the team lead confirms the weighing first.",
+        )),
     }
 }

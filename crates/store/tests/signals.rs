@@ -107,7 +107,7 @@ async fn story(url: &str) {
     let detail = store.signal_case(&access, case_id, NOW.date()).await.unwrap();
     assert_eq!(detail.signals.len(), 3);
     assert!(detail.row.hint.crisis, "a crisis signal makes the case a crisis");
-    assert_eq!(detail.row.due_date, domain::model::add_working_days(time::macros::date!(2026 - 11 - 27), 3), "and moves the due date forward");
+    assert_eq!(detail.row.due_date, domain::local::add_working_days(time::macros::date!(2026 - 11 - 27), 3, domain::local::LiberationDay::Yearly), "and moves the due date forward");
     assert_eq!(detail.signals.iter().filter(|s| s.repeat == 2).count(), 2, "the partner's repeated signal shows as such");
     assert!(detail.row.sources.contains("(2×)"), "{}", detail.row.sources);
 
@@ -187,7 +187,9 @@ async fn story(url: &str) {
         approach: Approach::Aangekondigd,
         companion: Companion::Ervaringsdeskundige,
         decision: TeamDecision::Gaan,
-        worker_id: None,
+        worker_id: Some(worker.id),
+        review_on: None,
+        closing: None,
     };
     assert!(matches!(store.weigh_signal_case(&access, case_id, &weighing).await, Err(StoreError::Invalid { field: "waarom", .. })));
     assert!(store.signal_case(&access, case_id, NOW.date()).await.unwrap().weighings.is_empty());
@@ -205,12 +207,12 @@ async fn story(url: &str) {
     let soon = store.signal_cases(&access, CaseFilter::DueSoon, today).await.unwrap();
     assert!(soon.iter().all(|c| c.due_date >= today && c.due_date <= today + time::Duration::days(7)));
     assert!(soon.iter().any(|c| c.id == case_id), "the crisis case is due within days");
-    let [open, due, late, _] = store.signal_case_counts(&access, today).await.unwrap();
+    let [open, due, late, _, _] = store.signal_case_counts(&access, today).await.unwrap();
     assert_eq!((due, late), (soon.len() as i64, overdue.len() as i64));
     assert!(open >= due + late);
 
     // 8. First contact picks the case up; the partner sees "picked up", nothing more.
-    let attempt = store::contact::NewAttempt { household_id: household.id, kind: ContactKind::Huisbezoek, at: NOW, day_part: None, outcome: domain::model::ContactOutcome::NietThuis, note: None };
+    let attempt = store::contact::NewAttempt { household_id: household.id, kind: ContactKind::Huisbezoek, at: NOW, day_part: None, outcome: domain::model::ContactOutcome::NietThuis, note: None, crisis_reason: None };
     store.log_contact_attempt(&access, &attempt).await.unwrap();
     let detail = store.signal_case(&access, case_id, today).await.unwrap();
     assert_eq!((detail.row.stage, detail.picked_up_on), (CaseStage::Opgepakt, Some(today)));
@@ -272,7 +274,7 @@ async fn story(url: &str) {
     let reopened = store.signal_cases(&access, CaseFilter::Open, NOW.date()).await.unwrap().into_iter().find(|c| c.household_id == household.id).unwrap();
     assert_ne!(reopened.id, case_id, "a closed case stays closed; the import opens a new one");
     assert!(reopened.hint.crisis);
-    assert_eq!(reopened.due_date, domain::model::add_working_days(time::macros::date!(2026 - 11 - 25), 3));
+    assert_eq!(reopened.due_date, domain::local::add_working_days(time::macros::date!(2026 - 11 - 25), 3, domain::local::LiberationDay::Yearly));
     let detail = store.signal_case(&access, reopened.id, NOW.date()).await.unwrap();
     let housemates = m.persons.iter().take(50).filter(|p| p.household_id == household.id && p.id % 5 != 0).count();
     assert_eq!(detail.signals.len(), 2 + housemates, "the household's rows in the one new case");

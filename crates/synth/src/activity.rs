@@ -8,7 +8,7 @@ use crate::places::Places;
 use crate::staff::Staff;
 use crate::{add_days, at_time, pick, pick_weighted, spelling, weekday_on_or_before};
 use domain::model::{
-    add_working_days, Case, CaseStage, ContactAttempt, Decision, EndResult, SignalCase, ContactKind, DayPart, Id, OutreachModel, PartnerKind, PartnerType, Signal, SignalChannel,
+    Case, CaseStage, ContactAttempt, Decision, EndResult, SignalCase, ContactKind, DayPart, Id, OutreachModel, PartnerKind, PartnerType, Signal, SignalChannel,
     SignalKind, SignalStatus, SupportLevel,
 };
 use rand::distributions::{Distribution, WeightedIndex};
@@ -324,7 +324,7 @@ fn run_episode(
     let crisis = group.iter().any(|&i| raws[i].signal.crisis);
     // First contact within 4 weeks (3 working days in crisis); some teams run late.
     let pickup = if crisis {
-        add_working_days(first_date, rng.gen_range(1..=3))
+        domain::local::add_working_days(first_date, rng.gen_range(1..=3), domain::local::LiberationDay::Yearly)
     } else {
         let delay = if rng.gen_bool(0.9) { rng.gen_range(1..=20) } else { rng.gen_range(21..=45) };
         next_weekday(add_days(first_date, delay))
@@ -347,13 +347,14 @@ fn run_episode(
             let reached = rng.gen_bool(reach_chance(kind));
             // Continuity: mostly the same worker, sometimes a colleague steps in.
             let worker_id = if rng.gen_bool(0.85) || team.is_empty() { main_worker } else { Some(team[rng.gen_range(0..team.len())]) };
+            let at = at_time(day, hour, rng.gen_range(0..60), rng.gen_range(0..60));
             activity.attempts.push(ContactAttempt {
                 id: 0,
                 household_id,
                 worker_id,
                 kind,
-                at: at_time(day, hour, rng.gen_range(0..60), rng.gen_range(0..60)),
-                day_part: DayPart::of_hour(hour),
+                at,
+                day_part: DayPart::at(at),
                 reached,
                 note: note_for(rng, kind, reached).map(str::to_string),
             });
@@ -402,7 +403,7 @@ fn signal_case(world: &World, raws: &[Raw], group: &[usize], household_id: Id, h
     let first = &raws[group[0]].signal;
     let mut rng = ChaCha8Rng::seed_from_u64((household_id as u64) << 20 ^ first.signal_date.to_julian_day() as u64);
     let crisis = group.iter().any(|&i| raws[i].signal.crisis);
-    let due_date = if crisis { add_working_days(first.signal_date, 3) } else { add_days(first.signal_date, 28) };
+    let due_date = if crisis { domain::local::add_working_days(first.signal_date, 3, domain::local::LiberationDay::Yearly) } else { add_days(first.signal_date, 28) };
     let all_closed = group.iter().all(|&i| raws[i].signal.status == SignalStatus::Afgesloten);
     let team = &world.staff.field_workers[world.places.buurt_wijk[world.people.buurt[h]]];
     let since = first.received_at;
@@ -566,13 +567,14 @@ pub(crate) fn history(rng: &mut ChaCha8Rng, m: &crate::Municipality, total: usiz
         let hour = attempt_hour(rng, kind);
         let reached = rng.gen_bool(reach_chance(kind));
         let day = add_days(today, -rng.gen_range(400..1095));
+        let at = at_time(day, hour, rng.gen_range(0..60), rng.gen_range(0..60));
         out.push(ContactAttempt {
             id: first_id + k as Id,
             household_id: h.id,
             worker_id,
             kind,
-            at: at_time(day, hour, rng.gen_range(0..60), rng.gen_range(0..60)),
-            day_part: DayPart::of_hour(hour),
+            at,
+            day_part: DayPart::at(at),
             reached,
             note: note_for(rng, kind, reached).map(str::to_string),
         });

@@ -392,7 +392,7 @@ fn contact_attempts_follow_picked_up_signals() {
     let mut tried: HashMap<ContactKind, (usize, usize)> = HashMap::new();
     for a in &m.contact_attempts {
         assert!(a.at < at_time(TODAY, 0, 0, 0));
-        assert_eq!(a.day_part, DayPart::of_hour(a.at.hour()));
+        assert_eq!(a.day_part, DayPart::at(a.at), "the day part of the Dutch clock");
         assert!(first_pickup.get(&a.household_id).is_some_and(|&t| t < a.at), "attempt after a picked-up signal");
         let household = &m.households[a.household_id as usize - 1];
         let buurt = &m.addresses[household.address_id as usize - 1].buurt;

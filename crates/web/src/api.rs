@@ -309,6 +309,7 @@ struct ParsedAttempt {
     day_part: Option<DayPart>,
     outcome: ContactOutcome,
     note: Option<String>,
+    crisis_reason: Option<String>,
 }
 
 /// A contact attempt as field apps send it; every field is checked and named when wrong.
@@ -317,7 +318,7 @@ fn parse_attempt(body: &Value, now: time::OffsetDateTime) -> Result<ParsedAttemp
     let err = |field: &'static str, nl: &str, en: &str| FieldError { field, message_nl: nl.into(), message_en: en.into() };
     let Some(o) = body.as_object() else { return Err(vec![err("contact_attempt", "Verwacht een JSON-object.", "Expected a JSON object.")]) };
     for key in o.keys() {
-        if !["household_id", "kind", "at", "reached", "outcome", "note", "day_part"].contains(&key.as_str()) {
+        if !["household_id", "kind", "at", "reached", "outcome", "note", "day_part", "crisis_reason"].contains(&key.as_str()) {
             errors.push(err("contact_attempt", "Onbekend veld in de contactpoging.", "Unknown field in the contact attempt."));
         }
     }
@@ -372,8 +373,16 @@ fn parse_attempt(body: &Value, now: time::OffsetDateTime) -> Result<ParsedAttemp
             None
         }
     };
+    let crisis_reason = match o.get("crisis_reason") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(r)) if r.chars().count() <= 500 => Some(r.clone()),
+        Some(_) => {
+            errors.push(err("crisis_reason", "crisis_reason: tekst van hoogstens 500 tekens.", "crisis_reason: text of at most 500 characters."));
+            None
+        }
+    };
     match (household, kind, at, outcome) {
-        (Some(household_id), Some(kind), Some(at), Some(outcome)) if errors.is_empty() => Ok(ParsedAttempt { household_id, kind, at, day_part, outcome, note }),
+        (Some(household_id), Some(kind), Some(at), Some(outcome)) if errors.is_empty() => Ok(ParsedAttempt { household_id, kind, at, day_part, outcome, note, crisis_reason }),
         _ => Err(errors),
     }
 }
@@ -384,7 +393,7 @@ async fn log_contact_attempt(State(state): State<AppState>, ApiUser(user): ApiUs
     let p = parse_attempt(&body, now).map_err(AppError::Validation)?;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /api/v1/contact-attempts", now };
-    let attempt = store::contact::NewAttempt { household_id: p.household_id, kind: p.kind, at: p.at, day_part: p.day_part, outcome: p.outcome, note: p.note.as_deref() };
+    let attempt = store::contact::NewAttempt { household_id: p.household_id, kind: p.kind, at: p.at, day_part: p.day_part, outcome: p.outcome, note: p.note.as_deref(), crisis_reason: p.crisis_reason.as_deref() };
     let logged = state.store.log_contact_attempt(&access, &attempt).await?;
     let next = match logged.next {
         Next::Try(p) => json!({"kind": p.kind.code(), "day_part": p.day_part.code(), "not_before": store::time_fmt::date(p.not_before)}),
@@ -554,10 +563,11 @@ fn schemas() -> Value {
             "household_id": {"type": "integer", "minimum": 1},
             "kind": {"type": "string", "enum": ContactKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},
             "at": {"type": "string", "format": "date-time", "description": "RFC 3339; niet in de toekomst"},
-            "day_part": {"type": ["string", "null"], "enum": DayPart::ALL.iter().map(|k| Value::from(k.code())).chain([Value::Null]).collect::<Vec<_>>(), "description": "Standaard afgeleid van het tijdstip"},
+            "day_part": {"type": ["string", "null"], "enum": DayPart::ALL.iter().map(|k| Value::from(k.code())).chain([Value::Null]).collect::<Vec<_>>(), "description": "Standaard afgeleid van het tijdstip op de Nederlandse klok (Europe/Amsterdam)"},
             "reached": {"type": "boolean"},
             "outcome": {"type": "string", "enum": ContactOutcome::ALL.iter().map(|k| k.code()).collect::<Vec<_>>(), "description": "Moet bij reached passen"},
-            "note": {"type": ["string", "null"], "maxLength": 200}
+            "note": {"type": ["string", "null"], "maxLength": 200},
+            "crisis_reason": {"type": ["string", "null"], "maxLength": 500, "description": "Alleen een huisbezoek vóór de weging, bij een crisissignaal: waarom het niet kan wachten (10 tot 500 tekens)"}
         }, "required": ["household_id", "kind", "at", "reached", "outcome"]}),
         "ContactAttemptLogged": s(json!({
             "id": {"type": "integer"},

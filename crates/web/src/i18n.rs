@@ -40,6 +40,11 @@ impl Lang {
     pub fn date(&self, d: &time::Date) -> String {
         format!("{:02}-{:02}-{}", d.day(), u8::from(d.month()), d.year())
     }
+
+    /// An instant as the Dutch clock shows it, "28-11-2026 14:05".
+    pub fn time(&self, at: &time::OffsetDateTime) -> String {
+        local_time(at)
+    }
 }
 
 /// A cookie's value from the request's `Cookie` headers.
@@ -59,22 +64,8 @@ pub fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
     Lang::from_cookie(cookie(headers, LANG_COOKIE))
 }
 
-/// "28-11-2026 14:05" in Dutch time (CET/CEST by the EU rule).
+/// "28-11-2026 14:05" in Dutch time (winter and summer time, `domain::local`).
 pub fn local_time(at: &time::OffsetDateTime) -> String {
-    let local = at.to_offset(dutch_offset(*at));
+    let local = domain::local::dutch(*at);
     format!("{:02}-{:02}-{} {:02}:{:02}", local.day(), u8::from(local.month()), local.year(), local.hour(), local.minute())
-}
-
-/// CET (+1), or CEST (+2) from the last Sunday of March to the last Sunday of October, 01:00 UTC.
-pub(crate) fn dutch_offset(at: time::OffsetDateTime) -> time::UtcOffset {
-    let year = at.year();
-    let last_sunday = |month: time::Month| -> Option<time::OffsetDateTime> {
-        let last = time::Date::from_calendar_date(year, month, 31).ok()?;
-        let back = last.weekday().number_days_from_sunday();
-        Some((last - time::Duration::days(i64::from(back))).with_hms(1, 0, 0).ok()?.assume_utc())
-    };
-    match (last_sunday(time::Month::March), last_sunday(time::Month::October)) {
-        (Some(start), Some(end)) if at >= start && at < end => time::UtcOffset::from_hms(2, 0, 0).unwrap_or(time::UtcOffset::UTC),
-        _ => time::UtcOffset::from_hms(1, 0, 0).unwrap_or(time::UtcOffset::UTC),
-    }
 }

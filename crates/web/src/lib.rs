@@ -63,6 +63,8 @@ pub enum Audience {
 }
 
 const TEAM: &[Role] = &[Role::Worker, Role::TeamLead];
+/// The team lead alone: the case discussion's outcome, the team's way of weighing.
+const LEADS: &[Role] = &[Role::TeamLead];
 const ANY_USER: &[Role] = &[Role::Worker, Role::TeamLead, Role::Partner, Role::PrivacyOfficer, Role::Admin];
 
 /// One page route: its path, methods, who may use it, and its handlers. The router is built from
@@ -112,6 +114,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         r("/huishoudens/{id}", &["GET"], Audience::Roles(TEAM), || get(pages::households::detail)),
         r("/huishoudens/{id}/contact", &["POST"], Audience::Roles(TEAM), || post(pages::contact::log)),
         r("/huishoudens/{id}/kaartje", &["POST"], Audience::Roles(TEAM), || post(pages::contact::card)),
+        r("/huishoudens/{id}/casusoverleg", &["POST"], Audience::Roles(LEADS), || post(pages::contact::discussed)),
         r("/huishoudens/{id}/taal", &["POST"], Audience::Roles(TEAM), || post(pages::contact::language)),
         r("/huishoudens/{id}/steun", &["POST"], Audience::Roles(TEAM), || post(pages::households::support)),
         r("/huishoudens/{id}/plannen", &["POST"], Audience::Roles(TEAM), || post(pages::contact::plan)),
@@ -137,6 +140,9 @@ pub fn page_routes() -> Vec<PageRoute> {
         r("/signaalzaken/{id}/weging", &["POST"], Audience::Roles(TEAM), || post(pages::signals::weigh)),
         r("/signaalzaken/{id}/contact", &["POST"], Audience::Roles(TEAM), || post(pages::signals::contact)),
         r("/signaalzaken/{id}/afsluiten", &["POST"], Audience::Roles(TEAM), || post(pages::signals::close)),
+        r("/signaalzaken/{id}/bevestigen", &["POST"], Audience::Roles(TEAM), || post(pages::signals::confirm)),
+        r("/signaalzaken/vier-ogen", &["POST"], Audience::Roles(LEADS), || post(pages::signals::four_eyes)),
+        r("/signalen/{id}/terugkoppeling", &["POST"], Audience::Roles(TEAM), || post(pages::signals::feedback)),
         r("/signalen/beoordelen", &["GET"], Audience::Roles(TEAM), || get(pages::signals::review_queue)),
         r("/signalen/beoordelen/{id}", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::signals::review).post(pages::signals::resolve)),
         r("/signalen/nieuw", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::signals::new_signal_form).post(pages::signals::create_signal)),

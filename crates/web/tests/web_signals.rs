@@ -214,10 +214,12 @@ async fn an_enforcement_partner_never_sees_help_notes_or_weighing() {
         approach: Approach::Aangekondigd,
         companion: Companion::TweeWerkers,
         decision: Decision::Gaan,
-        worker_id: None,
+        worker_id: Some(worker.id),
+        review_on: None,
+        closing: None,
     };
     app.store.weigh_signal_case(&access, case.id, &weighing).await.unwrap();
-    let attempt = store::contact::NewAttempt { household_id: h.id, kind: ContactKind::Huisbezoek, at: NOW - time::Duration::hours(1), day_part: None, outcome: domain::model::ContactOutcome::Gesproken, note: Some(note) };
+    let attempt = store::contact::NewAttempt { household_id: h.id, kind: ContactKind::Huisbezoek, at: NOW - time::Duration::hours(1), day_part: None, outcome: domain::model::ContactOutcome::Gesproken, note: Some(note), crisis_reason: None };
     app.store.log_contact_attempt(&access, &attempt).await.unwrap();
     app.store.close_signal_case(&access, case.id, EndResult::VervolgNietFinancieel, NOW.date()).await.unwrap();
 

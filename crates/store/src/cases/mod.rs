@@ -17,6 +17,10 @@ use domain::model::{Id, OutreachModel};
 use time::{Date, Duration};
 
 mod network;
+mod steps;
+
+pub use steps::{JournalEntry, StepDue};
+pub(crate) use steps::collect_steps_due;
 
 /// A case as the worker opens it.
 #[derive(Debug, Clone)]
@@ -42,6 +46,8 @@ pub enum CaseChange<'a> {
     Phase { phase: Phase, lasting_contact: bool },
     Domains { domains: Vec<ZrmDomain> },
     Close { reason: CloseReason, note: Option<&'a str>, on: Date },
+    /// A dated note in the case journal, with its author.
+    Journal { body: &'a str },
 }
 
 /// A referral with its warm handover.
@@ -90,6 +96,8 @@ pub struct CaseFile {
     pub assessments: Vec<Assessment>,
     pub network: Vec<Member>,
     pub referrals: Vec<ReferralView>,
+    /// The case journal, newest first.
+    pub journal: Vec<JournalEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -354,6 +362,14 @@ impl Store {
                 }
                 tx.execute("INSERT INTO case_steps (case_id, what, who, due_on) VALUES ($1, $2, $3, $4)", &args![case_id, what, who, time_fmt::date(*due_on)]).await?;
             }
+            CaseChange::Journal { body } => {
+                let body = text(body, "journaal", (3, 4000), "Journaal", "Journal")?;
+                tx.execute(
+                    "INSERT INTO case_journal (case_id, author_id, at, body) VALUES ($1, $2, $3, $4)",
+                    &args![case_id, access.actor.user_id, time_fmt::instant(access.now), body],
+                )
+                .await?;
+            }
             CaseChange::StepDone { step_id, on } => {
                 happened(*on, opened, today, "stap-gedaan")?;
                 let n = tx.execute("UPDATE case_steps SET done_on = $1 WHERE id = $2 AND case_id = $3 AND done_on IS NULL", &args![time_fmt::date(*on), *step_id, case_id]).await?;
@@ -592,6 +608,7 @@ pub(crate) async fn load_case(tx: &mut Tx, case_id: Id) -> Result<CaseFile, Stor
         assessments: assessments.into_iter().map(|(_, a)| a).collect(),
         network,
         referrals: referrals_of(tx, case_id).await?,
+        journal: steps::journal(tx, case_id).await?,
     })
 }
 

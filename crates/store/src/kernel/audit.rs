@@ -24,10 +24,22 @@ pub enum AuditEvent {
     ContactPlan,
     HouseholdExport,
     HouseholdErase,
+    /// One resident's own access request (AVG art. 15, per person).
+    PersonExport,
+    /// One resident erased (art. 17), the household and housemates kept.
+    PersonErase,
+    /// The privacy officer marked a flagged item of the trail as looked into, with a note.
+    AuditReview,
     BreakGlass,
     DemoLoad,
     RetentionPurge,
     SignalWeigh,
+    /// A second person confirmed a weighing ("vier ogen").
+    SignalConfirm,
+    /// The reporter heard back (what, at minimal disclosure).
+    ReporterFeedback,
+    /// The team lead recorded the case discussion's outcome for a household.
+    DiscussionDecide,
     SignalClose,
     SignalReviewList,
     SignalReviewRead,
@@ -70,6 +82,9 @@ impl AuditEvent {
         AuditEvent::SignalReviewRead,
         AuditEvent::SignalReviewResolve,
         AuditEvent::SignalWeigh,
+        AuditEvent::SignalConfirm,
+        AuditEvent::ReporterFeedback,
+        AuditEvent::DiscussionDecide,
         AuditEvent::SignalClose,
         AuditEvent::ContactAttemptCreate,
         AuditEvent::ContactPlan,
@@ -94,6 +109,9 @@ impl AuditEvent {
         AuditEvent::PartnerChange,
         AuditEvent::HouseholdExport,
         AuditEvent::HouseholdErase,
+        AuditEvent::PersonExport,
+        AuditEvent::PersonErase,
+        AuditEvent::AuditReview,
         AuditEvent::BreakGlass,
         AuditEvent::DemoLoad,
         AuditEvent::RetentionPurge,
@@ -114,10 +132,16 @@ impl AuditEvent {
             AuditEvent::ContactPlan => "contact.plan",
             AuditEvent::HouseholdExport => "household.export",
             AuditEvent::HouseholdErase => "household.erase",
+            AuditEvent::PersonExport => "person.export",
+            AuditEvent::PersonErase => "person.erase",
+            AuditEvent::AuditReview => "audit.review",
             AuditEvent::BreakGlass => "household.break-glass",
             AuditEvent::DemoLoad => "demo.load",
             AuditEvent::RetentionPurge => "retention.purge",
             AuditEvent::SignalWeigh => "signal-case.weigh",
+            AuditEvent::SignalConfirm => "signal-case.confirm",
+            AuditEvent::ReporterFeedback => "signal.feedback",
+            AuditEvent::DiscussionDecide => "case-discussion.decide",
             AuditEvent::SignalClose => "signal-case.close",
             AuditEvent::SignalReviewList => "signal.review-list",
             AuditEvent::SignalReviewRead => "signal.review-read",
@@ -142,6 +166,81 @@ impl AuditEvent {
             AuditEvent::AccountChange => "account.change",
             AuditEvent::PartnerChange => "partner.change",
         }
+    }
+}
+
+impl AuditEvent {
+    /// What the privacy officer and the resident read: the event in plain Dutch, and English
+    /// for the language switch.
+    pub fn label(self, dutch: bool) -> &'static str {
+        let (nl, en) = match self {
+            AuditEvent::HouseholdCreate => ("Huishouden vastgelegd", "Household recorded"),
+            AuditEvent::HouseholdRead => ("Dossier van het huishouden bekeken", "Household file viewed"),
+            AuditEvent::HouseholdBrief => ("Voorbereiding huisbezoek bekeken", "First-visit brief viewed"),
+            AuditEvent::HouseholdUpdate => ("Gegevens van het huishouden gewijzigd", "Household details changed"),
+            AuditEvent::HouseholdList => ("Huishouden getoond in een lijst", "Household shown in a list"),
+            AuditEvent::HouseholdSearchHit => ("Huishouden gevonden bij zoeken", "Household found in a search"),
+            AuditEvent::PersonCreate => ("Bewoner vastgelegd", "Resident recorded"),
+            AuditEvent::PersonRead => ("Gegevens van een bewoner bekeken", "Resident details viewed"),
+            AuditEvent::SignalCreate => ("Signaal ontvangen", "Signal received"),
+            AuditEvent::ContactAttemptCreate => ("Contactpoging vastgelegd", "Contact attempt recorded"),
+            AuditEvent::ContactPlan => ("Contact gepland", "Contact planned"),
+            AuditEvent::HouseholdExport => ("Inzage voor het hele huishouden", "Access export for the whole household"),
+            AuditEvent::HouseholdErase => ("Huishouden gewist", "Household erased"),
+            AuditEvent::PersonExport => ("Inzage voor één bewoner", "Access export for one resident"),
+            AuditEvent::PersonErase => ("Bewoner gewist", "Resident erased"),
+            AuditEvent::AuditReview => ("Opvallende inzage nagegaan", "Flagged access reviewed"),
+            AuditEvent::BreakGlass => ("Noodtoegang gebruikt", "Emergency access used"),
+            AuditEvent::DemoLoad => ("Oefengegevens geladen", "Demo data loaded"),
+            AuditEvent::RetentionPurge => ("Gegevens verwijderd na de bewaartermijn", "Data removed after the retention term"),
+            AuditEvent::SignalWeigh => ("Signaal gewogen: wel of niet erop af", "Signal weighed: go or not"),
+            AuditEvent::SignalConfirm => ("Weging bevestigd door een tweede persoon", "Weighing confirmed by a second person"),
+            AuditEvent::ReporterFeedback => ("Terugkoppeling aan de melder", "Feedback to the reporter"),
+            AuditEvent::DiscussionDecide => ("Besluit in het casusoverleg", "Case-discussion decision"),
+            AuditEvent::SignalClose => ("Signaalzaak afgesloten", "Signal case closed"),
+            AuditEvent::SignalReviewList => ("Signaal getoond in de lijst om na te gaan", "Signal shown in the review list"),
+            AuditEvent::SignalReviewRead => ("Signaal bekeken om te koppelen", "Signal viewed for linking"),
+            AuditEvent::SignalReviewResolve => ("Signaal gekoppeld of afgehandeld", "Signal linked or resolved"),
+            AuditEvent::DdasExport => ("Opgenomen in de landelijke levering (DDAS)", "Included in the national delivery (DDAS)"),
+            AuditEvent::CaseCreate => ("Traject gestart", "Case opened"),
+            AuditEvent::CaseRead => ("Traject bekeken", "Case viewed"),
+            AuditEvent::CaseUpdate => ("Traject bijgewerkt", "Case updated"),
+            AuditEvent::CaseClose => ("Traject afgesloten", "Case closed"),
+            AuditEvent::ZrmCreate => ("Zelfredzaamheid gescoord (ZRM)", "Self-reliance scored (ZRM)"),
+            AuditEvent::NetworkUpdate => ("Netwerk bijgewerkt", "Network updated"),
+            AuditEvent::ReferralCreate => ("Doorverwezen", "Referred"),
+            AuditEvent::ReferralCheck => ("Verwijzing nagegaan", "Referral checked"),
+            AuditEvent::CampaignPlan => ("Opgenomen in een deur-aan-deuractie", "Included in a door-to-door campaign"),
+            AuditEvent::WalkListRead => ("Looplijst bekeken", "Walk list viewed"),
+            AuditEvent::DoorResultCreate => ("Resultaat aan de deur vastgelegd", "Door result recorded"),
+            AuditEvent::AddressImport => ("Adressen ingelezen", "Addresses imported"),
+            AuditEvent::SupportDecision => ("Besluit over de ondersteuning", "Support decision"),
+            AuditEvent::MunicipalityChange => ("Gemeente ingesteld", "Municipality set up"),
+            AuditEvent::AreaImport => ("Wijken en buurten ingelezen", "Areas imported"),
+            AuditEvent::TeamChange => ("Team gewijzigd", "Team changed"),
+            AuditEvent::AccountChange => ("Account gewijzigd", "Account changed"),
+            AuditEvent::PartnerChange => ("Partnerorganisatie gewijzigd", "Partner organisation changed"),
+        };
+        if dutch { nl } else { en }
+    }
+
+    pub fn from_code(code: &str) -> Option<AuditEvent> {
+        AuditEvent::ALL.iter().copied().find(|e| e.code() == code)
+    }
+
+    /// The label of a stored code; a code this binary does not know reads as "another event".
+    pub fn label_of(code: &str, dutch: bool) -> &'static str {
+        match AuditEvent::from_code(code) {
+            Some(e) => e.label(dutch),
+            None if dutch => "Andere gebeurtenis",
+            None => "Other event",
+        }
+    }
+
+    /// Events that read many households at once (lists, search hits): the trail shows one line
+    /// per view with its count, while a record per household stays for that resident's export.
+    pub fn is_list(self) -> bool {
+        matches!(self, AuditEvent::HouseholdList | AuditEvent::HouseholdSearchHit | AuditEvent::SignalReviewList | AuditEvent::CampaignPlan | AuditEvent::DdasExport)
     }
 }
 
@@ -466,18 +565,6 @@ pub struct AuditViewRow {
     pub reason: Option<String>,
 }
 
-/// Something in the trail worth a second look.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Anomaly {
-    /// `many-residents` (one user opened more households in a day than the threshold),
-    /// `outside-area` (a worker or team lead touched households outside their team's wijk,
-    /// after break-the-glass or otherwise), `break-glass`, `export` or `erasure` (always reviewed).
-    pub kind: &'static str,
-    pub user: Option<String>,
-    pub day: String,
-    pub count: i64,
-}
-
 impl crate::Store {
     /// The newest records matching the filter, at most `limit`.
     pub async fn audit_search(&self, f: &AuditFilter, limit: i64) -> Result<Vec<AuditViewRow>, StoreError> {
@@ -517,60 +604,5 @@ impl crate::Store {
                 })
             })
             .collect()
-    }
-
-    /// Users who opened more than `threshold` households on one day, workers who touched
-    /// households outside their team's area, and every break-the-glass, export and erasure.
-    pub async fn audit_anomalies(&self, since: time::OffsetDateTime, threshold: i64) -> Result<Vec<Anomaly>, StoreError> {
-        let mut tx = self.pool().begin_read().await?;
-        let since = time_fmt::instant(since);
-        let mut out = Vec::new();
-        for r in tx
-            .fetch_all(
-                "SELECT u.username, SUBSTR(e.at, 1, 10), COUNT(DISTINCT e.household_id) FROM audit_events e JOIN users u ON u.id = e.user_id \
-                 WHERE e.at >= $1 AND e.event = 'household.read' GROUP BY u.username, SUBSTR(e.at, 1, 10) \
-                 HAVING COUNT(DISTINCT e.household_id) > $2 ORDER BY 2 DESC, 3 DESC",
-                &args![since.as_str(), threshold],
-            )
-            .await?
-        {
-            out.push(Anomaly { kind: "many-residents", user: r.opt_text(0)?, day: r.text(1)?, count: r.i64(2)? });
-        }
-        // Households of another team's wijk, by where they live now (an erased household is
-        // gone from this count; its break-the-glass record stays below).
-        for r in tx
-            .fetch_all(
-                concat!(
-                    "SELECT u.username, SUBSTR(e.at, 1, 10), COUNT(DISTINCT e.household_id) FROM audit_events e JOIN users u ON u.id = e.user_id \
-                 JOIN teams t ON t.id = u.team_id JOIN households h ON h.id = e.household_id JOIN addresses a ON a.id = h.address_id \
-                 JOIN neighbourhoods b ON b.code = a.buurt_code \
-                 WHERE e.at >= $1 AND e.event <> 'household.break-glass' AND NOT (",
-                    super::area::team_covers_buurt!(),
-                    ") \
-                 GROUP BY u.username, SUBSTR(e.at, 1, 10) ORDER BY 2 DESC, 3 DESC"
-                ),
-                &args![since.as_str()],
-            )
-            .await?
-        {
-            out.push(Anomaly { kind: "outside-area", user: r.opt_text(0)?, day: r.text(1)?, count: r.i64(2)? });
-        }
-        for r in tx
-            .fetch_all(
-                "SELECT e.event, u.username, SUBSTR(e.at, 1, 10), COUNT(*) FROM audit_events e LEFT JOIN users u ON u.id = e.user_id \
-                 WHERE e.at >= $1 AND e.event IN ('household.export', 'household.erase', 'household.break-glass') \
-                 GROUP BY e.event, u.username, SUBSTR(e.at, 1, 10) ORDER BY 3 DESC",
-                &args![since.as_str()],
-            )
-            .await?
-        {
-            let kind = match r.text(0)?.as_str() {
-                "household.export" => "export",
-                "household.break-glass" => "break-glass",
-                _ => "erasure",
-            };
-            out.push(Anomaly { kind, user: r.opt_text(1)?, day: r.text(2)?, count: r.i64(3)? });
-        }
-        Ok(out)
     }
 }

@@ -18,11 +18,13 @@ pub struct SignalPolicy {
     pub min_amount_eur: i64,
     /// Cases are listed as "due soon" this many days before their due date.
     pub due_soon_days: u32,
+    /// Whether Liberation Day is a day off every year or once in five (for the working days).
+    pub liberation_day: domain::local::LiberationDay,
 }
 
 impl Default for SignalPolicy {
     fn default() -> SignalPolicy {
-        SignalPolicy { pickup_days: 28, crisis_working_days: 3, min_amount_eur: 0, due_soon_days: 7 }
+        SignalPolicy { pickup_days: 28, crisis_working_days: 3, min_amount_eur: 0, due_soon_days: 7, liberation_day: domain::local::LiberationDay::Yearly }
     }
 }
 
@@ -33,7 +35,7 @@ impl SignalPolicy {
     }
 
     pub fn due_date(&self, signal_date: Date, crisis: bool) -> Date {
-        domain::model::pickup_deadline(signal_date, crisis, self.pickup_days, self.crisis_working_days)
+        domain::model::pickup_deadline(signal_date, crisis, self.pickup_days, self.crisis_working_days, self.liberation_day)
     }
 }
 

@@ -14,7 +14,8 @@ mod team;
 pub(crate) use intake::door_signal;
 pub use partner::PartnerStatus;
 pub use review::{Resolution, ReviewCandidate, ReviewDetail, ReviewItem};
-pub use team::{CaseDetail, CaseFilter, CaseRow, CaseSignal, PriorityHint, Weighing, WeighingView};
+pub use team::{CaseDetail, CaseFilter, CaseRow, CaseSignal, FeedbackTask, PriorityHint, Weighing, WeighingView};
+pub(crate) use team::{collect_feedback, collect_to_weigh};
 
 pub use crate::kernel::policy::SignalPolicy;
 use crate::kernel::time_fmt;

@@ -6,7 +6,7 @@ use crate::kernel::db::Tx;
 use crate::kernel::time_fmt;
 use crate::{args, Access, Store, StoreError};
 use domain::model::{
-    Approach, CaseStage, Companion, Decision as TeamDecision, EndResult, Ground, Id, LinkState, OutreachModel,
+    Approach, CaseStage, FeedbackMessage, FeedbackWish, Companion, Decision as TeamDecision, EndResult, Ground, Id, LinkState, OutreachModel,
     PartnerType, Safety, SignalChannel, SignalKind,
 };
 use std::collections::HashMap;
@@ -28,6 +28,9 @@ pub enum CaseFilter {
     Overdue,
     /// Open cases this worker goes to.
     Mine,
+    /// To weigh (again): monitored cases whose review date came, crisis visits made before the
+    /// weighing (within one working day after).
+    Review,
     Closed,
 }
 
@@ -38,6 +41,7 @@ impl CaseFilter {
             "binnenkort" => CaseFilter::DueSoon,
             "te-laat" => CaseFilter::Overdue,
             "mijn" => CaseFilter::Mine,
+            "te-wegen" => CaseFilter::Review,
             "afgesloten" => CaseFilter::Closed,
             _ => return None,
         })
@@ -49,6 +53,7 @@ impl CaseFilter {
             CaseFilter::DueSoon => "binnenkort",
             CaseFilter::Overdue => "te-laat",
             CaseFilter::Mine => "mijn",
+            CaseFilter::Review => "te-wegen",
             CaseFilter::Closed => "afgesloten",
         }
     }
@@ -111,6 +116,10 @@ pub struct CaseRow {
     pub end_result: Option<EndResult>,
     pub coercive: bool,
     pub hint: PriorityHint,
+    /// "Monitoren": when the team looks again.
+    pub review_on: Option<Date>,
+    /// A crisis visit went before the weighing: weigh by this working day.
+    pub weigh_by: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -128,12 +137,14 @@ pub struct CaseSignal {
     pub link_state: LinkState,
     /// How many signals from this partner this case holds (2+: a repeated monthly signal).
     pub repeat: i64,
-    pub reporter_feedback: Option<String>,
+    /// Whether and how an informal reporter wants to hear back, and whether they have.
+    pub reporter_feedback: Option<FeedbackWish>,
+    pub feedback_given: Option<(FeedbackMessage, time::OffsetDateTime)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct WeighingView {
-    pub at: String,
+    pub at: time::OffsetDateTime,
     pub by: String,
     pub grounds: Vec<Ground>,
     pub why_go: String,
@@ -144,6 +155,10 @@ pub struct WeighingView {
     pub approach: Approach,
     pub companion: Companion,
     pub decision: TeamDecision,
+    /// "Monitoren": when the team looks again.
+    pub review_on: Option<Date>,
+    /// Four eyes: who confirmed the weighing, and when.
+    pub confirmed: Option<(String, time::OffsetDateTime)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -152,9 +167,15 @@ pub struct CaseDetail {
     pub members: Vec<String>,
     pub signals: Vec<CaseSignal>,
     pub weighings: Vec<WeighingView>,
-    pub attempts: Vec<(String, domain::model::ContactKind, bool)>,
+    pub attempts: Vec<(time::OffsetDateTime, domain::model::ContactKind, bool)>,
     pub picked_up_on: Option<Date>,
     pub closed_on: Option<Date>,
+    /// The team weighs with four eyes: a second person confirms before a home visit.
+    pub four_eyes: bool,
+    /// A crisis visit before the weighing: when, and why.
+    pub visited_first: Option<(time::OffsetDateTime, String)>,
+    /// The reporters who asked to hear back and have not yet: (signal id, how).
+    pub feedback_due: Vec<(Id, domain::model::FeedbackWish)>,
 }
 
 /// What the team records when it weighs a case.
@@ -169,8 +190,12 @@ pub struct Weighing {
     pub approach: Approach,
     pub companion: Companion,
     pub decision: TeamDecision,
-    /// Who goes (a worker of the team); default the one who weighs.
+    /// Who goes (a worker of the team); required when the team decides to go.
     pub worker_id: Option<Id>,
+    /// "Monitoren": the date the team looks again (required then).
+    pub review_on: Option<Date>,
+    /// "Niet handelen": the DDAS end result it closes with (one of "niet opgepakt").
+    pub closing: Option<EndResult>,
 }
 
 impl Weighing {
@@ -181,8 +206,13 @@ impl Weighing {
         Weighing { why_go: clean(&self.why_go), why_not: self.why_not.as_deref().map(clean), proportionality: clean(&self.proportionality), ..self.clone() }
     }
 
-    fn check(&self) -> Result<(), StoreError> {
+    /// The weighing decides nothing by itself: the ground and the why are always required, and
+    /// every decision has its next moment (who goes; when to look again; the reason it closes).
+    fn check(&self, today: Date) -> Result<(), StoreError> {
         let text_ok = |s: &str| (10..=2000).contains(&s.trim().chars().count());
+        if self.grounds.is_empty() {
+            return Err(invalid("grond", "Grond: kies ten minste één grond waarop het team ongevraagd zou gaan.", "Ground: choose at least one ground on which the team would go uninvited."));
+        }
         if !text_ok(&self.why_go) {
             return Err(invalid("waarom", "Waarom ongevraagd: licht in 10 tot 2000 tekens toe waarom het team zou gaan.", "Why uninvited: explain in 10 to 2000 characters why the team would go."));
         }
@@ -192,15 +222,40 @@ impl Weighing {
         if self.why_not.as_deref().is_some_and(|s| s.chars().count() > 2000) {
             return Err(invalid("waarom-niet", "Waarom misschien niet: hoogstens 2000 tekens.", "Why perhaps not: at most 2000 characters."));
         }
-        if self.decision == TeamDecision::Gaan && self.grounds.is_empty() {
-            return Err(invalid("grond", "Grond: kies ten minste één grond om ongevraagd te gaan.", "Ground: choose at least one ground for going uninvited."));
-        }
         if self.models.is_empty() {
             return Err(invalid("model", "Werkwijze: kies ten minste één model van outreachend werken.", "Approach model: choose at least one outreach model."));
+        }
+        match self.decision {
+            TeamDecision::Gaan if self.worker_id.is_none() => {
+                return Err(invalid("werker", "Werker die gaat: kies wie er op af gaat.", "Worker who goes: choose who goes."));
+            }
+            TeamDecision::Monitoren => match self.review_on {
+                None => return Err(invalid("herweging", "Opnieuw bekijken op: kies de datum waarop het team opnieuw kijkt.", "Look again on: choose the date the team looks again.")),
+                Some(d) if d <= today || d > today + Duration::days(183) => {
+                    return Err(invalid("herweging", "Opnieuw bekijken op: kies een datum na vandaag en binnen zes maanden.", "Look again on: choose a date after today and within six months."));
+                }
+                Some(_) => {}
+            },
+            TeamDecision::NietHandelen => {
+                if !self.closing.is_some_and(EndResult::not_picked_up) {
+                    return Err(invalid("afsluitreden", "Reden om af te sluiten: kies waarom het signaal niet wordt opgepakt.", "Reason to close: choose why the signal is not taken up."));
+                }
+                if !self.why_not.as_deref().is_some_and(text_ok) {
+                    return Err(invalid("waarom-niet", "Waarom niet: licht in 10 tot 2000 tekens toe waarom het team niet handelt.", "Why not: explain in 10 to 2000 characters why the team does not act."));
+                }
+            }
+            _ => {}
         }
         Ok(())
     }
 }
+
+/// A case the team decided to monitor is off the pickup lists; it comes back on its review date.
+const NOT_MONITORED: &str = "(sc.decision IS NULL OR sc.decision <> 'monitoren')";
+/// To weigh (again): a monitored case on or after its review date, or a crisis visit made
+/// before any weighing.
+const TO_WEIGH: &str = "sc.stage <> 'afgesloten' AND ((sc.decision = 'monitoren' AND sc.review_on <= $2) \
+     OR (sc.visited_first_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM signal_weighings sw WHERE sw.signal_case_id = sc.id)))";
 
 /// The signal cases of the actor's team (joined on the case's household area).
 const CASE_FROM: &str = concat!(
@@ -209,7 +264,8 @@ const CASE_FROM: &str = concat!(
     " LEFT JOIN users w ON w.id = sc.worker_id"
 );
 const CASE_COLUMNS: &str = "sc.id, sc.household_id, a.street, a.house_number, a.house_letter, a.house_addition, a.postcode, a.locality, \
-     sc.stage, sc.due_date, sc.decision, w.display_name, sc.end_result, sc.crisis, sc.picked_up_on, sc.closed_on";
+     sc.stage, sc.due_date, sc.decision, w.display_name, sc.end_result, sc.crisis, sc.picked_up_on, sc.closed_on, \
+     sc.review_on, sc.visited_first_at, (SELECT COUNT(*) FROM signal_weighings sw WHERE sw.signal_case_id = sc.id)";
 
 
 pub(super) fn address_text(r: &crate::kernel::db::Row, first: usize) -> Result<String, StoreError> {
@@ -219,26 +275,33 @@ pub(super) fn address_text(r: &crate::kernel::db::Row, first: usize) -> Result<S
     Ok(format!("{} {}{letter}{addition}, {postcode} {}", r.text(first)?, r.i64(first + 1)?, r.text(first + 5)?))
 }
 
-async fn case_rows(tx: &mut Tx, where_sql: &str, values: Vec<crate::kernel::db::Value>, today: Date) -> Result<Vec<CaseRow>, StoreError> {
+async fn case_rows(tx: &mut Tx, where_sql: &str, values: Vec<crate::kernel::db::Value>, today: Date, liberation: domain::local::LiberationDay) -> Result<Vec<CaseRow>, StoreError> {
     let sql = format!("SELECT {CASE_COLUMNS} {CASE_FROM} WHERE {where_sql} ORDER BY sc.due_date, sc.id LIMIT 500");
     let rows = tx.fetch_all(&sql, &values).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let stage = CaseStage::from_code(&r.text(8)?).ok_or_else(|| StoreError::corrupt("case stage"))?;
         let due_date = time_fmt::parse_date(&r.text(9)?)?;
-        let not_picked_up = matches!(stage, CaseStage::Nieuw | CaseStage::Gewogen);
+        let decision = r.opt_text(10)?.and_then(|d| TeamDecision::from_code(&d));
+        let not_picked_up = matches!(stage, CaseStage::Nieuw | CaseStage::Gewogen) && decision != Some(TeamDecision::Monitoren);
+        let weigh_by = match (r.opt_text(17)?, r.i64(18)?) {
+            (Some(at), 0) => Some(domain::local::add_working_days(domain::local::dutch(time_fmt::parse_instant(&at)?).date(), 1, liberation)),
+            _ => None,
+        };
         out.push(CaseRow {
             id: r.i64(0)?,
             household_id: r.i64(1)?,
             address: address_text(r, 2)?,
             stage,
             due_date,
-            decision: r.opt_text(10)?.and_then(|d| TeamDecision::from_code(&d)),
+            decision,
             worker: r.opt_text(11)?,
             sources: String::new(),
             end_result: r.opt_text(12)?.and_then(|e| EndResult::from_code(&e)),
             coercive: false,
             hint: PriorityHint { crisis: r.bool(13)?, days_left: not_picked_up.then(|| (due_date - today).whole_days()), ..PriorityHint::default() },
+            review_on: r.opt_text(16)?.map(|d| time_fmt::parse_date(&d)).transpose()?,
+            weigh_by,
         });
     }
     // Sources, counts, children and coercion per case: a few queries for the whole page.
@@ -306,20 +369,24 @@ impl Store {
             CaseFilter::DueSoon => {
                 values.push(time_fmt::date(today).into());
                 values.push(time_fmt::date(today + Duration::days(i64::from(policy.due_soon_days))).into());
-                "sc.stage IN ('nieuw', 'gewogen') AND sc.due_date >= $2 AND sc.due_date <= $3".to_string()
+                format!("sc.stage IN ('nieuw', 'gewogen') AND {NOT_MONITORED} AND sc.due_date >= $2 AND sc.due_date <= $3")
             }
             CaseFilter::Overdue => {
                 values.push(time_fmt::date(today).into());
-                "sc.stage IN ('nieuw', 'gewogen') AND sc.due_date < $2".to_string()
+                format!("sc.stage IN ('nieuw', 'gewogen') AND {NOT_MONITORED} AND sc.due_date < $2")
             }
             CaseFilter::Mine => {
                 values.push(access.actor.user_id.into());
                 "sc.stage <> 'afgesloten' AND sc.worker_id = $2".to_string()
             }
+            CaseFilter::Review => {
+                values.push(time_fmt::date(today).into());
+                TO_WEIGH.to_string()
+            }
             CaseFilter::Closed => "sc.stage = 'afgesloten'".to_string(),
         };
         let mut tx = self.scoped(access).await?;
-        let mut rows = case_rows(&mut tx, &where_sql, values, today).await?;
+        let mut rows = case_rows(&mut tx, &where_sql, values, today, policy.liberation_day).await?;
         if filter != CaseFilter::Closed {
             rows.sort_by_key(|c| (-c.hint.score(), c.due_date, c.id));
         }
@@ -330,7 +397,8 @@ impl Store {
     }
 
     /// How many cases are open, due soon and overdue for the team (no personal data).
-    pub async fn signal_case_counts(&self, access: &Access<'_>, today: Date) -> Result<[i64; 4], StoreError> {
+    /// `[open, due soon, overdue, to weigh (again), signals to review]`.
+    pub async fn signal_case_counts(&self, access: &Access<'_>, today: Date) -> Result<[i64; 5], StoreError> {
         let policy = &self.policies().signals;
         let team = area::team_scope(access)?;
         let mut tx = self.scoped_read(access).await?;
@@ -338,23 +406,24 @@ impl Store {
         let t = time_fmt::date(today);
         let open = tx.fetch_i64("SELECT COUNT(*) FROM signal_cases WHERE team_id = $1 AND stage <> 'afgesloten'", &args![team]).await?;
         let due = tx
-            .fetch_i64("SELECT COUNT(*) FROM signal_cases WHERE team_id = $1 AND stage IN ('nieuw', 'gewogen') AND due_date >= $2 AND due_date <= $3", &args![team, t.as_str(), soon])
+            .fetch_i64(&format!("SELECT COUNT(*) FROM signal_cases sc WHERE team_id = $1 AND stage IN ('nieuw', 'gewogen') AND {NOT_MONITORED} AND due_date >= $2 AND due_date <= $3"), &args![team, t.as_str(), soon])
             .await?;
-        let late = tx.fetch_i64("SELECT COUNT(*) FROM signal_cases WHERE team_id = $1 AND stage IN ('nieuw', 'gewogen') AND due_date < $2", &args![team, t]).await?;
+        let late = tx.fetch_i64(&format!("SELECT COUNT(*) FROM signal_cases sc WHERE team_id = $1 AND stage IN ('nieuw', 'gewogen') AND {NOT_MONITORED} AND due_date < $2"), &args![team, t]).await?;
         let review = tx
             .fetch_i64(
                 "SELECT COUNT(*) FROM signals WHERE link_state = 'te-beoordelen' AND closed_result IS NULL AND (team_id = $1 OR (team_id IS NULL AND $2))",
                 &args![team, super::sees_unrouted(access)],
             )
             .await?;
-        Ok([open, due, late, review])
+        let to_weigh = tx.fetch_i64(&format!("SELECT COUNT(*) FROM signal_cases sc WHERE sc.team_id = $1 AND {TO_WEIGH}"), &args![team, time_fmt::date(today)]).await?;
+        Ok([open, due, late, to_weigh, review])
     }
 
     /// One signal case with its signals, weighings and contact attempts. Audited.
     pub async fn signal_case(&self, access: &Access<'_>, case_id: Id, today: Date) -> Result<CaseDetail, StoreError> {
         let team = area::team_scope(access)?;
         let mut tx = self.scoped(access).await?;
-        let row = case_rows(&mut tx, "sc.id = $2", args![team, case_id].into(), today).await?.pop().ok_or(StoreError::NotFound)?;
+        let row = case_rows(&mut tx, "sc.id = $2", args![team, case_id].into(), today, self.policies().signals.liberation_day).await?.pop().ok_or(StoreError::NotFound)?;
         let members = tx
             .fetch_all("SELECT given_names, surname_prefix, surname, birth_date FROM persons WHERE household_id = $1 ORDER BY birth_date, id", &args![row.household_id])
             .await?
@@ -368,7 +437,7 @@ impl Store {
         for s in tx
             .fetch_all(
                 "SELECT s.id, s.signal_date, s.kind, s.channel, p.name, p.partner_type, s.amount_eur, s.crisis, s.warm_handover, s.concern, s.link_state, \
-                 s.reporter_type, s.reporter_feedback, s.partner_id FROM signals s LEFT JOIN partners p ON p.id = s.partner_id \
+                 s.reporter_type, s.reporter_feedback, s.partner_id, s.feedback_message, s.feedback_given_at FROM signals s LEFT JOIN partners p ON p.id = s.partner_id \
                  WHERE s.signal_case_id = $1 ORDER BY s.signal_date DESC, s.id DESC",
                 &args![case_id],
             )
@@ -390,7 +459,11 @@ impl Store {
                     concern: s.opt_text(9)?,
                     link_state: LinkState::from_code(&s.text(10)?).ok_or_else(|| StoreError::corrupt("link state"))?,
                     repeat: 1,
-                    reporter_feedback: s.opt_text(12)?,
+                    reporter_feedback: s.opt_text(12)?.and_then(|w| FeedbackWish::from_code(&w)),
+                    feedback_given: match (s.opt_text(14)?.and_then(|m| FeedbackMessage::from_code(&m)), s.opt_text(15)?) {
+                        (Some(m), Some(at)) => Some((m, time_fmt::parse_instant(&at)?)),
+                        _ => None,
+                    },
                 },
             ));
         }
@@ -408,15 +481,20 @@ impl Store {
         let mut weighings = Vec::new();
         for w in tx
             .fetch_all(
-                "SELECT sw.at, u.display_name, sw.grounds, sw.why_go, sw.why_not, sw.proportionality, sw.safety, sw.models, sw.approach, sw.companion, sw.decision \
-                 FROM signal_weighings sw JOIN users u ON u.id = sw.user_id WHERE sw.signal_case_id = $1 ORDER BY sw.at DESC, sw.id DESC",
+                "SELECT sw.at, u.display_name, sw.grounds, sw.why_go, sw.why_not, sw.proportionality, sw.safety, sw.models, sw.approach, sw.companion, sw.decision, \
+                 sw.review_on, c.display_name, sw.confirmed_at \
+                 FROM signal_weighings sw JOIN users u ON u.id = sw.user_id LEFT JOIN users c ON c.id = sw.confirmed_by WHERE sw.signal_case_id = $1 ORDER BY sw.at DESC, sw.id DESC",
                 &args![case_id],
             )
             .await?
         {
             let list = |s: String| s.split(',').filter(|x| !x.is_empty()).map(str::to_string).collect::<Vec<_>>();
+            let confirmed = match (w.opt_text(12)?, w.opt_text(13)?) {
+                (Some(by), Some(at)) => Some((by, time_fmt::parse_instant(&at)?)),
+                _ => None,
+            };
             weighings.push(WeighingView {
-                at: w.text(0)?,
+                at: time_fmt::parse_instant(&w.text(0)?)?,
                 by: w.text(1)?,
                 grounds: list(w.text(2)?).iter().filter_map(|g| Ground::from_code(g)).collect(),
                 why_go: w.text(3)?,
@@ -427,20 +505,38 @@ impl Store {
                 approach: Approach::from_code(&w.text(8)?).ok_or_else(|| StoreError::corrupt("approach"))?,
                 companion: Companion::from_code(&w.text(9)?).ok_or_else(|| StoreError::corrupt("companion"))?,
                 decision: TeamDecision::from_code(&w.text(10)?).ok_or_else(|| StoreError::corrupt("decision"))?,
+                review_on: w.opt_text(11)?.map(|d| time_fmt::parse_date(&d)).transpose()?,
+                confirmed,
             });
         }
-        let opened = tx.fetch_one("SELECT opened_at, picked_up_on, closed_on FROM signal_cases WHERE id = $1", &args![case_id]).await?;
+        let opened = tx
+            .fetch_one(
+                "SELECT sc.opened_at, sc.picked_up_on, sc.closed_on, t.four_eyes, sc.visited_first_at, sc.visited_first_reason FROM signal_cases sc JOIN teams t ON t.id = sc.team_id WHERE sc.id = $1",
+                &args![case_id],
+            )
+            .await?;
         let attempts = tx
             .fetch_all("SELECT at, kind, reached FROM contact_attempts WHERE household_id = $1 AND at >= $2 ORDER BY at DESC, id DESC", &args![row.household_id, opened.text(0)?])
             .await?
             .iter()
-            .map(|r| Ok((r.text(0)?, domain::model::ContactKind::from_code(&r.text(1)?).ok_or_else(|| StoreError::corrupt("contact kind"))?, r.bool(2)?)))
+            .map(|r| Ok((time_fmt::parse_instant(&r.text(0)?)?, domain::model::ContactKind::from_code(&r.text(1)?).ok_or_else(|| StoreError::corrupt("contact kind"))?, r.bool(2)?)))
             .collect::<Result<Vec<_>, StoreError>>()?;
         let picked_up_on = opened.opt_text(1)?.map(|d| time_fmt::parse_date(&d)).transpose()?;
         let closed_on = opened.opt_text(2)?.map(|d| time_fmt::parse_date(&d)).transpose()?;
+        let visited_first = match (opened.opt_text(4)?, opened.opt_text(5)?) {
+            (Some(at), Some(reason)) => Some((time_fmt::parse_instant(&at)?, reason)),
+            _ => None,
+        };
+        let feedback_due = tx
+            .fetch_all("SELECT id, reporter_feedback FROM signals WHERE signal_case_id = $1 AND feedback_given_at IS NULL AND reporter_feedback IS NOT NULL ORDER BY id", &args![case_id])
+            .await?
+            .iter()
+            .filter_map(|r| Some((r.i64(0).ok()?, r.opt_text(1).ok()?.and_then(|w| FeedbackWish::from_code(&w))?)))
+            .filter(|(_, w)| *w != FeedbackWish::Nee)
+            .collect();
         tx.record(AuditEvent::HouseholdRead, Some(row.household_id), None).await?;
         tx.commit().await?;
-        Ok(CaseDetail { row, members, signals, weighings, attempts, picked_up_on, closed_on })
+        Ok(CaseDetail { row, members, signals, weighings, attempts, picked_up_on, closed_on, four_eyes: opened.bool(3)?, visited_first, feedback_due })
     }
 
     /// The household of one of the team's signal cases (an id, no resident data: not audited).
@@ -460,11 +556,14 @@ impl Store {
         rows.iter().map(|r| Ok((r.i64(0)?, r.text(1)?))).collect()
     }
 
-    /// Records the team's weighing and decision; the case shows who weighed what.
+    /// Records the team's weighing and decision; the case shows who weighed what. A case can be
+    /// weighed again after contact (the situation may differ from the signal); every weighing
+    /// stays in its history. "Niet handelen" closes the case with its reason; "monitoren" takes
+    /// it off the pickup lists until its review date.
     pub async fn weigh_signal_case(&self, access: &Access<'_>, case_id: Id, w: &Weighing) -> Result<(), StoreError> {
         let team = area::team_scope(access)?;
         let w = &w.cleaned();
-        w.check()?;
+        w.check(access.now.date())?;
         let mut tx = self.scoped(access).await?;
         let sql = format!("SELECT sc.household_id, sc.stage {CASE_FROM} WHERE sc.id = $2");
         let row = tx.fetch_optional(&sql, &args![team, case_id]).await?.ok_or(StoreError::NotFound)?;
@@ -472,14 +571,16 @@ impl Store {
         if row.text(1)? == CaseStage::Afgesloten.code() {
             return Err(invalid("zaak", "Deze signaalzaak is al afgesloten.", "This signal case is already closed."));
         }
-        let worker = w.worker_id.unwrap_or(access.actor.user_id);
-        if tx.fetch_optional("SELECT id FROM users WHERE id = $1 AND team_id = $2", &args![worker, team]).await?.is_none() {
-            return Err(invalid("werker", "Wie gaat: kies een werker uit uw team.", "Who goes: choose a worker of your team."));
+        if let Some(worker) = w.worker_id {
+            if tx.fetch_optional("SELECT id FROM users WHERE id = $1 AND team_id = $2 AND NOT disabled", &args![worker, team]).await?.is_none() {
+                return Err(invalid("werker", "Werker die gaat: kies een werker uit uw team.", "Worker who goes: choose a worker of your team."));
+            }
         }
+        let review_on = (w.decision == TeamDecision::Monitoren).then_some(w.review_on).flatten().map(time_fmt::date);
         let codes = |v: Vec<&str>| v.join(",");
         tx.execute(
-            "INSERT INTO signal_weighings (signal_case_id, user_id, at, grounds, why_go, why_not, proportionality, safety, models, approach, companion, decision) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            "INSERT INTO signal_weighings (signal_case_id, user_id, at, grounds, why_go, why_not, proportionality, safety, models, approach, companion, decision, review_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             &args![
                 case_id,
                 access.actor.user_id,
@@ -492,22 +593,28 @@ impl Store {
                 codes(w.models.iter().map(|m| m.code()).collect()),
                 w.approach.code(),
                 w.companion.code(),
-                w.decision.code()
+                w.decision.code(),
+                review_on.clone()
             ],
         )
         .await?;
         tx.execute(
-            "UPDATE signal_cases SET decision = $1, worker_id = $2, stage = CASE WHEN stage = 'nieuw' THEN 'gewogen' ELSE stage END WHERE id = $3",
-            &args![w.decision.code(), worker, case_id],
+            "UPDATE signal_cases SET decision = $1, worker_id = COALESCE($2, worker_id), review_on = $3, stage = CASE WHEN stage = 'nieuw' THEN 'gewogen' ELSE stage END WHERE id = $4",
+            &args![w.decision.code(), w.worker_id, review_on, case_id],
         )
         .await?;
         tx.record(AuditEvent::SignalWeigh, Some(household_id), None).await?;
+        if let (TeamDecision::NietHandelen, Some(result)) = (w.decision, w.closing) {
+            close_case(&mut tx, case_id, result, access.now.date()).await?;
+            tx.record(AuditEvent::SignalClose, Some(household_id), None).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
 
-    /// Closes a signal case with its DDAS end result; partners then see the coarse result.
-    pub async fn close_signal_case(&self, access: &Access<'_>, case_id: Id, result: EndResult, today: Date) -> Result<(), StoreError> {
+    /// Four eyes: a second person of the team (team lead or colleague, not the one who weighed)
+    /// confirms the latest weighing; only then may a home visit follow.
+    pub async fn confirm_weighing(&self, access: &Access<'_>, case_id: Id) -> Result<(), StoreError> {
         let team = area::team_scope(access)?;
         let mut tx = self.scoped(access).await?;
         let sql = format!("SELECT sc.household_id, sc.stage {CASE_FROM} WHERE sc.id = $2");
@@ -515,12 +622,155 @@ impl Store {
         if row.text(1)? == CaseStage::Afgesloten.code() {
             return Err(invalid("zaak", "Deze signaalzaak is al afgesloten.", "This signal case is already closed."));
         }
-        tx.execute("UPDATE signal_cases SET stage = 'afgesloten', closed_on = $1, end_result = $2 WHERE id = $3", &args![time_fmt::date(today), result.code(), case_id])
+        let Some(latest) = tx
+            .fetch_optional("SELECT id, user_id, confirmed_by FROM signal_weighings WHERE signal_case_id = $1 ORDER BY at DESC, id DESC LIMIT 1", &args![case_id])
+            .await?
+        else {
+            return Err(invalid("bevestigen", "Er is nog geen weging om te bevestigen.", "There is no weighing to confirm yet."));
+        };
+        if latest.i64(1)? == access.actor.user_id {
+            return Err(invalid("bevestigen", "Vier ogen: een ander dan wie woog bevestigt de weging.", "Four eyes: someone other than the one who weighed confirms the weighing."));
+        }
+        if latest.opt_i64(2)?.is_some() {
+            return Err(invalid("bevestigen", "Deze weging is al bevestigd.", "This weighing has already been confirmed."));
+        }
+        tx.execute("UPDATE signal_weighings SET confirmed_by = $1, confirmed_at = $2 WHERE id = $3", &args![access.actor.user_id, time_fmt::instant(access.now), latest.i64(0)?])
             .await?;
-        tx.execute("UPDATE signals SET status = 'afgesloten' WHERE signal_case_id = $1", &args![case_id]).await?;
-        tx.record(AuditEvent::SignalClose, Some(row.i64(0)?), None).await?;
+        tx.record(AuditEvent::SignalConfirm, Some(row.i64(0)?), None).await?;
+        tx.commit().await
+    }
+
+    /// The team lead turns four eyes on or off for the team.
+    pub async fn set_four_eyes(&self, access: &Access<'_>, on: bool) -> Result<(), StoreError> {
+        let team = area::team_scope(access)?;
+        if access.actor.role != domain::model::Role::TeamLead {
+            return Err(StoreError::Forbidden);
+        }
+        let mut tx = self.scoped(access).await?;
+        tx.execute("UPDATE teams SET four_eyes = $1 WHERE id = $2", &args![on, team]).await?;
+        tx.record(AuditEvent::TeamChange, None, None).await?;
+        tx.commit().await
+    }
+
+    /// Whether the actor's team weighs with four eyes.
+    pub async fn four_eyes(&self, access: &Access<'_>) -> Result<bool, StoreError> {
+        let team = area::team_scope(access)?;
+        let mut tx = self.scoped_read(access).await?;
+        tx.fetch_one("SELECT four_eyes FROM teams WHERE id = $1", &args![team]).await?.bool(0)
+    }
+
+    /// Records that the reporter of a signal heard back, at minimal disclosure (never content).
+    /// The feedback task on "mijn dag" is then done.
+    pub async fn record_feedback(&self, access: &Access<'_>, signal_id: Id, message: FeedbackMessage) -> Result<(), StoreError> {
+        let team = area::team_scope(access)?;
+        let mut tx = self.scoped(access).await?;
+        let sql = format!("SELECT sc.household_id, s.feedback_given_at, s.reporter_feedback {CASE_FROM} JOIN signals s ON s.signal_case_id = sc.id WHERE s.id = $2");
+        let row = tx.fetch_optional(&sql, &args![team, signal_id]).await?.ok_or(StoreError::NotFound)?;
+        if row.opt_text(1)?.is_some() {
+            return Err(invalid("terugkoppeling", "Terugkoppeling: voor dit signaal is al teruggekoppeld.", "Feedback: this reporter has already heard back."));
+        }
+        if row.opt_text(2)?.and_then(|w| FeedbackWish::from_code(&w)).is_none_or(|w| w == FeedbackWish::Nee) {
+            return Err(invalid("terugkoppeling", "Terugkoppeling: de melder vroeg niet om terugkoppeling.", "Feedback: the reporter did not ask to hear back."));
+        }
+        tx.execute(
+            "UPDATE signals SET feedback_given_at = $1, feedback_message = $2, feedback_by = $3 WHERE id = $4",
+            &args![time_fmt::instant(access.now), message.code(), access.actor.user_id, signal_id],
+        )
+        .await?;
+        tx.record(AuditEvent::ReporterFeedback, Some(row.i64(0)?), None).await?;
+        tx.commit().await
+    }
+
+    /// Closes a signal case with its DDAS end result; partners then see the coarse result.
+    /// "Definitief geen contact" needs the cadence's attempts on two channels and at two parts
+    /// of the day since the case opened, or the case discussion's decision to stop.
+    pub async fn close_signal_case(&self, access: &Access<'_>, case_id: Id, result: EndResult, today: Date) -> Result<(), StoreError> {
+        let cadence = &self.policies().cadence;
+        let team = area::team_scope(access)?;
+        let mut tx = self.scoped(access).await?;
+        let sql = format!("SELECT sc.household_id, sc.stage, sc.opened_at {CASE_FROM} WHERE sc.id = $2");
+        let row = tx.fetch_optional(&sql, &args![team, case_id]).await?.ok_or(StoreError::NotFound)?;
+        if row.text(1)? == CaseStage::Afgesloten.code() {
+            return Err(invalid("zaak", "Deze signaalzaak is al afgesloten.", "This signal case is already closed."));
+        }
+        let household_id = row.i64(0)?;
+        if result == EndResult::GeenContact {
+            let opened = row.text(2)?;
+            let mut attempts = Vec::new();
+            for a in tx.fetch_all("SELECT at, kind, day_part, reached FROM contact_attempts WHERE household_id = $1 AND at >= $2", &args![household_id, opened.as_str()]).await? {
+                attempts.push(domain::contact::Attempt {
+                    at: time_fmt::parse_instant(&a.text(0)?)?,
+                    kind: domain::model::ContactKind::from_code(&a.text(1)?).ok_or_else(|| StoreError::corrupt("contact kind"))?,
+                    day_part: domain::model::DayPart::from_code(&a.text(2)?).ok_or_else(|| StoreError::corrupt("day part"))?,
+                    reached: a.bool(3)?,
+                });
+            }
+            let stopped = tx
+                .fetch_i64("SELECT COUNT(*) FROM case_discussions WHERE household_id = $1 AND outcome = 'stoppen' AND discussed_at >= $2", &args![household_id, opened])
+                .await?
+                > 0;
+            if !stopped && !domain::contact::tried_enough(&attempts, cadence) {
+                let n = cadence.failures_before_discussion;
+                return Err(invalid(
+                    "resultaat",
+                    &format!("Eindresultaat: definitief geen contact vraagt ten minste {n} pogingen via twee kanalen op twee dagdelen (een kaartje telt niet), of een besluit van het casusoverleg om te stoppen."),
+                    &format!("End result: no contact for good needs at least {n} attempts on two channels at two parts of the day (a card does not count), or the case discussion's decision to stop."),
+                ));
+            }
+        }
+        close_case(&mut tx, case_id, result, today).await?;
+        tx.record(AuditEvent::SignalClose, Some(household_id), None).await?;
         tx.commit().await?;
         Ok(())
     }
 }
 
+/// Closes the case and its signals (the partners' status follows).
+async fn close_case(tx: &mut Tx, case_id: Id, result: EndResult, today: Date) -> Result<(), StoreError> {
+    tx.execute("UPDATE signal_cases SET stage = 'afgesloten', closed_on = $1, end_result = $2 WHERE id = $3", &args![time_fmt::date(today), result.code(), case_id]).await?;
+    tx.execute("UPDATE signals SET status = 'afgesloten' WHERE signal_case_id = $1", &args![case_id]).await?;
+    Ok(())
+}
+
+/// A reporter who asked to hear back and has not yet: a task on "mijn dag" until the worker
+/// records it, due within the pickup term.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedbackTask {
+    pub signal_id: Id,
+    pub case_id: Id,
+    pub household_id: Id,
+    pub address: String,
+    pub wish: FeedbackWish,
+    pub due: Date,
+}
+
+/// The feedback tasks of the actor (a worker: the cases they go to; `team_wide`: the team's),
+/// without auditing.
+pub(crate) async fn collect_feedback(tx: &mut Tx, team: Id, user_id: Id, team_wide: bool, policy: &crate::signals::SignalPolicy) -> Result<Vec<FeedbackTask>, StoreError> {
+    let sql = format!(
+        "SELECT s.id, sc.id, sc.household_id, a.street, a.house_number, a.house_letter, a.house_addition, a.postcode, a.locality, s.reporter_feedback, s.signal_date, s.crisis \
+         {CASE_FROM} JOIN signals s ON s.signal_case_id = sc.id \
+         WHERE s.reporter_feedback IS NOT NULL AND s.reporter_feedback <> 'nee' AND s.feedback_given_at IS NULL AND ($2 OR sc.worker_id = $3) \
+         ORDER BY s.signal_date, s.id LIMIT 100"
+    );
+    let mut out = Vec::new();
+    for r in tx.fetch_all(&sql, &args![team, team_wide, user_id]).await? {
+        let Some(wish) = r.opt_text(9)?.and_then(|w| FeedbackWish::from_code(&w)) else { continue };
+        out.push(FeedbackTask {
+            signal_id: r.i64(0)?,
+            case_id: r.i64(1)?,
+            household_id: r.i64(2)?,
+            address: address_text(&r, 3)?,
+            wish,
+            due: policy.due_date(time_fmt::parse_date(&r.text(10)?)?, r.bool(11)?),
+        });
+    }
+    Ok(out)
+}
+
+/// The cases to weigh (again) (monitored ones on their review date, crisis visits before a
+/// weighing) of the actor (`team_wide`: the team's), without auditing.
+pub(crate) async fn collect_to_weigh(tx: &mut Tx, team: Id, user_id: Id, team_wide: bool, today: Date, liberation: domain::local::LiberationDay) -> Result<Vec<CaseRow>, StoreError> {
+    let where_sql = format!("{TO_WEIGH} AND ($3 OR sc.worker_id = $4 OR sc.worker_id IS NULL)");
+    case_rows(tx, &where_sql, args![team, time_fmt::date(today), team_wide, user_id].into(), today, liberation).await
+}

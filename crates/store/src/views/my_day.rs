@@ -7,7 +7,7 @@ use crate::kernel::audit::AuditEvent;
 use crate::kernel::households::{address_from, AddressLine, ADDRESS_COLUMNS};
 use crate::kernel::time_fmt;
 use crate::residents::{signal_from, SignalView, SIGNAL_COLUMNS};
-use crate::{args, cases, contact, Access, Store, StoreError};
+use crate::{args, cases, contact, signals, Access, Store, StoreError};
 use domain::model::{ContactKind, DayPart, Id, Role, SignalStatus};
 use time::Date;
 
@@ -37,6 +37,13 @@ pub struct MyDay {
     pub discussions: Vec<contact::DiscussionRow>,
     /// Referrals to follow up (check due or stalled): the worker's own, a team lead's team's.
     pub referrals: Vec<cases::ReferralRow>,
+    /// Steps of open cases that fall due today or are overdue (a team lead: the team's).
+    pub steps: Vec<cases::StepDue>,
+    /// Reporters who asked to hear back and have not yet (a team lead: the team's).
+    pub feedback: Vec<signals::FeedbackTask>,
+    /// Signal cases to weigh (again): a monitored case's review date came, a crisis visit went
+    /// before the weighing (a worker: their own and unassigned ones).
+    pub to_weigh: Vec<signals::CaseRow>,
 }
 
 impl Store {
@@ -80,6 +87,9 @@ impl Store {
         let out_of_view = contact::collect_out_of_view(&mut tx, team, access.actor.user_id, today, cadence, !lead).await?;
         let discussions = if lead { contact::collect_discussions(&mut tx, team).await? } else { Vec::new() };
         let referrals = cases::collect_referrals(&mut tx, team, access.actor.user_id, today, cadence.referral_stalled_days, !lead).await?;
+        let steps = cases::collect_steps_due(&mut tx, team, access.actor.user_id, today, !lead).await?;
+        let feedback = signals::collect_feedback(&mut tx, team, access.actor.user_id, lead, signal_policy).await?;
+        let to_weigh = signals::collect_to_weigh(&mut tx, team, access.actor.user_id, lead, today, signal_policy.liberation_day).await?;
         let mut shown: Vec<Id> = signals
             .iter()
             .filter_map(|s| s.household_id)
@@ -87,12 +97,15 @@ impl Store {
             .chain(out_of_view.iter().map(|o| o.household_id))
             .chain(discussions.iter().map(|d| d.household_id))
             .chain(referrals.iter().map(|r| r.household_id))
+            .chain(steps.iter().map(|s| s.household_id))
+            .chain(feedback.iter().map(|f| f.household_id))
+            .chain(to_weigh.iter().map(|c| c.household_id))
             .collect();
         shown.sort_unstable();
         shown.dedup();
         tx.record_households(AuditEvent::HouseholdList, &shown).await?;
         tx.commit().await?;
-        Ok(MyDay { signals, planned, out_of_view, discussions, referrals })
+        Ok(MyDay { signals, planned, out_of_view, discussions, referrals, steps, feedback, to_weigh })
     }
 
 }

@@ -45,7 +45,7 @@ pub async fn contact_follow_through(store: &Store, m: &synth::Municipality) {
     // The team's terms, set when the store is opened: three failed attempts before the case discussion.
     let policy = CadencePolicy { failures_before_discussion: 3, ..CadencePolicy::default() };
     let store = &store.clone().with_policies(store::Policies { cadence: policy, ..*store.policies() });
-    let attempt = |at: OffsetDateTime, kind: ContactKind, outcome: ContactOutcome| NewAttempt { household_id: h, kind, at, day_part: None, outcome, note: None };
+    let attempt = |at: OffsetDateTime, kind: ContactKind, outcome: ContactOutcome| NewAttempt { household_id: h, kind, at, day_part: None, outcome, note: None, crisis_reason: None };
 
     // Monday morning, not home: the evening, two days later, planned for this worker.
     let monday = datetime!(2026-11-16 10:00 UTC);

@@ -217,8 +217,7 @@ impl CampaignPage {
 fn parse_local(v: &str) -> Option<OffsetDateTime> {
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
     let naive = time::PrimitiveDateTime::parse(v.trim(), &format).ok()?;
-    let guess = naive.assume_utc();
-    Some(naive.assume_offset(crate::i18n::dutch_offset(guess)))
+    Some(domain::local::from_dutch(naive))
 }
 
 #[derive(serde::Deserialize)]

@@ -85,6 +85,7 @@ pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action
         "domeinen" | "zrm" => "kop-zrm",
         "netwerk" | "netwerk-weg" => "kop-netwerk",
         "verwijzing" => "kop-verwijzingen",
+        "journaal" => "kop-journaal",
         _ => return Err(AppError::NotFound),
     };
     let outcome: Option<Result<(), store::StoreError>> = match action.as_str() {
@@ -141,6 +142,7 @@ pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action
         other => {
             let change = match other {
                 "doel" => Some(CaseChange::Goal { words: first(&form, "doel") }),
+                "journaal" => Some(CaseChange::Journal { body: first(&form, "journaal") }),
                 "doel-bereikt" => Some(CaseChange::GoalReached { goal_id: id_of("doel_id")?, on: today }),
                 "stap" => date("stap-datum", "Wanneer", "When", &mut errors).map(|due_on| CaseChange::Step { what: first(&form, "stap"), who: first(&form, "wie"), due_on }),
                 "stap-gedaan" => Some(CaseChange::StepDone { step_id: id_of("stap_id")?, on: today }),

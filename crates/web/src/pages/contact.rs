@@ -10,7 +10,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use domain::model::{ContactKind, ContactOutcome, DayPart};
+use domain::model::{ContactKind, ContactOutcome, DayPart, DiscussionOutcome};
 use store::contact::NewAttempt;
 use store::Access;
 
@@ -37,6 +37,8 @@ pub struct ContactForm {
     #[serde(default)]
     notitie: String,
     #[serde(default)]
+    crisisreden: String,
+    #[serde(default)]
     csrf: String,
 }
 
@@ -52,7 +54,8 @@ pub async fn log(State(state): State<AppState>, user: PageUser, Path(id): Path<S
         let actor = user.actor();
         let access = Access { actor: &actor, route: "POST /huishoudens/{id}/contact", now };
         let note = Some(f.notitie.as_str()).filter(|n| !n.trim().is_empty());
-        let attempt = NewAttempt { household_id: id, kind, at: now, day_part: Some(day_part), outcome, note };
+        let crisis_reason = Some(f.crisisreden.as_str()).filter(|r| !r.trim().is_empty());
+        let attempt = NewAttempt { household_id: id, kind, at: now, day_part: Some(day_part), outcome, note, crisis_reason };
         match state.store.log_contact_attempt(&access, &attempt).await {
             Ok(_) => return Ok(Redirect::to(&format!("/huishoudens/{id}?gedaan=contact#kop-poging")).into_response()),
             Err(e) => {
@@ -80,11 +83,37 @@ pub async fn card(State(state): State<AppState>, user: PageUser, Path(id): Path<
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /huishoudens/{id}/kaartje", now };
-    let attempt = NewAttempt { household_id: id, kind: ContactKind::Kaartje, at: now, day_part: None, outcome: ContactOutcome::GeenReactie, note: None };
+    let attempt = NewAttempt { household_id: id, kind: ContactKind::Kaartje, at: now, day_part: None, outcome: ContactOutcome::GeenReactie, note: None, crisis_reason: None };
     match state.store.log_contact_attempt(&access, &attempt).await {
         Ok(_) => Ok(Redirect::to(&format!("/huishoudens/{id}?gedaan=kaartje#kop-poging")).into_response()),
         Err(e) => Err(AppError::from(e)),
     }
+}
+
+#[derive(serde::Deserialize)]
+pub struct DiscussionForm {
+    #[serde(default)]
+    besluit: String,
+    #[serde(default)]
+    toelichting: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The team lead records the case discussion's outcome for a household on the list.
+pub async fn discussed(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<DiscussionForm>) -> Result<Response, AppError> {
+    let id = household_id(&id)?;
+    user.check_csrf(&f.csrf)?;
+    let mut errors = Vec::new();
+    if let Some(outcome) = pick(&f.besluit, DiscussionOutcome::from_code, "besluit", "Besluit", "Decision", &mut errors) {
+        let actor = user.actor();
+        let access = Access { actor: &actor, route: "POST /huishoudens/{id}/casusoverleg", now: state.now() };
+        match state.store.decide_discussion(&access, id, outcome, &f.toelichting).await {
+            Ok(()) => return Ok(Redirect::to("/mijn-dag#kop-casusoverleg").into_response()),
+            Err(e) => errors.push(field_error(e)?),
+        }
+    }
+    Err(AppError::Validation(errors))
 }
 
 #[derive(serde::Deserialize)]

@@ -28,6 +28,13 @@ pub struct MyDayPage {
     pub is_lead: bool,
 }
 
+impl MyDayPage {
+    /// What a case discussion can decide.
+    pub fn outcomes(&self) -> &'static [domain::model::DiscussionOutcome] {
+        domain::model::DiscussionOutcome::CHOICES
+    }
+}
+
 pub async fn my_day(State(state): State<AppState>, user: PageUser) -> Result<Response, AppError> {
     let t = user.lang;
     let now = state.now();
@@ -309,7 +316,7 @@ pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, r
     let access = Access { actor: &actor, route, now };
     let done = done.filter(|d| ["contact", "kaartje", "plan", "taal", "steun"].contains(&d.as_str()));
     let invalid = !errors.is_empty();
-    let day_part = DayPart::of_hour(now.to_offset(time::UtcOffset::UTC).hour());
+    let day_part = DayPart::at(now);
     if !full && !created {
         if let Some(brief) = state.store.first_visit_brief(&access, id).await? {
             let next = state.store.next_contact(&access, id).await?;

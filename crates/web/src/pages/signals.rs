@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use domain::model::{
-    Approach, CaseStage, Companion, ContactKind, Decision, EndResult, Ground, OutreachModel, PartnerType, Role, Safety, SignalChannel, SignalKind,
+    Approach, CaseStage, Companion, ContactKind, Decision, EndResult, FeedbackMessage, Ground, OutreachModel, PartnerType, Role, Safety, SignalChannel, SignalKind,
 };
 use domain::signal::parse_signal;
 use std::collections::HashMap;
@@ -50,13 +50,14 @@ pub async fn cases(State(state): State<AppState>, user: PageUser, Query(q): Quer
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /signaalzaken", now };
-    let [open, due, late, review] = state.store.signal_case_counts(&access, now.date()).await?;
+    let [open, due, late, to_weigh, review] = state.store.signal_case_counts(&access, now.date()).await?;
     let rows = state.store.signal_cases(&access, filter, now.date()).await?;
     let mine = rows.len() as i64;
     let tabs = vec![
         ("open", "Open", "Open", open),
         ("te-laat", "Te laat", "Overdue", late),
         ("binnenkort", "Binnenkort", "Due soon", due),
+        ("te-wegen", "Te (her)wegen", "To weigh (again)", to_weigh),
         ("mijn", "Waar ik heen ga", "Where I go", if filter == CaseFilter::Mine { mine } else { -1 }),
         ("afgesloten", "Afgesloten", "Closed", -1),
     ];
@@ -82,6 +83,7 @@ pub struct CasePage {
     pub companions: &'static [Companion],
     pub decisions: &'static [Decision],
     pub results: &'static [EndResult],
+    pub feedback_messages: &'static [FeedbackMessage],
     pub contact_kinds: &'static [ContactKind],
     pub notice: Option<&'static str>,
 }
@@ -101,6 +103,16 @@ impl CasePage {
 
     pub fn open(&self) -> bool {
         self.c.row.stage != CaseStage::Afgesloten
+    }
+
+    /// The latest weighing awaits a second person's confirmation (and this user may give it).
+    pub fn can_confirm(&self) -> bool {
+        self.open() && self.c.four_eyes && self.c.weighings.first().is_some_and(|w| w.confirmed.is_none() && self.nav.user.as_ref().is_some_and(|(name, _)| *name != w.by))
+    }
+
+    /// The end results "niet handelen" closes with (not picked up).
+    pub fn not_picked_up(&self) -> Vec<EndResult> {
+        EndResult::ALL.iter().copied().filter(|r| r.not_picked_up()).collect()
     }
 }
 
@@ -131,6 +143,7 @@ async fn case_page(state: &AppState, user: &PageUser, id: i64, errors: Vec<Field
         companions: Companion::ALL,
         decisions: Decision::ALL,
         results: EndResult::ALL,
+        feedback_messages: FeedbackMessage::ALL,
         contact_kinds: ContactKind::ALL,
         notice,
     };
@@ -146,6 +159,8 @@ pub async fn case(State(state): State<AppState>, user: PageUser, Path(id): Path<
         Some("contact") => Some("contact"),
         Some("afgesloten") => Some("afgesloten"),
         Some("gekoppeld") => Some("gekoppeld"),
+        Some("bevestigd") => Some("bevestigd"),
+        Some("teruggekoppeld") => Some("teruggekoppeld"),
         _ => None,
     };
     case_page(&state, &user, id, Vec::new(), HashMap::new(), notice).await
@@ -161,6 +176,17 @@ pub async fn weigh(State(state): State<AppState>, user: PageUser, Path(id): Path
     let companion = pick(&form, "wie", Companion::from_code, "Wie gaat", "Who goes", &mut errors);
     let decision = pick(&form, "besluit", Decision::from_code, "Besluit", "Decision", &mut errors);
     let worker_id = first(&form, "werker").parse::<i64>().ok();
+    let review_on = match first(&form, "herweging").trim() {
+        "" => None,
+        d => match domain::parse_date(d) {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push(FieldError { field: "herweging", message_nl: "Opnieuw bekijken op: schrijf een datum als 31-12-2026.".into(), message_en: "Look again on: write a date as 31-12-2026.".into() });
+                None
+            }
+        },
+    };
+    let closing = EndResult::from_code(first(&form, "afsluitreden"));
     let weighing = match (safety, approach, companion, decision) {
         (Some(safety), Some(approach), Some(companion), Some(decision)) if errors.is_empty() => Some(Weighing {
             grounds: codes(&form, "grond", Ground::from_code),
@@ -173,6 +199,8 @@ pub async fn weigh(State(state): State<AppState>, user: PageUser, Path(id): Path
             companion,
             decision,
             worker_id,
+            review_on,
+            closing,
         }),
         _ => None,
     };
@@ -208,7 +236,8 @@ pub async fn contact(State(state): State<AppState>, user: PageUser, Path(id): Pa
         let household_id = state.store.signal_case_household(&access, id).await?;
         let outcome = if reached { domain::model::ContactOutcome::Gesproken } else { domain::model::ContactOutcome::NietThuis };
         let note = Some(first(&form, "notitie")).filter(|n| !n.trim().is_empty());
-        let attempt = store::contact::NewAttempt { household_id, kind, at: now, day_part: None, outcome, note };
+        let crisis_reason = Some(first(&form, "crisisreden")).filter(|r| !r.trim().is_empty());
+        let attempt = store::contact::NewAttempt { household_id, kind, at: now, day_part: None, outcome, note, crisis_reason };
         match state.store.log_contact_attempt(&access, &attempt).await {
             Ok(_) => return Ok(Redirect::to(&format!("/signaalzaken/{id}?gedaan=contact")).into_response()),
             Err(e) => errors.push(field_error(e)?),
@@ -232,6 +261,51 @@ pub async fn close(State(state): State<AppState>, user: PageUser, Path(id): Path
         }
     }
     case_page(&state, &user, id, errors, form, None).await
+}
+
+/// Four eyes: a colleague or the team lead confirms the latest weighing.
+pub async fn confirm(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let form = grouped(pairs);
+    user.check_csrf(first(&form, "csrf"))?;
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /signaalzaken/{id}/bevestigen", now: state.now() };
+    match state.store.confirm_weighing(&access, id).await {
+        Ok(()) => Ok(Redirect::to(&format!("/signaalzaken/{id}?gedaan=bevestigd")).into_response()),
+        Err(e) => {
+            let errors = vec![field_error(e)?];
+            case_page(&state, &user, id, errors, form, None).await
+        }
+    }
+}
+
+/// The team lead turns four eyes on or off for the team.
+pub async fn four_eyes(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let form = grouped(pairs);
+    user.check_csrf(first(&form, "csrf"))?;
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /signaalzaken/vier-ogen", now: state.now() };
+    state.store.set_four_eyes(&access, first(&form, "vier-ogen") == "ja").await?;
+    Ok(Redirect::to("/signaalzaken").into_response())
+}
+
+/// The worker records that the reporter heard back (which minimal message).
+pub async fn feedback(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let signal_id = parse_id(&id)?;
+    let form = grouped(pairs);
+    user.check_csrf(first(&form, "csrf"))?;
+    let case_id = parse_id(first(&form, "zaak"))?;
+    let mut errors = Vec::new();
+    let name: &'static str = "terugkoppeling";
+    if let Some(message) = pick(&form, name, FeedbackMessage::from_code, "Terugkoppeling", "Feedback", &mut errors) {
+        let actor = user.actor();
+        let access = Access { actor: &actor, route: "POST /signalen/{id}/terugkoppeling", now: state.now() };
+        match state.store.record_feedback(&access, signal_id, message).await {
+            Ok(()) => return Ok(Redirect::to(&format!("/signaalzaken/{case_id}?gedaan=teruggekoppeld")).into_response()),
+            Err(e) => errors.push(field_error(e)?),
+        }
+    }
+    case_page(&state, &user, case_id, errors, form, None).await
 }
 
 // ---------------------------------------------------------------------------------------------
