@@ -195,9 +195,16 @@ async fn seed_follow_through(store: &Store, m: &synth::Municipality, now: Offset
         .iter()
         .filter(|c| c.closed.is_none())
         .map(|c| c.household_id)
-        .chain(m.signal_cases.iter().filter(|c| c.stage != domain::model::CaseStage::Afgesloten && c.decision.is_none_or(|d| d == domain::model::Decision::Gaan)).map(|c| c.household_id));
+        // A case nobody weighed yet gets no home visit (the weighing gate), so it is left out.
+        .chain(
+            m.signal_cases
+                .iter()
+                .filter(|c| !matches!(c.stage, domain::model::CaseStage::Afgesloten | domain::model::CaseStage::Nieuw) && c.decision.is_none_or(|d| d == domain::model::Decision::Gaan))
+                .map(|c| c.household_id),
+        );
     let mut households: Vec<(Option<OffsetDateTime>, i64)> =
         worked_with.filter(|h| in_area(*h)).map(|h| (latest.get(&h).copied().max(opened(h)), h)).collect();
+    households.retain(|(_, h)| !m.signal_cases.iter().any(|c| c.household_id == *h && c.stage == domain::model::CaseStage::Nieuw));
     households.sort_unstable();
     households.dedup();
     let actor = worker.actor();
