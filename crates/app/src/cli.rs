@@ -362,20 +362,33 @@ pub(crate) enum LinkageCommand {
 
 #[derive(Subcommand)]
 pub(crate) enum ResidentCommand {
-    /// Print everything recorded about a household as JSON, with who accessed it and why (art. 15).
+    /// Print as JSON what is recorded about one resident (--person: their own data, the household
+    /// data that concerns them, who accessed it and why; never a housemate's), or about a
+    /// household that asks together (--household, with --consent naming every adult) (art. 15).
+    #[command(group(clap::ArgGroup::new("whom").required(true).args(["person", "household"])))]
     Export {
         #[arg(long)]
-        household: i64,
+        person: Option<i64>,
+        #[arg(long)]
+        household: Option<i64>,
+        /// The residents (person numbers) who consented to a household export: every adult.
+        #[arg(long, value_delimiter = ',', requires = "household")]
+        consent: Vec<i64>,
         /// The privacy officer carrying out the request (audited).
         #[arg(long = "as")]
         officer: String,
         #[command(flatten)]
         db: DatabaseArg,
     },
-    /// Erase a household and everything about it (art. 17); refused while a case is open.
+    /// Erase one resident (--person: the household and housemates stay; refused while the
+    /// household has an open case or an open signal case about them), or a household and
+    /// everything about it (--household; refused while a case is open) (art. 17).
+    #[command(group(clap::ArgGroup::new("whom").required(true).args(["person", "household"])))]
     Erase {
         #[arg(long)]
-        household: i64,
+        person: Option<i64>,
+        #[arg(long)]
+        household: Option<i64>,
         #[arg(long = "as")]
         officer: String,
         /// The ground for erasure, kept in the audit trail.

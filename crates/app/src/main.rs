@@ -264,30 +264,35 @@ async fn run(cli: Cli, matches: &clap::ArgMatches, settings: &config::Loaded) ->
             Ok(())
         }
         Command::Resident { command } => {
-            let (household, officer, db) = match &command {
-                ResidentCommand::Export { household, officer, db } | ResidentCommand::Erase { household, officer, db, .. } => (*household, officer, db),
+            let (person, household, officer, db) = match &command {
+                ResidentCommand::Export { person, household, officer, db, .. } | ResidentCommand::Erase { person, household, officer, db, .. } => (*person, *household, officer, db),
             };
             let store = connect_migrated(&db.database_url).await?;
             let user = store.user_by_username(officer).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("gebruiker '{officer}' bestaat niet"))?;
             let actor = user.actor();
-            let route = match command {
-                ResidentCommand::Export { .. } => "eropaf resident export",
-                ResidentCommand::Erase { .. } => "eropaf resident erase",
+            let route = match (&command, person) {
+                (ResidentCommand::Export { .. }, Some(_)) => "eropaf resident export --person",
+                (ResidentCommand::Export { .. }, None) => "eropaf resident export --household",
+                (ResidentCommand::Erase { .. }, Some(_)) => "eropaf resident erase --person",
+                (ResidentCommand::Erase { .. }, None) => "eropaf resident erase --household",
             };
             let access = store::Access { actor: &actor, route, now: OffsetDateTime::now_utc() };
             let explain = |e: store::StoreError| match e {
-                store::StoreError::Forbidden => "alleen een privacyfunctionaris mag dit".to_string(),
-                store::StoreError::NotFound => format!("huishouden {household} bestaat niet"),
-                store::StoreError::Invalid { message_nl, .. } => message_nl,
+                store::StoreError::Forbidden => "alleen een privacyfunctionaris mag dit / only a privacy officer may do this".to_string(),
+                store::StoreError::NotFound => match person {
+                    Some(p) => format!("bewoner {p} bestaat niet / resident {p} does not exist"),
+                    None => format!("huishouden {} bestaat niet / household {0} does not exist", household.unwrap_or_default()),
+                },
+                store::StoreError::Invalid { message_nl, message_en, .. } => format!("{message_nl}\n{message_en}"),
                 other => other.to_string(),
             };
-            let result = match &command {
-                ResidentCommand::Export { .. } => store.export_household(&access, household).await.map_err(explain).and_then(|export| {
-                    serde_json::to_string_pretty(&export).map(|json| println!("{json}")).map_err(|e| e.to_string())
-                }),
-                ResidentCommand::Erase { reason, .. } => {
-                    store.erase_household(&access, household, reason).await.map_err(explain).map(|()| println!("huishouden {household} gewist"))
-                }
+            let print = |export: store::rights::ResidentExport| serde_json::to_string_pretty(&export).map(|json| println!("{json}")).map_err(|e| e.to_string());
+            let result = match (&command, person, household) {
+                (ResidentCommand::Export { .. }, Some(p), _) => store.export_person(&access, p).await.map_err(explain).and_then(print),
+                (ResidentCommand::Export { consent, .. }, None, Some(h)) => store.export_household(&access, h, consent).await.map_err(explain).and_then(print),
+                (ResidentCommand::Erase { reason, .. }, Some(p), _) => store.erase_person(&access, p, reason).await.map_err(explain).map(|()| println!("bewoner {p} gewist; huishouden en huisgenoten blijven")),
+                (ResidentCommand::Erase { reason, .. }, None, Some(h)) => store.erase_household(&access, h, reason).await.map_err(explain).map(|()| println!("huishouden {h} gewist")),
+                _ => Err("geef --person of --household / give --person or --household".to_string()),
             };
             store.close().await;
             result

@@ -1,6 +1,14 @@
-//! Residents' rights under the AVG, carried out by the privacy officer: the access request
-//! (art. 15: everything recorded about a household, and who looked at it and why) and erasure
-//! (art. 17). Both are audited; erasure leaves the audit chain whole and verifiable.
+//! Residents' rights under the AVG, carried out by the privacy officer, per person: the access
+//! request (art. 15) of one resident — their own data, the household data that concerns them,
+//! who looked at it and why, never a housemate's — or of a household that asks together (every
+//! adult's consent recorded); erasure (art. 17) of one resident, the household and housemates
+//! kept, or of a whole household. All audited; erasure leaves the audit chain verifiable.
+//! `export` builds both exports, `erase` both erasures, `trail` is the privacy officer's reading
+//! of the audit trail (one line per view, the flags to look into and their handling).
+
+mod erase;
+mod export;
+pub mod trail;
 
 use crate::kernel::audit::{self, AuditEvent};
 use crate::{args, Access, Store, StoreError};
@@ -29,7 +37,9 @@ pub struct ExportSignal {
     pub signal_date: String,
     pub amount_eur: Option<i64>,
     pub crisis: bool,
-    pub reported_name: String,
+    /// The name as the partner reported it; left out of one resident's export when the signal
+    /// is about the household as a whole (it may name a housemate).
+    pub reported_name: Option<String>,
     pub reported_address: String,
     pub concern: Option<String>,
     /// How linking found the household (automatic, after review, new household).
@@ -99,9 +109,29 @@ pub struct ExportCaseItem {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExportMember {
     pub role: String,
-    pub name: String,
+    /// Left out of one resident's export: the people around the household have rights too.
+    pub name: Option<String>,
     pub relation: Option<String>,
     pub reach: Option<String>,
+}
+
+/// A dated note of the case journal, with its author.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportJournal {
+    pub case: Id,
+    pub at: String,
+    pub by: Option<String>,
+    pub body: String,
+}
+
+/// A decision of the team on the household's support level, with its reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportSupportDecision {
+    pub at: String,
+    pub support: String,
+    pub multi_problem: bool,
+    pub reason: String,
+    pub by: Option<String>,
 }
 
 /// A signal case (DDAS Vroegsignaalzaak) and every weighing of it: why the team went (or not)
@@ -135,11 +165,14 @@ pub struct ExportWeighing {
     pub decision: String,
 }
 
-/// Who looked at or changed the file, when, through which route and why.
+/// Who looked at or changed the file, when, through which route and why. A list view that
+/// showed the household is one entry (NEN 7513: the record names every household shown).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExportAccess {
     pub at: String,
     pub event: String,
+    /// The event in plain Dutch.
+    pub what: String,
     pub user: Option<String>,
     pub role: Option<String>,
     pub on_behalf_of: Option<String>,
@@ -147,10 +180,18 @@ pub struct ExportAccess {
     pub reason: Option<String>,
 }
 
-/// Everything Eropaf holds about one household, for an access request.
+/// Everything Eropaf holds about one household (a household that asks together), or about one
+/// resident (`person_id` set: `persons` holds that resident only, and every section only what
+/// concerns them), for an access request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResidentExport {
     pub household_id: Id,
+    /// The resident this export is for; none when the household asked together.
+    pub person_id: Option<Id>,
+    /// The residents who consented to a household export (every adult).
+    pub consented: Vec<Id>,
+    /// When the export was made (RFC 3339, UTC).
+    pub made_at: String,
     pub address: String,
     pub buurt: String,
     pub support: String,
@@ -172,6 +213,8 @@ pub struct ResidentExport {
     pub zrm_scores: Vec<ExportCaseItem>,
     pub referrals: Vec<ExportCaseItem>,
     pub referral_checks: Vec<ExportCaseItem>,
+    pub case_journal: Vec<ExportJournal>,
+    pub support_decisions: Vec<ExportSupportDecision>,
     pub network: Vec<ExportMember>,
     pub accesses: Vec<ExportAccess>,
 }
@@ -184,14 +227,55 @@ pub enum RightsLookup {
     Household(Id),
 }
 
-fn privacy_officer_only(access: &Access<'_>) -> Result<(), StoreError> {
+/// One resident of a household found for a request: enough for the officer to tell who is who
+/// against the resident's identity document (initials, birth date), and whether they are adult.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RightsResident {
+    pub id: Id,
+    pub initials: String,
+    pub birth_date: String,
+    pub adult: bool,
+}
+
+/// A household found for a request, with its residents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RightsHousehold {
+    pub id: Id,
+    pub residents: Vec<RightsResident>,
+}
+
+pub(crate) fn privacy_officer_only(access: &Access<'_>) -> Result<(), StoreError> {
     if access.actor.role == Role::PrivacyOfficer { Ok(()) } else { Err(StoreError::Forbidden) }
 }
 
+/// Adult on the Dutch date of `now`: eighteen or older.
+pub(crate) fn is_adult(birth_date: &str, now: time::OffsetDateTime) -> bool {
+    let today = domain::local::dutch(now).date();
+    let Ok(born) = time::Date::parse(birth_date, time::macros::format_description!("[year]-[month]-[day]")) else { return true };
+    let years = today.year() - born.year() - i32::from((u8::from(today.month()), today.day()) < (u8::from(born.month()), born.day()));
+    years >= 18
+}
+
+/// The officer's ground for an erasure: required, at most 500 characters.
+pub(crate) fn erasure_reason(reason: &str) -> Result<String, StoreError> {
+    let reason = domain::text::clean(reason);
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(StoreError::Invalid {
+            field: "reden",
+            message_nl: "Reden: geef in hoogstens 500 tekens de grond voor het wissen.".into(),
+            message_en: "Reason: give the ground for erasure in at most 500 characters.".into(),
+        });
+    }
+    Ok(reason.to_string())
+}
+
 impl Store {
-    /// The households at an address, for the privacy officer who must find a resident's file
-    /// for an access or erasure request: their numbers only, each hit audited as a search hit.
-    pub async fn rights_lookup(&self, access: &Access<'_>, query: &RightsLookup) -> Result<Vec<Id>, StoreError> {
+    /// The households at an address (or with a number), with their residents' initials and
+    /// birth dates, for the privacy officer who must find a resident's file for a request. Each
+    /// resident shown is one search-hit record naming them (a household without residents, one
+    /// naming the household).
+    pub async fn rights_lookup(&self, access: &Access<'_>, query: &RightsLookup) -> Result<Vec<RightsHousehold>, StoreError> {
         privacy_officer_only(access)?;
         let mut tx = self.pool().begin().await?;
         let ids = match query {
@@ -207,294 +291,22 @@ impl Store {
                 }
             },
         };
-        audit::record_households(&mut tx, access, AuditEvent::HouseholdSearchHit, &ids).await?;
-        tx.commit().await?;
-        Ok(ids)
-    }
-
-    /// The complete file of a household (AVG art. 15), audited as an export.
-    pub async fn export_household(&self, access: &Access<'_>, household_id: Id) -> Result<ResidentExport, StoreError> {
-        privacy_officer_only(access)?;
-        let mut tx = self.pool().begin().await?;
-        let h = tx
-            .fetch_optional(
-                "SELECT h.support, h.multi_problem, a.street, a.house_number, a.house_letter, a.house_addition, a.postcode, a.locality, b.name \
-                 FROM households h JOIN addresses a ON a.id = h.address_id JOIN neighbourhoods b ON b.code = a.buurt_code WHERE h.id = $1",
-                &args![household_id],
-            )
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let address = format!(
-            "{} {}{}{}, {} {}",
-            h.text(2)?,
-            h.i64(3)?,
-            h.opt_text(4)?.unwrap_or_default(),
-            h.opt_text(5)?.map(|a| format!("-{a}")).unwrap_or_default(),
-            h.text(6)?,
-            h.text(7)?
-        );
-        let mut persons = Vec::new();
-        for r in tx
-            .fetch_all("SELECT id, given_names, surname_prefix, surname, birth_date, bsn, phone FROM persons WHERE household_id = $1 ORDER BY id", &args![household_id])
-            .await?
-        {
-            persons.push(ExportPerson {
-                id: r.i64(0)?,
-                given_names: r.text(1)?,
-                surname_prefix: r.text(2)?,
-                surname: r.text(3)?,
-                birth_date: r.text(4)?,
-                bsn: r.opt_text(5)?,
-                phone: r.opt_text(6)?,
-            });
-        }
-        let mut signals = Vec::new();
-        for r in tx
-            .fetch_all(
-                "SELECT s.id, p.name, s.kind, s.channel, s.status, s.signal_date, s.amount_eur, s.crisis, s.reported_name, s.reported_address, s.concern, \
-                 s.link_state, s.warm_handover, s.reporter_type FROM signals s LEFT JOIN partners p ON p.id = s.partner_id WHERE s.household_id = $1 ORDER BY s.signal_date, s.id",
-                &args![household_id],
-            )
-            .await?
-        {
-            signals.push(ExportSignal {
-                id: r.i64(0)?,
-                partner: r.opt_text(1)?,
-                kind: r.text(2)?,
-                channel: r.text(3)?,
-                status: r.text(4)?,
-                signal_date: r.text(5)?,
-                amount_eur: r.opt_i64(6)?,
-                crisis: r.bool(7)?,
-                reported_name: r.text(8)?,
-                reported_address: r.text(9)?,
-                concern: r.opt_text(10)?,
-                link_state: r.text(11)?,
-                warm_handover: r.bool(12)?,
-                reporter_type: r.opt_text(13)?,
-            });
-        }
-        let mut signal_cases = Vec::new();
-        for r in tx
-            .fetch_all(
-                "SELECT sc.id, sc.opened_at, sc.stage, sc.due_date, sc.crisis, u.display_name, sc.picked_up_on, sc.closed_on, sc.end_result \
-                 FROM signal_cases sc LEFT JOIN users u ON u.id = sc.worker_id WHERE sc.household_id = $1 ORDER BY sc.opened_at, sc.id",
-                &args![household_id],
-            )
-            .await?
-        {
-            let id = r.i64(0)?;
-            let mut weighings = Vec::new();
-            for w in tx
-                .fetch_all(
-                    "SELECT w.at, u.display_name, w.grounds, w.why_go, w.why_not, w.proportionality, w.safety, w.models, w.approach, w.companion, w.decision \
-                     FROM signal_weighings w LEFT JOIN users u ON u.id = w.user_id WHERE w.signal_case_id = $1 ORDER BY w.at, w.id",
-                    &args![id],
-                )
-                .await?
-            {
-                weighings.push(ExportWeighing {
-                    at: w.text(0)?,
-                    by: w.opt_text(1)?,
-                    grounds: w.text(2)?,
-                    why_go: w.text(3)?,
-                    why_not: w.opt_text(4)?,
-                    proportionality: w.text(5)?,
-                    safety: w.text(6)?,
-                    models: w.text(7)?,
-                    approach: w.text(8)?,
-                    companion: w.text(9)?,
-                    decision: w.text(10)?,
-                });
+        let mut found = Vec::new();
+        let mut entries = Vec::new();
+        for id in ids {
+            let mut residents = Vec::new();
+            for r in tx.fetch_all("SELECT id, initials, birth_date FROM persons WHERE household_id = $1 ORDER BY birth_date, id", &args![id]).await? {
+                let birth_date = r.text(2)?;
+                residents.push(RightsResident { id: r.i64(0)?, initials: r.text(1)?, adult: is_adult(&birth_date, access.now), birth_date });
             }
-            signal_cases.push(ExportSignalCase {
-                id,
-                opened_at: r.text(1)?,
-                stage: r.text(2)?,
-                due_date: r.text(3)?,
-                crisis: r.bool(4)?,
-                worker: r.opt_text(5)?,
-                picked_up_on: r.opt_text(6)?,
-                closed_on: r.opt_text(7)?,
-                end_result: r.opt_text(8)?,
-                weighings,
-            });
+            if residents.is_empty() {
+                entries.push(audit::Entry::of(access, AuditEvent::HouseholdSearchHit, Some(id), None));
+            }
+            entries.extend(residents.iter().map(|p| audit::Entry::of(access, AuditEvent::HouseholdSearchHit, Some(id), Some(p.id))));
+            found.push(RightsHousehold { id, residents });
         }
-        let attempt = |r: &crate::kernel::db::Row| -> Result<ExportAttempt, StoreError> {
-            Ok(ExportAttempt { at: r.text(0)?, kind: r.text(1)?, day_part: r.text(2)?, reached: r.bool(3)?, worker: r.opt_text(4)?, note: r.opt_text(5)?, outcome: r.opt_text(6)? })
-        };
-        let contact_attempts = tx
-            .fetch_all(
-                "SELECT c.at, c.kind, c.day_part, c.reached, u.display_name, c.note, c.outcome FROM contact_attempts c LEFT JOIN users u ON u.id = c.worker_id \
-                 WHERE c.household_id = $1 ORDER BY c.at, c.id",
-                &args![household_id],
-            )
-            .await?
-            .iter()
-            .map(attempt)
-            .collect::<Result<Vec<_>, _>>()?;
-        let planned_contacts = tx
-            .fetch_all(
-                "SELECT pc.planned_for, pc.kind, pc.day_part, u.display_name, pc.proposed, pc.override_reason FROM planned_contacts pc LEFT JOIN users u ON u.id = pc.worker_id \
-                 WHERE pc.household_id = $1 ORDER BY pc.planned_for, pc.id",
-                &args![household_id],
-            )
-            .await?
-            .iter()
-            .map(|r| Ok(ExportPlanned { planned_for: r.text(0)?, kind: r.text(1)?, day_part: r.text(2)?, worker: r.opt_text(3)?, proposed: r.bool(4)?, reason: r.opt_text(5)? }))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let case_discussions = tx
-            .fetch_all("SELECT added_at, failures, discussed_at FROM case_discussions WHERE household_id = $1 ORDER BY added_at, id", &args![household_id])
-            .await?
-            .iter()
-            .map(|r| Ok(ExportDiscussion { added_at: r.text(0)?, failures: r.i64(1)?, discussed_at: r.opt_text(2)? }))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let mut cases = Vec::new();
-        for r in tx
-            .fetch_all("SELECT id, opened, closed, phase, lasting_contact, close_reason, close_note FROM cases WHERE household_id = $1 ORDER BY opened, id", &args![household_id])
-            .await?
-        {
-            let id = r.i64(0)?;
-            let models = tx.fetch_all("SELECT model FROM case_models WHERE case_id = $1 ORDER BY model", &args![id]).await?.iter().map(|m| m.text(0)).collect::<Result<Vec<_>, _>>()?;
-            let zrm_domains = tx.fetch_all("SELECT domain FROM case_domains WHERE case_id = $1 ORDER BY domain", &args![id]).await?.iter().map(|m| m.text(0)).collect::<Result<Vec<_>, _>>()?;
-            cases.push(ExportCase {
-                id,
-                opened: r.text(1)?,
-                closed: r.opt_text(2)?,
-                models,
-                phase: r.text(3)?,
-                lasting_contact: r.bool(4)?,
-                close_reason: r.opt_text(5)?,
-                close_note: r.opt_text(6)?,
-                zrm_domains,
-            });
-        }
-        // Each query: case, date, what, who (or null), until (or null).
-        let in_cases = "c.household_id = $1";
-        let mut items = Vec::new();
-        for sql in [
-            format!("SELECT g.case_id, g.added_on, g.words, NULL, g.reached_on FROM case_goals g JOIN cases c ON c.id = g.case_id WHERE {in_cases} ORDER BY g.added_on, g.id"),
-            format!("SELECT s.case_id, s.due_on, s.what, s.who, s.done_on FROM case_steps s JOIN cases c ON c.id = s.case_id WHERE {in_cases} ORDER BY s.due_on, s.id"),
-            format!("SELECT p.case_id, p.given_on, p.what, NULL, NULL FROM case_help p JOIN cases c ON c.id = p.case_id WHERE {in_cases} ORDER BY p.given_on, p.id"),
-            format!(
-                "SELECT z.case_id, z.assessed_on, s.domain || ': ' || CAST(s.score AS TEXT), NULL, NULL FROM zrm_assessments z JOIN zrm_scores s ON s.assessment_id = z.id \
-                 JOIN cases c ON c.id = z.case_id WHERE {in_cases} ORDER BY z.assessed_on, z.id, s.domain"
-            ),
-            "SELECT r.case_id, r.referred_on, r.target || ': ' || r.organisation || ' (' || r.reason || ')', r.handover_with, COALESCE(r.started_on, r.ended_on) \
-             FROM referrals r WHERE r.household_id = $1 ORDER BY r.referred_on, r.id"
-                .to_string(),
-            "SELECT r.case_id, k.checked_on, k.outcome || COALESCE(': ' || k.note, ''), NULL, NULL FROM referral_checks k JOIN referrals r ON r.id = k.referral_id \
-             WHERE r.household_id = $1 ORDER BY k.checked_on, k.id"
-                .to_string(),
-        ] {
-            let rows = tx.fetch_all(&sql, &args![household_id]).await?;
-            items.push(
-                rows.iter()
-                    .map(|r| Ok(ExportCaseItem { case: r.i64(0)?, date: r.text(1)?, what: r.text(2)?, who: r.opt_text(3)?, until: r.opt_text(4)? }))
-                    .collect::<Result<Vec<_>, StoreError>>()?,
-            );
-        }
-        let [case_goals, case_steps, case_help, zrm_scores, referrals, referral_checks]: [Vec<ExportCaseItem>; 6] =
-            items.try_into().map_err(|_| StoreError::corrupt("export sections"))?;
-        let network = tx
-            .fetch_all("SELECT role, name, relation, reach FROM network_members WHERE household_id = $1 ORDER BY role, id", &args![household_id])
-            .await?
-            .iter()
-            .map(|r| Ok(ExportMember { role: r.text(0)?, name: r.text(1)?, relation: r.opt_text(2)?, reach: r.opt_text(3)? }))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        // The export itself is the last access the resident will see.
-        audit::record(&mut tx, access, AuditEvent::HouseholdExport, Some(household_id), None).await?;
-        let mut accesses = Vec::new();
-        for r in tx
-            .fetch_all(
-                "SELECT e.at, e.event, u.display_name, u.role, e.on_behalf_of, e.route, e.reason FROM audit_events e LEFT JOIN users u ON u.id = e.user_id \
-                 WHERE e.household_id = $1 ORDER BY e.seq",
-                &args![household_id],
-            )
-            .await?
-        {
-            accesses.push(ExportAccess {
-                at: r.text(0)?,
-                event: r.text(1)?,
-                user: r.opt_text(2)?,
-                role: r.opt_text(3)?,
-                on_behalf_of: r.opt_text(4)?,
-                route: r.text(5)?,
-                reason: r.opt_text(6)?,
-            });
-        }
-        let language = crate::kernel::households::language_notes(&mut tx, household_id).await?;
+        audit::append(&mut tx, &entries).await?;
         tx.commit().await?;
-        Ok(ResidentExport {
-            household_id,
-            address,
-            buurt: h.text(8)?,
-            support: h.text(0)?,
-            multi_problem: h.bool(1)?,
-            preferred_language: language.preferred_language,
-            interpreter_needed: language.interpreter_needed,
-            network_approach: language.network_approach,
-            culture_note: language.culture_note,
-            persons,
-            signals,
-            signal_cases,
-            contact_attempts,
-            planned_contacts,
-            case_discussions,
-            cases,
-            case_goals,
-            case_steps,
-            case_help,
-            zrm_scores,
-            referrals,
-            referral_checks,
-            network,
-            accesses,
-        })
-    }
-
-    /// Erases a household and everything about it (AVG art. 17), all or nothing. Refused while
-    /// a case is open, because the help under way is a legal ground to keep the file. The audit
-    /// records stay (they hold ids, not content), so the chain still verifies.
-    pub async fn erase_household(&self, access: &Access<'_>, household_id: Id, reason: &str) -> Result<(), StoreError> {
-        privacy_officer_only(access)?;
-        let reason = domain::text::clean(reason);
-        let reason = reason.trim();
-        if reason.is_empty() || reason.chars().count() > 500 {
-            return Err(StoreError::Invalid {
-                field: "reden",
-                message_nl: "Reden: geef in hoogstens 500 tekens de grond voor het wissen.".into(),
-                message_en: "Reason: give the ground for erasure in at most 500 characters.".into(),
-            });
-        }
-        let mut tx = self.pool().begin().await?;
-        let address_id = tx.fetch_optional("SELECT address_id FROM households WHERE id = $1", &args![household_id]).await?.ok_or(StoreError::NotFound)?.i64(0)?;
-        if tx.fetch_i64("SELECT COUNT(*) FROM cases WHERE household_id = $1 AND closed IS NULL", &args![household_id]).await? > 0 {
-            return Err(StoreError::Invalid {
-                field: "traject",
-                message_nl: "Er loopt nog een traject met dit huishouden; sluit dat eerst af.".into(),
-                message_en: "A case with this household is still open; close it first.".into(),
-            });
-        }
-        for sql in [
-            "DELETE FROM signals WHERE household_id = $1",
-            "DELETE FROM contact_attempts WHERE household_id = $1",
-            "DELETE FROM planned_contacts WHERE household_id = $1",
-            "DELETE FROM case_discussions WHERE household_id = $1",
-            "DELETE FROM referrals WHERE household_id = $1",
-            "DELETE FROM cases WHERE household_id = $1",
-            "DELETE FROM network_members WHERE household_id = $1",
-            "DELETE FROM persons WHERE household_id = $1",
-            "DELETE FROM households WHERE id = $1",
-        ] {
-            tx.execute(sql, &args![household_id]).await?;
-        }
-        tx.execute("DELETE FROM addresses WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM households WHERE address_id = $1)", &args![address_id]).await?;
-        let mut entry = audit::Entry::of(access, AuditEvent::HouseholdErase, Some(household_id), None);
-        entry.reason = Some(reason.to_string());
-        audit::append(&mut tx, &[entry]).await?;
-        tx.commit().await?;
-        tracing::info!(household_id, "household erased");
-        Ok(())
+        Ok(found)
     }
 }

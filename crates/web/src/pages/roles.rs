@@ -1,10 +1,8 @@
 //! The landing pages of the roles that see no case content: the signal partner (status of
-//! its own signals), the privacy officer (audit overview) and the administrator (the set-up
+//! its own signals) and the administrator (the set-up
 //! sections and the API tokens).
 
-use super::forms::Field;
 use crate::layout::{render, Nav};
-use crate::error::FieldError;
 use axum::extract::Query;
 use crate::auth::PageUser;
 use crate::error::AppError;
@@ -14,7 +12,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::extract::{Form, Path};
 use axum::response::{IntoResponse, Redirect, Response};
-use store::audit::{Anomaly, AuditFilter, AuditSummaryRow, AuditViewRow};
 use store::signals::PartnerStatus;
 
 #[derive(Template)]
@@ -40,99 +37,6 @@ pub async fn partner_home(State(state): State<AppState>, user: PageUser, Query(q
     let signals = state.store.partner_statuses(partner, 50).await?;
     let received = q.ontvangen.and_then(|r| r.parse().ok()).filter(|r| signals.iter().any(|s| s.id == *r));
     Ok(render(&PartnerHome { t, nav: user.nav("/partner"), organisation, signals, received }))
-}
-
-#[derive(Template)]
-#[template(path = "privacy_home.html")]
-pub struct PrivacyHome {
-    pub t: Lang,
-    pub nav: Nav,
-    pub since: String,
-    pub rows: Vec<AuditSummaryRow>,
-    pub anomalies: Vec<Anomaly>,
-    pub records: Vec<AuditViewRow>,
-    pub errors: Vec<FieldError>,
-    pub household: Field,
-    pub username: Field,
-    pub event: String,
-    pub events: Vec<&'static str>,
-    pub days: i64,
-}
-
-/// Opening more households than this on one day is listed for review.
-pub const MANY_RESIDENTS_PER_DAY: i64 = 25;
-
-#[derive(serde::Deserialize, Default)]
-pub struct AuditQuery {
-    #[serde(default)]
-    huishouden: String,
-    #[serde(default)]
-    gebruiker: String,
-    #[serde(default)]
-    gebeurtenis: String,
-    dagen: Option<String>,
-}
-
-/// Every kind of audit event, for the filter.
-fn events() -> Vec<&'static str> {
-    store::AuditEvent::ALL.iter().map(|e| e.code()).collect()
-}
-
-/// The privacy officer's view: counts, anomalies to review, and the records themselves, filtered
-/// by household, user, event and period. Filters are ids and staff names, never residents' data.
-pub async fn privacy_home(State(state): State<AppState>, user: PageUser, Query(q): Query<AuditQuery>) -> Result<Response, AppError> {
-    let t = user.lang;
-    let mut errors = Vec::new();
-    let household_id = match q.huishouden.trim() {
-        "" => None,
-        text => match text.parse::<i64>() {
-            Ok(id) if id > 0 => Some(id),
-            _ => {
-                errors.push(FieldError { field: "huishouden", message_nl: "Huishouden: vul een nummer in, zoals 42.".into(), message_en: "Household: enter a number, like 42.".into() });
-                None
-            }
-        },
-    };
-    let days = match q.dagen.as_deref().map(str::trim) {
-        None | Some("") => 30,
-        Some(text) => match text.parse::<i64>() {
-            Ok(d) if (1..=3660).contains(&d) => d,
-            _ => {
-                errors.push(FieldError { field: "dagen", message_nl: "Periode: kies een aantal dagen tussen 1 en 3660.".into(), message_en: "Period: choose a number of days between 1 and 3660.".into() });
-                30
-            }
-        },
-    };
-    let event = events().into_iter().find(|e| *e == q.gebeurtenis.trim()).map(str::to_string);
-    let username = Some(q.gebruiker.trim().to_string()).filter(|u| !u.is_empty() && u.len() <= 100);
-    let since = state.now() - time::Duration::days(days);
-    let rows = state.store.audit_summary(since).await?;
-    let anomalies = state.store.audit_anomalies(since, MANY_RESIDENTS_PER_DAY).await?;
-    let records = if errors.is_empty() {
-        let filter = AuditFilter { household_id, username: username.clone(), event: event.clone(), since };
-        state.store.audit_search(&filter, 200).await?
-    } else {
-        Vec::new()
-    };
-    let page = PrivacyHome {
-        t,
-        nav: user.nav("/privacy"),
-        since: t.date(&since.date()),
-        rows,
-        anomalies,
-        records,
-        household: Field::new("huishouden", t.s("Huishouden (nummer)", "Household (number)"), &q.huishouden, &errors, &t),
-        username: Field::new("gebruiker", t.s("Gebruiker (gebruikersnaam)", "User (username)"), &q.gebruiker, &errors, &t),
-        event: event.unwrap_or_default(),
-        events: events(),
-        days,
-        errors,
-    };
-    let mut response = render(&page);
-    if !page.errors.is_empty() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
 }
 
 #[derive(Template)]
