@@ -132,18 +132,53 @@ async fn from_a_worry_to_a_weighed_and_closed_signal_case_on_screen() {
     let (_, _, list) = app.get("/signaalzaken?lijst=open", &worker).await;
     assert!(list.contains(&case_url), "the case is on the team's open list");
 
-    // Weighing: without reasons it is refused, with the field named.
+    // The weighing form decides nothing: no decision, approach, companion or worker is
+    // preselected.
+    for select in ["besluit", "benadering", "wie", "werker", "veiligheid"] {
+        let start = page_of(&app, &case_url, &worker).await;
+        let from = start.find(&format!("name=\"{select}\"")).unwrap_or_else(|| panic!("{select} on the form"));
+        let options = &start[from..from + start[from..].find("</select>").unwrap()];
+        assert!(!options.contains(" selected"), "nothing chosen beforehand in {select}");
+    }
+    // No home visit before the weighing; a phone call may come first.
+    let (status, _, page) = app.post_form(&format!("{case_url}/contact"), &worker, &[("csrf", &csrf), ("soort", "huisbezoek"), ("bereikt", "ja"), ("notitie", "")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("een huisbezoek kan pas na de weging"), "the gate is explained");
+    assert_eq!(app.store.counts().await.unwrap().contact_attempts, before.contact_attempts, "nothing stored");
+
+    // Weighing: an empty form names every missing field at once; nothing stored.
     let weigh = format!("{case_url}/weging");
+    let (status, _, page) = app.post_form(&weigh, &worker, &[("csrf", csrf.as_str())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for label in ["Besluit: maak een keuze", "Benadering: maak een keuze", "Grond: kies", "Waarom ongevraagd: licht", "Proportionaliteit: licht", "Werkwijze: kies"] {
+        assert!(page.contains(label), "{label} is named");
+    }
+    let worker_id = app.m.workers.iter().find(|w| w.username == app.worker()).unwrap().id.to_string();
     let mut w = vec![("csrf", csrf.as_str()), ("grond", "schade-zelf"), ("grond", "zorgplicht"), ("waarom", ""), ("proportionaliteit", "Eén huisbezoek met een kaartje vooraf, zonder verplichting."),
         ("model", "presentie"), ("veiligheid", "geen"), ("benadering", "aangekondigd"), ("wie", "ervaringsdeskundige"), ("besluit", "gaan")];
     let (status, _, page) = app.post_form(&weigh, &worker, &w).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("Waarom ongevraagd: licht in 10 tot 2000 tekens toe"), "the missing reason is named");
+    assert!(page.contains("Waarom ongevraagd: licht in 10 tot 2000 tekens toe") && page.contains("Werker die gaat: kies wie er op af gaat."), "the missing reason and worker are named");
     w[3] = ("waarom", "Een buurvrouw maakt zich zorgen en er is een huurachterstand: samen wijst het op vereenzaming.");
+    w.push(("werker", &worker_id));
     let (status, _, _) = app.post_form(&weigh, &worker, &w).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, _, page) = app.get(&case_url, &worker).await;
     assert!(page.contains("Erop af") && page.contains("Presentiemodel") && page.contains("Werker met ervaringsdeskundige"), "who weighed what is shown");
+    assert!(page.contains("28-11-2026 11:00"), "weighed at 10:00 UTC, shown on the Dutch clock");
+    assert!(page.contains("Opnieuw wegen"), "the form for a new weighing is folded away below the saved one");
+
+    // The reporter asked to hear back: a task on mijn dag until the feedback is recorded.
+    let (_, _, day) = app.get("/mijn-dag", &worker).await;
+    assert!(day.contains("Terugkoppeling aan melders") && day.contains(&case_url), "the feedback task is on mijn dag");
+    let signal_id = page.split("action=\"/signalen/").nth(1).and_then(|rest| rest.split('/').next()).unwrap().to_string();
+    let case_id = case_url.trim_start_matches("/signaalzaken/").to_string();
+    let (status, _, _) = app.post_form(&format!("/signalen/{signal_id}/terugkoppeling"), &worker, &[("csrf", &csrf), ("zaak", &case_id), ("terugkoppeling", "contact-gelegd")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, day) = app.get("/mijn-dag", &worker).await;
+    assert!(!day.contains("Terugkoppeling aan melders"), "done: the task is gone");
+    let (_, _, page) = app.get(&case_url, &worker).await;
+    assert!(page.contains("“We hebben contact gelegd”"), "the case shows what the reporter heard");
 
     // First contact and closing.
     let (status, _, _) = app.post_form(&format!("{case_url}/contact"), &worker, &[("csrf", &csrf), ("soort", "huisbezoek"), ("bereikt", "ja"), ("notitie", "")]).await;
@@ -160,6 +195,10 @@ async fn from_a_worry_to_a_weighed_and_closed_signal_case_on_screen() {
     // Closing again is refused; another team cannot open the case.
     let (status, _, _) = app.post_form(&format!("{case_url}/afsluiten"), &worker, &[("csrf", &csrf), ("resultaat", "geen-contact")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn page_of(app: &App, path: &str, session: &str) -> String {
+    app.get(path, session).await.2
 }
 
 /// Help and enforcement stay apart: a police partner that reports a worry sees, on every page

@@ -209,44 +209,53 @@ impl Weighing {
     /// The weighing decides nothing by itself: the ground and the why are always required, and
     /// every decision has its next moment (who goes; when to look again; the reason it closes).
     fn check(&self, today: Date) -> Result<(), StoreError> {
+        match self.problems(today).into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Every rule the weighing breaks, in the form's order (the form shows them together).
+    pub fn problems(&self, today: Date) -> Vec<StoreError> {
+        let mut out = Vec::new();
         let text_ok = |s: &str| (10..=2000).contains(&s.trim().chars().count());
         if self.grounds.is_empty() {
-            return Err(invalid("grond", "Grond: kies ten minste één grond waarop het team ongevraagd zou gaan.", "Ground: choose at least one ground on which the team would go uninvited."));
+            out.push(invalid("grond", "Grond: kies ten minste één grond waarop het team ongevraagd zou gaan.", "Ground: choose at least one ground on which the team would go uninvited."));
         }
         if !text_ok(&self.why_go) {
-            return Err(invalid("waarom", "Waarom ongevraagd: licht in 10 tot 2000 tekens toe waarom het team zou gaan.", "Why uninvited: explain in 10 to 2000 characters why the team would go."));
-        }
-        if !text_ok(&self.proportionality) {
-            return Err(invalid("proportionaliteit", "Proportionaliteit: licht in 10 tot 2000 tekens toe waarom dit in verhouding is.", "Proportionality: explain in 10 to 2000 characters why this is proportionate."));
+            out.push(invalid("waarom", "Waarom ongevraagd: licht in 10 tot 2000 tekens toe waarom het team zou gaan.", "Why uninvited: explain in 10 to 2000 characters why the team would go."));
         }
         if self.why_not.as_deref().is_some_and(|s| s.chars().count() > 2000) {
-            return Err(invalid("waarom-niet", "Waarom misschien niet: hoogstens 2000 tekens.", "Why perhaps not: at most 2000 characters."));
+            out.push(invalid("waarom-niet", "Waarom misschien niet: hoogstens 2000 tekens.", "Why perhaps not: at most 2000 characters."));
+        }
+        if !text_ok(&self.proportionality) {
+            out.push(invalid("proportionaliteit", "Proportionaliteit: licht in 10 tot 2000 tekens toe waarom dit in verhouding is.", "Proportionality: explain in 10 to 2000 characters why this is proportionate."));
         }
         if self.models.is_empty() {
-            return Err(invalid("model", "Werkwijze: kies ten minste één model van outreachend werken.", "Approach model: choose at least one outreach model."));
+            out.push(invalid("model", "Werkwijze: kies ten minste één model van outreachend werken.", "Approach model: choose at least one outreach model."));
         }
         match self.decision {
             TeamDecision::Gaan if self.worker_id.is_none() => {
-                return Err(invalid("werker", "Werker die gaat: kies wie er op af gaat.", "Worker who goes: choose who goes."));
+                out.push(invalid("werker", "Werker die gaat: kies wie er op af gaat.", "Worker who goes: choose who goes."));
             }
             TeamDecision::Monitoren => match self.review_on {
-                None => return Err(invalid("herweging", "Opnieuw bekijken op: kies de datum waarop het team opnieuw kijkt.", "Look again on: choose the date the team looks again.")),
+                None => out.push(invalid("herweging", "Opnieuw bekijken op: kies de datum waarop het team opnieuw kijkt.", "Look again on: choose the date the team looks again.")),
                 Some(d) if d <= today || d > today + Duration::days(183) => {
-                    return Err(invalid("herweging", "Opnieuw bekijken op: kies een datum na vandaag en binnen zes maanden.", "Look again on: choose a date after today and within six months."));
+                    out.push(invalid("herweging", "Opnieuw bekijken op: kies een datum na vandaag en binnen zes maanden.", "Look again on: choose a date after today and within six months."));
                 }
                 Some(_) => {}
             },
             TeamDecision::NietHandelen => {
                 if !self.closing.is_some_and(EndResult::not_picked_up) {
-                    return Err(invalid("afsluitreden", "Reden om af te sluiten: kies waarom het signaal niet wordt opgepakt.", "Reason to close: choose why the signal is not taken up."));
+                    out.push(invalid("afsluitreden", "Reden om af te sluiten: kies waarom het signaal niet wordt opgepakt.", "Reason to close: choose why the signal is not taken up."));
                 }
                 if !self.why_not.as_deref().is_some_and(text_ok) {
-                    return Err(invalid("waarom-niet", "Waarom niet: licht in 10 tot 2000 tekens toe waarom het team niet handelt.", "Why not: explain in 10 to 2000 characters why the team does not act."));
+                    out.push(invalid("waarom-niet", "Waarom niet: licht in 10 tot 2000 tekens toe waarom het team niet handelt.", "Why not: explain in 10 to 2000 characters why the team does not act."));
                 }
             }
             _ => {}
         }
-        Ok(())
+        out
     }
 }
 

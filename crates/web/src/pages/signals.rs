@@ -187,29 +187,35 @@ pub async fn weigh(State(state): State<AppState>, user: PageUser, Path(id): Path
         },
     };
     let closing = EndResult::from_code(first(&form, "afsluitreden"));
-    let weighing = match (safety, approach, companion, decision) {
-        (Some(safety), Some(approach), Some(companion), Some(decision)) if errors.is_empty() => Some(Weighing {
-            grounds: codes(&form, "grond", Ground::from_code),
-            why_go: first(&form, "waarom").to_string(),
-            why_not: Some(first(&form, "waarom-niet").to_string()).filter(|s| !s.trim().is_empty()),
-            proportionality: first(&form, "proportionaliteit").to_string(),
-            safety,
-            models: codes(&form, "model", OutreachModel::from_code),
-            approach,
-            companion,
-            decision,
-            worker_id,
-            review_on,
-            closing,
-        }),
-        _ => None,
+    let picked = safety.is_some() && approach.is_some() && companion.is_some() && decision.is_some() && errors.is_empty();
+    // Where a choice is missing, a stand-in lets the store name every other field that is wrong
+    // too, so the page lists them all at once.
+    let w = Weighing {
+        grounds: codes(&form, "grond", Ground::from_code),
+        why_go: first(&form, "waarom").to_string(),
+        why_not: Some(first(&form, "waarom-niet").to_string()).filter(|s| !s.trim().is_empty()),
+        proportionality: first(&form, "proportionaliteit").to_string(),
+        safety: safety.unwrap_or(Safety::GeenSignalen),
+        models: codes(&form, "model", OutreachModel::from_code),
+        approach: approach.unwrap_or(Approach::Afspraak),
+        companion: companion.unwrap_or(Companion::Alleen),
+        decision: decision.unwrap_or(Decision::Verwijzen),
+        worker_id,
+        review_on,
+        closing,
     };
-    if let Some(w) = weighing {
+    let now = state.now();
+    let problems = w.problems(now.date());
+    if picked && problems.is_empty() {
         let actor = user.actor();
-        let access = Access { actor: &actor, route: "POST /signaalzaken/{id}/weging", now: state.now() };
+        let access = Access { actor: &actor, route: "POST /signaalzaken/{id}/weging", now };
         match state.store.weigh_signal_case(&access, id, &w).await {
             Ok(()) => return Ok(Redirect::to(&format!("/signaalzaken/{id}?gedaan=weging")).into_response()),
             Err(e) => errors.push(field_error(e)?),
+        }
+    } else {
+        for e in problems {
+            errors.push(field_error(e)?);
         }
     }
     case_page(&state, &user, id, errors, form, None).await
