@@ -9,7 +9,7 @@ CREATE TABLE rights_consents (
     household_id BIGINT NOT NULL,
     person_id BIGINT NOT NULL,
     requested_at TEXT NOT NULL,
-    officer_id BIGINT NOT NULL REFERENCES users(id)
+    officer_id BIGINT NOT NULL
 );
 CREATE INDEX rights_consents_household ON rights_consents(household_id, requested_at);
 

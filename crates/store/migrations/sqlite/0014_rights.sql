@@ -9,7 +9,7 @@ CREATE TABLE rights_consents (
     household_id INTEGER NOT NULL,
     person_id INTEGER NOT NULL,
     requested_at TEXT NOT NULL,
-    officer_id INTEGER NOT NULL REFERENCES users(id)
+    officer_id INTEGER NOT NULL
 );
 CREATE INDEX rights_consents_household ON rights_consents(household_id, requested_at);
 

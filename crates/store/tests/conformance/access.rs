@@ -208,9 +208,10 @@ pub async fn access_request_and_erasure(store: &Store, m: &synth::Municipality) 
                 && !m.cases.iter().any(|c| c.household_id == h.id && c.closed.is_none())
         })
         .unwrap();
-    assert!(matches!(store.export_household(&worker_access, full.id).await, Err(StoreError::Forbidden)), "only the privacy officer exports");
+    assert!(matches!(store.export_household(&worker_access, full.id, &[]).await, Err(StoreError::Forbidden)), "only the privacy officer exports");
 
-    let export = store.export_household(&access, full.id).await.unwrap();
+    let everyone: Vec<i64> = m.persons.iter().filter(|p| p.household_id == full.id).map(|p| p.id).collect();
+    let export = store.export_household(&access, full.id, &everyone).await.unwrap();
     assert_eq!(export.persons.len(), m.persons.iter().filter(|p| p.household_id == full.id).count());
     assert_eq!(export.signals.len(), m.signals.iter().filter(|s| s.household_id == Some(full.id)).count());
     assert_eq!(export.contact_attempts.len(), m.contact_attempts.iter().filter(|a| a.household_id == full.id).count());
@@ -236,7 +237,7 @@ pub async fn access_request_and_erasure(store: &Store, m: &synth::Municipality) 
     assert_eq!(after.households, before.households - 1);
     assert_eq!(after.persons, before.persons - export.persons.len() as i64);
     assert_eq!(after.signals, before.signals - export.signals.len() as i64);
-    assert!(matches!(store.export_household(&access, full.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.export_household(&access, full.id, &everyone).await, Err(StoreError::NotFound)));
     let trail = store.audit_for_household(full.id).await.unwrap();
     let last = trail.last().unwrap();
     assert_eq!((last.event.as_str(), last.reason.as_deref()), ("household.erase", Some("verzoek bewoner art. 17, geen bewaarplicht")));
