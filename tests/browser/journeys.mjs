@@ -256,7 +256,11 @@ export function journeys(viewport) {
         await checkPage(page, 'mijn dag (team lead)');
         // The team's case discussion: the demo household where six attempts in a row failed.
         assert.ok(await page.getByRole('heading', { level: 2, name: 'Voor het casusoverleg' }).isVisible());
-        assert.match(await page.locator('main li').filter({ hasText: 'pogingen zonder contact' }).first().innerText(), /6 pogingen zonder contact/);
+        const discussion = page.locator('main form').filter({ hasText: 'pogingen zonder contact' }).first();
+        assert.match(await discussion.innerText(), /6 pogingen zonder contact/);
+        // The team lead records what the discussion decided, from a list with no choice made.
+        assert.equal(await discussion.getByLabel('Besluit van het casusoverleg').inputValue(), '', 'no decision preselected');
+        assert.ok(await discussion.getByRole('button', { name: 'Besluit vastleggen' }).isVisible());
         assert.ok(await page.getByRole('heading', { level: 2, name: 'Signalen van het team om op te pakken' }).isVisible());
         const link = page.locator('main a[href^="/huishoudens/"]').first();
         const href = await link.getAttribute('href');
@@ -564,10 +568,19 @@ export function journeys(viewport) {
         await page.waitForLoadState('load');
         assert.match(await h1(page), /^Signaalzaak /);
         await checkPage(page, 'signal case');
-        // Weighing without reasons: refused, the fields named.
+        // Weighing without reasons: refused, every missing field named at once. Nothing on the
+        // form is chosen beforehand. A case weighed before keeps the form folded away.
+        const again = page.getByText('Opnieuw wegen (de situatie is anders dan het signaal)');
+        if (await again.count()) await again.click();
+        for (const select of ['besluit', 'benadering', 'werker']) {
+          assert.equal(await page.locator(`select#${select}`).inputValue(), '', `nothing preselected in ${select}`);
+        }
         assert.equal(await submit(page, 'Weging vastleggen', new URL(page.url()).pathname + '/weging'), 422);
         await checkPage(page, 'signal case weighing with errors');
-        assert.ok((await page.locator('#foutmeldingen').innerText()).includes('Waarom ongevraagd'), 'the missing reason is named');
+        const summary = await page.locator('#foutmeldingen').innerText();
+        for (const named of ['Waarom ongevraagd', 'Besluit', 'Grond']) {
+          assert.ok(summary.includes(named), `${named} is named`);
+        }
 
         await page.goto(`${BASE_URL}/signalen/beoordelen`);
         assert.equal(await h1(page), 'Signalen beoordelen');

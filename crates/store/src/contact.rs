@@ -237,7 +237,9 @@ impl Store {
                 })
             })
             .transpose()?;
-        Ok(Some(PlannedNext { planned, on_case_discussion: discussion, discussed: decided }).filter(|p| p.planned.is_some() || p.on_case_discussion || p.discussed.is_some()))
+        let awaits_weighing = at_the_door(&mut tx, household_id).await?.is_some_and(|(_, c)| domain::contact::home_visit_gate(&c, false).is_err());
+        Ok(Some(PlannedNext { planned, on_case_discussion: discussion, discussed: decided, awaits_weighing })
+            .filter(|p| p.planned.is_some() || p.on_case_discussion || p.discussed.is_some() || p.awaits_weighing))
     }
 
     /// The team's households that dropped out of view on `today`, riskiest first; with `mine`,
@@ -318,6 +320,9 @@ pub struct PlannedNext {
     pub on_case_discussion: bool,
     /// What the last case discussion about the household decided.
     pub discussed: Option<Discussed>,
+    /// A home visit would be refused now (the signal is not weighed, not decided to go, or
+    /// awaits the second pair of eyes): the form does not offer it first.
+    pub awaits_weighing: bool,
 }
 
 /// A case discussion's outcome.
@@ -464,32 +469,14 @@ impl Store {
 /// household's signal case that is not picked up yet. A crisis visit before the weighing is
 /// recorded on the case with its reason, and listed to be weighed within a working day.
 async fn weighing_gate(tx: &mut crate::kernel::Scoped<'_>, household_id: Id, crisis_reason: Option<&str>, now: OffsetDateTime) -> Result<(), StoreError> {
-    use domain::contact::{home_visit_gate, CaseAtTheDoor, VisitRefused};
-    let Some(case) = tx
-        .fetch_optional(
-            "SELECT sc.id, sc.decision, sc.crisis, t.four_eyes, \
-             (SELECT COUNT(*) FROM signal_weighings sw WHERE sw.signal_case_id = sc.id), \
-             (SELECT sw.confirmed_by FROM signal_weighings sw WHERE sw.signal_case_id = sc.id ORDER BY sw.at DESC, sw.id DESC LIMIT 1) \
-             FROM signal_cases sc JOIN teams t ON t.id = sc.team_id WHERE sc.household_id = $1 AND sc.stage IN ('nieuw', 'gewogen') ORDER BY sc.id LIMIT 1",
-            &args![household_id],
-        )
-        .await?
-    else {
-        return Ok(());
-    };
-    let weighed = case.i64(4)? > 0;
-    let at_the_door = CaseAtTheDoor {
-        weighed,
-        decided_to_go: case.opt_text(1)?.as_deref() == Some(domain::model::Decision::Gaan.code()),
-        awaits_confirmation: case.bool(3)? && weighed && case.opt_i64(5)?.is_none(),
-        crisis: case.bool(2)?,
-    };
+    use domain::contact::{home_visit_gate, VisitRefused};
+    let Some((case_id, at_the_door)) = at_the_door(tx, household_id).await? else { return Ok(()) };
     match home_visit_gate(&at_the_door, crisis_reason.is_some()) {
         Ok(false) => Ok(()),
         Ok(true) => {
             tx.execute(
                 "UPDATE signal_cases SET visited_first_at = $1, visited_first_reason = $2 WHERE id = $3",
-                &args![time_fmt::instant(now), crisis_reason.map(str::trim), case.i64(0)?],
+                &args![time_fmt::instant(now), crisis_reason.map(str::trim), case_id],
             )
             .await?;
             Ok(())
@@ -510,4 +497,30 @@ async fn weighing_gate(tx: &mut crate::kernel::Scoped<'_>, household_id: Id, cri
             "Kind of contact: your team works with four eyes; a colleague or the team lead confirms the weighing first.",
         )),
     }
+}
+
+/// The household's signal case not picked up yet, as the weighing gate sees it.
+async fn at_the_door(tx: &mut crate::kernel::db::Tx, household_id: Id) -> Result<Option<(Id, domain::contact::CaseAtTheDoor)>, StoreError> {
+    let Some(case) = tx
+        .fetch_optional(
+            "SELECT sc.id, sc.decision, sc.crisis, t.four_eyes, \
+             (SELECT COUNT(*) FROM signal_weighings sw WHERE sw.signal_case_id = sc.id), \
+             (SELECT sw.confirmed_by FROM signal_weighings sw WHERE sw.signal_case_id = sc.id ORDER BY sw.at DESC, sw.id DESC LIMIT 1) \
+             FROM signal_cases sc JOIN teams t ON t.id = sc.team_id WHERE sc.household_id = $1 AND sc.stage IN ('nieuw', 'gewogen') ORDER BY sc.id LIMIT 1",
+            &args![household_id],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let weighed = case.i64(4)? > 0;
+    Ok(Some((
+        case.i64(0)?,
+        domain::contact::CaseAtTheDoor {
+            weighed,
+            decided_to_go: case.opt_text(1)?.as_deref() == Some(domain::model::Decision::Gaan.code()),
+            awaits_confirmation: case.bool(3)? && weighed && case.opt_i64(5)?.is_none(),
+            crisis: case.bool(2)?,
+        },
+    )))
 }

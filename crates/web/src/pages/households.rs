@@ -289,11 +289,17 @@ pub struct DetailQuery {
 }
 
 /// The kind the contact form starts with: the planned contact's, else a home visit (a card is
-/// left on a visit, so never preselected).
+/// left on a visit, so never preselected) — but a phone call while a home visit would be
+/// refused (the signal is not weighed yet).
 fn preselected_kind(next: &Option<store::contact::PlannedNext>) -> ContactKind {
-    match next.as_ref().and_then(|n| n.planned.as_ref()).map(|p| p.kind) {
+    let kind = match next.as_ref().and_then(|n| n.planned.as_ref()).map(|p| p.kind) {
         Some(ContactKind::Kaartje) | None => ContactKind::Huisbezoek,
         Some(kind) => kind,
+    };
+    if kind == ContactKind::Huisbezoek && next.as_ref().is_some_and(|n| n.awaits_weighing) {
+        ContactKind::Telefoon
+    } else {
+        kind
     }
 }
 
