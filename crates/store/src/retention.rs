@@ -64,7 +64,10 @@ pub const CATEGORIES: &[Category] = &[
     Category {
         key: "signalen",
         name: ("Signalen", "Signals"),
-        data: ("zorg of achterstand, bedrag, melder, datum, status", "concern or arrears, amount, reporter, date, status"),
+        data: (
+            "zorg of achterstand, bedrag, melder, datum, status; de weging van het team (grond, waarom, besluit, datum om opnieuw te kijken, wie woog en wie bevestigde); of de melder iets terug hoorde (alleen welke korte boodschap, nooit de inhoud)",
+            "concern or arrears, amount, reporter, date, status; the team's weighing (ground, why, decision, date to look again, who weighed and who confirmed); whether the reporter heard back (only which short message, never the content)",
+        ),
         subjects: ("bewoners over wie een signaal binnenkwam", "residents a signal was about"),
         purpose: ("vroegsignalering: beoordelen of het team erop af gaat", "early warning: weighing whether the team goes"),
         legal_basis: ("wettelijke taak (Wgs art. 3a, 4a; Wmo 2015)", "public task (Wgs art. 3a, 4a; Wmo 2015)"),
@@ -73,7 +76,10 @@ pub const CATEGORIES: &[Category] = &[
     Category {
         key: "contact",
         name: ("Contactpogingen en afspraken", "Contact attempts and appointments"),
-        data: ("soort contact, moment, bereikt, korte notitie", "kind of contact, time, reached, short note"),
+        data: (
+            "soort contact, moment, dagdeel (Nederlandse tijd), bereikt, korte notitie; de reden van een crisisbezoek vóór de weging; wat het casusoverleg besloot",
+            "kind of contact, time, part of the day (Dutch time), reached, short note; the reason for a crisis visit before the weighing; what the case discussion decided",
+        ),
         subjects: ("bewoners die het team probeert te bereiken", "residents the team tries to reach"),
         purpose: ("outreach: volhouden tot er contact is", "outreach: persisting until there is contact"),
         legal_basis: ("wettelijke taak (Wmo 2015, Wgs)", "public task (Wmo 2015, Wgs)"),
@@ -83,8 +89,8 @@ pub const CATEGORIES: &[Category] = &[
         key: "trajecten",
         name: ("Trajecten", "Cases"),
         data: (
-            "doelen, stappen, praktische hulp, fase, werkwijze, ZRM-scores van de relevante domeinen, verwijzingen, zorgen (ook bijzondere persoonsgegevens); het netwerk (naam, rol, hoe te bereiken)",
-            "goals, steps, practical help, phase, approach, ZRM scores of the relevant domains, referrals, concerns (including special categories); the network (name, role, how to reach)",
+            "doelen, stappen, praktische hulp, fase, werkwijze, ZRM-scores van de relevante domeinen, verwijzingen, zorgen (ook bijzondere persoonsgegevens); het journaal (gedateerde aantekeningen met de naam van wie schreef); het netwerk (naam, rol, hoe te bereiken)",
+            "goals, steps, practical help, phase, approach, ZRM scores of the relevant domains, referrals, concerns (including special categories); the journal (dated notes with the author's name); the network (name, role, how to reach)",
         ),
         subjects: ("bewoners met wie het team werkt; mensen in hun netwerk", "residents the team works with; people in their network"),
         purpose: ("hulp bieden en volgen", "giving and following help"),
