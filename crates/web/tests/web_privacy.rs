@@ -78,15 +78,36 @@ async fn the_privacy_officer_filters_the_trail_and_sees_what_to_review() {
     app.get(&format!("/huishoudens/{}", own.id), &worker).await;
     let officer = app.store.user_by_username("privacy").await.unwrap().unwrap();
     let actor = officer.actor();
-    app.store.export_household(&store::Access { actor: &actor, route: "test", now: NOW }, own.id).await.unwrap();
+    let everyone: Vec<i64> = app.m.persons.iter().filter(|p| p.household_id == own.id).map(|p| p.id).collect();
+    app.store.export_household(&store::Access { actor: &actor, route: "test", now: NOW }, own.id, &everyone).await.unwrap();
 
     let (session, _) = app.login("privacy").await;
     let (status, _, page) = app.get(&format!("/privacy?huishouden={}&gebruiker=&gebeurtenis=&dagen=30", own.id), &session).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("household.read") && page.contains(app.worker()), "who opened the household");
+    assert!(page.contains("Dossier van het huishouden bekeken") && page.contains(app.worker()), "who opened the household, in Dutch");
+    assert!(!page.contains("<td class=\"utrecht-table__cell\">household.read"), "no code words for events");
     assert!(page.contains("Inzageverzoek uitgevoerd"), "exports are listed for review");
+    assert!(page.contains("Markeer als nagegaan") && page.contains("Bekijk de vastgelegde gebeurtenissen"), "a flag links to its records and can be handled");
     let member = app.m.persons.iter().find(|p| p.household_id == own.id).unwrap();
     assert!(!page.contains(&member.name.full()), "no case content for the privacy officer");
+    // Handling a flag with a note: audited, and shown as handled.
+    let csrf = hidden(&page, "csrf");
+    let day = NOW.date().to_string();
+    let before = app.store.counts().await.unwrap().audit_events;
+    let (status, _, handled) = app.post_form("/privacy/nagaan", &session, &[("soort", "export"), ("gebruiker", "privacy"), ("dag", &day), ("notitie", ""), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(handled.contains("Notitie:"), "the note is named by its label");
+    let (status, _, handled) = app.post_form("/privacy/nagaan", &session, &[("soort", "export"), ("gebruiker", "privacy"), ("dag", &day), ("notitie", "verzoek van de bewoner zelf"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(handled.contains("Nagegaan") && handled.contains("verzoek van de bewoner zelf"));
+    assert_eq!(app.store.counts().await.unwrap().audit_events - before, 1, "handling is audited");
+    // Filters by resident and by period.
+    let (status, _, page) = app.get(&format!("/privacy?bewoner={}&van=1-11-2026&tot={}", everyone[0], NOW.date()), &session).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Inzage voor het hele huishouden"), "the household export concerns each resident");
+    let (status, _, page) = app.get("/privacy?van=gisteren", &session).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Van: vul een datum in"));
     let (_, _, page) = app.get(&format!("/privacy?gebruiker={}&gebeurtenis=household.export&dagen=7", app.worker()), &session).await;
     assert!(page.contains("Geen gebeurtenissen gevonden met deze filters."), "the worker exported nothing");
     let (status, _, page) = app.get("/privacy?huishouden=abc&dagen=0", &session).await;
@@ -110,7 +131,7 @@ async fn the_privacy_officer_filters_the_trail_and_sees_what_to_review() {
     assert_eq!(status, StatusCode::SEE_OTHER, "that session is gone");
     let (session, _) = app.login("privacy").await;
     let (_, _, page) = app.get("/privacy?gebeurtenis=retention.purge&dagen=3660", &session).await;
-    assert!(page.contains("retention.purge") && page.contains("bewaartermijn verstreken"), "purges are on the privacy officer's list");
+    assert!(page.contains("Gegevens verwijderd na de bewaartermijn") && page.contains("bewaartermijn verstreken"), "purges are on the privacy officer's list");
 }
 
 /// Residents' rights on screen: the privacy officer finds the household at the address the
@@ -142,8 +163,10 @@ async fn the_privacy_officer_answers_access_and_erasure_requests_on_screen() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains(&format!("/privacy/rechten/{}/inzage", without.id)), "the household at the address is offered");
     assert!(!page.contains(&member.name.surname), "the lookup shows numbers, not content");
-    let found = page.matches("/inzage\"").count() as i64 / 2;
-    assert_eq!(audited().await - before, found, "one search-hit record per household found");
+    let (residents, households) = (page.matches("id=\"bewoner-").count() as i64, page.matches("id=\"kop-huishouden-").count() as i64);
+    let delta = audited().await - before;
+    assert!(delta >= residents && delta <= residents + households, "one search-hit record per resident shown ({delta}, {residents}, {households})");
+    assert!(page.contains(&format!("/privacy/rechten/bewoner/{}/inzage", member.id)), "each resident's own export is offered");
     let (status, _, page) = app.post_form("/privacy/rechten", &session, &[("huishouden", &with_case.id.to_string()), ("csrf", &csrf)]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains(&format!("/privacy/rechten/{}/inzage", with_case.id)), "or by its number");
@@ -153,13 +176,22 @@ async fn the_privacy_officer_answers_access_and_erasure_requests_on_screen() {
 
     let before = audited().await;
     let path = format!("/privacy/rechten/{}/inzage", without.id);
+    let everyone: Vec<String> = app.m.persons.iter().filter(|p| p.household_id == without.id).map(|p| p.id.to_string()).collect();
     let (status, _, page) = app.post_form(&path, &session, &[("formaat", "html"), ("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a household export needs every adult's consent");
+    assert!(page.contains("Toestemming:"), "named by its label");
+    assert_eq!(audited().await - before, 0);
+    let mut form: Vec<(&str, &str)> = everyone.iter().map(|id| ("toestemming", id.as_str())).collect();
+    form.extend([("formaat", "html"), ("csrf", csrf.as_str())]);
+    let (status, _, page) = app.post_form(&path, &session, &form).await;
     assert_eq!(status, StatusCode::OK);
-    for text in ["Inzage: alles over huishouden", "Bewoners", "Wie het dossier inzag of wijzigde, en waarom", member.name.surname.as_str()] {
+    for text in ["Inzage voor het huishouden op", "Bewoners", "Wie uw gegevens inzag of wijzigde, en waarom", "Met toestemming van", member.name.surname.as_str()] {
         assert!(page.contains(text), "{text}");
     }
     assert_eq!(audited().await - before, 1, "the readable export is one record");
-    let (status, headers, body) = app.post_form(&path, &session, &[("formaat", "json"), ("csrf", &csrf)]).await;
+    form.retain(|(k, _)| *k != "formaat");
+    form.push(("formaat", "json"));
+    let (status, headers, body) = app.post_form(&path, &session, &form).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers.get(header::CONTENT_DISPOSITION).and_then(|v| v.to_str().ok()), Some(format!("attachment; filename=\"inzage-huishouden-{}.json\"", without.id).as_str()));
     assert_eq!(headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()), Some("no-store"));
@@ -184,11 +216,13 @@ async fn the_privacy_officer_answers_access_and_erasure_requests_on_screen() {
     let (status, _, page) = app.post_form(&format!("/privacy/rechten/{}/wissen", with_case.id), &session, &[("reden", reason), ("bewaarplicht", "geen"), ("csrf", &csrf)]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("Er loopt nog een traject"), "an open case refuses erasure");
-    assert_eq!(app.post_form(&format!("/privacy/rechten/{}/inzage", with_case.id), &session, &[("csrf", &csrf)]).await.0, StatusCode::OK, "and keeps the file");
+    if let Some(p) = app.m.persons.iter().find(|p| p.household_id == with_case.id) {
+        assert_eq!(app.post_form(&format!("/privacy/rechten/bewoner/{}/inzage", p.id), &session, &[("csrf", &csrf)]).await.0, StatusCode::OK, "and keeps the file");
+    }
     let (status, _, page) = app.post_form(&erase, &session, &[("reden", reason), ("bewaarplicht", "geen"), ("csrf", &csrf)]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains(&format!("Huishouden {} is gewist", without.id)));
-    assert_eq!(app.post_form(&path, &session, &[("csrf", &csrf)]).await.0, StatusCode::NOT_FOUND, "nothing left to export");
+    assert_eq!(app.post_form(&path, &session, &form).await.0, StatusCode::NOT_FOUND, "nothing left to export");
     assert!(matches!(app.store.verify_audit_chain().await.unwrap(), store::audit::ChainCheck::Intact { .. }), "the chain still verifies");
 
     // Only the privacy officer: a worker and an administrator are refused.

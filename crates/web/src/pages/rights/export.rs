@@ -80,7 +80,10 @@ pub async fn export_household(State(state): State<AppState>, user: PageUser, Pat
     let consented: Vec<Id> = form.iter().filter(|(k, _)| k == "toestemming").filter_map(|(_, v)| v.parse().ok()).collect();
     let actor = user.actor();
     let route = if json { "POST /privacy/rechten/{id}/inzage json" } else { "POST /privacy/rechten/{id}/inzage" };
-    let export = state.store.export_household(&Access { actor: &actor, route, now: state.now() }, id, &consented).await?;
+    let export = match state.store.export_household(&Access { actor: &actor, route, now: state.now() }, id, &consented).await {
+        Ok(export) => export,
+        Err(e) => return super::refused(&user, "/privacy/rechten", e),
+    };
     respond(&user, &export, json, &format!("inzage-huishouden-{id}.json"))
 }
 

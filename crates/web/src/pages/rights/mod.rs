@@ -40,6 +40,29 @@ pub struct RightsPage {
     pub erased: Option<String>,
 }
 
+/// A request refused by a rule (a missing consent, a note left empty): what is wrong, named by
+/// the field's label, and the way back. No personal data: the rules' messages name numbers only.
+#[derive(Template)]
+#[template(path = "rights_refused.html")]
+pub struct RefusedPage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub errors: Vec<FieldError>,
+    pub back: &'static str,
+}
+
+/// The refusal page (422) for a rule's refusal; other errors pass through.
+pub(crate) fn refused(user: &PageUser, back: &'static str, e: store::StoreError) -> Result<Response, AppError> {
+    match AppError::from(e) {
+        AppError::Validation(errors) => {
+            let mut r = render(&RefusedPage { t: user.lang, nav: user.nav(back), errors, back });
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        other => Err(other),
+    }
+}
+
 impl RightsPage {
     /// A stored date in Dutch form, "12 maart 1984".
     pub fn date(&self, iso: &str) -> String {

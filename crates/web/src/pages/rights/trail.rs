@@ -133,7 +133,6 @@ async fn home(state: &AppState, user: &PageUser, q: &AuditQuery, handled: bool) 
         },
     };
     let now = state.now();
-    let today = domain::local::dutch(now).date();
     let from_day = date_field(&q.van, "van", "Van", "From", &mut errors);
     let until_day = date_field(&q.tot, "tot", "Tot en met", "Up to and including", &mut errors);
     let since = match from_day {
@@ -142,7 +141,8 @@ async fn home(state: &AppState, user: &PageUser, q: &AuditQuery, handled: bool) 
     };
     let until = match until_day {
         Some(d) => dutch_midnight(d.next_day().unwrap_or(d)),
-        None => dutch_midnight(today.next_day().unwrap_or(today)),
+        // No end given: everything since the start, records stamped later included.
+        None => time::macros::datetime!(9999-12-31 0:00 UTC),
     };
     if let (Some(a), Some(b)) = (from_day, until_day) {
         if b < a {
@@ -233,6 +233,8 @@ pub async fn review(State(state): State<AppState>, user: PageUser, Form(f): Form
     user.check_csrf(&f.csrf)?;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /privacy/nagaan", now: state.now() };
-    state.store.audit_review(&access, &f.soort, &f.gebruiker, &f.dag, &f.notitie).await?;
+    if let Err(e) = state.store.audit_review(&access, &f.soort, &f.gebruiker, &f.dag, &f.notitie).await {
+        return super::refused(&user, "/privacy", e);
+    }
     home(&state, &user, &AuditQuery { dagen: Some("3660".into()), ..AuditQuery::default() }, true).await
 }
