@@ -107,6 +107,21 @@ pub const CATEGORIES: &[Category] = &[
         recipients: ("de privacyfunctionaris", "the privacy officer"),
     },
     Category {
+        key: "rechten",
+        name: ("Verzoeken van bewoners (inzage en wissen)", "Residents' requests (access and erasure)"),
+        data: (
+            "per verzoek: welke bewoner of welk huishouden, wanneer, door welke privacyfunctionaris; bij een inzage voor het hele huishouden wie van de volwassen bewoners instemde (nummers, geen namen); bij het nagaan van het auditspoor de notitie van de privacyfunctionaris",
+            "per request: which resident or household, when, by which privacy officer; for an export of the whole household which adult residents consented (numbers, no names); when reviewing the audit trail the privacy officer's note",
+        ),
+        subjects: ("bewoners die om inzage of wissen vragen; medewerkers wier toegang is nagegaan", "residents asking for access or erasure; staff whose access was reviewed"),
+        purpose: (
+            "de rechten van bewoners per persoon uitvoeren (AVG art. 15 en 17): een bewoner ziet wat over hem of haar is vastgelegd, nooit de gegevens van een huisgenoot; een huishouden samen alleen met ieders toestemming",
+            "carrying out residents' rights per person (GDPR art. 15 and 17): a resident sees what is recorded about them, never a housemate's data; a household together only with everyone's consent",
+        ),
+        legal_basis: ("wettelijke verplichting (AVG art. 12, 15, 17, 5 lid 2)", "legal obligation (GDPR art. 12, 15, 17, 5(2))"),
+        recipients: ("de privacyfunctionaris; de bewoner zelf (de inzage)", "the privacy officer; the resident themselves (the export)"),
+    },
+    Category {
         key: "accounts",
         name: ("Accounts en sessies", "Accounts and sessions"),
         data: ("naam, rol, team, inlogmomenten", "name, role, team, sign-in times"),
@@ -121,7 +136,7 @@ impl RetentionPolicy {
     /// The term of a category, in Dutch and English words.
     pub fn term_of(&self, key: &str) -> (String, String) {
         match key {
-            "basis" => ("zolang de bewoner in het werkgebied ingeschreven staat; wissen op verzoek (art. 17)".into(), "while the resident is registered in the area; erasure on request (art. 17)".into()),
+            "basis" => ("zolang de bewoner in het werkgebied ingeschreven staat; wissen op verzoek (art. 17), per bewoner of per huishouden".into(), "while the resident is registered in the area; erasure on request (art. 17), per resident or per household".into()),
             "signalen" => (
                 format!(
                     "zolang de signaalzaak open is; na sluiten {} dagen als het signaal niet werd opgepakt of geen hulp nodig was, anders {} dagen; een signaal zonder signaalzaak {} dagen na de signaaldatum; bij een traject als het traject",
@@ -138,6 +153,7 @@ impl RetentionPolicy {
             ),
             "trajecten" => (format!("{} dagen na het sluiten", self.case_days), format!("{} days after closing", self.case_days)),
             "audit" => ("ten minste 5 jaar (NEN 7513); niet door de opschoning gewist".into(), "at least 5 years (NEN 7513); not removed by the purge".into()),
+            "rechten" => ("als het auditspoor: ten minste 5 jaar, ook na het wissen van de bewoner (alleen nummers)".into(), "as the audit trail: at least 5 years, also after the resident is erased (numbers only)".into()),
             _ => ("sessies 12 uur, mislukte inlogpogingen 1 dag; accounts tot ze worden opgeheven".into(), "sessions 12 hours, failed sign-ins 1 day; accounts until removed".into()),
         }
     }
