@@ -34,6 +34,9 @@ pub struct CasesPage {
     pub tabs: Vec<(&'static str, &'static str, &'static str, i64)>,
     pub rows: Vec<CaseRow>,
     pub review: i64,
+    /// The team weighs with four eyes; `is_lead`: this user may change that.
+    pub four_eyes: bool,
+    pub is_lead: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -61,7 +64,8 @@ pub async fn cases(State(state): State<AppState>, user: PageUser, Query(q): Quer
         ("mijn", "Waar ik heen ga", "Where I go", if filter == CaseFilter::Mine { mine } else { -1 }),
         ("afgesloten", "Afgesloten", "Closed", -1),
     ];
-    Ok(render(&CasesPage { t, nav: user.nav("/signaalzaken"), filter: filter.code(), tabs, rows, review }))
+    let four_eyes = state.store.four_eyes(&access).await?;
+    Ok(render(&CasesPage { t, nav: user.nav("/signaalzaken"), filter: filter.code(), tabs, rows, review, four_eyes, is_lead: user.user.role == Role::TeamLead }))
 }
 
 // ---------------------------------------------------------------------------------------------
