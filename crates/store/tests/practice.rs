@@ -339,3 +339,35 @@ async fn feedback_and_time_body(url: &str) {
     assert_eq!(lustrum.due_date(date!(2026 - 05 - 04), true), date!(2026 - 05 - 07), "5 May a working day outside lustrum years");
     s.close().await;
 }
+
+on_both!(journal_and_steps, journal_and_steps_body);
+
+/// The case journal keeps dated notes longer than a contact note, with their author; a step
+/// that falls due is on the worker's "mijn dag" until it is done.
+async fn journal_and_steps_body(url: &str) {
+    use store::cases::{CaseChange, NewCase};
+    let t = town(url).await;
+    let s = &t.store;
+    let (household, _, _) = t.signal_case("12", "Journaal", false, t.from_partner()).await;
+    let w = t.at(&t.worker, NOW);
+    let new = NewCase { household_id: household, opened: NOW.date(), models: vec![OutreachModel::Hulp], domains: vec![domain::case::ZrmDomain::Financien], goal: None };
+    let case = s.open_case(&w, &new).await.unwrap();
+    let long = "Gesprek aan de keukentafel. ".repeat(20);
+    assert!(long.chars().count() > 200, "longer than a contact note may be");
+    s.change_case(&w, case, &CaseChange::Journal { body: &long }).await.unwrap();
+    assert_eq!(refusal(s.change_case(&w, case, &CaseChange::Journal { body: "  " }).await), "journaal");
+    let file = s.case_file(&w, case).await.unwrap();
+    assert_eq!(file.journal.len(), 1);
+    assert_eq!((file.journal[0].body.as_str(), file.journal[0].at), (long.trim(), NOW));
+    assert!(!file.journal[0].author.is_empty(), "with its author");
+    // A step due tomorrow is on mijn dag from tomorrow, until it is done.
+    let tomorrow = NOW.date() + Duration::days(1);
+    s.change_case(&w, case, &CaseChange::Step { what: "Samen de post openen", who: "werker en bewoner", due_on: tomorrow }).await.unwrap();
+    assert!(!s.my_day(&w, NOW.date()).await.unwrap().steps.iter().any(|x| x.case_id == case), "not due yet");
+    let day = s.my_day(&t.at(&t.worker, NOW + Duration::days(1)), tomorrow).await.unwrap();
+    let step = day.steps.iter().find(|x| x.case_id == case).expect("due: on mijn dag");
+    assert!(!s.my_day(&t.at(&t.colleague, NOW + Duration::days(1)), tomorrow).await.unwrap().steps.iter().any(|x| x.case_id == case), "not on a colleague's day");
+    s.change_case(&t.at(&t.worker, NOW + Duration::days(1)), case, &CaseChange::StepDone { step_id: step.step_id, on: tomorrow }).await.unwrap();
+    assert!(!s.my_day(&t.at(&t.worker, NOW + Duration::days(1)), tomorrow).await.unwrap().steps.iter().any(|x| x.case_id == case), "done: off the list");
+    s.close().await;
+}
