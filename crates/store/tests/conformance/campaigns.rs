@@ -95,6 +95,18 @@ pub async fn campaigns(store: &Store, m: &synth::Municipality) {
     let before = reads(household).await;
     store.walk_list(&at(t0), list.id).await.unwrap();
     assert_eq!(reads(household).await, before + 1, "the household at the door is in the walk list's read record");
+    // Issue 21: a door-to-door visit is not the home visit a signal waits for. A later talk at
+    // the same door leaves the household's signal case as it was (an unweighed case is not
+    // picked up by it) and is no contact attempt on the household.
+    let facts = |h: i64| async move {
+        let mut db = store.inspect().await.unwrap();
+        let picked = db.fetch_i64("SELECT COUNT(*) FROM signal_cases WHERE household_id = $1 AND stage = 'opgepakt'", &[h.into()]).await.unwrap();
+        let attempts = db.fetch_i64("SELECT COUNT(*) FROM contact_attempts WHERE household_id = $1", &[h.into()]).await.unwrap();
+        (picked, attempts)
+    };
+    let facts_before = facts(household).await;
+    store.record_door(&at(t0 + time::Duration::minutes(1)), list.id, ids[0], &entry(DoorOutcome::Talked)).await.unwrap();
+    assert_eq!(facts(household).await, facts_before, "the door's talk picks no signal case up and is no contact attempt");
     store
         .record_door(&at(t0 + time::Duration::minutes(3)), list.id, ids[1], &DoorEntry { no_visit: true, ..entry(DoorOutcome::Talked) })
         .await
