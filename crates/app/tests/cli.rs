@@ -156,14 +156,27 @@ fn access_request_and_erasure_on_the_demo_database() {
     let server = start(&["demo", "--households", "150", "--seed", "9", "--listen", "127.0.0.1:0", "--data-dir", data]);
     drop(server);
     let url = format!("sqlite://{}", dir.join("eropaf.db").display());
-    let (ok, out, err) = eropaf(&["resident", "export", "--household", "2", "--as", "privacy", "--database-url", &url], "");
+    // One resident's own export: their person record only.
+    let (ok, out, err) = eropaf(&["resident", "export", "--person", "3", "--as", "privacy", "--database-url", &url], "");
     assert!(ok, "{err}");
     let export: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(export["household_id"], 2);
-    assert!(!export["persons"].as_array().unwrap().is_empty());
-    assert_eq!(export["accesses"].as_array().unwrap().last().unwrap()["event"], "household.export");
-    let (ok, _, err) = eropaf(&["resident", "erase", "--household", "2", "--as", "privacy", "--reason", " ", "--database-url", &url], "");
+    assert_eq!(export["person_id"], 3);
+    assert_eq!(export["persons"].as_array().unwrap().len(), 1);
+    assert_eq!(export["accesses"].as_array().unwrap().last().unwrap()["event"], "person.export");
+    let household = export["household_id"].as_i64().unwrap().to_string();
+    // The household asking together needs every adult's consent.
+    let (ok, _, err) = eropaf(&["resident", "export", "--household", &household, "--as", "privacy", "--database-url", &url], "");
+    assert!(!ok && err.contains("Toestemming") && err.contains("Consent"), "{err}");
+    let (ok, _, err) = eropaf(&["resident", "erase", "--person", "3", "--as", "privacy", "--reason", " ", "--database-url", &url], "");
     assert!(!ok && err.contains("Reden"), "{err}");
+    let (ok, out, err) = eropaf(&["resident", "erase", "--person", "3", "--as", "privacy", "--reason", "verzoek bewoner", "--database-url", &url], "");
+    if ok {
+        assert!(out.contains("gewist") && out.contains("huisgenoten blijven"));
+        let (ok, _, err) = eropaf(&["resident", "export", "--person", "3", "--as", "privacy", "--database-url", &url], "");
+        assert!(!ok && err.contains("bestaat niet"), "{err}");
+    } else {
+        assert!(err.contains("traject") || err.contains("signaalzaak"), "only help under way stops erasure: {err}");
+    }
     let (ok, out, err) = eropaf(&["resident", "erase", "--household", "2", "--as", "privacy", "--reason", "verzoek bewoner", "--database-url", &url], "");
     if ok {
         assert!(out.contains("gewist"));
