@@ -3,7 +3,6 @@
 //! public holidays. Instants stay UTC everywhere else; this is where they meet the clock on
 //! the wall.
 
-use crate::model::DayPart;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime, UtcOffset, Weekday};
@@ -44,14 +43,6 @@ pub fn from_dutch(local: PrimitiveDateTime) -> OffsetDateTime {
         .and_then(|ts| OffsetDateTime::from_unix_timestamp(ts.as_second()).ok())
         .unwrap_or_else(|| local.assume_offset(UtcOffset::from_hms(1, 0, 0).unwrap_or(UtcOffset::UTC)))
         .to_offset(UtcOffset::UTC)
-}
-
-impl DayPart {
-    /// The part of the day a moment falls in, by the Dutch clock: a call at 18:30 is evening,
-    /// winter and summer alike.
-    pub fn at(at: OffsetDateTime) -> DayPart {
-        DayPart::of_hour(dutch(at).hour())
-    }
 }
 
 /// Whether Liberation Day (5 May) is a day off: every year, or once in five years (2025, 2030,
@@ -143,16 +134,6 @@ pub fn add_working_days(from: Date, days: u32, liberation: LiberationDay) -> Dat
 mod tests {
     use super::*;
     use time::macros::{date, datetime};
-
-    #[test]
-    fn a_call_at_half_past_six_is_evening_in_winter_and_in_summer() {
-        // 18:30 in December is 17:30 UTC; in July it is 16:30 UTC.
-        assert_eq!(DayPart::at(datetime!(2026-12-02 17:30 UTC)), DayPart::Avond);
-        assert_eq!(DayPart::at(datetime!(2026-07-02 16:30 UTC)), DayPart::Avond);
-        // 11:30 in summer is 09:30 UTC: still morning; 12:15 is afternoon.
-        assert_eq!(DayPart::at(datetime!(2026-07-02 09:30 UTC)), DayPart::Ochtend);
-        assert_eq!(DayPart::at(datetime!(2026-07-02 10:15 UTC)), DayPart::Middag);
-    }
 
     #[test]
     fn the_offset_changes_on_the_last_sundays_of_march_and_october() {

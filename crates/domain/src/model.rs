@@ -207,6 +207,12 @@ impl DayPart {
         }
     }
 
+    /// The part of the day a moment falls in, by the Dutch clock (`crate::local`): a call at
+    /// 18:30 is evening, winter and summer alike.
+    pub fn at(at: OffsetDateTime) -> DayPart {
+        DayPart::of_hour(crate::local::dutch(at).hour())
+    }
+
     pub fn ddas(self) -> &'static str {
         self.label_nl()
     }
@@ -603,7 +609,7 @@ impl Case {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::date;
+    use time::macros::{date, datetime};
 
     #[test]
     fn codes_round_trip_for_every_value_list() {
@@ -637,6 +643,16 @@ mod tests {
         assert_eq!(PartnerType::Huur.kind(), PartnerKind::Formal);
         assert!(PartnerType::Politie.is_enforcement());
         assert!(!PartnerType::Huisarts.is_enforcement());
+    }
+
+    #[test]
+    fn a_call_at_half_past_six_is_evening_in_winter_and_in_summer() {
+        // 18:30 in December is 17:30 UTC; in July it is 16:30 UTC.
+        assert_eq!(DayPart::at(datetime!(2026-12-02 17:30 UTC)), DayPart::Avond);
+        assert_eq!(DayPart::at(datetime!(2026-07-02 16:30 UTC)), DayPart::Avond);
+        // 11:30 in summer is 09:30 UTC: still morning; 12:15 is afternoon.
+        assert_eq!(DayPart::at(datetime!(2026-07-02 09:30 UTC)), DayPart::Ochtend);
+        assert_eq!(DayPart::at(datetime!(2026-07-02 10:15 UTC)), DayPart::Middag);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! then re-checks what it relies on (the person still exists, the address is still unknown), so
 //! a concurrent intake or erasure cannot make it attach to nothing or make two households.
 
+mod follow_up;
 mod intake;
 mod partner;
 mod review;
@@ -14,8 +15,10 @@ mod team;
 pub(crate) use intake::door_signal;
 pub use partner::PartnerStatus;
 pub use review::{Resolution, ReviewCandidate, ReviewDetail, ReviewItem};
-pub use team::{CaseDetail, CaseFilter, CaseRow, CaseSignal, FeedbackTask, PriorityHint, Weighing, WeighingView};
-pub(crate) use team::{collect_feedback, collect_to_weigh};
+pub use follow_up::FeedbackTask;
+pub(crate) use follow_up::collect_feedback;
+pub use team::{CaseDetail, CaseFilter, CaseRow, CaseSignal, PriorityHint, Weighing, WeighingView};
+pub(crate) use team::collect_to_weigh;
 
 pub use crate::kernel::policy::SignalPolicy;
 use crate::kernel::time_fmt;
