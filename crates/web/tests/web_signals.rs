@@ -344,3 +344,39 @@ async fn a_signal_about_another_teams_resident_is_forwarded_without_saying_more(
     assert!(page.contains("Het signaal is doorgestuurd naar het team van die wijk."), "{page}");
     assert!(!page.contains(&format!("/signaalzaken/{case_id}")));
 }
+
+/// The weighing gate holds through the API as on the page: a field app cannot log a home
+/// visit on a signal nobody weighed; a phone call may come first.
+#[tokio::test]
+async fn the_api_refuses_a_home_visit_before_the_weighing() {
+    let app = app("api-gate").await;
+    let token = api_token(&app, app.worker()).await;
+    // A partner's signal about a household with no open signal case opens a new, unweighed one.
+    let h = app.m.households.iter().find(|h| {
+        app.m.addresses[(h.address_id - 1) as usize].buurt.parent().as_ref() == Some(&app.m.teams[0].wijk)
+            && !app.m.signal_cases.iter().any(|c| c.household_id == h.id && c.stage != domain::model::CaseStage::Afgesloten)
+            && app.m.persons.iter().any(|p| p.household_id == h.id)
+    }).unwrap();
+    let a = &app.m.addresses[(h.address_id - 1) as usize];
+    let p = app.m.persons.iter().find(|p| p.household_id == h.id).unwrap();
+    let signal = serde_json::json!({
+        "signaaldatum": "2026-11-20", "bedrag": 640, "crisissignaal": false, "warme_overdracht": false,
+        "client": {"voorletters": p.name.initials, "voorvoegsel": p.name.prefix, "achternaam": p.name.surname,
+                   "geboortedatum": store::time_fmt::date(p.birth_date), "straatnaam": a.street,
+                   "huisnummer": a.house_number.number.to_string(), "huisletter": a.house_number.letter.map(String::from).unwrap_or_default(),
+                   "huisnummertoevoeging": a.house_number.addition.clone().unwrap_or_default(), "postcode": a.postcode.as_str(), "plaatsnaam": a.locality}
+    });
+    let partner = api_token(&app, "partner").await;
+    assert_eq!(api_with_key(&app, &partner, Some("gate-1"), &signal).await.0, StatusCode::CREATED);
+    let at = store::time_fmt::instant(NOW - time::Duration::minutes(5));
+    let body = |kind: &str, reason: Option<&str>| serde_json::json!({"household_id": h.id, "kind": kind, "at": at, "reached": false, "outcome": "niet-thuis", "crisis_reason": reason});
+    let before = app.store.counts().await.unwrap().contact_attempts;
+    let (status, err) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(body("huisbezoek", None))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(err.to_string().contains("huisbezoek kan pas na de weging"), "{err}");
+    let (status, _) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(body("huisbezoek", Some("Het kan echt niet wachten, vandaag nog.")))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not a crisis signal: a reason does not open the door");
+    assert_eq!(app.store.counts().await.unwrap().contact_attempts, before, "nothing stored");
+    let (status, logged) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(body("telefoon", None))).await;
+    assert_eq!(status, StatusCode::CREATED, "{logged}");
+}
