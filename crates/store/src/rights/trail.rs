@@ -81,6 +81,11 @@ pub struct Anomaly {
 
 pub const ANOMALY_KINDS: &[&str] = &["many-residents", "outside-area", "break-glass", "export", "erasure"];
 
+/// A record as the flags count it: the user, the instant, the household.
+type FlagRow = (Option<String>, String, Option<Id>);
+/// Counts per (user, Dutch day).
+type PerDay = BTreeMap<(Option<String>, String), i64>;
+
 fn dutch_day(at: &str) -> Result<String, StoreError> {
     Ok(time_fmt::date(domain::local::dutch(time_fmt::parse_instant(at)?).date()))
 }
@@ -90,8 +95,8 @@ pub fn dutch_midnight(day: Date) -> OffsetDateTime {
     domain::local::from_dutch(day.midnight())
 }
 
-/// Counts per (user, Dutch day): distinct households, or records when `households` is false.
-fn per_day(rows: &[(Option<String>, String, Option<Id>)], distinct: bool) -> Result<BTreeMap<(Option<String>, String), i64>, StoreError> {
+/// Counts per (user, Dutch day): distinct households, or records when `distinct` is false.
+fn per_day(rows: &[FlagRow], distinct: bool) -> Result<PerDay, StoreError> {
     let mut sets: BTreeMap<(Option<String>, String), (i64, std::collections::BTreeSet<Id>)> = BTreeMap::new();
     for (user, at, household) in rows {
         let entry = sets.entry((user.clone(), dutch_day(at)?)).or_default();
@@ -105,11 +110,11 @@ fn per_day(rows: &[(Option<String>, String, Option<Id>)], distinct: bool) -> Res
 
 async fn anomalies(tx: &mut Tx, from: OffsetDateTime, until: OffsetDateTime, threshold: i64) -> Result<Vec<Anomaly>, StoreError> {
     let (from, until) = (time_fmt::instant(from), time_fmt::instant(until));
-    let rows = |rs: Vec<crate::kernel::db::Row>| -> Result<Vec<(Option<String>, String, Option<Id>)>, StoreError> {
+    let rows = |rs: Vec<crate::kernel::db::Row>| -> Result<Vec<FlagRow>, StoreError> {
         rs.iter().map(|r| Ok((r.opt_text(0)?, r.text(1)?, r.opt_i64(2)?))).collect()
     };
     let mut out = Vec::new();
-    let mut push = |kind: &'static str, event: Option<&'static str>, counts: BTreeMap<(Option<String>, String), i64>, min: i64| {
+    let mut push = |kind: &'static str, event: Option<&'static str>, counts: PerDay, min: i64| {
         for ((user, day), count) in counts.into_iter().rev() {
             if count > min {
                 out.push(Anomaly { kind, user, day, count, event, handled: None });
