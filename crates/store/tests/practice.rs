@@ -93,7 +93,7 @@ impl Town {
         (household, intake.signal_case_id.unwrap(), intake.signal_id)
     }
 
-    fn from_partner(&self) -> Source {
+    fn partner_form(&self) -> Source {
         Source::Partner { partner_id: self.partner, channel: SignalChannel::Formulier }
     }
 }
@@ -152,7 +152,7 @@ on_both!(feedback_and_time, feedback_and_time_body);
 async fn weighing_gate_body(url: &str) {
     let t = town(url).await;
     let s = &t.store;
-    let (household, case, _) = t.signal_case("1", "Gate", false, t.from_partner()).await;
+    let (household, case, _) = t.signal_case("1", "Gate", false, t.partner_form()).await;
     let visit = attempt(household, ContactKind::Huisbezoek, NOW, ContactOutcome::NietThuis);
     let before = s.counts().await.unwrap();
     assert_eq!(refusal(s.log_contact_attempt(&t.at(&t.worker, NOW), &visit).await), "soort", "a home visit on an unweighed signal is refused");
@@ -165,7 +165,7 @@ async fn weighing_gate_body(url: &str) {
     assert_eq!(s.signal_case(&t.at(&t.worker, NOW), case, NOW.date()).await.unwrap().row.stage, CaseStage::Opgepakt);
 
     // The weighing form decides nothing: ground, why and (for going) the worker are required.
-    let (household, case, _) = t.signal_case("2", "Poort", false, t.from_partner()).await;
+    let (household, case, _) = t.signal_case("2", "Poort", false, t.partner_form()).await;
     let mut w = weighing(Decision::Gaan, None);
     assert_eq!(refusal(s.weigh_signal_case(&t.at(&t.worker, NOW), case, &w).await), "werker", "who goes is not preselected");
     w.grounds.clear();
@@ -194,7 +194,7 @@ async fn weighing_gate_body(url: &str) {
 
     // A crisis signal: the visit may go first with its reason; the case is then listed to be
     // weighed within one working day, until it is.
-    let (household, case, _) = t.signal_case("3", "Crisis", true, t.from_partner()).await;
+    let (household, case, _) = t.signal_case("3", "Crisis", true, t.partner_form()).await;
     let visit = NewAttempt { crisis_reason: Some("Buren horen geschreeuw en de deur blijft dicht."), ..attempt(household, ContactKind::Huisbezoek, NOW, ContactOutcome::Gesproken) };
     assert_eq!(refusal(s.log_contact_attempt(&t.at(&t.worker, NOW), &NewAttempt { crisis_reason: None, ..visit.clone() }).await), "soort");
     assert_eq!(refusal(s.log_contact_attempt(&t.at(&t.worker, NOW), &NewAttempt { crisis_reason: Some("kort"), ..visit.clone() }).await), "crisisreden");
@@ -215,7 +215,7 @@ async fn next_moments_body(url: &str) {
     let t = town(url).await;
     let s = &t.store;
     let w = t.at(&t.worker, NOW);
-    let (_, case, _) = t.signal_case("4", "Pols", false, t.from_partner()).await;
+    let (_, case, _) = t.signal_case("4", "Pols", false, t.partner_form()).await;
     // Weeks later the case would be overdue; monitored, it is not.
     let later = NOW + Duration::days(40);
     assert!(s.signal_cases(&t.at(&t.worker, later), CaseFilter::Overdue, later.date()).await.unwrap().iter().any(|c| c.id == case), "unweighed and late: overdue");
@@ -232,7 +232,7 @@ async fn next_moments_body(url: &str) {
     assert_eq!(again.iter().find(|c| c.id == case).and_then(|c| c.review_on), Some(review), "back on its review date");
 
     // "Niet handelen" closes with its reason, one of the DDAS "niet opgepakt" results.
-    let (_, case, signal) = t.signal_case("5", "Niet", false, t.from_partner()).await;
+    let (_, case, signal) = t.signal_case("5", "Niet", false, t.partner_form()).await;
     let not_acting = Weighing { why_not: Some("Eerder vandaag al door het wijkteam gesproken.".into()), ..weighing(Decision::NietHandelen, None) };
     assert_eq!(refusal(s.weigh_signal_case(&w, case, &not_acting).await), "afsluitreden");
     assert_eq!(refusal(s.weigh_signal_case(&w, case, &Weighing { closing: Some(EndResult::VervolgFinancieel), ..not_acting.clone() }).await), "afsluitreden", "only a not-picked-up result");
@@ -257,7 +257,7 @@ async fn on_the_list(t: &Town, at: OffsetDateTime, household: i64) -> bool {
 async fn discussion_and_closing_body(url: &str) {
     let t = town(url).await;
     let s = &t.store;
-    let (household, case, _) = t.signal_case("6", "Overleg", false, t.from_partner()).await;
+    let (household, case, _) = t.signal_case("6", "Overleg", false, t.partner_form()).await;
     s.weigh_signal_case(&t.at(&t.worker, NOW), case, &weighing(Decision::Gaan, Some(t.worker.user_id))).await.unwrap();
     // Five visits with a card each: five failures, not ten; no discussion yet.
     let start = NOW + Duration::hours(1);
@@ -284,7 +284,7 @@ async fn discussion_and_closing_body(url: &str) {
     s.close_signal_case(&t.at(&t.worker, T), case, EndResult::GeenContact, T.date()).await.unwrap();
 
     // A household that is reached again leaves the list by itself.
-    let (household, case, _) = t.signal_case("7", "Weer", false, t.from_partner()).await;
+    let (household, case, _) = t.signal_case("7", "Weer", false, t.partner_form()).await;
     s.weigh_signal_case(&t.at(&t.worker, NOW), case, &weighing(Decision::Gaan, Some(t.worker.user_id))).await.unwrap();
     for i in 0..6 {
         let at = start + Duration::days(i);
@@ -325,7 +325,7 @@ async fn feedback_and_time_body(url: &str) {
 
     // A call at 18:30 in December and one at 18:30 in July are both evening calls.
     for (at, number, surname) in [(datetime!(2026-12-01 17:30 UTC), "10", "Winter"), (datetime!(2026-07-01 16:30 UTC), "11", "Zomer")] {
-        let (h, _, _) = t.signal_case(number, surname, false, t.from_partner()).await;
+        let (h, _, _) = t.signal_case(number, surname, false, t.partner_form()).await;
         let now = if at > NOW { at } else { NOW };
         s.log_contact_attempt(&t.at(&t.worker, now), &attempt(h, ContactKind::Telefoon, at, ContactOutcome::NietThuis)).await.unwrap();
         let next = s.next_contact(&t.at(&t.worker, now), h).await.unwrap().unwrap().planned.unwrap();
@@ -348,7 +348,7 @@ async fn journal_and_steps_body(url: &str) {
     use store::cases::{CaseChange, NewCase};
     let t = town(url).await;
     let s = &t.store;
-    let (household, _, _) = t.signal_case("12", "Journaal", false, t.from_partner()).await;
+    let (household, _, _) = t.signal_case("12", "Journaal", false, t.partner_form()).await;
     let w = t.at(&t.worker, NOW);
     let new = NewCase { household_id: household, opened: NOW.date(), models: vec![OutreachModel::Hulp], domains: vec![domain::case::ZrmDomain::Financien], goal: None };
     let case = s.open_case(&w, &new).await.unwrap();
