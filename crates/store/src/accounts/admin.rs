@@ -76,11 +76,13 @@ impl Store {
     /// made on screen: its user sets a password with a one-time code.
     pub async fn add_account(&self, setup: &Setup<'_>, user: &NewUser, password_hash: Option<&str>) -> Result<Id, StoreError> {
         setup.check()?;
+        let mut tx = self.pool().begin().await?;
+        // Named first: help and enforcement stay apart, whatever else the form holds.
+        no_enforcement_member(&mut tx, user).await?;
         if let Some(problem) = account_problems(user).into_iter().next() {
             return Err(problem);
         }
         let display = domain::text::clean_line(&user.display_name).trim().to_string();
-        let mut tx = self.pool().begin().await?;
         if let Some(team) = user.team_id {
             tx.fetch_optional("SELECT id FROM teams WHERE id = $1", &args![team])
                 .await?
@@ -225,8 +227,27 @@ impl Store {
     }
 }
 
+/// Help and enforcement stay apart (issue 21): an account with a team role (worker, team lead)
+/// never belongs to an enforcement partner's organisation (police, inspection), so no
+/// enforcement employee works inside a team's files. Checked on every way an account is made.
+pub(crate) async fn no_enforcement_member(tx: &mut Tx, user: &NewUser) -> Result<(), StoreError> {
+    // Every role but these works in a team (an experience expert too).
+    let in_team = !matches!(user.role, Role::Partner | Role::PrivacyOfficer | Role::Admin);
+    let (true, Some(partner)) = (in_team, user.partner_id) else { return Ok(()) };
+    let Some(row) = tx.fetch_optional("SELECT partner_type FROM partners WHERE id = $1", &args![partner]).await? else { return Ok(()) };
+    if PartnerType::from_code(&row.text(0)?).is_some_and(PartnerType::is_enforcement) {
+        return Err(invalid(
+            "partner",
+            "Partnerorganisatie: een medewerker van politie of handhaving kan geen werker of teamleider in een wijkteam zijn; hulp en handhaving blijven gescheiden.",
+            "Partner organisation: an employee of the police or an enforcement body cannot be a worker or team lead in a team; help and enforcement stay apart.",
+        ));
+    }
+    Ok(())
+}
+
 /// Inserts an account with its outreach models.
 pub(super) async fn insert_user(tx: &mut Tx, user: &NewUser, password_hash: Option<&str>, now: OffsetDateTime) -> Result<Id, StoreError> {
+    no_enforcement_member(tx, user).await?;
     let id = tx
         .fetch_one(
             "INSERT INTO users (username, display_name, role, team_id, partner_id, password_hash, disabled, created_at) \

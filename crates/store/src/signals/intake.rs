@@ -165,12 +165,28 @@ impl Store {
         source: &Source,
         signal: &NewSignal,
     ) -> Result<Intake, StoreError> {
+        self.intake_with_reference(access, linker, source, None, signal).await
+    }
+
+    /// The same, with the partner's own reference for the signal (its case or customer number,
+    /// checked by [`super::partner_reference`]), stored with the signal in its transaction;
+    /// only a partner's signal carries one.
+    pub async fn intake_with_reference(
+        &self,
+        access: &Access<'_>,
+        linker: &RwLock<Linker>,
+        source: &Source,
+        reference: Option<&str>,
+        signal: &NewSignal,
+    ) -> Result<Intake, StoreError> {
         let policy = &self.policies().signals;
+        let reference = checked_reference(source, reference)?;
         let decision = read_linker(linker)?.decide(&signal.resident);
         let mut tx = self.pool().begin().await?;
         let mut batch = Batch::default();
         let recorder = Recorder { access: Some(access), route: access.route, now: access.now };
         let intake = store_one(&mut tx, &mut batch, &recorder, source, signal, decision, policy).await?;
+        set_reference(&mut tx, intake.signal_id, reference.as_deref()).await?;
         let channel = match source {
             Source::Partner { channel, .. } | Source::Worker { channel, .. } => channel.code(),
             Source::File => SignalChannel::Bestand.code(),
@@ -192,8 +208,24 @@ impl Store {
         body_hash: &str,
         signal: &NewSignal,
     ) -> Result<Intake, StoreError> {
+        self.intake_idempotent_with_reference(access, linker, key, body_hash, None, signal).await
+    }
+
+    /// The same, with the partner's own reference for the signal (part of the body, so of its
+    /// hash: the same key with another reference is another signal, refused).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn intake_idempotent_with_reference(
+        &self,
+        access: &Access<'_>,
+        linker: &RwLock<Linker>,
+        key: &str,
+        body_hash: &str,
+        reference: Option<&str>,
+        signal: &NewSignal,
+    ) -> Result<Intake, StoreError> {
         let policy = &self.policies().signals;
         let partner_id = access.actor.partner_id.ok_or(StoreError::Forbidden)?;
+        let reference = super::partner_reference(reference.unwrap_or(""))?;
         let decision = read_linker(linker)?.decide(&signal.resident);
         let mut tx = self.pool().begin().await?;
         let claimed = tx
@@ -233,6 +265,7 @@ impl Store {
         let recorder = Recorder { access: Some(access), route: access.route, now: access.now };
         let source = Source::Partner { partner_id, channel: SignalChannel::Api };
         let intake = store_one(&mut tx, &mut batch, &recorder, &source, signal, decision, policy).await?;
+        set_reference(&mut tx, intake.signal_id, reference.as_deref()).await?;
         tx.execute("UPDATE idempotency_keys SET signal_id = $1 WHERE partner_id = $2 AND idem_key = $3", &args![intake.signal_id, partner_id, key])
             .await?;
         commit(tx, batch, linker, SignalChannel::Api.code()).await?;
@@ -274,6 +307,23 @@ impl Store {
         progress(kept.len(), kept.len());
         Ok(report)
     }
+}
+
+/// The partner's own reference, checked; refused for a signal that is not a partner's.
+fn checked_reference(source: &Source, reference: Option<&str>) -> Result<Option<String>, StoreError> {
+    let reference = super::partner_reference(reference.unwrap_or(""))?;
+    if reference.is_some() && !matches!(source, Source::Partner { .. }) {
+        return Err(crate::kernel::error::invalid("eigen_kenmerk", "Eigen kenmerk: alleen een signaalpartner geeft een eigen kenmerk mee.", "Own reference: only a signal partner gives its own reference."));
+    }
+    Ok(reference)
+}
+
+/// Stores the partner's own reference with the signal just stored, in its transaction.
+async fn set_reference(tx: &mut Tx, signal_id: Id, reference: Option<&str>) -> Result<(), StoreError> {
+    if let Some(r) = reference {
+        tx.execute("UPDATE signals SET partner_reference = $1 WHERE id = $2", &args![r, signal_id]).await?;
+    }
+    Ok(())
 }
 
 /// Writes what the batch kept back (case changes, an import's signals) and its audit records,

@@ -13,7 +13,7 @@ mod review;
 mod team;
 
 pub(crate) use intake::door_signal;
-pub use partner::PartnerStatus;
+pub use partner::{partner_reference, PartnerSearch, PartnerStatus, REFERENCE_MAX_CHARS};
 pub use review::{Resolution, ReviewCandidate, ReviewDetail, ReviewItem};
 pub use follow_up::FeedbackTask;
 pub(crate) use follow_up::collect_feedback;

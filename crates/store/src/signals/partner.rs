@@ -16,19 +16,50 @@
 //! A signal about a stranger and one about someone the team works with therefore read the same
 //! until the team does something after they arrived.
 
+use crate::kernel::error::invalid;
 use crate::kernel::time_fmt;
 use crate::{args, Store, StoreError};
-use domain::model::{
-    EndResult, Id, PartnerResult,
-    PartnerType, SignalKind, SignalStatus,
-};
+use domain::model::{EndResult, Id, PartnerResult, PartnerType, SignalKind, SignalStatus};
+use domain::{HouseNumber, Postcode};
 use time::Date;
 
+// ---------------------------------------------------------------------------------------------
+// The partner's own reference.
+
+/// The longest reference a partner may give (a case or customer number, a short text).
+pub const REFERENCE_MAX_CHARS: usize = 40;
+
+/// The partner's own reference for a signal as given on the form or in the API: trimmed, none
+/// when blank, at most [`REFERENCE_MAX_CHARS`] characters on one line. A control character or
+/// a bidirectional override is refused, not dropped: a reference is matched exactly later, so
+/// it is stored as the partner typed it or not at all. The refusal names the field by its label.
+pub fn partner_reference(raw: &str) -> Result<Option<String>, StoreError> {
+    let r = raw.trim();
+    if r.is_empty() {
+        return Ok(None);
+    }
+    if r.chars().any(|c| c.is_control() || domain::text::is_bidi_control(c) || matches!(c, '\u{FEFF}' | '\u{2028}' | '\u{2029}')) {
+        return Err(invalid(
+            "eigen_kenmerk",
+            "Uw eigen kenmerk: gebruik alleen gewone tekens op één regel (letters, cijfers, leestekens).",
+            "Your own reference: use ordinary characters on one line only (letters, digits, punctuation).",
+        ));
+    }
+    if r.chars().count() > REFERENCE_MAX_CHARS {
+        return Err(invalid(
+            "eigen_kenmerk",
+            "Uw eigen kenmerk: hoogstens 40 tekens, bijvoorbeeld uw dossier- of klantnummer.",
+            "Your own reference: at most 40 characters, for example your case or customer number.",
+        ));
+    }
+    Ok(Some(r.to_string()))
+}
 
 // ---------------------------------------------------------------------------------------------
 // What a partner sees of its own signals.
 
-/// A partner's view of one of its signals: status and coarse result, nothing else.
+/// A partner's view of one of its signals: status and coarse result, and what the partner
+/// itself gave to recognise it (its reference, the address as it reported it), nothing else.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PartnerStatus {
     pub id: Id,
@@ -36,10 +67,33 @@ pub struct PartnerStatus {
     pub kind: SignalKind,
     pub status: SignalStatus,
     pub result: Option<PartnerResult>,
+    /// The partner's own reference, when it gave one.
+    pub reference: Option<String>,
+    /// The address as the partner reported it ("Dorpsstraat 12a, 1234 AB Plaats"), never the
+    /// address the registry or the team holds.
+    pub address: String,
 }
 
-const PARTNER_STATUS_SQL: &str = "SELECT s.id, s.signal_date, s.kind, s.status, sc.end_result, s.closed_result FROM signals s \
-     LEFT JOIN signal_cases sc ON sc.id = s.signal_case_id";
+/// What a partner searches its own signals by; every given part must match.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PartnerSearch {
+    /// Its own reference, whole, without regard to case.
+    pub reference: Option<String>,
+    /// The postcode as it reported it, with the house number if given.
+    pub postcode: Option<Postcode>,
+    pub house_number: Option<HouseNumber>,
+    /// The signal date.
+    pub date: Option<Date>,
+}
+
+impl PartnerSearch {
+    pub fn is_empty(&self) -> bool {
+        self.reference.is_none() && self.postcode.is_none() && self.house_number.is_none() && self.date.is_none()
+    }
+}
+
+const PARTNER_STATUS_SQL: &str = "SELECT s.id, s.signal_date, s.kind, s.status, sc.end_result, s.closed_result, s.partner_reference, s.reported_address, s.reported \
+     FROM signals s LEFT JOIN signal_cases sc ON sc.id = s.signal_case_id";
 
 fn partner_status(r: &crate::kernel::db::Row) -> Result<PartnerStatus, StoreError> {
     let status = SignalStatus::from_code(&r.text(3)?).ok_or_else(|| StoreError::corrupt("signal status"))?;
@@ -54,7 +108,19 @@ fn partner_status(r: &crate::kernel::db::Row) -> Result<PartnerStatus, StoreErro
         kind: SignalKind::from_code(&r.text(2)?).ok_or_else(|| StoreError::corrupt("signal kind"))?,
         status,
         result,
+        reference: r.opt_text(6)?,
+        address: r.opt_text(7)?.unwrap_or_default(),
     })
+}
+
+/// Whether the signal's reported house number is the one searched for: the number, and the
+/// letter and addition when the search gives them.
+fn same_house(reported: Option<&str>, wanted: &HouseNumber) -> bool {
+    let Some(stored) = reported.and_then(|j| serde_json::from_str::<super::StoredReported>(j).ok()) else { return false };
+    let letter = |l: Option<&str>| l.and_then(|l| l.chars().next()).map(|c| c.to_ascii_lowercase());
+    stored.house_number == Some(wanted.number)
+        && (wanted.letter.is_none() || letter(stored.house_letter.as_deref()) == wanted.letter.map(|c| c.to_ascii_lowercase()))
+        && (wanted.addition.is_none() || stored.house_addition.as_deref().map(str::to_lowercase) == wanted.addition.as_deref().map(str::to_lowercase))
 }
 
 impl Store {
@@ -72,6 +138,45 @@ impl Store {
         tx.fetch_all(&sql, &args![partner_id, limit]).await?.iter().map(partner_status).collect()
     }
 
+    /// The partner's own signals that match `search` (newest first, at most `limit`): never
+    /// another partner's, whatever is searched for. An empty search is the recent list.
+    pub async fn partner_search(&self, partner_id: Id, search: &PartnerSearch, limit: i64) -> Result<Vec<PartnerStatus>, StoreError> {
+        if search.is_empty() {
+            return self.partner_statuses(partner_id, limit).await;
+        }
+        let mut tx = self.pool().begin_read().await?;
+        let mut sql = format!("{PARTNER_STATUS_SQL} WHERE s.partner_id = $1");
+        let mut values: Vec<crate::kernel::db::Value> = args![partner_id].into();
+        if let Some(r) = &search.reference {
+            values.extend(args![r.to_lowercase()]);
+            sql.push_str(&format!(" AND LOWER(s.partner_reference) = ${}", values.len()));
+        }
+        if let Some(d) = search.date {
+            values.extend(args![time_fmt::date(d)]);
+            sql.push_str(&format!(" AND s.signal_date = ${}", values.len()));
+        }
+        if let Some(p) = &search.postcode {
+            // The reported address line holds the postcode as "1234 AB" after the comma.
+            values.extend(args![format!("%, {}%", p.display())]);
+            sql.push_str(&format!(" AND s.reported_address LIKE ${}", values.len()));
+        }
+        // The house number is compared in full below, so the limit is applied after it.
+        sql.push_str(" ORDER BY s.signal_date DESC, s.id DESC");
+        let mut out = Vec::new();
+        for r in tx.fetch_all(&sql, &values).await? {
+            if let Some(h) = &search.house_number {
+                if !same_house(r.opt_text(8)?.as_deref(), h) {
+                    continue;
+                }
+            }
+            out.push(partner_status(&r)?);
+            if out.len() as i64 >= limit {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
     /// The partner's type, for the form and the API.
     pub async fn partner_type(&self, partner_id: Id) -> Result<PartnerType, StoreError> {
         let mut tx = self.pool().begin_read().await?;
@@ -79,4 +184,3 @@ impl Store {
         PartnerType::from_code(&r.text(0)?).ok_or_else(|| StoreError::corrupt("partner type"))
     }
 }
-
