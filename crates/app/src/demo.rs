@@ -195,22 +195,26 @@ async fn seed_follow_through(store: &Store, m: &synth::Municipality, now: Offset
         .iter()
         .filter(|c| c.closed.is_none())
         .map(|c| c.household_id)
-        // A case nobody weighed yet gets no home visit (the weighing gate), so it is left out.
-        .chain(
-            m.signal_cases
-                .iter()
-                .filter(|c| !matches!(c.stage, domain::model::CaseStage::Afgesloten | domain::model::CaseStage::Nieuw) && c.decision.is_none_or(|d| d == domain::model::Decision::Gaan))
-                .map(|c| c.household_id),
-        );
+        .chain(m.signal_cases.iter().filter(|c| c.stage != domain::model::CaseStage::Afgesloten && c.decision.is_none_or(|d| d == domain::model::Decision::Gaan)).map(|c| c.household_id));
     let mut households: Vec<(Option<OffsetDateTime>, i64)> =
         worked_with.filter(|h| in_area(*h)).map(|h| (latest.get(&h).copied().max(opened(h)), h)).collect();
-    households.retain(|(_, h)| !m.signal_cases.iter().any(|c| c.household_id == *h && c.stage == domain::model::CaseStage::Nieuw));
     households.sort_unstable();
     households.dedup();
     let actor = worker.actor();
     let access = store::Access { actor: &actor, route: "eropaf demo", now };
     let at = |days: i64, hour: u8| (now - time::Duration::days(days)).replace_time(time::Time::from_hms(hour, 0, 0).unwrap_or(time::Time::MIDNIGHT));
-    let log = |household_id: i64, at: OffsetDateTime, kind: ContactKind| store::contact::NewAttempt { household_id, kind, at, day_part: None, outcome: ContactOutcome::NietThuis, note: None, crisis_reason: None };
+    // Where a signal case still waits for its weighing (or for the decision to go), the
+    // weighing gate allows no home visit yet: the team calls instead.
+    let gated: std::collections::HashSet<i64> = m
+        .signal_cases
+        .iter()
+        .filter(|c| matches!(c.stage, domain::model::CaseStage::Nieuw | domain::model::CaseStage::Gewogen) && (c.decision != Some(domain::model::Decision::Gaan) || c.worker_id.is_none()))
+        .map(|c| c.household_id)
+        .collect();
+    let log = |household_id: i64, at: OffsetDateTime, kind: ContactKind| {
+        let kind = if kind == ContactKind::Huisbezoek && gated.contains(&household_id) { ContactKind::Telefoon } else { kind };
+        store::contact::NewAttempt { household_id, kind, at, day_part: None, outcome: ContactOutcome::NietThuis, note: None, crisis_reason: None }
+    };
     let before = |last: Option<OffsetDateTime>, days: i64| last.is_none_or(|l| l < at(days, 0));
     let mut chosen = households.into_iter();
     // Six failures in a row over the last weeks: the team discusses it.
