@@ -12,6 +12,7 @@ pub mod ddas;
 pub mod linking;
 mod load;
 pub mod outreach;
+pub mod reflection;
 mod migrate;
 pub mod residents;
 pub mod retention;

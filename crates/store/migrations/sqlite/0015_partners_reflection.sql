@@ -17,6 +17,7 @@ CREATE TABLE reflections (
     brought_on TEXT NOT NULL,
     theme TEXT NOT NULL,
     dilemma TEXT NOT NULL,
+    question TEXT NOT NULL,
     weighed TEXT,
     concluded TEXT,
     concluded_on TEXT

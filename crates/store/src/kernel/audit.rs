@@ -65,6 +65,12 @@ pub enum AuditEvent {
     TeamChange,
     AccountChange,
     PartnerChange,
+    /// A dilemma brought to the team's reflection (intervisie): a team act, no household.
+    ReflectionCreate,
+    /// The team recorded what it weighed and concluded.
+    ReflectionConclude,
+    /// A household's names were read to check a dilemma's text for them.
+    ReflectionNameCheck,
 }
 
 impl AuditEvent {
@@ -107,6 +113,9 @@ impl AuditEvent {
         AuditEvent::TeamChange,
         AuditEvent::AccountChange,
         AuditEvent::PartnerChange,
+        AuditEvent::ReflectionCreate,
+        AuditEvent::ReflectionConclude,
+        AuditEvent::ReflectionNameCheck,
         AuditEvent::HouseholdExport,
         AuditEvent::HouseholdErase,
         AuditEvent::PersonExport,
@@ -165,6 +174,9 @@ impl AuditEvent {
             AuditEvent::TeamChange => "team.change",
             AuditEvent::AccountChange => "account.change",
             AuditEvent::PartnerChange => "partner.change",
+            AuditEvent::ReflectionCreate => "reflection.create",
+            AuditEvent::ReflectionConclude => "reflection.conclude",
+            AuditEvent::ReflectionNameCheck => "reflection.name-check",
         }
     }
 }
@@ -220,6 +232,9 @@ impl AuditEvent {
             AuditEvent::TeamChange => ("Team gewijzigd", "Team changed"),
             AuditEvent::AccountChange => ("Account gewijzigd", "Account changed"),
             AuditEvent::PartnerChange => ("Partnerorganisatie gewijzigd", "Partner organisation changed"),
+            AuditEvent::ReflectionCreate => ("Dilemma ingebracht voor intervisie", "Dilemma brought to the team's reflection"),
+            AuditEvent::ReflectionConclude => ("Intervisie afgerond", "Team reflection concluded"),
+            AuditEvent::ReflectionNameCheck => ("Namen gecontroleerd: een intervisietekst bevat ze niet", "Names checked: a reflection text does not hold them"),
         };
         if dutch { nl } else { en }
     }
