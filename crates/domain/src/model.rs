@@ -41,6 +41,7 @@ value_list!(
     Role {
         Worker => ("worker", "Outreachend werker", "Outreach worker"),
         TeamLead => ("team-lead", "Teamleider", "Team lead"),
+        ExperienceExpert => ("ervaringsdeskundige", "Ervaringsdeskundige", "Experience expert"),
         Partner => ("partner", "Signaalpartner", "Signal partner"),
         PrivacyOfficer => ("privacy-officer", "Privacyfunctionaris", "Privacy officer"),
         Admin => ("admin", "Beheerder", "Administrator"),
@@ -62,7 +63,7 @@ impl Role {
     pub fn needs_second_factor(self) -> bool {
         // Exhaustive, so a new role decides this for itself.
         match self {
-            Role::Worker | Role::TeamLead | Role::Partner | Role::PrivacyOfficer | Role::Admin => true,
+            Role::Worker | Role::TeamLead | Role::ExperienceExpert | Role::Partner | Role::PrivacyOfficer | Role::Admin => true,
         }
     }
 }
@@ -266,6 +267,32 @@ value_list!(
         HuiselijkGeweld => ("huiselijk-geweld", "Zorgen over huiselijk geweld", "Concern about domestic violence"),
     }
 );
+
+value_list!(
+    /// The special categories (AVG art. 9 and 10) a signal, a contact note or a case may be
+    /// marked with: only the workers on the household's case and the team lead read them.
+    Sensitive {
+        HuiselijkGeweld => ("huiselijk-geweld", "Huiselijk geweld en veiligheid van kinderen", "Domestic violence and child safety"),
+        Psychiatrie => ("psychiatrie", "Psychiatrie", "Psychiatry"),
+        Verslaving => ("verslaving", "Verslaving", "Addiction"),
+        Justitie => ("justitie", "Justitie", "Justice"),
+    }
+);
+
+impl Sensitive {
+    /// The stored form of a set of categories: codes joined by commas, None when empty.
+    pub fn join(marks: &[Sensitive]) -> Option<String> {
+        let mut codes: Vec<&str> = marks.iter().map(|m| m.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        (!codes.is_empty()).then(|| codes.join(","))
+    }
+
+    /// The categories of a stored set (unknown codes are left out).
+    pub fn split(stored: Option<&str>) -> Vec<Sensitive> {
+        stored.unwrap_or("").split(',').filter_map(Sensitive::from_code).collect()
+    }
+}
 
 value_list!(
     /// Where a signal is on its way from arrival to decision; partners see only these.

@@ -45,6 +45,12 @@ impl Store {
     /// next one (a planned contact for this worker) or puts the household on the team's
     /// case-discussion list, and writes one audit record.
     pub async fn log_contact_attempt(&self, access: &Access<'_>, new: &NewAttempt<'_>) -> Result<Logged, StoreError> {
+        self.log_contact_attempt_marked(access, new, &[]).await
+    }
+
+    /// As [`Store::log_contact_attempt`], the note marked with special categories (only the
+    /// workers on the household's case and the team lead read it, `kernel::sensitive`).
+    pub async fn log_contact_attempt_marked(&self, access: &Access<'_>, new: &NewAttempt<'_>, marks: &[domain::model::Sensitive]) -> Result<Logged, StoreError> {
         let policy = &self.policies().cadence;
         let team = team_scope(access)?;
         if new.at > access.now + FUTURE_TOLERANCE {
@@ -71,8 +77,8 @@ impl Store {
         let reached = new.outcome.reached();
         let id = tx
             .fetch_one(
-                "INSERT INTO contact_attempts (household_id, worker_id, kind, at, day_part, reached, note, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                &args![new.household_id, access.actor.user_id, new.kind.code(), time_fmt::instant(at), day_part.code(), reached, note, new.outcome.code()],
+                "INSERT INTO contact_attempts (household_id, worker_id, kind, at, day_part, reached, note, outcome, sensitive) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                &args![new.household_id, access.actor.user_id, new.kind.code(), time_fmt::instant(at), day_part.code(), reached, note, new.outcome.code(), domain::model::Sensitive::join(marks)],
             )
             .await?
             .i64(0)?;
@@ -382,6 +388,9 @@ pub struct Brief {
     pub approach: Approach,
     pub companion: Companion,
     pub language: LanguageNotes,
+    /// A sensitive signal on the case this reader may not read: `why_go` and that signal's
+    /// kind are left out; whom to call.
+    pub confidential: Option<crate::Withheld>,
 }
 
 
@@ -394,6 +403,7 @@ impl Store {
         let mut tx = self.scoped(access).await?;
         let sql = format!("SELECT h.id, {ADDRESS_COLUMNS} {IN_TEAM_AREA} WHERE h.id = $2");
         let Some(row) = tx.fetch_optional(&sql, &args![team, household_id]).await? else { return Ok(None) };
+        crate::kernel::sensitive::reach(&mut tx, access, household_id).await?;
         let address = address_from(&row, 1)?;
         let case = tx
             .fetch_optional(
@@ -414,12 +424,14 @@ impl Store {
         else {
             return Ok(None);
         };
-        let signals = tx
-            .fetch_all("SELECT DISTINCT kind FROM signals WHERE signal_case_id = $1 ORDER BY kind", &args![case_id])
-            .await?
-            .iter()
-            .map(|r| SignalKind::from_code(&r.text(0)?).ok_or_else(|| StoreError::corrupt("signal kind")))
-            .collect::<Result<Vec<_>, _>>()?;
+        let withheld = tx.withheld(household_id).await?;
+        let sql = concat!("SELECT DISTINCT s.kind, ", crate::kernel::sensitive::signal_sensitive!(), " FROM signals s WHERE s.signal_case_id = $1 ORDER BY 1");
+        let rows = tx.fetch_all(sql, &args![case_id]).await?;
+        let hidden = withheld.is_some() && rows.iter().any(|r| r.bool(1).unwrap_or(true));
+        let mut signals = Vec::new();
+        for r in rows.iter().filter(|r| withheld.is_none() || !r.bool(1).unwrap_or(true)) {
+            signals.push(SignalKind::from_code(&r.text(0)?).ok_or_else(|| StoreError::corrupt("signal kind"))?);
+        }
         let names = tx
             .fetch_all("SELECT id, given_names, surname_prefix, surname FROM persons WHERE household_id = $1 ORDER BY birth_date, id", &args![household_id])
             .await?
@@ -432,11 +444,12 @@ impl Store {
             names,
             signals,
             grounds: w.text(0)?.split(',').filter_map(Ground::from_code).collect(),
-            why_go: w.text(1)?,
+            why_go: if hidden { String::new() } else { w.text(1)? },
             safety: Safety::from_code(&w.text(2)?).ok_or_else(|| StoreError::corrupt("safety"))?,
             approach: Approach::from_code(&w.text(3)?).ok_or_else(|| StoreError::corrupt("approach"))?,
             companion: Companion::from_code(&w.text(4)?).ok_or_else(|| StoreError::corrupt("companion"))?,
             language: language_notes(&mut tx, household_id).await?,
+            confidential: withheld.filter(|_| hidden),
         };
         tx.record(AuditEvent::HouseholdBrief, Some(household_id), None).await?;
         tx.commit().await?;

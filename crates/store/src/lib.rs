@@ -7,6 +7,7 @@ pub mod accounts;
 mod backup;
 pub mod campaigns;
 pub mod cases;
+pub mod confidential;
 pub mod contact;
 pub mod ddas;
 pub mod linking;
@@ -27,6 +28,7 @@ pub mod views;
 pub use kernel::access::{Access, Actor, Setup};
 pub use kernel::error::StoreError;
 pub use kernel::policy::Policies;
+pub use kernel::sensitive::Withheld;
 pub use kernel::{audit, db, metrics, time_fmt};
 
 pub use accounts::{ApiTokenInfo, NewUser, SessionRecord, User, API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS};

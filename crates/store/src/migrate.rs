@@ -21,6 +21,7 @@ const STEPS: &[(i64, &str, &str)] = &[
     (13, include_str!("../migrations/sqlite/0013_practice_rules.sql"), include_str!("../migrations/postgres/0013_practice_rules.sql")),
     (14, include_str!("../migrations/sqlite/0014_rights.sql"), include_str!("../migrations/postgres/0014_rights.sql")),
     (15, include_str!("../migrations/sqlite/0015_partners_reflection.sql"), include_str!("../migrations/postgres/0015_partners_reflection.sql")),
+    (16, include_str!("../migrations/sqlite/0016_need_to_know.sql"), include_str!("../migrations/postgres/0016_need_to_know.sql")),
 ];
 
 /// The name of the advisory lock (PostgreSQL) that schema changes take: several app servers

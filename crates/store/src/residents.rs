@@ -65,6 +65,9 @@ pub struct SignalView {
     pub partner: Option<String>,
     pub amount_eur: Option<i64>,
     pub concern: Option<String>,
+    /// A sensitive signal this reader may not read: the concern is left out and the kind reads
+    /// as a worry (`Zorgen`); the page says whom to call.
+    pub confidential: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +80,8 @@ pub struct AttemptView {
     pub outcome: Option<ContactOutcome>,
     pub worker: Option<String>,
     pub note: Option<String>,
+    /// A note marked sensitive that this reader may not read: `note` is left out.
+    pub confidential: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +107,9 @@ pub struct HouseholdDetail {
     pub language: LanguageNotes,
     /// The team's decisions on support and multi-problem, latest first.
     pub support_history: Vec<SupportDecision>,
+    /// Sensitive content on this page was left out for this reader: whom to call, and the
+    /// break-the-glass form.
+    pub confidential: Option<crate::Withheld>,
 }
 
 /// The team's decision on a household's support level and multi-problem flag.
@@ -134,9 +142,12 @@ fn like_prefix(s: &str) -> String {
     format!("{escaped}%")
 }
 
-/// A signal as the household page and "mijn dag" show it, its deadline by the store's terms.
-pub(crate) fn signal_from(row: &crate::kernel::db::Row, first: usize, policy: &SignalPolicy) -> Result<SignalView, StoreError> {
+/// A signal as the household page and "mijn dag" show it, its deadline by the store's terms;
+/// a sensitive one without its content when the reader may not read it (`withheld`).
+pub(crate) fn signal_from(row: &crate::kernel::db::Row, first: usize, policy: &SignalPolicy, withheld: bool) -> Result<SignalView, StoreError> {
+    let confidential = withheld && row.bool(first + 8)?;
     let kind = SignalKind::from_code(&row.text(first + 1)?).ok_or_else(|| StoreError::corrupt("signal kind"))?;
+    let kind = if confidential { SignalKind::Zorgen } else { kind };
     let status = SignalStatus::from_code(&row.text(first + 2)?).ok_or_else(|| StoreError::corrupt("signal status"))?;
     let signal_date = time_fmt::parse_date(&row.text(first + 3)?)?;
     let crisis = row.bool(first + 4)?;
@@ -150,11 +161,13 @@ pub(crate) fn signal_from(row: &crate::kernel::db::Row, first: usize, policy: &S
         crisis,
         partner: row.opt_text(first + 5)?,
         amount_eur: row.opt_i64(first + 6)?,
-        concern: row.opt_text(first + 7)?,
+        concern: if confidential { None } else { row.opt_text(first + 7)? },
+        confidential,
     })
 }
 
-pub(crate) const SIGNAL_COLUMNS: &str = "s.id, s.kind, s.status, s.signal_date, s.crisis, p.name, s.amount_eur, s.concern";
+pub(crate) const SIGNAL_COLUMNS: &str =
+    concat!("s.id, s.kind, s.status, s.signal_date, s.crisis, p.name, s.amount_eur, s.concern, ", crate::kernel::sensitive::signal_sensitive!());
 
 async fn members_of(tx: &mut Tx, household_ids: &[Id]) -> Result<Vec<(Id, String)>, StoreError> {
     let mut out = Vec::new();
@@ -254,6 +267,7 @@ impl Store {
                 tx.fetch_optional(&sql, &args![household_id]).await?.ok_or(StoreError::NotFound)?
             }
         };
+        crate::kernel::sensitive::reach(&mut tx, access, household_id).await?;
         let support = SupportLevel::from_code(&row.text(1)?).ok_or_else(|| StoreError::corrupt("support"))?;
         let multi_problem = row.bool(2)?;
         let address = address_from(&row, 3)?;
@@ -276,26 +290,31 @@ impl Store {
             });
         }
 
+        // Need-to-know per field: a sensitive signal or note without its content (`sensitive`).
+        let withheld = tx.withheld(household_id).await?;
         let sql = format!("SELECT {SIGNAL_COLUMNS} FROM signals s LEFT JOIN partners p ON p.id = s.partner_id WHERE s.household_id = $1 ORDER BY s.signal_date DESC, s.id DESC");
-        let signals = tx.fetch_all(&sql, &args![household_id]).await?.iter().map(|r| signal_from(r, 0, &self.policies().signals)).collect::<Result<Vec<_>, _>>()?;
+        let rows = tx.fetch_all(&sql, &args![household_id]).await?;
+        let signals = rows.iter().map(|r| signal_from(r, 0, &self.policies().signals, withheld.is_some())).collect::<Result<Vec<_>, _>>()?;
 
         let mut attempts = Vec::new();
         for r in tx
             .fetch_all(
-                "SELECT c.at, c.kind, c.day_part, c.reached, u.display_name, c.note, c.outcome FROM contact_attempts c \
+                "SELECT c.at, c.kind, c.day_part, c.reached, u.display_name, c.note, c.outcome, c.sensitive IS NOT NULL FROM contact_attempts c \
                  LEFT JOIN users u ON u.id = c.worker_id WHERE c.household_id = $1 ORDER BY c.at DESC, c.id DESC",
                 &args![household_id],
             )
             .await?
         {
+            let confidential = withheld.is_some() && r.bool(7)?;
             attempts.push(AttemptView {
                 at: r.text(0)?,
                 kind: ContactKind::from_code(&r.text(1)?).ok_or_else(|| StoreError::corrupt("contact kind"))?,
                 day_part: DayPart::from_code(&r.text(2)?).ok_or_else(|| StoreError::corrupt("day part"))?,
                 reached: r.bool(3)?,
                 worker: r.opt_text(4)?,
-                note: r.opt_text(5)?,
+                note: if confidential { None } else { r.opt_text(5)? },
                 outcome: r.opt_text(6)?.as_deref().and_then(ContactOutcome::from_code),
+                confidential,
             });
         }
 
@@ -323,7 +342,8 @@ impl Store {
         }
         audit::append(&mut tx, &[entry]).await?;
         tx.commit().await?;
-        Ok(HouseholdDetail { id: household_id, via_break_glass, address, support, multi_problem, members, signals, attempts, cases, language, support_history })
+        let confidential = withheld.filter(|_| signals.iter().any(|s| s.confidential) || attempts.iter().any(|a| a.confidential));
+        Ok(HouseholdDetail { id: household_id, via_break_glass, address, support, multi_problem, members, signals, attempts, cases, language, support_history, confidential })
     }
 
     /// The buurten of the actor's team area, (code, name), for the registration form.

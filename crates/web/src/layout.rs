@@ -53,6 +53,7 @@ impl Nav {
                     ("/noodtoegang", "Noodtoegang", "Break the glass"),
                 ]
             }
+            Role::ExperienceExpert => vec![("/mijn-huishoudens", "Mijn huishoudens", "My households")],
             Role::Partner => vec![("/partner", "Mijn signalen", "My signals"), ("/partner/signaal", "Signaal doorgeven", "Report a signal")],
             Role::PrivacyOfficer => vec![
                 ("/privacy", "Privacy-overzicht", "Privacy overview"),

@@ -65,7 +65,10 @@ pub enum Audience {
 const TEAM: &[Role] = &[Role::Worker, Role::TeamLead];
 /// The team lead alone: the case discussion's outcome, the team's way of weighing.
 const LEADS: &[Role] = &[Role::TeamLead];
-const ANY_USER: &[Role] = &[Role::Worker, Role::TeamLead, Role::Partner, Role::PrivacyOfficer, Role::Admin];
+/// The team and its experience experts, who reach only the households assigned to them (the
+/// store's need-to-know): the household page, the case page and logging a contact.
+const WITH_EXPERTS: &[Role] = &[Role::Worker, Role::TeamLead, Role::ExperienceExpert];
+const ANY_USER: &[Role] = &[Role::Worker, Role::TeamLead, Role::ExperienceExpert, Role::Partner, Role::PrivacyOfficer, Role::Admin];
 
 /// One page route: its path, methods, who may use it, and its handlers. The router is built from
 /// this table, and the authorization test walks the same table, so no route escapes the test.
@@ -111,15 +114,17 @@ pub fn page_routes() -> Vec<PageRoute> {
         r("/mijn-dag", &["GET"], Audience::Roles(TEAM), || get(pages::households::my_day)),
         r("/huishoudens", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::households::search_form).post(pages::households::search)),
         r("/huishoudens/nieuw", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::households::new_form).post(pages::households::create)),
-        r("/huishoudens/{id}", &["GET"], Audience::Roles(TEAM), || get(pages::households::detail)),
-        r("/huishoudens/{id}/contact", &["POST"], Audience::Roles(TEAM), || post(pages::contact::log)),
+        r("/mijn-huishoudens", &["GET"], Audience::Roles(&[Role::ExperienceExpert]), || get(pages::confidential::my_households)),
+        r("/huishoudens/{id}", &["GET"], Audience::Roles(WITH_EXPERTS), || get(pages::households::detail)),
+        r("/huishoudens/{id}/vertrouwelijk", &["POST"], Audience::Roles(&[Role::Worker]), || post(pages::confidential::open)),
+        r("/huishoudens/{id}/contact", &["POST"], Audience::Roles(WITH_EXPERTS), || post(pages::contact::log)),
         r("/huishoudens/{id}/kaartje", &["POST"], Audience::Roles(TEAM), || post(pages::contact::card)),
         r("/huishoudens/{id}/casusoverleg", &["POST"], Audience::Roles(LEADS), || post(pages::contact::discussed)),
         r("/huishoudens/{id}/taal", &["POST"], Audience::Roles(TEAM), || post(pages::contact::language)),
         r("/huishoudens/{id}/steun", &["POST"], Audience::Roles(TEAM), || post(pages::households::support)),
         r("/huishoudens/{id}/plannen", &["POST"], Audience::Roles(TEAM), || post(pages::contact::plan)),
         r("/huishoudens/{id}/traject", &["POST"], Audience::Roles(TEAM), || post(pages::cases::open)),
-        r("/trajecten/{id}", &["GET"], Audience::Roles(TEAM), || get(pages::cases::page)),
+        r("/trajecten/{id}", &["GET"], Audience::Roles(WITH_EXPERTS), || get(pages::cases::page)),
         r("/trajecten/{id}/{actie}", &["POST"], Audience::Roles(TEAM), || post(pages::cases::act)),
         r("/verwijzingen/{id}/nagaan", &["POST"], Audience::Roles(TEAM), || post(pages::cases::check)),
         r("/campagnes", &["GET"], Audience::Roles(TEAM), || get(pages::campaigns::list)),

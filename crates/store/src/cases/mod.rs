@@ -98,6 +98,22 @@ pub struct CaseFile {
     pub referrals: Vec<ReferralView>,
     /// The case journal, newest first.
     pub journal: Vec<JournalEntry>,
+    /// The special categories the case is marked with (they cover its goals, steps, help, ZRM
+    /// scores, referrals, journal and network).
+    pub sensitive: Vec<domain::model::Sensitive>,
+    /// A marked case this reader may not read: that content is left out; whom to call.
+    pub confidential: Option<crate::Withheld>,
+}
+
+impl CaseFile {
+    /// The case as a reader sees it who may not read its sensitive content: that there is a
+    /// case, its phase, models and dates, and whom to call.
+    fn withhold(mut self, withheld: crate::Withheld) -> CaseFile {
+        (self.goals, self.steps, self.help, self.assessments) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        (self.network, self.referrals, self.journal, self.close_note) = (Vec::new(), Vec::new(), Vec::new(), None);
+        self.confidential = Some(withheld);
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -329,7 +345,13 @@ impl Store {
         let team = team_scope(access)?;
         let mut tx = self.scoped(access).await?;
         let (household_id, _, _) = case_in_area(&mut tx, team, case_id).await?;
-        let file = load_case(&mut tx, case_id).await?;
+        crate::kernel::sensitive::reach(&mut tx, access, household_id).await?;
+        let mut file = load_case(&mut tx, case_id).await?;
+        if !file.sensitive.is_empty() {
+            if let Some(w) = tx.withheld(household_id).await? {
+                file = file.withhold(w);
+            }
+        }
         tx.record(AuditEvent::CaseRead, Some(household_id), None).await?;
         tx.commit().await?;
         Ok(file)
@@ -534,7 +556,7 @@ async fn referrals_of(tx: &mut Tx, case_id: Id) -> Result<Vec<ReferralView>, Sto
 /// A case with everything under it, without auditing (callers audit what they show).
 pub(crate) async fn load_case(tx: &mut Tx, case_id: Id) -> Result<CaseFile, StoreError> {
     let sql = format!(
-        "SELECT c.household_id, c.opened, c.closed, c.close_reason, c.close_note, c.phase, c.lasting_contact, u.display_name, {ADDRESS_COLUMNS} \
+        "SELECT c.household_id, c.opened, c.closed, c.close_reason, c.close_note, c.phase, c.lasting_contact, u.display_name, c.sensitive, {ADDRESS_COLUMNS} \
          FROM cases c JOIN households h ON h.id = c.household_id JOIN addresses a ON a.id = h.address_id JOIN neighbourhoods b ON b.code = a.buurt_code \
          LEFT JOIN users u ON u.id = c.worker_id WHERE c.id = $1"
     );
@@ -591,7 +613,7 @@ pub(crate) async fn load_case(tx: &mut Tx, case_id: Id) -> Result<CaseFile, Stor
     Ok(CaseFile {
         id: case_id,
         household_id,
-        address: address_from(&r, 8)?,
+        address: address_from(&r, 9)?,
         names,
         opened: time_fmt::parse_date(&r.text(1)?)?,
         closed: date_of(r.opt_text(2)?)?,
@@ -609,6 +631,8 @@ pub(crate) async fn load_case(tx: &mut Tx, case_id: Id) -> Result<CaseFile, Stor
         network,
         referrals: referrals_of(tx, case_id).await?,
         journal: steps::journal(tx, case_id).await?,
+        sensitive: domain::model::Sensitive::split(r.opt_text(8)?.as_deref()),
+        confidential: None,
     })
 }
 

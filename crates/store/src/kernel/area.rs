@@ -55,7 +55,9 @@ pub(crate) const IN_TEAM_AREA: &str = concat!("FROM households h ", household_ar
 pub(crate) fn team_scope(access: &Access<'_>) -> Result<Id, StoreError> {
     use domain::model::Role;
     match access.actor.role {
-        Role::Worker | Role::TeamLead => access.actor.team_id.ok_or(StoreError::Forbidden),
+        // An experience expert works in the team's area, on their assigned households only
+        // (`sensitive::reach`).
+        Role::Worker | Role::TeamLead | Role::ExperienceExpert => access.actor.team_id.ok_or(StoreError::Forbidden),
         Role::Partner | Role::PrivacyOfficer | Role::Admin => Err(StoreError::Forbidden),
     }
 }
@@ -130,9 +132,12 @@ pub(crate) async fn buurt_in_area(tx: &mut Tx, team: Id, buurt_code: &str) -> Re
 }
 
 impl Scoped<'_> {
-    /// `NotFound` unless the household lies in this team's area.
+    /// `NotFound` unless the household lies in this team's area (and, for an experience
+    /// expert, is assigned to them).
     pub(crate) async fn household(&mut self, household_id: Id) -> Result<(), StoreError> {
         let team = self.team;
-        in_area(self, team, household_id).await
+        in_area(self, team, household_id).await?;
+        let access = self.access;
+        super::sensitive::reach(self, access, household_id).await
     }
 }

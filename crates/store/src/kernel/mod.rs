@@ -12,6 +12,7 @@ pub mod error;
 pub(crate) mod households;
 pub mod metrics;
 pub mod policy;
+pub mod sensitive;
 pub mod time_fmt;
 
 use access::Access;

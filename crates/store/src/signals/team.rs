@@ -176,6 +176,8 @@ pub struct CaseDetail {
     pub visited_first: Option<(time::OffsetDateTime, String)>,
     /// The reporters who asked to hear back and have not yet: (signal id, how).
     pub feedback_due: Vec<(Id, domain::model::FeedbackWish)>,
+    /// Sensitive signals' concerns and the weighing's texts were left out for this reader.
+    pub confidential: Option<crate::Withheld>,
 }
 
 /// What the team records when it weighs a case.
@@ -327,7 +329,8 @@ async fn case_rows(tx: &mut Tx, where_sql: &str, values: Vec<crate::kernel::db::
             let case_id = s.i64(0)?;
             let label = match (s.opt_text(2)?.and_then(|p| PartnerType::from_code(&p)), s.opt_text(3)?.and_then(|p| PartnerType::from_code(&p))) {
                 (Some(p), _) | (None, Some(p)) => p.label_nl().to_string(),
-                (None, None) => SignalKind::from_code(&s.text(1)?).map(|k| k.label_nl().to_string()).unwrap_or_default(),
+                // A list is the team's: domestic violence (sensitive by its kind) reads as a worry.
+                (None, None) => SignalKind::from_code(&s.text(1)?).map(|k| if k == SignalKind::HuiselijkGeweld { SignalKind::Zorgen } else { k }).map(|k| k.label_nl().to_string()).unwrap_or_default(),
             };
             sources.entry(case_id).or_default().push(label);
             if let Some(c) = chunk.iter_mut().find(|c| c.id == case_id) {
@@ -442,30 +445,32 @@ impl Store {
                 Ok(format!("{name} ({})", time_fmt::parse_date(&r.text(3)?).map(|d| d.year()).unwrap_or_default()))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let mut signals = Vec::new();
+        let (mut signals, withheld, mut hidden) = (Vec::new(), tx.withheld(row.household_id).await?, false);
         for s in tx
             .fetch_all(
-                "SELECT s.id, s.signal_date, s.kind, s.channel, p.name, p.partner_type, s.amount_eur, s.crisis, s.warm_handover, s.concern, s.link_state, \
-                 s.reporter_type, s.reporter_feedback, s.partner_id, s.feedback_message, s.feedback_given_at FROM signals s LEFT JOIN partners p ON p.id = s.partner_id \
-                 WHERE s.signal_case_id = $1 ORDER BY s.signal_date DESC, s.id DESC",
+                concat!("SELECT s.id, s.signal_date, s.kind, s.channel, p.name, p.partner_type, s.amount_eur, s.crisis, s.warm_handover, s.concern, s.link_state, \
+                 s.reporter_type, s.reporter_feedback, s.partner_id, s.feedback_message, s.feedback_given_at, ", crate::kernel::sensitive::signal_sensitive!(), " FROM signals s \
+                 LEFT JOIN partners p ON p.id = s.partner_id WHERE s.signal_case_id = $1 ORDER BY s.signal_date DESC, s.id DESC"),
                 &args![case_id],
             )
             .await?
         {
+            let hide = withheld.is_some() && s.bool(16)?;
             let partner_type = s.opt_text(5)?.and_then(|p| PartnerType::from_code(&p)).or(s.opt_text(11)?.and_then(|p| PartnerType::from_code(&p)));
+            hidden |= hide;
             signals.push((
                 s.opt_i64(13)?,
                 CaseSignal {
                     id: s.i64(0)?,
                     signal_date: time_fmt::parse_date(&s.text(1)?)?,
-                    kind: SignalKind::from_code(&s.text(2)?).ok_or_else(|| StoreError::corrupt("signal kind"))?,
+                    kind: if hide { SignalKind::Zorgen } else { SignalKind::from_code(&s.text(2)?).ok_or_else(|| StoreError::corrupt("signal kind"))? },
                     channel: SignalChannel::from_code(&s.text(3)?).ok_or_else(|| StoreError::corrupt("channel"))?,
                     partner: s.opt_text(4)?,
                     partner_type,
                     amount_eur: s.opt_i64(6)?,
                     crisis: s.bool(7)?,
                     warm_handover: s.bool(8)?,
-                    concern: s.opt_text(9)?,
+                    concern: if hide { None } else { s.opt_text(9)? },
                     link_state: LinkState::from_code(&s.text(10)?).ok_or_else(|| StoreError::corrupt("link state"))?,
                     repeat: 1,
                     reporter_feedback: s.opt_text(12)?.and_then(|w| FeedbackWish::from_code(&w)),
@@ -506,9 +511,10 @@ impl Store {
                 at: time_fmt::parse_instant(&w.text(0)?)?,
                 by: w.text(1)?,
                 grounds: list(w.text(2)?).iter().filter_map(|g| Ground::from_code(g)).collect(),
-                why_go: w.text(3)?,
-                why_not: w.opt_text(4)?,
-                proportionality: w.text(5)?,
+                // A case with a sensitive signal: the weighing's texts only for who may read it.
+                why_go: if hidden { String::new() } else { w.text(3)? },
+                why_not: if hidden { None } else { w.opt_text(4)? },
+                proportionality: if hidden { String::new() } else { w.text(5)? },
                 safety: Safety::from_code(&w.text(6)?).ok_or_else(|| StoreError::corrupt("safety"))?,
                 models: list(w.text(7)?).iter().filter_map(|m| OutreachModel::from_code(m)).collect(),
                 approach: Approach::from_code(&w.text(8)?).ok_or_else(|| StoreError::corrupt("approach"))?,
@@ -545,7 +551,8 @@ impl Store {
             .collect();
         tx.record(AuditEvent::HouseholdRead, Some(row.household_id), None).await?;
         tx.commit().await?;
-        Ok(CaseDetail { row, members, signals, weighings, attempts, picked_up_on, closed_on, four_eyes: opened.bool(3)?, visited_first, feedback_due })
+        let confidential = withheld.filter(|_| hidden);
+        Ok(CaseDetail { row, members, signals, weighings, attempts, picked_up_on, closed_on, four_eyes: opened.bool(3)?, visited_first, feedback_due, confidential })
     }
 
     /// The household of one of the team's signal cases (an id, no resident data: not audited).

@@ -60,7 +60,12 @@ impl Store {
         );
         let mut signals = Vec::new();
         for r in tx.fetch_all(&sql, &args![team, SignalStatus::Ontvangen.code()]).await? {
-            signals.push(SignalToPickUp { signal: signal_from(&r, 0, signal_policy)?, household_id: r.opt_i64(8)?, address: Some(address_from(&r, 9)?) });
+            let household_id = r.opt_i64(9)?;
+            let withheld = match household_id {
+                Some(h) => tx.withheld(h).await?.is_some(),
+                None => true,
+            };
+            signals.push(SignalToPickUp { signal: signal_from(&r, 0, signal_policy, withheld)?, household_id, address: Some(address_from(&r, 10)?) });
         }
         signals.sort_by_key(|s| (!s.signal.crisis, s.signal.deadline));
 

@@ -5,12 +5,14 @@ pub mod areas;
 pub mod accounts;
 pub mod campaigns;
 pub mod cases;
+pub mod confidential;
 pub mod contact;
 pub mod enrolment;
 pub mod forms;
 pub mod households;
 pub mod login;
 pub mod partners;
+pub mod reflection;
 pub mod reset;
 pub mod rights;
 pub mod roles;
@@ -39,6 +41,7 @@ pub struct AccessibilityPage {
 pub async fn home(user: PageUser) -> Redirect {
     Redirect::to(match user.user.role {
         Role::Worker | Role::TeamLead => "/mijn-dag",
+        Role::ExperienceExpert => "/mijn-huishoudens",
         Role::Partner => "/partner",
         Role::PrivacyOfficer => "/privacy",
         Role::Admin => "/beheer",

@@ -1,0 +1,72 @@
+//! Need-to-know per field on screen: breaking the glass for a household's sensitive data (a
+//! worker of the wijk who is not on the case, with a reason, until the end of the working day),
+//! and the experience expert's own households. The rule itself is the store's
+//! (`kernel::sensitive`); pages show "Vertrouwelijk" with whom to call where it held.
+
+use crate::auth::PageUser;
+use crate::error::{AppError, FieldError};
+use crate::i18n::Lang;
+use crate::layout::{render, Nav};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::Form;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use store::Access;
+
+#[derive(Template)]
+#[template(path = "confidential_open.html")]
+pub struct OpenPage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub household: i64,
+    pub reason: String,
+    pub reason_error: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct OpenForm {
+    #[serde(default)]
+    reden: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Break the glass for the household's sensitive data; back to the full file when granted.
+pub async fn open(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<OpenForm>) -> Result<Response, AppError> {
+    let id = super::forms::parse_id(&id)?;
+    user.check_csrf(&f.csrf)?;
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /huishoudens/{id}/vertrouwelijk", now: state.now() };
+    match state.store.open_sensitive(&access, id, &f.reden).await {
+        Ok(_) => Ok(Redirect::to(&format!("/huishoudens/{id}?dossier=volledig")).into_response()),
+        Err(e) => match AppError::from(e) {
+            AppError::Validation(errors) => {
+                let t = user.lang;
+                let reason_error = errors.iter().find(|e: &&FieldError| e.field == "reden").map(|e| e.message(&t).to_string());
+                let page = OpenPage { t, nav: user.nav("/huishoudens"), household: id, reason: f.reden.clone(), reason_error };
+                let mut r = render(&page);
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                Ok(r)
+            }
+            other => Err(other),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "my_households.html")]
+pub struct MyHouseholdsPage {
+    pub t: Lang,
+    pub nav: Nav,
+    pub households: Vec<(i64, store::residents::AddressLine)>,
+}
+
+/// The experience expert's landing page: the households assigned to them.
+pub async fn my_households(State(state): State<AppState>, user: PageUser) -> Result<Response, AppError> {
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "GET /mijn-huishoudens", now: state.now() };
+    let households = state.store.my_households(&access).await?;
+    Ok(render(&MyHouseholdsPage { t: user.lang, nav: user.nav("/mijn-huishoudens"), households }))
+}
