@@ -1,0 +1,191 @@
+//! Need-to-know per field through the real router (issue 21): every page route × every role
+//! (and no login), on the household, its signal case and its case, and the sensitive texts — a
+//! domestic-violence concern, the weighing of that case, a contact note and a case goal marked
+//! sensitive — appear only for the worker on the case and the team lead. A colleague of the
+//! wijk sees "Vertrouwelijk" with whom to call and breaks the glass with a reason; an
+//! experience expert reaches only the household assigned to them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::http::{header, StatusCode};
+use common::*;
+use domain::model::{Approach, Companion, ContactKind, ContactOutcome, Decision, Ground, OutreachModel, PartnerType, Role, Safety, Sensitive, SignalChannel};
+use domain::{HouseNumber, PersonName, Postcode};
+use std::sync::RwLock;
+use store::{Access, Actor, NewUser};
+use time::macros::date;
+
+const CONCERN: &str = "Geheimzorg over geweld thuis";
+const WEIGHING: &str = "Geheimweging kinderen in huis";
+const NOTE: &str = "Geheimnotitie behandeling GGZ";
+const GOAL: &str = "Geheimdoel afkicken met steun";
+const SECRETS: [&str; 4] = [CONCERN, WEIGHING, NOTE, GOAL];
+
+struct Setup {
+    household: i64,
+    signal_case: i64,
+    case: i64,
+}
+
+async fn setup(app: &App, worker: &Actor, lead: &Actor, partner: i64) -> Setup {
+    let at = |actor| Access { actor, route: "test", now: NOW };
+    let buurt = app.m.buurten.iter().find(|b| b.code.parent().as_ref() == Some(&app.m.teams[0].wijk)).unwrap();
+    let new = store::residents::NewHousehold {
+        street: "Vertrouwenstraat".into(),
+        house_number: HouseNumber::parse("7").unwrap(),
+        postcode: Postcode::parse("9997 AB").unwrap(),
+        locality: "Testdorp".into(),
+        buurt_code: buurt.code.code(),
+        name: PersonName::parse("Noor", "", "Veilig").unwrap(),
+        birth_date: date!(1985 - 03 - 02),
+        bsn: None,
+        phone: None,
+    };
+    let household = app.store.create_household(&at(worker), &new).await.unwrap();
+    let linker = RwLock::new(linker(&app.store).await);
+    let fields: std::collections::HashMap<&str, String> = [
+        ("signaaldatum", "2026-11-27"), ("soort", "huiselijk-geweld"), ("zorg", CONCERN), ("crisissignaal", "nee"), ("warme_overdracht", "nee"),
+        ("voorletters", "N."), ("voornaam", "Noor"), ("achternaam", "Veilig"), ("geboortedatum", "1985-03-02"),
+        ("straatnaam", "Vertrouwenstraat"), ("huisnummer", "7"), ("postcode", "9997AB"), ("plaatsnaam", "Testdorp"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_string()))
+    .collect();
+    let signal = domain::signal::parse_signal(&|k| fields.get(k).cloned(), Some(PartnerType::Huur), NOW.date()).unwrap();
+    let source = store::signals::Source::Partner { partner_id: partner, channel: SignalChannel::Formulier };
+    let intake = app.store.intake_signal(&at(lead), &linker, &source, &signal).await.unwrap();
+    assert_eq!(intake.household_id, Some(household));
+    let signal_case = intake.signal_case_id.unwrap();
+    let w = store::signals::Weighing {
+        grounds: vec![Ground::SchadeZelf],
+        why_go: WEIGHING.into(),
+        why_not: None,
+        proportionality: "Een aangekondigd bezoek met een aanbod van hulp.".into(),
+        safety: Safety::GeenSignalen,
+        models: vec![OutreachModel::Hulp],
+        approach: Approach::Aangekondigd,
+        companion: Companion::Alleen,
+        decision: Decision::Gaan,
+        worker_id: Some(worker.user_id),
+        review_on: None,
+        closing: None,
+    };
+    app.store.weigh_signal_case(&at(lead), signal_case, &w).await.unwrap();
+    let attempt = store::contact::NewAttempt { household_id: household, kind: ContactKind::Telefoon, at: NOW, day_part: None, outcome: ContactOutcome::GeenReactie, note: Some(NOTE), crisis_reason: None };
+    app.store.log_contact_attempt_marked(&at(worker), &attempt, &[Sensitive::Psychiatrie]).await.unwrap();
+    let new = store::cases::NewCase { household_id: household, opened: NOW.date(), models: vec![OutreachModel::Hulp], domains: vec![domain::case::ZrmDomain::Middelengebruik], goal: Some(GOAL) };
+    let case = app.store.open_case(&at(worker), &new).await.unwrap();
+    app.store.mark_case_sensitive(&at(worker), case, &[Sensitive::Verslaving]).await.unwrap();
+    Setup { household, signal_case, case }
+}
+
+async fn account(app: &App, username: &str, role: Role) -> i64 {
+    let hash = web::auth::hash_password(PASSWORD).unwrap();
+    let new = NewUser { username: username.into(), display_name: format!("{username} naam"), role, team_id: Some(app.m.teams[0].id), partner_id: None, models: vec![] };
+    let id = app.store.create_user(&new, Some(&hash), NOW).await.unwrap();
+    app.store.set_totp_secret(id, Some(TOTP_SECRET)).await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn sensitive_data_never_reaches_a_reader_who_may_not_read_it_on_any_route() {
+    let app = app("need-to-know").await;
+    let team = Some(app.m.teams[0].id);
+    let actor_of = |username: &str, role| {
+        let w = app.m.workers.iter().find(|w| w.username == username).unwrap();
+        Actor { user_id: w.id, role, team_id: team, partner_id: None }
+    };
+    let (worker, lead) = (actor_of(app.worker(), Role::Worker), actor_of(app.team_lead(), Role::TeamLead));
+    let colleague = app.m.workers.iter().find(|w| w.role == Role::Worker && w.team_id == team && w.username != app.worker()).unwrap().username.clone();
+    let hash = web::auth::hash_password(PASSWORD).unwrap();
+    let colleague_id = app.m.workers.iter().find(|w| w.username == colleague).unwrap().id;
+    app.store.set_password_hash(colleague_id, &hash).await.unwrap();
+    app.store.set_totp_secret(colleague_id, Some(TOTP_SECRET)).await.unwrap();
+    let expert = account(&app, "ervaring1", Role::ExperienceExpert).await;
+    account(&app, "ervaring2", Role::ExperienceExpert).await;
+    let s = setup(&app, &worker, &lead, app.m.partners[0].id).await;
+    app.store.assign_expert(&Access { actor: &worker, route: "test", now: NOW }, s.household, expert).await.unwrap();
+
+    let mut who: Vec<(Option<Role>, String, String, bool)> = vec![(None, String::new(), String::new(), false)];
+    for (role, user, may_read) in [
+        (Role::Worker, app.worker(), true),
+        (Role::TeamLead, app.team_lead(), true),
+        (Role::Worker, colleague.as_str(), false),
+        (Role::ExperienceExpert, "ervaring1", false),
+        (Role::ExperienceExpert, "ervaring2", false),
+        (Role::Partner, "partner", false),
+        (Role::PrivacyOfficer, "privacy", false),
+        (Role::Admin, "beheer", false),
+    ] {
+        let (session, _) = app.login(user).await;
+        let (_, headers, _) = app.get("/", &session).await;
+        let (_, _, page) = app.get(headers.get(header::LOCATION).unwrap().to_str().unwrap(), &session).await;
+        let csrf = if page.contains("name=\"csrf\"") { hidden(&page, "csrf") } else { String::new() };
+        who.push((Some(role), session, csrf, may_read));
+    }
+    // The file as the worker on the case reads it, so the walk below is not vacuous.
+    let full = format!("/huishoudens/{}?dossier=volledig", s.household);
+    let (status, _, body) = app.get(&full, &who[1].1).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(CONCERN) && body.contains(NOTE), "the worker on the case reads it");
+    let (_, _, body) = app.get(&format!("/trajecten/{}", s.case), &who[2].1).await;
+    assert!(body.contains(GOAL), "the team lead reads the case");
+    // The colleague: the case, whom to call, the break-the-glass form; not the content.
+    let (status, _, body) = app.get(&full, &who[3].1).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Vertrouwelijk: alleen voor de betrokken werker") && body.contains("/vertrouwelijk"), "{body}");
+    let worker_name = &app.m.workers.iter().find(|w| w.username == app.worker()).unwrap().display_name;
+    assert!(body.contains(worker_name.as_str()), "whom to call");
+    // The expert not assigned: not found; the assigned one: the household, not the content.
+    assert_eq!(app.get(&full, &who[5].1).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&full, &who[4].1).await.0, StatusCode::OK);
+
+    let mut routes = web::page_routes();
+    routes.sort_by_key(|r| r.path == "/uitloggen");
+    let mut checked = 0;
+    for id in [s.household, s.signal_case, s.case] {
+        for route in &routes {
+            let path = route.path.replace("{id}", &id.to_string()).replace("{name}", "theme.css").replace("{actie}", "doel").replace("{deur}", "1");
+            let paths = if route.path == "/huishoudens/{id}" { vec![path.clone(), format!("{path}?dossier=volledig")] } else { vec![path] };
+            for path in paths {
+                for method in route.methods {
+                    for (role, cookie, csrf, may_read) in &who {
+                        if *may_read || (route.path == "/uitloggen" && id != s.case) {
+                            continue;
+                        }
+                        let (status, _, body) = if *method == "GET" { app.get(&path, cookie).await } else { app.post_form(&path, cookie, &[("csrf", csrf)]).await };
+                        // The privacy officer's access export (AVG art. 15) is the resident's whole file by design.
+                        if path.contains("/inzage") && *role == Some(Role::PrivacyOfficer) {
+                            continue;
+                        }
+                        for secret in SECRETS {
+                            assert!(!body.contains(secret), "{method} {path} as {role:?} ({status}) shows sensitive data");
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 3 * 60 * 6, "every route and role was tried ({checked})");
+
+    // The colleague breaks the glass with a reason and then reads it; the expert once shared.
+    let (colleague_session, colleague_csrf) = app.login(&colleague).await;
+    let open = format!("/huishoudens/{}/vertrouwelijk", s.household);
+    let (status, _, body) = app.post_form(&open, &colleague_session, &[("reden", "kort"), ("csrf", &colleague_csrf)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Reden"));
+    let reason = "De bewoner belt nu in paniek en de betrokken collega is ziek.";
+    let (status, headers, _) = app.post_form(&open, &colleague_session, &[("reden", reason), ("csrf", &colleague_csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers.get(header::LOCATION).unwrap(), full.as_str());
+    assert!(app.get(&full, &colleague_session).await.2.contains(CONCERN), "after breaking the glass");
+    assert_eq!(app.post_form(&open, &colleague_session, &[("reden", reason), ("csrf", "verkeerd")]).await.0, StatusCode::BAD_REQUEST, "CSRF like every form");
+    let (expert_session, _) = app.login("ervaring1").await;
+    app.store.share_sensitive(&Access { actor: &worker, route: "test", now: NOW }, s.household, expert).await.unwrap();
+    assert!(app.get(&full, &expert_session).await.2.contains(CONCERN), "shared by the case's worker");
+    let (status, _, body) = app.get("/mijn-huishoudens", &expert_session).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Vertrouwenstraat"));
+}
