@@ -433,7 +433,7 @@ fn signal_fields(body: &Value) -> Result<std::collections::HashMap<String, Strin
             ("bedrag", Value::Number(n)) if n.is_i64() => n.to_string(),
             (_, Value::String(s)) if !matches!(key, "crisissignaal" | "warme_overdracht" | "bedrag") => s.clone(),
             _ => {
-                let f = static_field(key);
+                let f = if key == "eigen_kenmerk" { "eigen_kenmerk" } else { static_field(key) };
                 errors.push(FieldError { field: f, message_nl: format!("{f}: verkeerd soort waarde."), message_en: format!("{f}: wrong kind of value.") });
                 return;
             }
@@ -454,6 +454,8 @@ fn signal_fields(body: &Value) -> Result<std::collections::HashMap<String, Strin
                 }
                 None => errors.push(FieldError { field: "client", message_nl: "client: verwacht een object.".into(), message_en: "client: expected an object.".into() }),
             },
+            // The partner's own reference, checked by the store (`signals::partner_reference`).
+            "eigen_kenmerk" => take("eigen_kenmerk", v, &mut errors),
             key if SIGNAL_FIELDS[..7].contains(&key) => take(key, v, &mut errors),
             _ => errors.push(FieldError { field: "signaal", message_nl: "Onbekend veld in het signaal.".into(), message_en: "Unknown field in the signal.".into() }),
         }
@@ -487,13 +489,27 @@ async fn submit_signal(State(state): State<AppState>, ApiUser(user): ApiUser, he
     let fields = signal_fields(&body).map_err(AppError::Validation)?;
     let now = state.now();
     let partner_type = state.store.partner_type(partner_id).await?;
-    let signal = domain::signal::parse_signal(&|k| fields.get(k).cloned(), Some(partner_type), now.date())
-        .map_err(|errors| AppError::Validation(crate::pages::forms::field_errors(errors)))?;
+    let reference = store::signals::partner_reference(fields.get("eigen_kenmerk").map(String::as_str).unwrap_or(""));
+    let signal = domain::signal::parse_signal(&|k| fields.get(k).cloned(), Some(partner_type), now.date());
+    // Every field that is not right is named at once.
+    let (reference, signal) = match (reference, signal) {
+        (Ok(r), Ok(s)) => (r, s),
+        (reference, signal) => {
+            let mut errors = Vec::new();
+            if let Err(e) = reference {
+                errors.push(crate::pages::forms::field_error(e)?);
+            }
+            if let Err(more) = signal {
+                errors.extend(crate::pages::forms::field_errors(more));
+            }
+            return Err(AppError::Validation(errors).into());
+        }
+    };
     // The canonical body (keys sorted) decides whether a retry is the same signal.
     let body_hash = crate::auth::secret_hash(&body.to_string());
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /api/v1/signals", now };
-    let intake = state.store.intake_idempotent(&access, &state.linker, &key, &body_hash, &signal).await?;
+    let intake = state.store.intake_idempotent_with_reference(&access, &state.linker, &key, &body_hash, reference.as_deref(), &signal).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": intake.signal_id, "status": intake.status.code()}))).into_response())
 }
 
@@ -504,7 +520,7 @@ async fn signal_status(State(state): State<AppState>, ApiUser(user): ApiUser, Pa
     let s = state.store.partner_signal(partner_id, id).await?;
     Ok(Json(json!({
         "id": s.id, "signal_date": store::time_fmt::date(s.signal_date), "kind": s.kind.code(), "status": s.status.code(),
-        "result": s.result.map(|r| r.code()),
+        "result": s.result.map(|r| r.code()), "eigen_kenmerk": s.reference,
     })))
 }
 
@@ -545,6 +561,7 @@ fn schemas() -> Value {
             "crisissignaal": {"type": "boolean"},
             "warme_overdracht": {"type": "boolean"},
             "zorg": {"type": "string", "maxLength": 2000, "description": "Waar de zorg over gaat; verplicht als het geen betalingsachterstand is"},
+            "eigen_kenmerk": {"type": ["string", "null"], "maxLength": store::signals::REFERENCE_MAX_CHARS, "description": "Niet verplicht: uw eigen dossier- of klantnummer, om het signaal terug te vinden (één regel, geen stuurtekens); alleen uw organisatie ziet het"},
             "client": {"type": "object", "additionalProperties": false, "properties": {
                 "bsn": text, "voorletters": text, "voornaam": text, "voorvoegsel": text, "achternaam": text,
                 "geboortedatum": text, "straatnaam": text, "huisnummer": text, "huisletter": text, "huisnummertoevoeging": text,
@@ -557,8 +574,9 @@ fn schemas() -> Value {
             "signal_date": {"type": "string", "format": "date"},
             "kind": text,
             "status": {"type": "string", "enum": SignalStatus::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},
-            "result": {"type": ["string", "null"], "enum": PartnerResult::ALL.iter().map(|k| Value::from(k.code())).chain([Value::Null]).collect::<Vec<_>>()}
-        }), &["id", "signal_date", "kind", "status", "result"]),
+            "result": {"type": ["string", "null"], "enum": PartnerResult::ALL.iter().map(|k| Value::from(k.code())).chain([Value::Null]).collect::<Vec<_>>()},
+            "eigen_kenmerk": {"type": ["string", "null"], "description": "Uw eigen kenmerk, zoals u het meegaf"}
+        }), &["id", "signal_date", "kind", "status", "result", "eigen_kenmerk"]),
         "NewContactAttempt": json!({"type": "object", "additionalProperties": false, "properties": {
             "household_id": {"type": "integer", "minimum": 1},
             "kind": {"type": "string", "enum": ContactKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},

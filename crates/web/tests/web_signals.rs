@@ -68,7 +68,8 @@ async fn partners_submit_signals_idempotently_and_see_only_their_status() {
     let id = first["id"].as_i64().unwrap();
     let (status, s) = api(&app, "GET", &format!("/api/v1/signals/{id}"), &partner, None).await;
     assert_eq!((status, s["status"].as_str(), s["result"].is_null()), (StatusCode::OK, Some("ontvangen"), true));
-    assert_eq!(s.as_object().unwrap().len(), 5, "status, date, kind, id and coarse result only: {s}");
+    assert_eq!(s.as_object().unwrap().len(), 6, "status, date, kind, id and coarse result only, and the partner's own reference: {s}");
+    assert!(s["eigen_kenmerk"].is_null(), "none given: {s}");
     let worker = api_token(&app, app.worker()).await;
     assert_eq!(api(&app, "GET", &format!("/api/v1/signals/{id}"), &worker, None).await.0, StatusCode::NOT_FOUND);
     assert_eq!(api_with_key(&app, &worker, Some("k-3"), &body).await.0, StatusCode::FORBIDDEN, "workers do not submit through the partner API");
@@ -269,7 +270,11 @@ async fn an_enforcement_partner_never_sees_help_notes_or_weighing() {
     // What the police may know: status and coarse result, through the API…
     let (status, s) = api(&app, "GET", &format!("/api/v1/signals/{signal_id}"), &token, None).await;
     assert_eq!((status, s["status"].as_str(), s["result"].as_str()), (StatusCode::OK, Some("afgesloten"), Some("hulp-gestart")), "{s}");
-    assert_eq!(s.as_object().unwrap().len(), 5, "{s}");
+    // Beside them only what the police gave themselves to recognise the signal (none here).
+    let mut keys: Vec<&str> = s.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["eigen_kenmerk", "id", "kind", "result", "signal_date", "status"], "{s}");
+    assert!(s["eigen_kenmerk"].is_null(), "{s}");
     // …and on every page it can reach; the team's pages are closed to it.
     let full_name = p.name.full();
     let secrets = [weighing_text, note, worker.display_name.as_str(), full_name.as_str()];

@@ -13,6 +13,7 @@ pub mod households;
 pub mod login;
 pub mod partners;
 pub mod reflection;
+pub mod reflection;
 pub mod reset;
 pub mod rights;
 pub mod roles;

@@ -1,6 +1,6 @@
-//! The landing pages of the roles that see no case content: the signal partner (status of
-//! its own signals) and the administrator (the set-up
-//! sections and the API tokens).
+//! The landing pages of the roles that see no case content: the administrator (the set-up
+//! sections and the API tokens) and the processing register. The signal partner's status list
+//! is with the signal pages (`signals::partner_home`).
 
 use crate::layout::{render, Nav};
 use axum::extract::Query;
@@ -12,32 +12,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::extract::{Form, Path};
 use axum::response::{IntoResponse, Redirect, Response};
-use store::signals::PartnerStatus;
-
-#[derive(Template)]
-#[template(path = "partner_home.html")]
-pub struct PartnerHome {
-    pub t: Lang,
-    pub nav: Nav,
-    pub organisation: String,
-    pub signals: Vec<PartnerStatus>,
-    /// The reference of a signal just sent through the form.
-    pub received: Option<i64>,
-}
-
-#[derive(serde::Deserialize)]
-pub struct PartnerQuery {
-    ontvangen: Option<String>,
-}
-
-pub async fn partner_home(State(state): State<AppState>, user: PageUser, Query(q): Query<PartnerQuery>) -> Result<Response, AppError> {
-    let t = user.lang;
-    let partner = user.user.partner_id.ok_or(AppError::Forbidden)?;
-    let organisation = state.store.partner_name(partner).await?.unwrap_or_default();
-    let signals = state.store.partner_statuses(partner, 50).await?;
-    let received = q.ontvangen.and_then(|r| r.parse().ok()).filter(|r| signals.iter().any(|s| s.id == *r));
-    Ok(render(&PartnerHome { t, nav: user.nav("/partner"), organisation, signals, received }))
-}
 
 #[derive(Template)]
 #[template(path = "admin_home.html")]

@@ -424,6 +424,8 @@ pub struct NewSignalPage {
     pub errors: Vec<FieldError>,
     pub form: HashMap<String, Vec<String>>,
     pub fields: Vec<Field>,
+    /// The partner's own reference (the partner's form only).
+    pub reference: Option<Field>,
     pub kinds: &'static [SignalKind],
     pub reporters: Vec<PartnerType>,
     /// The last signal lay in another team's area and went to that team.
@@ -440,21 +442,96 @@ impl NewSignalPage {
     }
 }
 
+/// The signal form's fields by the label the form shows them with (Dutch, English), so an
+/// error names the field as the user sees it, never by its key; `eigen_kenmerk` is the
+/// partner's own reference.
+const SIGNAL_LABELS: &[(&str, &str, &str)] = &[
+    ("soort", "Waar gaat het over?", "What is it about?"),
+    ("zorg", "Wat is er aan de hand?", "What is going on?"),
+    ("signaaldatum", "Datum van het signaal", "Date of the signal"),
+    ("ontstaansdatum", "Begin van de achterstand", "Start of the arrears"),
+    ("bedrag", "Bedrag achterstand (hele euro's)", "Amount in arrears (whole euros)"),
+    ("crisissignaal", "Crisis", "Crisis"),
+    ("warme_overdracht", "Warme overdracht", "Warm handover"),
+    ("eigen_kenmerk", "Uw eigen kenmerk", "Your own reference"),
+    ("voornaam", "Voornaam", "Given name"),
+    ("voorletters", "Voorletters", "Initials"),
+    ("voorvoegsel", "Tussenvoegsel", "Surname prefix"),
+    ("achternaam", "Achternaam", "Surname"),
+    ("geboortedatum", "Geboortedatum", "Date of birth"),
+    ("straatnaam", "Straat", "Street"),
+    ("huisnummer", "Huisnummer", "House number"),
+    ("huisletter", "Huisnummer", "House number"),
+    ("huisnummertoevoeging", "Huisnummer", "House number"),
+    ("postcode", "Postcode", "Postcode"),
+    ("plaatsnaam", "Woonplaats", "Locality"),
+    ("bsn", "BSN", "BSN"),
+    ("telefoon", "Telefoon", "Phone"),
+    ("email", "E-mail", "E-mail"),
+];
+
+fn signal_label(name: &str) -> Option<(&'static str, &'static str)> {
+    SIGNAL_LABELS.iter().find(|(n, _, _)| *n == name).map(|(_, nl, en)| (*nl, *en))
+}
+
+/// "Label: reason." or, after a question, "Question? Reason."
+fn labelled(label: &str, reason: &str) -> String {
+    let reason = reason.trim_end_matches('.');
+    if label.ends_with('?') {
+        let mut c = reason.chars();
+        let first = c.next().map(|f| f.to_uppercase().collect::<String>()).unwrap_or_default();
+        format!("{label} {first}{}.", c.as_str())
+    } else {
+        format!("{label}: {reason}.")
+    }
+}
+
+/// The parser's errors as the form shows them: each names its field by the form's label.
+fn form_errors(errors: Vec<domain::signal::FieldError>) -> Vec<FieldError> {
+    let keyed = errors.iter().map(|e| e.field.clone()).collect::<Vec<_>>();
+    field_errors(errors)
+        .into_iter()
+        .zip(keyed)
+        .map(|(mut e, key)| {
+            // The form has one field for the number, its letter and its addition.
+            if matches!(key.as_str(), "huisletter" | "huisnummertoevoeging") {
+                e.field = "huisnummer";
+            }
+            if let Some((nl, en)) = signal_label(&key) {
+                let strip = |m: &str| m.strip_prefix(&format!("{key}: ")).map(str::to_string).unwrap_or_else(|| m.to_string());
+                e.message_nl = labelled(nl, &strip(&e.message_nl));
+                e.message_en = labelled(en, &strip(&e.message_en));
+            }
+            e
+        })
+        .collect()
+}
+
 fn new_signal_page(user: &PageUser, partner: bool, form: HashMap<String, Vec<String>>, errors: Vec<FieldError>) -> NewSignalPage {
     let t = user.lang;
     let v = |name: &str| form.get(name).and_then(|v| v.first()).cloned().unwrap_or_default();
-    let f = |name: &'static str, nl: &str, en: &str| Field::new(name, t.s(nl, en), &v(name), &errors, &t);
+    let f = |name: &'static str| {
+        let (nl, en) = signal_label(name).unwrap_or((name, name));
+        Field::new(name, t.s(nl, en), &v(name), &errors, &t)
+    };
     let fields = vec![
-        f("voornaam", "Voornaam", "Given name").autocomplete("off"),
-        f("voorletters", "Voorletters", "Initials"),
-        f("voorvoegsel", "Tussenvoegsel", "Surname prefix").hint(t.s("Bijvoorbeeld van, de, van der", "For example van, de, van der")),
-        f("achternaam", "Achternaam", "Surname").required(),
-        f("geboortedatum", "Geboortedatum", "Date of birth").hint(t.s("Als u die weet; bijvoorbeeld 31-12-1960", "If known; e.g. 31-12-1960")),
-        f("straatnaam", "Straat", "Street"),
-        f("huisnummer", "Huisnummer", "House number").required().hint(t.s("Met letter of toevoeging, bijvoorbeeld 12a of 12-2", "With letter or addition, e.g. 12a or 12-2")),
-        f("postcode", "Postcode", "Postcode").required().hint(t.s("Bijvoorbeeld 1234 AB", "For example 1234 AB")),
-        f("plaatsnaam", "Woonplaats", "Locality"),
+        f("voornaam").autocomplete("off"),
+        f("voorletters"),
+        f("voorvoegsel").hint(t.s("Bijvoorbeeld van, de, van der", "For example van, de, van der")),
+        f("achternaam").required(),
+        f("geboortedatum").hint(t.s("Als u die weet; bijvoorbeeld 31-12-1960", "If known; e.g. 31-12-1960")),
+        f("straatnaam"),
+        f("huisnummer").required().hint(t.s("Met letter of toevoeging, bijvoorbeeld 12a of 12-2", "With letter or addition, e.g. 12a or 12-2")),
+        f("postcode").required().hint(t.s("Bijvoorbeeld 1234 AB", "For example 1234 AB")),
+        f("plaatsnaam"),
     ];
+    // The partner's own case or customer number, so it recognises the signal in its list.
+    let reference = partner.then(|| {
+        f("eigen_kenmerk").hint(t.s(
+            "Niet verplicht. Bijvoorbeeld uw dossier- of klantnummer (hoogstens 40 tekens), zodat u het signaal terugvindt. Alleen uw organisatie ziet het.",
+            "Optional. For example your case or customer number (at most 40 characters), so you can find the signal again. Only your organisation sees it.",
+        ))
+    });
     NewSignalPage {
         t,
         nav: user.nav(if partner { "/partner/signaal" } else { "/signalen/nieuw" }),
@@ -463,6 +540,7 @@ fn new_signal_page(user: &PageUser, partner: bool, form: HashMap<String, Vec<Str
         errors,
         form,
         fields,
+        reference,
         kinds: SignalKind::ALL,
         reporters: [PartnerType::Buurtbewoner, PartnerType::Winkelier, PartnerType::Sleutelfiguur, PartnerType::Migrantenorganisatie].to_vec(),
         forwarded: false,
@@ -511,7 +589,7 @@ fn parse_form(form: &HashMap<String, Vec<String>>, partner_type: PartnerType, to
             _ => form.get(k).and_then(|v| v.first()).cloned(),
         }
     };
-    parse_signal(&get, Some(partner_type), today).map_err(field_errors)
+    parse_signal(&get, Some(partner_type), today).map_err(form_errors)
 }
 
 pub async fn create_signal(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
@@ -588,9 +666,19 @@ pub async fn create_partner_signal(State(state): State<AppState>, user: PageUser
     user.check_csrf(first(&form, "csrf"))?;
     let now = state.now();
     let partner_type = state.store.partner_type(partner_id).await?;
-    let signal = match parse_form(&form, partner_type, now.date()) {
-        Ok(s) => s,
-        Err(errors) => {
+    // Every field that is not right is named at once: the reference with the signal's own.
+    let reference = store::signals::partner_reference(first(&form, "eigen_kenmerk"));
+    let signal = parse_form(&form, partner_type, now.date());
+    let (reference, signal) = match (reference, signal) {
+        (Ok(r), Ok(s)) => (r, s),
+        (reference, signal) => {
+            let mut errors = Vec::new();
+            if let Err(e) = reference {
+                errors.push(field_error(e)?);
+            }
+            if let Err(mut more) = signal {
+                errors.append(&mut more);
+            }
             let mut r = render(&new_signal_page(&user, true, form, errors));
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             return Ok(r);
@@ -599,6 +687,125 @@ pub async fn create_partner_signal(State(state): State<AppState>, user: PageUser
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /partner/signaal", now };
     let source = Source::Partner { partner_id, channel: SignalChannel::Formulier };
-    let intake = state.store.intake_signal(&access, &state.linker, &source, &signal).await?;
+    let intake = state.store.intake_with_reference(&access, &state.linker, &source, reference.as_deref(), &signal).await?;
     Ok(Redirect::to(&format!("/partner?ontvangen={}", intake.signal_id)).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The partner's status list: its own signals only, with what it gave to recognise them (its
+// reference, the address as it reported it), and a search that is a POST, so nothing it
+// searches for appears in a URL.
+
+#[derive(Template)]
+#[template(path = "partner_home.html")]
+pub struct PartnerHome {
+    pub t: Lang,
+    pub nav: Nav,
+    pub organisation: String,
+    pub signals: Vec<store::signals::PartnerStatus>,
+    /// The reference of a signal just sent through the form.
+    pub received: Option<i64>,
+    /// The search form's fields, with their errors.
+    pub search: Vec<Field>,
+    pub errors: Vec<FieldError>,
+    /// A search was done (the list shows its hits, not the recent signals).
+    pub searched: bool,
+}
+
+#[derive(serde::Deserialize)]
+pub struct PartnerQuery {
+    ontvangen: Option<String>,
+}
+
+/// How many signals the list shows.
+const PARTNER_LIST: i64 = 50;
+
+fn partner_id(user: &PageUser) -> Result<i64, AppError> {
+    match (user.user.role, user.user.partner_id) {
+        (Role::Partner, Some(p)) => Ok(p),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+fn search_fields(t: &Lang, form: &HashMap<String, Vec<String>>, errors: &[FieldError]) -> Vec<Field> {
+    let v = |name: &str| first(form, name).to_string();
+    vec![
+        Field::new("zoek_kenmerk", t.s("Uw eigen kenmerk", "Your own reference"), &v("zoek_kenmerk"), errors, t),
+        Field::new("zoek_postcode", t.s("Postcode", "Postcode"), &v("zoek_postcode"), errors, t).hint(t.s("Bijvoorbeeld 1234 AB", "For example 1234 AB")),
+        Field::new("zoek_huisnummer", t.s("Huisnummer", "House number"), &v("zoek_huisnummer"), errors, t).hint(t.s("Alleen met een postcode; bijvoorbeeld 12 of 12a", "Only with a postcode; e.g. 12 or 12a")),
+        Field::new("zoek_datum", t.s("Datum van het signaal", "Date of the signal"), &v("zoek_datum"), errors, t).hint(t.s("Bijvoorbeeld 20-11-2026", "For example 20-11-2026")),
+    ]
+}
+
+pub async fn partner_home(State(state): State<AppState>, user: PageUser, Query(q): Query<PartnerQuery>) -> Result<Response, AppError> {
+    let t = user.lang;
+    let partner = partner_id(&user)?;
+    let organisation = state.store.partner_name(partner).await?.unwrap_or_default();
+    let signals = state.store.partner_statuses(partner, PARTNER_LIST).await?;
+    let received = q.ontvangen.and_then(|r| r.parse().ok()).filter(|r| signals.iter().any(|s| s.id == *r));
+    let search = search_fields(&t, &HashMap::new(), &[]);
+    Ok(render(&PartnerHome { t, nav: user.nav("/partner"), organisation, signals, received, search, errors: Vec::new(), searched: false }))
+}
+
+/// Reads the search form; every part that is not right is named by its label.
+fn read_search(form: &HashMap<String, Vec<String>>) -> Result<store::signals::PartnerSearch, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let text = |name: &str| Some(first(form, name).trim().to_string()).filter(|s| !s.is_empty());
+    let reference = match store::signals::partner_reference(first(form, "zoek_kenmerk")) {
+        Ok(r) => r,
+        Err(e) => {
+            if let store::StoreError::Invalid { message_nl, message_en, .. } = e {
+                errors.push(FieldError { field: "zoek_kenmerk", message_nl, message_en });
+            }
+            None
+        }
+    };
+    let postcode = text("zoek_postcode").and_then(|p| match domain::Postcode::parse(&p) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.push(FieldError::from_parse("zoek_postcode", "Postcode", "Postcode", &e));
+            None
+        }
+    });
+    let house_number = text("zoek_huisnummer").and_then(|h| match domain::HouseNumber::parse(&h) {
+        Ok(h) => Some(h),
+        Err(e) => {
+            errors.push(FieldError::from_parse("zoek_huisnummer", "Huisnummer", "House number", &e));
+            None
+        }
+    });
+    if house_number.is_some() && postcode.is_none() && !errors.iter().any(|e| e.field == "zoek_postcode") {
+        errors.push(FieldError {
+            field: "zoek_postcode",
+            message_nl: "Postcode: vul bij een huisnummer ook de postcode in.".into(),
+            message_en: "Postcode: with a house number, fill in the postcode too.".into(),
+        });
+    }
+    let date = text("zoek_datum").and_then(|d| match domain::date::parse_date(&d) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.push(FieldError::from_parse("zoek_datum", "Datum van het signaal", "Date of the signal", &e));
+            None
+        }
+    });
+    if errors.is_empty() { Ok(store::signals::PartnerSearch { reference, postcode, house_number, date }) } else { Err(errors) }
+}
+
+pub async fn partner_search(State(state): State<AppState>, user: PageUser, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let t = user.lang;
+    let partner = partner_id(&user)?;
+    let form = grouped(pairs);
+    user.check_csrf(first(&form, "csrf"))?;
+    let organisation = state.store.partner_name(partner).await?.unwrap_or_default();
+    let (signals, errors, searched) = match read_search(&form) {
+        Ok(search) => (state.store.partner_search(partner, &search, PARTNER_LIST).await?, Vec::new(), !search.is_empty()),
+        Err(errors) => (Vec::new(), errors, true),
+    };
+    let search = search_fields(&t, &form, &errors);
+    let failed = !errors.is_empty();
+    let mut r = render(&PartnerHome { t, nav: user.nav("/partner"), organisation, signals, received: None, search, errors, searched });
+    if failed {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
 }
