@@ -153,7 +153,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         r("/signalen/nieuw", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::signals::new_signal_form).post(pages::signals::create_signal)),
         r("/intervisie", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::reflection::list).post(pages::reflection::bring)),
         r("/intervisie/{id}", &["POST"], Audience::Roles(TEAM), || post(pages::reflection::conclude)),
-        r("/partner", &["GET", "POST"], Audience::Roles(&[Role::Partner]), || get(pages::signals::partner_home).post(pages::signals::partner_search)),
+        r("/partner", &["GET", "POST"], Audience::Roles(&[Role::Partner]), || get(pages::partner_status::partner_home).post(pages::partner_status::partner_search)),
         r("/partner/signaal", &["GET", "POST"], Audience::Roles(&[Role::Partner]), || get(pages::signals::partner_signal_form).post(pages::signals::create_partner_signal)),
         r("/privacy", &["GET"], Audience::Roles(&[Role::PrivacyOfficer]), || get(pages::rights::trail::privacy_home)),
         r("/privacy/nagaan", &["POST"], Audience::Roles(&[Role::PrivacyOfficer]), || post(pages::rights::trail::review)),

@@ -11,6 +11,7 @@ pub mod enrolment;
 pub mod forms;
 pub mod households;
 pub mod login;
+pub mod partner_status;
 pub mod partners;
 pub mod reflection;
 pub mod reflection;
