@@ -98,6 +98,24 @@ pub const CATEGORIES: &[Category] = &[
         recipients: ("het wijkteam; partners alleen bij een warme overdracht met toestemming", "the team; partners only on a warm handover with consent"),
     },
     Category {
+        key: "bijzonder",
+        name: ("Bijzondere en strafrechtelijke persoonsgegevens (AVG art. 9 en 10)", "Special categories and criminal-law data (GDPR art. 9 and 10)"),
+        data: (
+            "wat een signaal, een contactnotitie of een traject zegt over huiselijk geweld en de veiligheid van kinderen, psychiatrie, verslaving of justitie; een signaal over huiselijk geweld is dat altijd, de werker of partner markeert de rest",
+            "what a signal, a contact note or a case says about domestic violence and child safety, psychiatry, addiction or justice; a domestic-violence signal always is, the worker or partner marks the rest",
+        ),
+        subjects: ("bewoners over wie het gaat; soms huisgenoten", "the residents concerned; sometimes housemates"),
+        purpose: ("hulp bieden waar het nodig is, zonder dat het hele team meeleest", "giving help where it is needed, without the whole team reading along"),
+        legal_basis: (
+            "art. 9 lid 2 sub g en h AVG met de Wmo 2015 en de Wet verplichte meldcode; art. 10 AVG met art. 33 UAVG",
+            "GDPR art. 9(2)(g) and (h) with Wmo 2015 and the mandatory reporting code act; GDPR art. 10 with art. 33 UAVG",
+        ),
+        recipients: (
+            "alleen de werker op het (signaal)traject van het huishouden en de teamleider; een ervaringsdeskundige als de werker het deelt; een collega van de wijk na noodtoegang met reden (vastgelegd, tot het einde van de werkdag, zichtbaar voor de privacyfunctionaris)",
+            "only the worker on the household's (signal) case and the team lead; an experience expert when the worker shares it; a colleague of the wijk after breaking the glass with a reason (recorded, until the end of the working day, visible to the privacy officer)",
+        ),
+    },
+    Category {
         key: "audit",
         name: ("Auditspoor", "Audit trail"),
         data: ("wie welk dossier inzag of wijzigde, wanneer, waarom", "who read or changed which file, when, why"),
@@ -152,6 +170,7 @@ impl RetentionPolicy {
                 format!("{} days outside a case; otherwise as the case", self.contact_days),
             ),
             "trajecten" => (format!("{} dagen na het sluiten", self.case_days), format!("{} days after closing", self.case_days)),
+            "bijzonder" => ("als het signaal, de contactpoging of het traject waar ze bij horen".into(), "as the signal, contact attempt or case they belong to".into()),
             "audit" => ("ten minste 5 jaar (NEN 7513); niet door de opschoning gewist".into(), "at least 5 years (NEN 7513); not removed by the purge".into()),
             "rechten" => ("als het auditspoor: ten minste 5 jaar, ook na het wissen van de bewoner (alleen nummers)".into(), "as the audit trail: at least 5 years, also after the resident is erased (numbers only)".into()),
             _ => ("sessies 12 uur, mislukte inlogpogingen 1 dag; accounts tot ze worden opgeheven".into(), "sessions 12 hours, failed sign-ins 1 day; accounts until removed".into()),

@@ -222,11 +222,11 @@ fn check_wave(wave: &NewWave, today: Date) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Every walker must be a worker or team lead of the team.
+/// Every walker must be a worker, team lead or experience expert of the team.
 async fn check_walkers(tx: &mut crate::kernel::db::Tx, team: Id, walkers: &[Id]) -> Result<(), StoreError> {
     for w in walkers {
         let ok = tx
-            .fetch_optional("SELECT id FROM users WHERE id = $1 AND team_id = $2 AND role IN ('worker', 'team-lead') AND NOT disabled", &args![*w, team])
+            .fetch_optional("SELECT id FROM users WHERE id = $1 AND team_id = $2 AND role IN ('worker', 'team-lead', 'ervaringsdeskundige') AND NOT disabled", &args![*w, team])
             .await?;
         if ok.is_none() {
             return Err(invalid("lopers", "Lopers: kies collega's uit het eigen team.", "Walkers: choose colleagues of the team."));

@@ -76,13 +76,15 @@ pub(crate) async fn involved_worker(tx: &mut Tx, household_id: Id) -> Result<Opt
     Ok(None)
 }
 
-/// `NotFound` for an experience expert out of their assignments; anyone else passes (their
-/// reach is the team's area, checked by `area`).
+/// `NotFound` for an experience expert out of their assignments (or the cases they were made
+/// who goes for in a weighing); anyone else passes (their reach is the team's area, `area`).
 pub(crate) async fn reach(tx: &mut Tx, access: &Access<'_>, household_id: Id) -> Result<(), StoreError> {
     if access.actor.role != Role::ExperienceExpert {
         return Ok(());
     }
-    tx.fetch_optional("SELECT 1 FROM household_assignments WHERE household_id = $1 AND user_id = $2", &args![household_id, access.actor.user_id])
+    let sql = "SELECT 1 WHERE EXISTS (SELECT 1 FROM household_assignments WHERE household_id = $1 AND user_id = $2) \
+               OR EXISTS (SELECT 1 FROM signal_cases WHERE household_id = $1 AND worker_id = $2) OR EXISTS (SELECT 1 FROM cases WHERE household_id = $1 AND worker_id = $2)";
+    tx.fetch_optional(sql, &args![household_id, access.actor.user_id])
         .await?
         .ok_or(StoreError::NotFound)?;
     Ok(())

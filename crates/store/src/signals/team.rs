@@ -563,13 +563,14 @@ impl Store {
         tx.fetch_optional(&sql, &args![team, case_id]).await?.ok_or(StoreError::NotFound)?.i64(0)
     }
 
-    /// The workers of the actor's team, (id, name), for "who goes".
+    /// The workers of the actor's team, (id, name), for "who goes" and the walkers of a walk
+    /// list; an experience expert labelled as such.
     pub async fn team_workers(&self, team_id: Id) -> Result<Vec<(Id, String)>, StoreError> {
         let mut tx = self.pool().begin_read().await?;
-        let rows = tx
-            .fetch_all("SELECT id, display_name FROM users WHERE team_id = $1 AND role IN ('worker', 'team-lead') AND NOT disabled ORDER BY display_name", &args![team_id])
-            .await?;
-        rows.iter().map(|r| Ok((r.i64(0)?, r.text(1)?))).collect()
+        let sql = "SELECT id, display_name, role FROM users WHERE team_id = $1 AND role IN ('worker', 'team-lead', 'ervaringsdeskundige') AND NOT disabled ORDER BY display_name";
+        let rows = tx.fetch_all(sql, &args![team_id]).await?;
+        let label = |name: String, role: String| if role == "ervaringsdeskundige" { format!("{name} (ervaringsdeskundige)") } else { name };
+        rows.iter().map(|r| Ok((r.i64(0)?, label(r.text(1)?, r.text(2)?)))).collect()
     }
 
     /// Records the team's weighing and decision; the case shows who weighed what. A case can be

@@ -38,6 +38,9 @@ pub struct ContactForm {
     notitie: String,
     #[serde(default)]
     crisisreden: String,
+    /// A special category the note touches (none: not sensitive).
+    #[serde(default)]
+    vertrouwelijk: String,
     #[serde(default)]
     csrf: String,
 }
@@ -56,7 +59,8 @@ pub async fn log(State(state): State<AppState>, user: PageUser, Path(id): Path<S
         let note = Some(f.notitie.as_str()).filter(|n| !n.trim().is_empty());
         let crisis_reason = Some(f.crisisreden.as_str()).filter(|r| !r.trim().is_empty());
         let attempt = NewAttempt { household_id: id, kind, at: now, day_part: Some(day_part), outcome, note, crisis_reason };
-        match state.store.log_contact_attempt(&access, &attempt).await {
+        let marks: Vec<domain::model::Sensitive> = domain::model::Sensitive::from_code(&f.vertrouwelijk).into_iter().collect();
+        match state.store.log_contact_attempt_marked(&access, &attempt, &marks).await {
             Ok(_) => return Ok(Redirect::to(&format!("/huishoudens/{id}?gedaan=contact#kop-poging")).into_response()),
             Err(e) => {
                 let mut err = field_error(e)?;

@@ -218,6 +218,12 @@ pub trait ContactSection {
         DayPart::ALL
     }
 
+    /// The special categories a note may be marked with (only the worker on the case and the
+    /// team lead read it then).
+    fn sensitive_categories(&self) -> &'static [domain::model::Sensitive] {
+        domain::model::Sensitive::ALL
+    }
+
     fn error(&self, field: &str) -> Option<String> {
         self.field_errors().iter().find(|e| e.field == field).map(|e| e.message(&self.lang()).to_string())
     }
