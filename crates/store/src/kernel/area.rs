@@ -9,7 +9,6 @@
 use super::access::Access;
 use super::db::{Tx, Value};
 use super::error::StoreError;
-use super::Scoped;
 use crate::args;
 use domain::model::Id;
 
@@ -129,15 +128,4 @@ pub(crate) async fn refresh_team_buurten(tx: &mut Tx) -> Result<(), StoreError> 
 pub(crate) async fn buurt_in_area(tx: &mut Tx, team: Id, buurt_code: &str) -> Result<bool, StoreError> {
     let sql = format!("SELECT b.code FROM neighbourhoods b JOIN teams t ON {TEAM_COVERS_BUURT} WHERE t.id = $1 AND b.code = $2 AND b.level = 'buurt'");
     Ok(tx.fetch_optional(&sql, &[Value::from(team), Value::from(buurt_code)]).await?.is_some())
-}
-
-impl Scoped<'_> {
-    /// `NotFound` unless the household lies in this team's area (and, for an experience
-    /// expert, is assigned to them).
-    pub(crate) async fn household(&mut self, household_id: Id) -> Result<(), StoreError> {
-        let team = self.team;
-        in_area(self, team, household_id).await?;
-        let access = self.access;
-        super::sensitive::reach(self, access, household_id).await
-    }
 }

@@ -43,6 +43,14 @@ impl<'a> Scoped<'a> {
         audit::record_households(&mut self.tx, access, event, household_ids).await
     }
 
+    /// `NotFound` unless the household lies in this team's area (`area`) and, for an
+    /// experience expert, is assigned to them (`sensitive::reach`).
+    pub(crate) async fn household(&mut self, household_id: Id) -> Result<(), StoreError> {
+        let (team, access) = (self.team, self.access);
+        area::in_area(&mut self.tx, team, household_id).await?;
+        sensitive::reach(&mut self.tx, access, household_id).await
+    }
+
     pub(crate) async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await
     }
