@@ -65,8 +65,8 @@ pub const CATEGORIES: &[Category] = &[
         key: "signalen",
         name: ("Signalen", "Signals"),
         data: (
-            "zorg of achterstand, bedrag, melder, datum, status; de weging van het team (grond, waarom, besluit, datum om opnieuw te kijken, wie woog en wie bevestigde); of de melder iets terug hoorde (alleen welke korte boodschap, nooit de inhoud)",
-            "concern or arrears, amount, reporter, date, status; the team's weighing (ground, why, decision, date to look again, who weighed and who confirmed); whether the reporter heard back (only which short message, never the content)",
+            "zorg of achterstand, bedrag, melder, datum, status, het eigen kenmerk van de signaalpartner; de weging van het team (grond, waarom, besluit, datum om opnieuw te kijken, wie woog en wie bevestigde); of de melder iets terug hoorde (alleen welke korte boodschap, nooit de inhoud)",
+            "concern or arrears, amount, reporter, date, status, the signal partner's own reference; the team's weighing (ground, why, decision, date to look again, who weighed and who confirmed); whether the reporter heard back (only which short message, never the content)",
         ),
         subjects: ("bewoners over wie een signaal binnenkwam", "residents a signal was about"),
         purpose: ("vroegsignalering: beoordelen of het team erop af gaat", "early warning: weighing whether the team goes"),

@@ -50,6 +50,7 @@ impl Nav {
                     ("/huishoudens/nieuw", "Huishouden registreren", "Register household"),
                     ("/campagnes", "Campagnes", "Campaigns"),
                     ("/vindplaatsen", "Vindplaatsen", "Venues"),
+                    ("/intervisie", "Intervisie", "Team reflection"),
                     ("/noodtoegang", "Noodtoegang", "Break the glass"),
                 ]
             }
