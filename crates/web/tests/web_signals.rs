@@ -32,10 +32,7 @@ async fn partners_submit_signals_idempotently_and_see_only_their_status() {
     let p = app.m.persons.iter().find(|p| p.household_id == h.id).unwrap();
     let body = serde_json::json!({
         "signaaldatum": "2026-11-20", "bedrag": 640, "crisissignaal": false, "warme_overdracht": true,
-        "client": {"voorletters": p.name.initials, "voorvoegsel": p.name.prefix, "achternaam": p.name.surname,
-                   "geboortedatum": store::time_fmt::date(p.birth_date), "straatnaam": a.street,
-                   "huisnummer": a.house_number.number.to_string(), "huisletter": a.house_number.letter.map(String::from).unwrap_or_default(),
-                   "huisnummertoevoeging": a.house_number.addition.clone().unwrap_or_default(), "postcode": a.postcode.as_str(), "plaatsnaam": a.locality}
+        "client": client(p, a)
     });
     let before = app.store.counts().await.unwrap();
     assert_eq!(api_with_key(&app, &partner, None, &body).await.0, StatusCode::BAD_REQUEST, "no Idempotency-Key, no signal");
@@ -198,6 +195,14 @@ async fn from_a_worry_to_a_weighed_and_closed_signal_case_on_screen() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// The resident as a partner's system sends them in a signal's `client`.
+fn client(p: &domain::model::Person, a: &domain::model::Address) -> serde_json::Value {
+    serde_json::json!({"voorletters": p.name.initials, "voorvoegsel": p.name.prefix, "achternaam": p.name.surname,
+                       "geboortedatum": store::time_fmt::date(p.birth_date), "straatnaam": a.street,
+                       "huisnummer": a.house_number.number.to_string(), "huisletter": a.house_number.letter.map(String::from).unwrap_or_default(),
+                       "huisnummertoevoeging": a.house_number.addition.clone().unwrap_or_default(), "postcode": a.postcode.as_str(), "plaatsnaam": a.locality})
+}
+
 async fn page_of(app: &App, path: &str, session: &str) -> String {
     app.get(path, session).await.2
 }
@@ -228,10 +233,7 @@ async fn an_enforcement_partner_never_sees_help_notes_or_weighing() {
     let token = api_token(&app, "politie").await;
     let body = serde_json::json!({
         "soort": "overlast", "signaaldatum": "2026-11-25", "zorg": "Herhaaldelijk geluidsoverlast gemeld; bewoner lijkt in de war.",
-        "client": {"voorletters": p.name.initials, "voorvoegsel": p.name.prefix, "achternaam": p.name.surname,
-                   "geboortedatum": store::time_fmt::date(p.birth_date), "straatnaam": a.street,
-                   "huisnummer": a.house_number.number.to_string(), "huisletter": a.house_number.letter.map(String::from).unwrap_or_default(),
-                   "huisnummertoevoeging": a.house_number.addition.clone().unwrap_or_default(), "postcode": a.postcode.as_str(), "plaatsnaam": a.locality}
+        "client": client(p, a)
     });
     let (status, receipt) = api_with_key(&app, &token, Some("politie-1"), &body).await;
     assert_eq!(status, StatusCode::CREATED, "{receipt}");
@@ -366,10 +368,7 @@ async fn the_api_refuses_a_home_visit_before_the_weighing() {
     let p = app.m.persons.iter().find(|p| p.household_id == h.id).unwrap();
     let signal = serde_json::json!({
         "signaaldatum": "2026-11-20", "bedrag": 640, "crisissignaal": false, "warme_overdracht": false,
-        "client": {"voorletters": p.name.initials, "voorvoegsel": p.name.prefix, "achternaam": p.name.surname,
-                   "geboortedatum": store::time_fmt::date(p.birth_date), "straatnaam": a.street,
-                   "huisnummer": a.house_number.number.to_string(), "huisletter": a.house_number.letter.map(String::from).unwrap_or_default(),
-                   "huisnummertoevoeging": a.house_number.addition.clone().unwrap_or_default(), "postcode": a.postcode.as_str(), "plaatsnaam": a.locality}
+        "client": client(p, a)
     });
     let partner = api_token(&app, "partner").await;
     assert_eq!(api_with_key(&app, &partner, Some("gate-1"), &signal).await.0, StatusCode::CREATED);
