@@ -355,6 +355,19 @@ export function journeys(viewport) {
       });
     });
 
+    test('worker: the team reflection (intervisie) from a household, a dilemma with a resident\'s name refused', { timeout: TIMEOUT }, async () => {
+      await withPage(viewport, async (page) => {
+        assert.equal(await login(page, 'worker'), '/mijn-dag');
+        await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Intervisie' }).click();
+        await page.waitForURL((u) => u.pathname === '/intervisie');
+        assert.match(await h1(page), /^Intervisie \d{4} K[1-4]$/);
+        await checkPage(page, 'team reflection');
+        assert.equal(await submit(page, 'Dilemma inbrengen', '/intervisie'), 422);
+        await checkPage(page, 'team reflection with errors');
+        await logout(page);
+      });
+    });
+
     test('worker: a stalled referral is back on mijn dag, the case page draws the ZRM chart, a check takes the referral off the list', { timeout: TIMEOUT }, async () => {
       await withPage(viewport, async (page) => {
         assert.equal(await login(page, 'worker'), '/mijn-dag');
