@@ -355,7 +355,7 @@ export function journeys(viewport) {
       });
     });
 
-    test('worker: the team reflection (intervisie) from a household, a dilemma with a resident\'s name refused', { timeout: TIMEOUT }, async () => {
+    test('worker: the team reflection (intervisie) and its error state', { timeout: TIMEOUT }, async () => {
       await withPage(viewport, async (page) => {
         assert.equal(await login(page, 'worker'), '/mijn-dag');
         await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Intervisie' }).click();
