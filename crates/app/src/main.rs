@@ -235,7 +235,7 @@ async fn run(cli: Cli, matches: &clap::ArgMatches, settings: &config::Loaded) ->
             let store = connect_migrated(&db.database_url).await?;
             let team_id = match (&team, role) {
                 (Some(t), _) => Some(store.team_id_by_name(t).await.map_err(|e| e.to_string())?.ok_or_else(|| format!("team '{t}' bestaat niet"))?),
-                (None, Role::Worker | Role::TeamLead) => return Err("een werker of teamleider hoort bij een team: geef --team".into()),
+                (None, Role::Worker | Role::TeamLead | Role::ExperienceExpert) => return Err("een werker, teamleider of ervaringsdeskundige hoort bij een team: geef --team".into()),
                 (None, _) => None,
             };
             let partner_id = match (&partner, role) {

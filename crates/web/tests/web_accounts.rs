@@ -131,11 +131,11 @@ async fn the_admin_makes_an_account_naming_every_bad_field_and_its_user_sets_pas
 
     let (status, _, body) = post(vec![("gebruikersnaam", "j.devries".into()), ("naam", "Jan de Vries".into()), ("rol", "worker".into())]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a worker without a team is refused");
-    assert!(body.contains("Team: een werker of teamleider hoort bij een team; kies het team.") && body.contains("href=\"#team\""), "{body}");
+    assert!(body.contains("Team: een werker, teamleider of ervaringsdeskundige hoort bij een team; kies het team.") && body.contains("href=\"#team\""), "{body}");
 
     let (status, _, body) = post(vec![("gebruikersnaam", "p.officer".into()), ("naam", "P".into()), ("rol", "privacy-officer".into()), ("team", team.clone()), ("model", "hulp".into())]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("Team: alleen een werker of teamleider") && body.contains("Outreachmodellen: alleen voor een werker of teamleider."), "{body}");
+    assert!(body.contains("Team: alleen een werker, teamleider of ervaringsdeskundige") && body.contains("Outreachmodellen: alleen voor een werker of teamleider."), "{body}");
     let (_, _, body) = post(vec![("gebruikersnaam", "p.partner".into()), ("naam", "P".into()), ("rol", "partner".into())]).await;
     assert!(body.contains("Partnerorganisatie: een partneraccount hoort bij een organisatie"), "{body}");
     let (status, _, body) = post(vec![("gebruikersnaam", app.worker().into()), ("naam", "Dubbel".into()), ("rol", "worker".into()), ("team", team.clone())]).await;

@@ -36,9 +36,10 @@ pub fn account_problems(user: &NewUser) -> Vec<StoreError> {
         problems.push(invalid("naam", "Naam: vul de naam in zoals collega's die zien (hoogstens 100 tekens).", "Name: fill in the name as colleagues see it (at most 100 characters)."));
     }
     let in_team = matches!(user.role, Role::Worker | Role::TeamLead);
-    match (in_team, user.team_id) {
-        (true, None) => problems.push(invalid("team", "Team: een werker of teamleider hoort bij een team; kies het team.", "Team: a worker or team lead belongs to a team; choose the team.")),
-        (false, Some(_)) => problems.push(invalid("team", "Team: alleen een werker of teamleider hoort bij een team; kies geen team.", "Team: only a worker or team lead belongs to a team; choose no team.")),
+    // An experience expert belongs to a team too, without outreach models of their own.
+    match (in_team || user.role == Role::ExperienceExpert, user.team_id) {
+        (true, None) => problems.push(invalid("team", "Team: een werker, teamleider of ervaringsdeskundige hoort bij een team; kies het team.", "Team: a worker, team lead or experience expert belongs to a team; choose the team.")),
+        (false, Some(_)) => problems.push(invalid("team", "Team: alleen een werker, teamleider of ervaringsdeskundige hoort bij een team; kies geen team.", "Team: only a worker, team lead or experience expert belongs to a team; choose no team.")),
         _ => {}
     }
     match (user.role == Role::Partner, user.partner_id) {

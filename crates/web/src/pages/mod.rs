@@ -14,7 +14,6 @@ pub mod login;
 pub mod partner_status;
 pub mod partners;
 pub mod reflection;
-pub mod reflection;
 pub mod reset;
 pub mod rights;
 pub mod roles;
