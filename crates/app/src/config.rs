@@ -359,7 +359,7 @@ mod tests {
         let (_, message) = settings_in("listen = \"x\"\n").unwrap_err();
         assert!(message.contains("'listen'"), "{message}");
         let (_, message) = settings_in("pickup = 3\n").unwrap_err();
-        assert!(message.contains("'pickup' (pickup is een tabel: [pickup] met days, crisis_working_days)"), "{message}");
+        assert!(message.contains("'pickup' (pickup is een tabel: [pickup] met days, crisis_working_days, liberation_day)"), "{message}");
         let (_, message) = settings_in("[pickup]\ndays = \"28\"\n").unwrap_err();
         assert!(message.contains("'pickup.days' is een geheel getal"), "{message}");
         let (_, message) = settings_in("[pickup]\ndays = -1\n").unwrap_err();
