@@ -203,17 +203,16 @@ async fn seed_follow_through(store: &Store, m: &synth::Municipality, now: Offset
     let actor = worker.actor();
     let access = store::Access { actor: &actor, route: "eropaf demo", now };
     let at = |days: i64, hour: u8| (now - time::Duration::days(days)).replace_time(time::Time::from_hms(hour, 0, 0).unwrap_or(time::Time::MIDNIGHT));
+    let log = |household_id: i64, at: OffsetDateTime, kind: ContactKind| store::contact::NewAttempt { household_id, kind, at, day_part: None, outcome: ContactOutcome::NietThuis, note: None, crisis_reason: None };
     // Where a signal case still waits for its weighing (or for the decision to go), the
-    // weighing gate allows no home visit yet: the team calls instead.
-    let gated: std::collections::HashSet<i64> = m
-        .signal_cases
-        .iter()
-        .filter(|c| matches!(c.stage, domain::model::CaseStage::Nieuw | domain::model::CaseStage::Gewogen) && (c.decision != Some(domain::model::Decision::Gaan) || c.worker_id.is_none()))
-        .map(|c| c.household_id)
-        .collect();
-    let log = |household_id: i64, at: OffsetDateTime, kind: ContactKind| {
-        let kind = if kind == ContactKind::Huisbezoek && gated.contains(&household_id) { ContactKind::Telefoon } else { kind };
-        store::contact::NewAttempt { household_id, kind, at, day_part: None, outcome: ContactOutcome::NietThuis, note: None, crisis_reason: None }
+    // weighing gate allows no home visit yet: the team calls instead (asked of the store, which
+    // also knows the cases the intake above opened).
+    let visit_or_call = |h: i64, kind: ContactKind| {
+        let access = &access;
+        async move {
+            let waits = store.next_contact(access, h).await.map_err(err)?.is_some_and(|n| n.awaits_weighing);
+            Ok::<_, String>(if kind == ContactKind::Huisbezoek && waits { ContactKind::Telefoon } else { kind })
+        }
     };
     let before = |last: Option<OffsetDateTime>, days: i64| last.is_none_or(|l| l < at(days, 0));
     let mut chosen = households.into_iter();
@@ -221,12 +220,14 @@ async fn seed_follow_through(store: &Store, m: &synth::Municipality, now: Offset
     if let Some((_, h)) = chosen.by_ref().find(|(last, _)| before(*last, 26)) {
         let kinds = [ContactKind::Huisbezoek, ContactKind::Huisbezoek, ContactKind::Telefoon, ContactKind::Telefoon, ContactKind::SmsWhatsapp, ContactKind::Brief];
         for (n, kind) in kinds.into_iter().enumerate() {
+            let kind = visit_or_call(h, kind).await?;
             store.log_contact_attempt(&access, &log(h, at(25 - 4 * n as i64, [10, 19, 14][n % 3]), kind)).await.map_err(err)?;
         }
     }
     // Not home four days ago; the proposed next try has passed: out of view.
     for (_, h) in chosen.by_ref().filter(|(last, _)| before(*last, 5)).take(3).collect::<Vec<_>>() {
-        store.log_contact_attempt(&access, &log(h, at(4, 10), ContactKind::Huisbezoek)).await.map_err(err)?;
+        let kind = visit_or_call(h, ContactKind::Huisbezoek).await?;
+        store.log_contact_attempt(&access, &log(h, at(4, 10), kind)).await.map_err(err)?;
     }
     // Language and cultural notes, read in the first-visit brief.
     let notes = [
@@ -242,7 +243,8 @@ async fn seed_follow_through(store: &Store, m: &synth::Municipality, now: Offset
     }
     // Not home yesterday: the next attempt is proposed for the coming days.
     for (_, h) in chosen.filter(|(last, _)| before(*last, 2)).take(3).collect::<Vec<_>>() {
-        store.log_contact_attempt(&access, &log(h, at(1, 11), ContactKind::Huisbezoek)).await.map_err(err)?;
+        let kind = visit_or_call(h, ContactKind::Huisbezoek).await?;
+        store.log_contact_attempt(&access, &log(h, at(1, 11), kind)).await.map_err(err)?;
     }
     Ok(())
 }
