@@ -531,7 +531,7 @@ export function journeys(viewport) {
         await checkPage(page, 'partner signals');
         assert.match(await h1(page), /^Signalen van \S/);
         const headers = await page.locator('main th').allInnerTexts();
-        assert.deepEqual(headers, ['Kenmerk', 'Datum', 'Soort', 'Status', 'Uitkomst'], 'the partner sees reference, date, kind, status and coarse result only');
+        assert.deepEqual(headers, ['Kenmerk', 'Uw kenmerk', 'Adres zoals doorgegeven', 'Datum', 'Soort', 'Status', 'Uitkomst'], 'the partner sees its signals as it sent them (reference, address as given), and only status and coarse result of what followed');
         assert.ok((await page.locator('main tbody tr').count()) >= 1, 'the demo partner has sent signals');
         assert.equal(await page.locator('a[href^="/huishoudens"], a[href^="/mijn-dag"]').count(), 0, 'no links to households');
         assert.deepEqual(await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link').allInnerTexts(), ['Mijn signalen', 'Signaal doorgeven']);

@@ -56,7 +56,7 @@ async function waitForPath(page, path) {
 
 for (const viewport of VIEWPORTS) {
   describe(`keyboard ${viewport.name} ${viewport.width}x${viewport.height}`, () => {
-    test('skip link, log in, household search, open a result with Enter', { timeout: 90_000 }, async () => {
+    test('skip link, log in, household search, open a result with Enter', { timeout: 180_000 }, async () => {
       const page = await newPage(browser, viewport);
       try {
         await page.goto(`${BASE_URL}/inloggen`);
