@@ -1,14 +1,14 @@
 //! What follows a weighing: four eyes (a second person confirms before a home visit) and the
 //! reporter who asked to hear back (a task until the feedback is recorded).
 
-use super::team::{address_text, CASE_FROM};
+use super::team::{address_text, open_case, CASE_FROM};
 use crate::kernel::area;
 use crate::kernel::audit::AuditEvent;
 use crate::kernel::db::Tx;
 use crate::kernel::error::invalid;
 use crate::kernel::time_fmt;
 use crate::{args, Access, Store, StoreError};
-use domain::model::{CaseStage, FeedbackMessage, FeedbackWish, Id};
+use domain::model::{FeedbackMessage, FeedbackWish, Id};
 use time::Date;
 
 impl Store {
@@ -17,11 +17,7 @@ impl Store {
     pub async fn confirm_weighing(&self, access: &Access<'_>, case_id: Id) -> Result<(), StoreError> {
         let team = area::team_scope(access)?;
         let mut tx = self.scoped(access).await?;
-        let sql = format!("SELECT sc.household_id, sc.stage {CASE_FROM} WHERE sc.id = $2");
-        let row = tx.fetch_optional(&sql, &args![team, case_id]).await?.ok_or(StoreError::NotFound)?;
-        if row.text(1)? == CaseStage::Afgesloten.code() {
-            return Err(invalid("zaak", "Deze signaalzaak is al afgesloten.", "This signal case is already closed."));
-        }
+        let (household_id, _) = open_case(&mut tx, team, case_id).await?;
         let Some(latest) = tx
             .fetch_optional("SELECT id, user_id, confirmed_by FROM signal_weighings WHERE signal_case_id = $1 ORDER BY at DESC, id DESC LIMIT 1", &args![case_id])
             .await?
@@ -36,7 +32,7 @@ impl Store {
         }
         tx.execute("UPDATE signal_weighings SET confirmed_by = $1, confirmed_at = $2 WHERE id = $3", &args![access.actor.user_id, time_fmt::instant(access.now), latest.i64(0)?])
             .await?;
-        tx.record(AuditEvent::SignalConfirm, Some(row.i64(0)?), None).await?;
+        tx.record(AuditEvent::SignalConfirm, Some(household_id), None).await?;
         tx.commit().await
     }
 

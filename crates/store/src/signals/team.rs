@@ -582,12 +582,7 @@ impl Store {
         let w = &w.cleaned();
         w.check(access.now.date())?;
         let mut tx = self.scoped(access).await?;
-        let sql = format!("SELECT sc.household_id, sc.stage {CASE_FROM} WHERE sc.id = $2");
-        let row = tx.fetch_optional(&sql, &args![team, case_id]).await?.ok_or(StoreError::NotFound)?;
-        let household_id = row.i64(0)?;
-        if row.text(1)? == CaseStage::Afgesloten.code() {
-            return Err(invalid("zaak", "Deze signaalzaak is al afgesloten.", "This signal case is already closed."));
-        }
+        let (household_id, _) = open_case(&mut tx, team, case_id).await?;
         if let Some(worker) = w.worker_id {
             if tx.fetch_optional("SELECT id FROM users WHERE id = $1 AND team_id = $2 AND NOT disabled", &args![worker, team]).await?.is_none() {
                 return Err(invalid("werker", "Werker die gaat: kies een werker uit uw team.", "Worker who goes: choose a worker of your team."));
@@ -636,14 +631,8 @@ impl Store {
         let cadence = &self.policies().cadence;
         let team = area::team_scope(access)?;
         let mut tx = self.scoped(access).await?;
-        let sql = format!("SELECT sc.household_id, sc.stage, sc.opened_at {CASE_FROM} WHERE sc.id = $2");
-        let row = tx.fetch_optional(&sql, &args![team, case_id]).await?.ok_or(StoreError::NotFound)?;
-        if row.text(1)? == CaseStage::Afgesloten.code() {
-            return Err(invalid("zaak", "Deze signaalzaak is al afgesloten.", "This signal case is already closed."));
-        }
-        let household_id = row.i64(0)?;
+        let (household_id, opened) = open_case(&mut tx, team, case_id).await?;
         if result == EndResult::GeenContact {
-            let opened = row.text(2)?;
             let mut attempts = Vec::new();
             for a in tx.fetch_all("SELECT at, kind, day_part, reached FROM contact_attempts WHERE household_id = $1 AND at >= $2", &args![household_id, opened.as_str()]).await? {
                 attempts.push(domain::contact::Attempt {
@@ -671,6 +660,17 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// One of the team's signal cases that is still open: (household, opened at); `NotFound` out of
+/// the team's area, refused when closed.
+pub(super) async fn open_case(tx: &mut Tx, team: Id, case_id: Id) -> Result<(Id, String), StoreError> {
+    let sql = format!("SELECT sc.household_id, sc.stage, sc.opened_at {CASE_FROM} WHERE sc.id = $2");
+    let row = tx.fetch_optional(&sql, &args![team, case_id]).await?.ok_or(StoreError::NotFound)?;
+    if row.text(1)? == CaseStage::Afgesloten.code() {
+        return Err(invalid("zaak", "Deze signaalzaak is al afgesloten.", "This signal case is already closed."));
+    }
+    Ok((row.i64(0)?, row.text(2)?))
 }
 
 /// Closes the case and its signals (the partners' status follows).
