@@ -10,7 +10,7 @@ use crate::kernel::households::{address_from, language_notes, AddressLine, ADDRE
 pub use crate::kernel::households::LanguageNotes;
 use crate::kernel::time_fmt;
 use crate::{args, Access, Store, StoreError};
-use domain::contact::{self as rules, Attempt, CadencePolicy, Contact, Next, OutOfView};
+use domain::contact::{self as rules, CadencePolicy, Contact, Next, OutOfView};
 use domain::model::{Approach, Companion, ContactKind, ContactOutcome, DayPart, DiscussionOutcome, Ground, Id, Safety, SignalKind, SupportLevel};
 use time::{Date, Duration, OffsetDateTime};
 
@@ -99,15 +99,7 @@ impl Store {
             &args![new.household_id, time_fmt::instant(at)],
         )
         .await?;
-        let mut history = Vec::new();
-        for r in tx.fetch_all("SELECT at, kind, day_part, reached FROM contact_attempts WHERE household_id = $1 ORDER BY at, id", &args![new.household_id]).await? {
-            history.push(Attempt {
-                at: time_fmt::parse_instant(&r.text(0)?)?,
-                kind: ContactKind::from_code(&r.text(1)?).ok_or_else(|| StoreError::corrupt("contact kind"))?,
-                day_part: DayPart::from_code(&r.text(2)?).ok_or_else(|| StoreError::corrupt("day part"))?,
-                reached: r.bool(3)?,
-            });
-        }
+        let history = crate::kernel::households::attempts_of(&mut tx, new.household_id, None).await?;
         let has_phone = tx.fetch_i64("SELECT COUNT(*) FROM persons WHERE household_id = $1 AND phone IS NOT NULL", &args![new.household_id]).await? > 0;
         let next = rules::next_step(&history, has_phone, policy);
         // What was planned up to this attempt is done; an earlier proposal is replaced.

@@ -262,3 +262,21 @@ pub(crate) async fn import_addresses(tx: &mut Tx, rows: &[domain::campaign::BagA
     }
     Ok(counts)
 }
+
+/// A household's contact attempts from `since` on (all of them: `None`), oldest first, as the
+/// cadence rules read them.
+pub(crate) async fn attempts_of(tx: &mut Tx, household_id: Id, since: Option<&str>) -> Result<Vec<domain::contact::Attempt>, StoreError> {
+    let rows = tx
+        .fetch_all("SELECT at, kind, day_part, reached FROM contact_attempts WHERE household_id = $1 AND at >= $2 ORDER BY at, id", &args![household_id, since.unwrap_or("")])
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(domain::contact::Attempt {
+                at: time_fmt::parse_instant(&r.text(0)?)?,
+                kind: domain::model::ContactKind::from_code(&r.text(1)?).ok_or_else(|| StoreError::corrupt("contact kind"))?,
+                day_part: domain::model::DayPart::from_code(&r.text(2)?).ok_or_else(|| StoreError::corrupt("day part"))?,
+                reached: r.bool(3)?,
+            })
+        })
+        .collect()
+}

@@ -633,15 +633,7 @@ impl Store {
         let mut tx = self.scoped(access).await?;
         let (household_id, opened) = open_case(&mut tx, team, case_id).await?;
         if result == EndResult::GeenContact {
-            let mut attempts = Vec::new();
-            for a in tx.fetch_all("SELECT at, kind, day_part, reached FROM contact_attempts WHERE household_id = $1 AND at >= $2", &args![household_id, opened.as_str()]).await? {
-                attempts.push(domain::contact::Attempt {
-                    at: time_fmt::parse_instant(&a.text(0)?)?,
-                    kind: domain::model::ContactKind::from_code(&a.text(1)?).ok_or_else(|| StoreError::corrupt("contact kind"))?,
-                    day_part: domain::model::DayPart::from_code(&a.text(2)?).ok_or_else(|| StoreError::corrupt("day part"))?,
-                    reached: a.bool(3)?,
-                });
-            }
+            let attempts = crate::kernel::households::attempts_of(&mut tx, household_id, Some(&opened)).await?;
             let stopped = tx
                 .fetch_i64("SELECT COUNT(*) FROM case_discussions WHERE household_id = $1 AND outcome = 'stoppen' AND discussed_at >= $2", &args![household_id, opened])
                 .await?
