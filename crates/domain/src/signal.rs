@@ -7,7 +7,7 @@ use crate::address::{HouseNumber, Postcode};
 use crate::bsn::Bsn;
 use crate::date::parse_date;
 use crate::error::ParseError;
-use crate::model::{PartnerType, SignalKind};
+use crate::model::{PartnerType, Sensitive, SignalKind};
 use crate::name::split_prefix;
 use time::Date;
 
@@ -88,6 +88,10 @@ pub struct NewSignal {
     pub warm_handover: bool,
     /// Free text for a worry; required when the signal is not about arrears.
     pub concern: Option<String>,
+    /// Special categories the signal touches (AVG art. 9 and 10): only the workers on the
+    /// household's case and the team lead read it. A domestic-violence signal is one by its
+    /// kind already.
+    pub sensitive: Vec<Sensitive>,
     pub resident: Reported,
 }
 
@@ -239,6 +243,23 @@ pub fn parse_signal(get: &dyn Fn(&str) -> Option<String>, partner_type: Option<P
         _ => {}
     }
 
+    let mut sensitive = Vec::new();
+    for code in text("vertrouwelijk").split([',', ';']).map(str::trim).filter(|c| !c.is_empty() && !matches!(*c, "nee" | "geen")) {
+        match Sensitive::from_code(&code.to_lowercase()) {
+            Some(m) if !sensitive.contains(&m) => sensitive.push(m),
+            Some(_) => {}
+            None => {
+                let codes: Vec<&str> = Sensitive::ALL.iter().map(|k| k.code()).collect();
+                errors.push(FieldError::new(
+                    "vertrouwelijk",
+                    format!("onbekend vertrouwelijk onderwerp; kies uit {}", codes.join(", ")),
+                    format!("unknown confidential subject; choose from {}", codes.join(", ")),
+                ));
+                break;
+            }
+        }
+    }
+
     let resident = parse_resident(&text, &mut errors, &mut date_field);
     let partner_name = opt("signaalpartner_naam");
     if partner_name.as_deref().is_some_and(|n| n.chars().count() > 200) {
@@ -246,7 +267,7 @@ pub fn parse_signal(get: &dyn Fn(&str) -> Option<String>, partner_type: Option<P
     }
     match signal_date {
         Some(signal_date) if errors.is_empty() => {
-            Ok(NewSignal { kind, partner_type, partner_name, signal_date, origin_date, amount_eur, crisis, warm_handover, concern, resident })
+            Ok(NewSignal { kind, partner_type, partner_name, signal_date, origin_date, amount_eur, crisis, warm_handover, concern, sensitive, resident })
         }
         _ => Err(errors),
     }
@@ -400,6 +421,20 @@ mod tests {
         m.insert("bsn".into(), "123456788".into());
         let fields: Vec<String> = parse(&m).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["signaalpartner_type", "bedrag", "crisissignaal", "bsn", "geboortedatum", "postcode"]);
+    }
+
+    #[test]
+    fn a_signal_can_be_marked_confidential_by_subject() {
+        let mut m = good();
+        m.insert("vertrouwelijk".into(), "Verslaving, psychiatrie,verslaving".into());
+        assert_eq!(parse(&m).unwrap().sensitive, [Sensitive::Verslaving, Sensitive::Psychiatrie]);
+        m.insert("vertrouwelijk".into(), "nee".into());
+        assert!(parse(&m).unwrap().sensitive.is_empty());
+        m.insert("vertrouwelijk".into(), "geheim".into());
+        let errors = parse(&m).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "vertrouwelijk");
+        assert!(errors[0].reason_nl.contains("huiselijk-geweld"), "{}", errors[0].reason_nl);
     }
 
     #[test]

@@ -56,6 +56,15 @@ async fn expert_of_team(tx: &mut Scoped<'_>, access: &Access<'_>, expert: Id) ->
     Ok(())
 }
 
+/// An experience expert of the team as a household's page shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpertOnHousehold {
+    pub id: Id,
+    pub name: String,
+    pub assigned: bool,
+    pub shared: bool,
+}
+
 impl Store {
     /// Break the glass for a household's sensitive data: a worker of the wijk who is not on the
     /// case reads it until the end of the working day, for a stated reason. Audited as
@@ -86,24 +95,32 @@ impl Store {
     }
 
     /// Marks one of the team's signals with special categories (a domestic-violence signal is
-    /// sensitive by its kind already), by whom may read them. Audited.
+    /// sensitive by its kind already). Audited.
     pub async fn mark_signal_sensitive(&self, access: &Access<'_>, signal_id: Id, marks: &[Sensitive]) -> Result<(), StoreError> {
         let mut tx = self.scoped(access).await?;
-        let household_id = tx.fetch_optional("SELECT household_id FROM signals WHERE id = $1", &args![signal_id]).await?.and_then(|r| r.opt_i64(0).ok().flatten()).ok_or(StoreError::NotFound)?;
-        self.mark(tx, access, household_id, "UPDATE signals SET sensitive = $1 WHERE id = $2", signal_id, marks).await
+        let r = tx.fetch_optional("SELECT household_id, sensitive FROM signals WHERE id = $1 AND household_id IS NOT NULL", &args![signal_id]).await?.ok_or(StoreError::NotFound)?;
+        let (household_id, current) = (r.i64(0)?, r.opt_text(1)?);
+        self.mark(tx, access, household_id, current, "UPDATE signals SET sensitive = $1 WHERE id = $2", signal_id, marks).await
     }
 
     /// Marks a case with special categories: they cover its goals, steps, help, ZRM scores,
-    /// referrals, journal and network. By whom may read them. Audited.
+    /// referrals, journal and network. Audited.
     pub async fn mark_case_sensitive(&self, access: &Access<'_>, case_id: Id, marks: &[Sensitive]) -> Result<(), StoreError> {
         let mut tx = self.scoped(access).await?;
-        let household_id = tx.fetch_optional("SELECT household_id FROM cases WHERE id = $1", &args![case_id]).await?.ok_or(StoreError::NotFound)?.i64(0)?;
-        self.mark(tx, access, household_id, "UPDATE cases SET sensitive = $1 WHERE id = $2", case_id, marks).await
+        let r = tx.fetch_optional("SELECT household_id, sensitive FROM cases WHERE id = $1", &args![case_id]).await?.ok_or(StoreError::NotFound)?;
+        let (household_id, current) = (r.i64(0)?, r.opt_text(1)?);
+        self.mark(tx, access, household_id, current, "UPDATE cases SET sensitive = $1 WHERE id = $2", case_id, marks).await
     }
 
-    async fn mark(&self, mut tx: Scoped<'_>, access: &Access<'_>, household_id: Id, sql: &str, id: Id, marks: &[Sensitive]) -> Result<(), StoreError> {
+    /// Any worker of the wijk who reads a record may mark it (that only narrows who reads it);
+    /// changing or lifting marks that are there is for who reads the sensitive data.
+    #[allow(clippy::too_many_arguments)]
+    async fn mark(&self, mut tx: Scoped<'_>, access: &Access<'_>, household_id: Id, current: Option<String>, sql: &str, id: Id, marks: &[Sensitive]) -> Result<(), StoreError> {
         tx.household(household_id).await?;
-        if !matches!(access.actor.role, Role::Worker | Role::TeamLead) || tx.withheld(household_id).await?.is_some() {
+        if !matches!(access.actor.role, Role::Worker | Role::TeamLead) {
+            return Err(StoreError::Forbidden);
+        }
+        if current.is_some() && tx.withheld(household_id).await?.is_some() {
             return Err(StoreError::Forbidden);
         }
         let stored = Sensitive::join(marks);
@@ -167,6 +184,28 @@ impl Store {
         let rows = tx.fetch_all(&sql, &args![team, access.actor.user_id]).await?;
         let out = rows.iter().map(|r| Ok((r.i64(0)?, address_from(r, 1)?))).collect::<Result<Vec<_>, StoreError>>()?;
         tx.record_households(AuditEvent::HouseholdList, &out.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// The team's experience experts as a household's page offers them: whether each is
+    /// assigned to it and has its sensitive data shared. Empty for a reader who may not
+    /// assign one (only the team lead and a worker on the household's case may).
+    pub async fn household_experts(&self, access: &Access<'_>, household_id: Id) -> Result<Vec<ExpertOnHousehold>, StoreError> {
+        let mut tx = self.scoped(access).await?;
+        tx.household(household_id).await?;
+        if !on_the_case(&mut tx, access, household_id).await? {
+            return Ok(Vec::new());
+        }
+        let rows = tx
+            .fetch_all(
+                "SELECT u.id, u.display_name, ha.user_id IS NOT NULL, ha.shared_at IS NOT NULL FROM users u \
+                 LEFT JOIN household_assignments ha ON ha.user_id = u.id AND ha.household_id = $1 \
+                 WHERE u.team_id = $2 AND u.role = $3 AND NOT u.disabled ORDER BY u.display_name, u.id",
+                &args![household_id, access.actor.team_id, Role::ExperienceExpert.code()],
+            )
+            .await?;
+        let out = rows.iter().map(|r| Ok(ExpertOnHousehold { id: r.i64(0)?, name: r.text(1)?, assigned: r.bool(2)?, shared: r.bool(3)? })).collect::<Result<Vec<_>, StoreError>>()?;
         tx.commit().await?;
         Ok(out)
     }

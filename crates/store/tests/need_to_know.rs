@@ -70,6 +70,12 @@ impl Town {
     /// A household in the team's area with a domestic-violence signal, weighed "gaan" with the
     /// worker as who goes: (household, signal case).
     async fn violence_case(&self, number: &str, surname: &str) -> (i64, i64) {
+        self.case_with(number, surname, "huiselijk-geweld", "").await
+    }
+
+    /// As `violence_case`, with a signal of this kind marked with these subjects
+    /// (`vertrouwelijk`, as a form or the API sends it).
+    async fn case_with(&self, number: &str, surname: &str, kind: &str, marks: &str) -> (i64, i64) {
         let buurt = self.m.buurten.iter().find(|b| b.code.parent().as_ref() == Some(&self.m.teams[0].wijk)).unwrap();
         let new = NewHousehold {
             street: "Vertrouwenstraat".into(),
@@ -86,7 +92,8 @@ impl Town {
         *self.linker.write().unwrap() = self.store.linker(store::linking::LinkPolicy::default(), NOW).await.unwrap();
         let fields: std::collections::HashMap<&str, String> = [
             ("signaaldatum", "2026-11-27"),
-            ("soort", "huiselijk-geweld"),
+            ("soort", kind),
+            ("vertrouwelijk", marks),
             ("zorg", CONCERN),
             ("crisissignaal", "nee"),
             ("warme_overdracht", "nee"),
@@ -144,6 +151,7 @@ macro_rules! on_both {
 on_both!(sensitive_concern, sensitive_concern_body);
 on_both!(notes_and_case, notes_and_case_body);
 on_both!(experience_expert, experience_expert_body);
+on_both!(marked_signals, marked_signals_body);
 
 fn refusal<T: std::fmt::Debug>(r: Result<T, StoreError>) -> &'static str {
     match r {
@@ -215,7 +223,10 @@ async fn notes_and_case_body(url: &str) {
     let new = NewCase { household_id: household, opened: NOW.date(), models: vec![OutreachModel::Hulp], domains: vec![ZrmDomain::Middelengebruik], goal: Some(GOAL) };
     let case = s.open_case(&at(&t.worker), &new).await.unwrap();
     s.change_case(&at(&t.worker), case, &CaseChange::Journal { body: "GEHEIM-journaal: terugval na de kerst." }).await.unwrap();
-    assert!(matches!(s.mark_case_sensitive(&at(&t.colleague), case, &[Sensitive::Verslaving]).await, Err(StoreError::Forbidden)), "only who reads it marks it");
+    // A colleague who reads the unmarked case may mark it (that only narrows who reads it)…
+    s.mark_case_sensitive(&at(&t.colleague), case, &[Sensitive::Verslaving]).await.unwrap();
+    // …but not lift or change a mark once the case is out of their reading.
+    assert!(matches!(s.mark_case_sensitive(&at(&t.colleague), case, &[]).await, Err(StoreError::Forbidden)), "only who reads it lifts it");
     s.mark_case_sensitive(&at(&t.worker), case, &[Sensitive::Verslaving]).await.unwrap();
     for reader in [&t.worker, &t.lead] {
         let f = s.case_file(&at(reader), case).await.unwrap();
@@ -254,4 +265,30 @@ async fn experience_expert_body(url: &str) {
     assert!(reasons.iter().any(|r| r.starts_with("ervaringsdeskundige toegewezen")) && reasons.iter().any(|r| r.starts_with("vertrouwelijke gegevens gedeeld")), "{reasons:?}");
     let _ = case;
     assert!(s.team_experts(t.m.teams[0].id).await.unwrap().iter().any(|(id, _)| *id == t.expert.user_id));
+}
+
+/// A signal marked confidential as it comes in (the partner's form and the API send
+/// `vertrouwelijk`) is read as a domestic-violence signal is; an ordinary signal can be marked
+/// later by any worker who reads it, and only who reads the sensitive data lifts the mark.
+async fn marked_signals_body(url: &str) {
+    let t = town(url).await;
+    let s = &t.store;
+    let concern_of = |h: &store::HouseholdDetail| h.signals.iter().find_map(|x| x.concern.clone());
+    let (marked, _) = t.case_with("5", "Gemarkeerd", "zorgen", "psychiatrie").await;
+    assert_eq!(concern_of(&s.household(&at(&t.worker), marked).await.unwrap()).as_deref(), Some(CONCERN));
+    assert_eq!(concern_of(&s.household(&at(&t.lead), marked).await.unwrap()).as_deref(), Some(CONCERN));
+    let h = s.household(&at(&t.colleague), marked).await.unwrap();
+    assert!(concern_of(&h).is_none() && h.signals.iter().all(|x| x.confidential), "{:?}", h.signals);
+    assert!(!format!("{h:?}").contains("GEHEIM"));
+
+    let (plain, _) = t.case_with("6", "Gewoon", "zorgen", "").await;
+    let h = s.household(&at(&t.colleague), plain).await.unwrap();
+    assert_eq!(concern_of(&h).as_deref(), Some(CONCERN), "an unmarked worry is the wijk's to read");
+    let signal = h.signals[0].id;
+    s.mark_signal_sensitive(&at(&t.colleague), signal, &[Sensitive::Verslaving]).await.unwrap();
+    assert!(concern_of(&s.household(&at(&t.colleague), plain).await.unwrap()).is_none(), "marked, it is out of the colleague's reading");
+    assert_eq!(concern_of(&s.household(&at(&t.worker), plain).await.unwrap()).as_deref(), Some(CONCERN));
+    assert!(matches!(s.mark_signal_sensitive(&at(&t.colleague), signal, &[]).await, Err(StoreError::Forbidden)));
+    s.mark_signal_sensitive(&at(&t.worker), signal, &[]).await.unwrap();
+    assert_eq!(concern_of(&s.household(&at(&t.colleague), plain).await.unwrap()).as_deref(), Some(CONCERN), "the worker lifted the mark");
 }

@@ -248,7 +248,7 @@ async fn create_household(State(state): State<AppState>, ApiUser(user): ApiUser,
     let new = NewHousehold::try_from(&form).map_err(AppError::Validation)?;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /api/v1/households", now: state.now() };
-    let id = state.store.create_household(&access, &new).await?;
+    let id = state.store.register_household(&access, &state.linker, &new).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id})).into_response()).into_response())
 }
 
@@ -433,7 +433,7 @@ fn signal_fields(body: &Value) -> Result<std::collections::HashMap<String, Strin
             ("bedrag", Value::Number(n)) if n.is_i64() => n.to_string(),
             (_, Value::String(s)) if !matches!(key, "crisissignaal" | "warme_overdracht" | "bedrag") => s.clone(),
             _ => {
-                let f = if key == "eigen_kenmerk" { "eigen_kenmerk" } else { static_field(key) };
+                let f = static_field(key);
                 errors.push(FieldError { field: f, message_nl: format!("{f}: verkeerd soort waarde."), message_en: format!("{f}: wrong kind of value.") });
                 return;
             }
@@ -456,6 +456,8 @@ fn signal_fields(body: &Value) -> Result<std::collections::HashMap<String, Strin
             },
             // The partner's own reference, checked by the store (`signals::partner_reference`).
             "eigen_kenmerk" => take("eigen_kenmerk", v, &mut errors),
+            // Special categories the signal touches, read by the parser (`domain::signal`).
+            "vertrouwelijk" => take("vertrouwelijk", v, &mut errors),
             key if SIGNAL_FIELDS[..7].contains(&key) => take(key, v, &mut errors),
             _ => errors.push(FieldError { field: "signaal", message_nl: "Onbekend veld in het signaal.".into(), message_en: "Unknown field in the signal.".into() }),
         }
@@ -562,6 +564,7 @@ fn schemas() -> Value {
             "warme_overdracht": {"type": "boolean"},
             "zorg": {"type": "string", "maxLength": 2000, "description": "Waar de zorg over gaat; verplicht als het geen betalingsachterstand is"},
             "eigen_kenmerk": {"type": ["string", "null"], "maxLength": store::signals::REFERENCE_MAX_CHARS, "description": "Niet verplicht: uw eigen dossier- of klantnummer, om het signaal terug te vinden (één regel, geen stuurtekens); alleen uw organisatie ziet het"},
+            "vertrouwelijk": {"type": ["string", "null"], "description": "Niet verplicht: vertrouwelijke onderwerpen waar het signaal over gaat, met komma's gescheiden, uit: huiselijk-geweld, psychiatrie, verslaving, justitie. Dan lezen alleen de betrokken werker en de teamleider het signaal."},
             "client": {"type": "object", "additionalProperties": false, "properties": {
                 "bsn": text, "voorletters": text, "voornaam": text, "voorvoegsel": text, "achternaam": text,
                 "geboortedatum": text, "straatnaam": text, "huisnummer": text, "huisletter": text, "huisnummertoevoeging": text,

@@ -180,6 +180,7 @@ async fn sessions_end_after_30_minutes_idle_and_12_hours_in_all() {
         router: web::router(AppState::new(base.store.clone(), Arc::new(move || NOW + time::Duration::seconds(clock.load(Ordering::SeqCst))), linker(&base.store).await)),
         store: base.store.clone(),
         m: base.m.clone(),
+        linker: base.linker.clone(),
     };
     let minutes = |m: i64| offset.store(m * 60, Ordering::SeqCst);
     let on_page = |(status, _, _): (StatusCode, axum::http::HeaderMap, String)| status == StatusCode::OK;

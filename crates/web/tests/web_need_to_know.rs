@@ -12,7 +12,6 @@ use axum::http::{header, StatusCode};
 use common::*;
 use domain::model::{Approach, Companion, ContactKind, ContactOutcome, Decision, Ground, OutreachModel, PartnerType, Role, Safety, Sensitive, SignalChannel};
 use domain::{HouseNumber, PersonName, Postcode};
-use std::sync::RwLock;
 use store::{Access, Actor, NewUser};
 use time::macros::date;
 
@@ -42,8 +41,8 @@ async fn setup(app: &App, worker: &Actor, lead: &Actor, partner: i64) -> Setup {
         bsn: None,
         phone: None,
     };
-    let household = app.store.create_household(&at(worker), &new).await.unwrap();
-    let linker = RwLock::new(linker(&app.store).await);
+    // Registered as on the page: the running app's linker learns the resident at once.
+    let household = app.store.register_household(&at(worker), &app.linker, &new).await.unwrap();
     let fields: std::collections::HashMap<&str, String> = [
         ("signaaldatum", "2026-11-27"), ("soort", "huiselijk-geweld"), ("zorg", CONCERN), ("crisissignaal", "nee"), ("warme_overdracht", "nee"),
         ("voorletters", "N."), ("voornaam", "Noor"), ("achternaam", "Veilig"), ("geboortedatum", "1985-03-02"),
@@ -54,7 +53,7 @@ async fn setup(app: &App, worker: &Actor, lead: &Actor, partner: i64) -> Setup {
     .collect();
     let signal = domain::signal::parse_signal(&|k| fields.get(k).cloned(), Some(PartnerType::Huur), NOW.date()).unwrap();
     let source = store::signals::Source::Partner { partner_id: partner, channel: SignalChannel::Formulier };
-    let intake = app.store.intake_signal(&at(lead), &linker, &source, &signal).await.unwrap();
+    let intake = app.store.intake_signal(&at(lead), &app.linker, &source, &signal).await.unwrap();
     assert_eq!(intake.household_id, Some(household));
     let signal_case = intake.signal_case_id.unwrap();
     let w = store::signals::Weighing {
@@ -188,4 +187,85 @@ async fn sensitive_data_never_reaches_a_reader_who_may_not_read_it_on_any_route(
     let (status, _, body) = app.get("/mijn-huishoudens", &expert_session).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Vertrouwenstraat"));
+}
+
+/// Marking and sharing on screen: a worker's signal form marks the worry confidential (an
+/// unknown subject is named by the field's label), the case page marks the case, and the team
+/// lead assigns an experience expert on the household's page and shares the sensitive data.
+#[tokio::test]
+async fn marking_and_the_experience_expert_through_the_pages() {
+    let app = app("need-to-know-pages").await;
+    let team = Some(app.m.teams[0].id);
+    let actor_of = |username: &str, role| {
+        let w = app.m.workers.iter().find(|w| w.username == username).unwrap();
+        Actor { user_id: w.id, role, team_id: team, partner_id: None }
+    };
+    let (worker, lead) = (actor_of(app.worker(), Role::Worker), actor_of(app.team_lead(), Role::TeamLead));
+    let colleague = app.m.workers.iter().find(|w| w.role == Role::Worker && w.team_id == team && w.username != app.worker()).unwrap().clone();
+    app.store.set_password_hash(colleague.id, &web::auth::hash_password(PASSWORD).unwrap()).await.unwrap();
+    app.store.set_totp_secret(colleague.id, Some(TOTP_SECRET)).await.unwrap();
+    let expert = account(&app, "ervaring1", Role::ExperienceExpert).await;
+    let s = setup(&app, &worker, &lead, app.m.partners[0].id).await;
+    let full = format!("/huishoudens/{}?dossier=volledig", s.household);
+    let (worker_session, worker_csrf) = app.login(app.worker()).await;
+    let (colleague_session, colleague_csrf) = app.login(&colleague.username).await;
+    let (lead_session, lead_csrf) = app.login(app.team_lead()).await;
+
+    // The worker's signal form: an unknown subject is named by its label, nothing is stored.
+    let worry = "Tweede geheimzorg: opname dreigt";
+    let mut form = vec![
+        ("csrf", worker_csrf.as_str()), ("bron", "werker"), ("soort", "zorgen"), ("zorg", worry), ("signaaldatum", "2026-11-27"),
+        ("voorletters", "N."), ("achternaam", "Veilig"), ("geboortedatum", "1985-03-02"),
+        ("straatnaam", "Vertrouwenstraat"), ("huisnummer", "7"), ("postcode", "9997AB"), ("plaatsnaam", "Testdorp"), ("vertrouwelijk", "geheim"),
+    ];
+    let before = app.store.counts().await.unwrap().signals;
+    let (status, _, page) = app.post_form("/signalen/nieuw", &worker_session, &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Gaat het over een vertrouwelijk onderwerp? Onbekend vertrouwelijk onderwerp"), "named by its label");
+    assert!(page.contains("id=\"vertrouwelijk-fout\""), "shown at the field itself");
+    assert_eq!(app.store.counts().await.unwrap().signals, before, "nothing stored");
+    form.pop();
+    form.push(("vertrouwelijk", "psychiatrie"));
+    let (status, headers, _) = app.post_form("/signalen/nieuw", &worker_session, &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers.get(header::LOCATION).unwrap().to_str().unwrap().starts_with("/signaalzaken/"), "linked to the household registered earlier");
+    assert!(app.get(&full, &worker_session).await.2.contains(worry), "the worker on the case reads it");
+    assert!(!app.get(&full, &colleague_session).await.2.contains(worry), "a colleague does not");
+
+    // The case page marks the case with the subjects ticked.
+    let case_url = format!("/trajecten/{}", s.case);
+    let (status, headers, _) = app.post_form(&format!("{case_url}/vertrouwelijk"), &worker_session, &[("csrf", &worker_csrf), ("vertrouwelijk", "justitie"), ("vertrouwelijk", "verslaving")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers.get(header::LOCATION).unwrap().to_str().unwrap().ends_with("#kop-vertrouwelijk"));
+    let page = app.get(&case_url, &worker_session).await.2;
+    assert!(page.contains("id=\"vertrouwelijk-nu\">Justitie, Verslaving</dd>"), "{page}");
+    assert_eq!(
+        app.post_form(&format!("{case_url}/vertrouwelijk"), &colleague_session, &[("csrf", &colleague_csrf)]).await.0,
+        StatusCode::FORBIDDEN,
+        "a colleague who does not read it cannot lift the marks"
+    );
+
+    // The experience expert: offered to the team lead, not to a colleague off the case.
+    let page = app.get(&full, &lead_session).await.2;
+    assert!(page.contains("Ervaringsdeskundige toewijzen") && page.contains("ervaring1 naam"));
+    assert!(!app.get(&full, &colleague_session).await.2.contains("Ervaringsdeskundige toewijzen"));
+    let assign = format!("/huishoudens/{}/ervaringsdeskundige", s.household);
+    let (status, _, page) = app.post_form(&assign, &lead_session, &[("csrf", &lead_csrf), ("deskundige", "")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Ervaringsdeskundige: kies wie."));
+    let expert_id = expert.to_string();
+    assert_eq!(app.post_form(&assign, &colleague_session, &[("csrf", &colleague_csrf), ("deskundige", &expert_id)]).await.0, StatusCode::FORBIDDEN);
+    let (expert_session, _) = app.login("ervaring1").await;
+    assert_eq!(app.get(&full, &expert_session).await.0, StatusCode::NOT_FOUND, "not yet assigned");
+    assert_eq!(app.post_form(&assign, &lead_session, &[("csrf", &lead_csrf), ("deskundige", &expert_id)]).await.0, StatusCode::SEE_OTHER);
+    let (status, _, page) = app.get(&full, &expert_session).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains(CONCERN) && !page.contains(worry), "assigned, not yet shared");
+    let page = app.get(&full, &lead_session).await.2;
+    assert!(page.contains("Vertrouwelijke gegevens delen met ervaring1 naam"));
+    let share = format!("{assign}/delen");
+    assert_eq!(app.post_form(&share, &lead_session, &[("csrf", &lead_csrf), ("deskundige", &expert_id)]).await.0, StatusCode::SEE_OTHER);
+    let page = app.get(&full, &expert_session).await.2;
+    assert!(page.contains(CONCERN) && page.contains(worry), "shared by the team lead");
+    assert!(app.get(&full, &lead_session).await.2.contains("toegewezen, vertrouwelijke gegevens gedeeld"));
 }

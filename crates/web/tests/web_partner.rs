@@ -118,6 +118,18 @@ async fn a_partner_recognises_and_finds_its_own_signals() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
         assert!(text.contains("\"eigen_kenmerk\""), "the field is named: {text}");
     }
+    // A partner marks the signal's confidential subjects; an unknown one is named with the choices.
+    let mut b = body.clone();
+    b["vertrouwelijk"] = serde_json::json!("geheim");
+    let (status, _, text) = send(b.clone(), "api-4").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert!(text.contains("\"vertrouwelijk\"") && text.contains("psychiatrie"), "named with its choices: {text}");
+    b["vertrouwelijk"] = serde_json::json!("verslaving,psychiatrie");
+    let (status, _, text) = send(b, "api-5").await;
+    assert_eq!(status, StatusCode::CREATED, "{text}");
+    let id = serde_json::from_str::<serde_json::Value>(&text).unwrap()["id"].as_i64().unwrap();
+    let stored = app.store.inspect().await.unwrap().fetch_one("SELECT sensitive FROM signals WHERE id = $1", &[id.into()]).await.unwrap().text(0).unwrap();
+    assert_eq!(stored, "psychiatrie,verslaving");
 }
 
 #[tokio::test]

@@ -155,6 +155,7 @@ impl Store {
                 crisis: false,
                 warm_handover: false,
                 concern: note.clone(),
+                sensitive: Vec::new(),
                 resident: Reported {
                     bsn: None,
                     initials: String::new(),

@@ -95,7 +95,7 @@ struct Bulk {
     signals: Vec<[Value; SIGNAL_COLUMNS.len()]>,
 }
 
-const SIGNAL_COLUMNS: [&str; 24] = [
+const SIGNAL_COLUMNS: [&str; 25] = [
     "household_id",
     "partner_id",
     "kind",
@@ -120,6 +120,7 @@ const SIGNAL_COLUMNS: [&str; 24] = [
     "reporter_feedback",
     "reporter_contact",
     "entered_by",
+    "sensitive",
 ];
 
 impl Bulk {
@@ -508,7 +509,8 @@ async fn store_one(
         reporter.as_ref().map(|x| x.reporter_type.code()),
         reporter.as_ref().map(|x| domain::text::clean_line(&x.feedback)),
         reporter.as_ref().and_then(|x| domain::text::clean_line_opt(x.contact.as_deref())),
-        recorder.access.filter(|a| matches!(a.actor.role, Role::Worker | Role::TeamLead)).map(|a| a.actor.user_id)
+        recorder.access.filter(|a| matches!(a.actor.role, Role::Worker | Role::TeamLead)).map(|a| a.actor.user_id),
+        domain::model::Sensitive::join(&signal.sensitive)
     ];
     // An import writes its signals together at the end (it answers with counts, not ids).
     let signal_id = match &mut batch.bulk {

@@ -140,6 +140,8 @@ pub struct CaseSignal {
     /// Whether and how an informal reporter wants to hear back, and whether they have.
     pub reporter_feedback: Option<FeedbackWish>,
     pub feedback_given: Option<(FeedbackMessage, time::OffsetDateTime)>,
+    /// The special categories it is marked with (none shown to a reader it is withheld from).
+    pub sensitive: Vec<domain::model::Sensitive>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -449,7 +451,7 @@ impl Store {
         for s in tx
             .fetch_all(
                 concat!("SELECT s.id, s.signal_date, s.kind, s.channel, p.name, p.partner_type, s.amount_eur, s.crisis, s.warm_handover, s.concern, s.link_state, \
-                 s.reporter_type, s.reporter_feedback, s.partner_id, s.feedback_message, s.feedback_given_at, ", crate::kernel::sensitive::signal_sensitive!(), " FROM signals s \
+                 s.reporter_type, s.reporter_feedback, s.partner_id, s.feedback_message, s.feedback_given_at, ", crate::kernel::sensitive::signal_sensitive!(), ", s.sensitive FROM signals s \
                  LEFT JOIN partners p ON p.id = s.partner_id WHERE s.signal_case_id = $1 ORDER BY s.signal_date DESC, s.id DESC"),
                 &args![case_id],
             )
@@ -478,6 +480,7 @@ impl Store {
                         (Some(m), Some(at)) => Some((m, time_fmt::parse_instant(&at)?)),
                         _ => None,
                     },
+                    sensitive: if hide { Vec::new() } else { domain::model::Sensitive::split(s.opt_text(17)?.as_deref()) },
                 },
             ));
         }

@@ -86,6 +86,7 @@ pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action
         "netwerk" | "netwerk-weg" => "kop-netwerk",
         "verwijzing" => "kop-verwijzingen",
         "journaal" => "kop-journaal",
+        "vertrouwelijk" => "kop-vertrouwelijk",
         _ => return Err(AppError::NotFound),
     };
     let outcome: Option<Result<(), store::StoreError>> = match action.as_str() {
@@ -122,6 +123,8 @@ pub async fn act(State(state): State<AppState>, user: PageUser, Path((id, action
         "netwerk-weg" => {
             Some(state.store.remove_case_network_member(&access, id, id_of("lid")?).await)
         }
+        // The special categories the case touches: none ticked is none.
+        "vertrouwelijk" => Some(state.store.mark_case_sensitive(&access, id, &codes(&form, "vertrouwelijk", domain::model::Sensitive::from_code)).await),
         "verwijzing" => {
             let target = pick(&form, "naar", ReferralTarget::from_code, "Naar", "To", &mut errors);
             let referred_on = date("verwezen-op", "Verwezen op", "Referred on", &mut errors);
@@ -283,6 +286,9 @@ impl CasePage {
 
     pub fn phases(&self) -> &'static [Phase] {
         Phase::ALL
+    }
+    pub fn sensitive_categories(&self) -> &'static [domain::model::Sensitive] {
+        domain::model::Sensitive::ALL
     }
     pub fn close_reasons(&self) -> &'static [CloseReason] {
         CloseReason::ALL

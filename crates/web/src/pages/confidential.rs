@@ -70,3 +70,41 @@ pub async fn my_households(State(state): State<AppState>, user: PageUser) -> Res
     let households = state.store.my_households(&access).await?;
     Ok(render(&MyHouseholdsPage { t: user.lang, nav: user.nav("/mijn-huishoudens"), households }))
 }
+
+#[derive(serde::Deserialize, Default)]
+pub struct ExpertForm {
+    #[serde(default)]
+    deskundige: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Assigns one of the team's experience experts to the household (`/ervaringsdeskundige`), or
+/// shares its sensitive data with the one assigned (`/ervaringsdeskundige/delen`); back to the
+/// household's page.
+pub async fn expert(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<ExpertForm>) -> Result<Response, AppError> {
+    expert_act(state, user, id, f, false).await
+}
+
+pub async fn expert_share(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(f): Form<ExpertForm>) -> Result<Response, AppError> {
+    expert_act(state, user, id, f, true).await
+}
+
+async fn expert_act(state: AppState, user: PageUser, id: String, f: ExpertForm, share: bool) -> Result<Response, AppError> {
+    let id = super::forms::parse_id(&id)?;
+    user.check_csrf(&f.csrf)?;
+    let actor = user.actor();
+    let route = if share { "POST /huishoudens/{id}/ervaringsdeskundige/delen" } else { "POST /huishoudens/{id}/ervaringsdeskundige" };
+    let access = Access { actor: &actor, route, now: state.now() };
+    let Ok(expert) = f.deskundige.parse::<i64>() else {
+        let e = FieldError { field: "deskundige", message_nl: "Ervaringsdeskundige: kies wie.".into(), message_en: "Experience expert: choose who.".into() };
+        return super::households::household_page(&state, &user, id, route, false, None, vec![e], true).await;
+    };
+    if share {
+        state.store.share_sensitive(&access, id, expert).await?;
+    } else {
+        state.store.assign_expert(&access, id, expert).await?;
+    }
+    let done = if share { "gedeeld" } else { "deskundige" };
+    Ok(Redirect::to(&format!("/huishoudens/{id}?dossier=volledig&gedaan={done}#kop-deskundige")).into_response())
+}

@@ -71,8 +71,12 @@ pub const SIGNAL_FIELDS: &[&str] = &[
     "voorvoegsel", "achternaam", "geboortedatum", "straatnaam", "huisnummer", "huisletter", "huisnummertoevoeging", "postcode", "plaatsnaam", "telefoon", "email",
 ];
 
+/// Fields of a signal beside the DDAS ones: the partner's own reference and the confidential
+/// subjects.
+const OWN_SIGNAL_FIELDS: &[&str] = &["eigen_kenmerk", "vertrouwelijk"];
+
 pub fn static_field(name: &str) -> &'static str {
-    SIGNAL_FIELDS.iter().copied().find(|f| *f == name).unwrap_or("signaal")
+    SIGNAL_FIELDS.iter().chain(OWN_SIGNAL_FIELDS).copied().find(|f| *f == name).unwrap_or("signaal")
 }
 
 /// The parser's errors as form/API field errors: "bedrag: schrijf het bedrag in hele euro's…".

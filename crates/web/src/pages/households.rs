@@ -156,9 +156,16 @@ pub struct HouseholdPage {
     pub day_part: DayPart,
     pub today: String,
     pub language: store::contact::LanguageNotes,
+    /// The team's experience experts, for the team lead or the case's worker to assign one.
+    pub experts: Vec<store::confidential::ExpertOnHousehold>,
 }
 
 impl HouseholdPage {
+    /// Whether one of the team's experience experts is not yet assigned to the household.
+    pub fn unassigned_experts(&self) -> bool {
+        self.experts.iter().any(|e| !e.assigned)
+    }
+
     fn support_levels(&self) -> &'static [SupportLevel] {
         SupportLevel::ALL
     }
@@ -326,7 +333,7 @@ pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, r
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route, now };
-    let done = done.filter(|d| ["contact", "kaartje", "plan", "taal", "steun"].contains(&d.as_str()));
+    let done = done.filter(|d| ["contact", "kaartje", "plan", "taal", "steun", "deskundige", "gedeeld"].contains(&d.as_str()));
     let invalid = !errors.is_empty();
     let day_part = DayPart::at(now);
     if !full && !created {
@@ -351,7 +358,9 @@ pub(crate) async fn household_page(state: &AppState, user: &PageUser, id: i64, r
     let h = state.store.household(&access, id).await?;
     // Break-the-glass access is to read in an emergency: no contact is logged or planned through it.
     let next = if h.via_break_glass { None } else { state.store.next_contact(&access, id).await? };
+    let experts = if h.via_break_glass { Vec::new() } else { state.store.household_experts(&access, id).await? };
     let page = HouseholdPage {
+        experts,
         t,
         nav: user.nav("/huishoudens"),
         language: h.language.clone(),
@@ -528,7 +537,7 @@ pub async fn create(State(state): State<AppState>, user: PageUser, Form(f): Form
     };
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /huishoudens/nieuw", now: state.now() };
-    match state.store.create_household(&access, &new).await {
+    match state.store.register_household(&access, &state.linker, &new).await {
         Ok(id) => Ok(Redirect::to(&format!("/huishoudens/{id}?nieuw=1")).into_response()),
         Err(e) => match AppError::from(e) {
             AppError::Validation(errors) => invalid(errors).await,

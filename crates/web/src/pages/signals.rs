@@ -93,6 +93,10 @@ pub struct CasePage {
 }
 
 impl CasePage {
+    pub fn sensitive_categories(&self) -> &'static [domain::model::Sensitive] {
+        domain::model::Sensitive::ALL
+    }
+
     pub fn checked(&self, name: &str, code: &str) -> bool {
         self.form.get(name).is_some_and(|v| v.iter().any(|x| x == code))
     }
@@ -318,6 +322,20 @@ pub async fn feedback(State(state): State<AppState>, user: PageUser, Path(id): P
     case_page(&state, &user, case_id, errors, form, None).await
 }
 
+/// Marks one of the case's signals with the special categories it touches (none ticked lifts
+/// the marks); back to its signal case.
+pub async fn mark_sensitive(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let signal_id = parse_id(&id)?;
+    let form = grouped(pairs);
+    user.check_csrf(first(&form, "csrf"))?;
+    let case_id = parse_id(first(&form, "zaak"))?;
+    let marks: Vec<domain::model::Sensitive> = form.get("vertrouwelijk").into_iter().flatten().filter_map(|c| domain::model::Sensitive::from_code(c)).collect();
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /signalen/{id}/vertrouwelijk", now: state.now() };
+    state.store.mark_signal_sensitive(&access, signal_id, &marks).await?;
+    Ok(Redirect::to(&format!("/signaalzaken/{case_id}?gedaan=vertrouwelijk#signaal-{signal_id}")).into_response())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Review.
 
@@ -427,6 +445,7 @@ pub struct NewSignalPage {
     /// The partner's own reference (the partner's form only).
     pub reference: Option<Field>,
     pub kinds: &'static [SignalKind],
+    pub sensitive: &'static [domain::model::Sensitive],
     pub reporters: Vec<PartnerType>,
     /// The last signal lay in another team's area and went to that team.
     pub forwarded: bool,
@@ -454,6 +473,7 @@ const SIGNAL_LABELS: &[(&str, &str, &str)] = &[
     ("crisissignaal", "Crisis", "Crisis"),
     ("warme_overdracht", "Warme overdracht", "Warm handover"),
     ("eigen_kenmerk", "Uw eigen kenmerk", "Your own reference"),
+    ("vertrouwelijk", "Gaat het over een vertrouwelijk onderwerp?", "Is it about a confidential subject?"),
     ("voornaam", "Voornaam", "Given name"),
     ("voorletters", "Voorletters", "Initials"),
     ("voorvoegsel", "Tussenvoegsel", "Surname prefix"),
@@ -542,6 +562,7 @@ fn new_signal_page(user: &PageUser, partner: bool, form: HashMap<String, Vec<Str
         fields,
         reference,
         kinds: SignalKind::ALL,
+        sensitive: domain::model::Sensitive::ALL,
         reporters: [PartnerType::Buurtbewoner, PartnerType::Winkelier, PartnerType::Sleutelfiguur, PartnerType::Migrantenorganisatie].to_vec(),
         forwarded: false,
     }

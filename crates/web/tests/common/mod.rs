@@ -24,6 +24,8 @@ pub struct App {
     pub router: Router,
     pub store: Store,
     pub m: synth::Municipality,
+    /// The running app's linker (what the pages and the API link signals with).
+    pub linker: Arc<std::sync::RwLock<store::linking::Linker>>,
 }
 
 pub async fn app(name: &str) -> App {
@@ -48,8 +50,9 @@ pub async fn app(name: &str) -> App {
             store.set_totp_secret(id, Some(TOTP_SECRET)).await.unwrap();
         }
     }
-    let router = web::router(AppState::new(store.clone(), Arc::new(|| NOW), linker(&store).await));
-    App { router, store, m }
+    let state = AppState::new(store.clone(), Arc::new(|| NOW), linker(&store).await);
+    let linker = state.linker.clone();
+    App { router: web::router(state), store, m, linker }
 }
 
 /// A fresh database with nothing but the administrator `beheer` (password and second factor):
@@ -66,8 +69,9 @@ pub async fn empty_app(name: &str) -> App {
     store.set_totp_secret(id, Some(TOTP_SECRET)).await.unwrap();
     let m = synth::generate(&synth::Config { households: 10, seed: 3, today: NOW.date() });
     let linker = store::linking::Linker::build(store::linking::train_model(), Vec::new(), store::linking::LinkPolicy::default());
-    let router = web::router(AppState::new(store.clone(), Arc::new(|| NOW), linker));
-    App { router, store, m }
+    let state = AppState::new(store.clone(), Arc::new(|| NOW), linker);
+    let linker = state.linker.clone();
+    App { router: web::router(state), store, m, linker }
 }
 
 /// A linker over the test town, with the model trained once for all tests.
