@@ -273,6 +273,20 @@ impl Store {
         rows.iter().map(known_from).collect()
     }
 
+    /// The running linker learns the residents of a household registered by hand (on screen or
+    /// through the API), so a partner's signal about them links at once instead of waiting for
+    /// review or a restart. A system read, as [`Store::known_people`].
+    pub async fn learn_household(&self, linker: &std::sync::RwLock<Linker>, household_id: Id) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin_read().await?;
+        let sql = format!("SELECT {KNOWN_COLUMNS} {PERSON_ADDRESS} WHERE p.household_id = $1 ORDER BY p.id");
+        let people = tx.fetch_all(&sql, &crate::args![household_id]).await?.iter().map(known_from).collect::<Result<Vec<_>, StoreError>>()?;
+        let mut l = linker.write().map_err(|_| StoreError::Config("linker lock poisoned".into()))?;
+        for p in people {
+            l.add(p);
+        }
+        Ok(())
+    }
+
     /// A linker over everyone Eropaf knows, with the stored model.
     pub async fn linker(&self, policy: LinkPolicy, now: OffsetDateTime) -> Result<Linker, StoreError> {
         let model = self.linkage_model(now).await?;

@@ -376,20 +376,6 @@ impl Store {
         tx.commit().await?;
         Ok(household_id)
     }
-
-    /// As [`Store::create_household`], and the running linker learns the new resident, so a
-    /// partner's signal about them links at once instead of waiting for review (or a restart).
-    pub async fn register_household(&self, access: &Access<'_>, linker: &std::sync::RwLock<crate::linking::Linker>, new: &NewHousehold) -> Result<Id, StoreError> {
-        let household_id = self.create_household(access, new).await?;
-        let mut tx = self.pool().begin_read().await?;
-        let sql = format!("SELECT {} {} WHERE p.household_id = $1 ORDER BY p.id", crate::linking::KNOWN_COLUMNS, crate::linking::PERSON_ADDRESS);
-        let people = tx.fetch_all(&sql, &args![household_id]).await?.iter().map(crate::linking::known_from).collect::<Result<Vec<_>, StoreError>>()?;
-        let mut l = linker.write().map_err(|_| StoreError::Config("linker lock poisoned".into()))?;
-        for p in people {
-            l.add(p);
-        }
-        Ok(household_id)
-    }
 }
 
 impl Store {

@@ -84,8 +84,25 @@ async fn rights(url: &str) {
     )
     .await;
 
-    // A worker of the team reads the household: a household-level record, in both exports.
+    // Confidential records about the household as a whole (AVG art. 15(4)): a domestic-violence
+    // worry with no resident named, a note marked psychiatry, a closed case marked addiction.
     let worker = m.workers.iter().find(|w| w.role == Role::Worker && w.team_id.is_some()).unwrap();
+    raw(
+        url,
+        &format!(
+            "INSERT INTO signals (household_id, kind, channel, status, signal_date, received_at, reported_name, reported_address, concern) \
+             VALUES ({h}, 'huiselijk-geweld', 'formulier', 'afgerond', '2026-10-04', '2026-10-04T09:00:00Z', '', 'Dorpsstraat 1', 'GEHEIM-hg: geschreeuw in huis'); \
+             INSERT INTO contact_attempts (household_id, worker_id, kind, at, day_part, reached, note, outcome, sensitive) \
+             VALUES ({h}, {w}, 'telefoon', '2026-10-05T08:30:00Z', 'ochtend', TRUE, 'GEHEIM-notitie: behandeling GGZ', 'gesproken', 'psychiatrie'); \
+             INSERT INTO cases (household_id, opened, closed, close_note, sensitive, worker_id) VALUES ({h}, '2026-01-05', '2026-06-01', 'GEHEIM-afsluiting', 'verslaving', {w}); \
+             INSERT INTO case_journal (case_id, author_id, at, body) VALUES ((SELECT MAX(id) FROM cases WHERE household_id = {h}), {w}, '2026-02-01T10:00:00Z', 'GEHEIM-journaal: terugval');",
+            h = home.id,
+            w = worker.id
+        ),
+    )
+    .await;
+
+    // A worker of the team reads the household: a household-level record, in both exports.
     let worker_actor = Actor { user_id: worker.id, role: Role::Worker, team_id: worker.team_id, partner_id: None };
     let worker_access = Access { actor: &worker_actor, route: "GET /huishoudens/{id}", now: NOW - time::Duration::hours(2) };
     let read = store.household(&worker_access, home.id).await;
@@ -107,8 +124,12 @@ async fn rights(url: &str) {
         assert!(!json.contains(secret), "the housemate's data or the reporter's identity leaked: {secret}");
     }
     assert!(export.signals.iter().all(|s| s.reported_name.as_deref() != Some("Zebediah Zeldzaam")));
+    assert!(!json.contains("GEHEIM"), "what is confidential about the household waits for review: {json}");
+    let held: Vec<&str> = export.held_back.iter().map(|h| h.kind).collect();
+    assert_eq!(held, ["signaal", "notitie", "traject"], "each held back item is listed for the officer");
+    assert!(export.contact_attempts.iter().any(|a| a.at == "2026-10-05T08:30:00Z" && a.note.is_none()), "the attempt itself is hers, the note not yet");
     assert!(!export.address.is_empty() && !export.contact_attempts.is_empty() || m.contact_attempts.iter().all(|a| a.household_id != home.id), "the shared contact attempts are hers too");
-    assert_eq!(export.contact_attempts.len(), m.contact_attempts.iter().filter(|a| a.household_id == home.id).count());
+    assert_eq!(export.contact_attempts.len(), m.contact_attempts.iter().filter(|a| a.household_id == home.id).count() + 1);
     let events: Vec<&str> = export.accesses.iter().map(|a| a.event.as_str()).collect();
     if read.is_ok() {
         assert!(events.contains(&"household.read"), "who read the household file: {events:?}");
@@ -131,6 +152,8 @@ async fn rights(url: &str) {
     let together = store.export_household(&access, home.id, &[anna, bram]).await.unwrap();
     assert_eq!(together.persons.len(), members.len());
     assert_eq!(together.consented, vec![anna.min(bram), anna.max(bram)]);
+    let all = serde_json::to_string(&together).unwrap();
+    assert!(together.held_back.is_empty() && ["GEHEIM-hg", "GEHEIM-notitie", "GEHEIM-afsluiting", "GEHEIM-journaal"].iter().all(|x| all.contains(x)), "asked together, nothing is held back");
     let trail = store.audit_for_household(home.id).await.unwrap();
     let last = trail.last().unwrap();
     assert_eq!(last.event, "household.export");

@@ -248,7 +248,9 @@ async fn create_household(State(state): State<AppState>, ApiUser(user): ApiUser,
     let new = NewHousehold::try_from(&form).map_err(AppError::Validation)?;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /api/v1/households", now: state.now() };
-    let id = state.store.register_household(&access, &state.linker, &new).await?;
+    let id = state.store.create_household(&access, &new).await?;
+    // Known to the linker at once: a partner's signal about the resident links without review.
+    state.store.learn_household(&state.linker, id).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id})).into_response()).into_response())
 }
 

@@ -150,7 +150,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         r("/signaalzaken/{id}/bevestigen", &["POST"], Audience::Roles(TEAM), || post(pages::signals::confirm)),
         r("/signaalzaken/vier-ogen", &["POST"], Audience::Roles(LEADS), || post(pages::signals::four_eyes)),
         r("/signalen/{id}/terugkoppeling", &["POST"], Audience::Roles(TEAM), || post(pages::signals::feedback)),
-        r("/signalen/{id}/vertrouwelijk", &["POST"], Audience::Roles(TEAM), || post(pages::signals::mark_sensitive)),
+        r("/signalen/{id}/vertrouwelijk", &["POST"], Audience::Roles(TEAM), || post(pages::confidential::mark_signal)),
         r("/signalen/beoordelen", &["GET"], Audience::Roles(TEAM), || get(pages::signals::review_queue)),
         r("/signalen/beoordelen/{id}", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::signals::review).post(pages::signals::resolve)),
         r("/signalen/nieuw", &["GET", "POST"], Audience::Roles(TEAM), || get(pages::signals::new_signal_form).post(pages::signals::create_signal)),

@@ -42,7 +42,8 @@ async fn setup(app: &App, worker: &Actor, lead: &Actor, partner: i64) -> Setup {
         phone: None,
     };
     // Registered as on the page: the running app's linker learns the resident at once.
-    let household = app.store.register_household(&at(worker), &app.linker, &new).await.unwrap();
+    let household = app.store.create_household(&at(worker), &new).await.unwrap();
+    app.store.learn_household(&app.linker, household).await.unwrap();
     let fields: std::collections::HashMap<&str, String> = [
         ("signaaldatum", "2026-11-27"), ("soort", "huiselijk-geweld"), ("zorg", CONCERN), ("crisissignaal", "nee"), ("warme_overdracht", "nee"),
         ("voorletters", "N."), ("voornaam", "Noor"), ("achternaam", "Veilig"), ("geboortedatum", "1985-03-02"),

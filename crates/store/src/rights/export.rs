@@ -4,7 +4,7 @@
 //! name a housemate, the network's names, an informal reporter) is left out in one place.
 
 use super::*;
-use crate::kernel::db::{Row, Tx};
+use crate::kernel::db::Tx;
 use crate::kernel::time_fmt;
 
 /// Whose export: one resident, or the household with the residents who consented.
@@ -133,18 +133,26 @@ async fn build(tx: &mut Tx, access: &Access<'_>, household_id: Id, scope: Scope<
     // A signal is in a resident's export when it is about them or about the household as a whole.
     let signal_in_scope = if one { "(s.person_id = $2 OR s.person_id IS NULL)" } else { "$2 = 0" };
     let mut signals = Vec::new();
+    let mut held_back = Vec::new();
     for r in tx
         .fetch_all(
             &format!(
                 "SELECT s.id, p.name, s.kind, s.channel, s.status, s.signal_date, s.amount_eur, s.crisis, s.reported_name, s.reported_address, s.concern, \
-                 s.link_state, s.warm_handover, s.reporter_type, s.person_id FROM signals s LEFT JOIN partners p ON p.id = s.partner_id \
-                 WHERE s.household_id = $1 AND {signal_in_scope} ORDER BY s.signal_date, s.id"
+                 s.link_state, s.warm_handover, s.reporter_type, s.person_id, {} FROM signals s LEFT JOIN partners p ON p.id = s.partner_id \
+                 WHERE s.household_id = $1 AND {signal_in_scope} ORDER BY s.signal_date, s.id",
+                crate::kernel::sensitive::signal_sensitive!()
             ),
             &hp,
         )
         .await?
     {
         let about_them = !one || r.opt_i64(14)? == Some(person);
+        // A confidential worry about the household as a whole may be about a housemate (AVG
+        // art. 15(4)): held back for the privacy officer's review.
+        let hold = one && !about_them && r.bool(15)?;
+        if hold {
+            held_back.push(HeldBack::signal(r.text(5)?));
+        }
         signals.push(ExportSignal {
             id: r.i64(0)?,
             partner: r.opt_text(1)?,
@@ -156,7 +164,7 @@ async fn build(tx: &mut Tx, access: &Access<'_>, household_id: Id, scope: Scope<
             crisis: r.bool(7)?,
             reported_name: if about_them { Some(r.text(8)?) } else { None },
             reported_address: r.text(9)?,
-            concern: r.opt_text(10)?,
+            concern: if hold { None } else { r.opt_text(10)? },
             link_state: r.text(11)?,
             warm_handover: r.bool(12)?,
             reporter_type: r.opt_text(13)?,
@@ -218,19 +226,23 @@ async fn build(tx: &mut Tx, access: &Access<'_>, household_id: Id, scope: Scope<
             weighings,
         });
     }
-    let attempt = |r: &Row| -> Result<ExportAttempt, StoreError> {
-        Ok(ExportAttempt { at: r.text(0)?, kind: r.text(1)?, day_part: r.text(2)?, reached: r.bool(3)?, worker: r.opt_text(4)?, note: r.opt_text(5)?, outcome: r.opt_text(6)? })
-    };
-    let contact_attempts = tx
+    let mut contact_attempts = Vec::new();
+    for r in tx
         .fetch_all(
-            "SELECT c.at, c.kind, c.day_part, c.reached, u.display_name, c.note, c.outcome FROM contact_attempts c LEFT JOIN users u ON u.id = c.worker_id \
+            "SELECT c.at, c.kind, c.day_part, c.reached, u.display_name, c.note, c.outcome, c.sensitive IS NOT NULL FROM contact_attempts c LEFT JOIN users u ON u.id = c.worker_id \
              WHERE c.household_id = $1 ORDER BY c.at, c.id",
             &args![household_id],
         )
         .await?
-        .iter()
-        .map(attempt)
-        .collect::<Result<Vec<_>, _>>()?;
+    {
+        // A confidential note in a resident's own export: held back for review (art. 15(4)).
+        let hold = one && r.bool(7)? && r.opt_text(5)?.is_some();
+        if hold {
+            held_back.push(HeldBack::note(r.text(0)?));
+        }
+        let note = if hold { None } else { r.opt_text(5)? };
+        contact_attempts.push(ExportAttempt { at: r.text(0)?, kind: r.text(1)?, day_part: r.text(2)?, reached: r.bool(3)?, worker: r.opt_text(4)?, note, outcome: r.opt_text(6)? });
+    }
     let planned_contacts = tx
         .fetch_all(
             "SELECT pc.planned_for, pc.kind, pc.day_part, u.display_name, pc.proposed, pc.override_reason FROM planned_contacts pc LEFT JOIN users u ON u.id = pc.worker_id \
@@ -247,12 +259,19 @@ async fn build(tx: &mut Tx, access: &Access<'_>, household_id: Id, scope: Scope<
         .iter()
         .map(|r| Ok(ExportDiscussion { added_at: r.text(0)?, failures: r.i64(1)?, discussed_at: r.opt_text(2)? }))
         .collect::<Result<Vec<_>, StoreError>>()?;
-    let mut cases = Vec::new();
+    let (mut cases, mut held_cases) = (Vec::new(), Vec::new());
     for r in tx
-        .fetch_all("SELECT id, opened, closed, phase, lasting_contact, close_reason, close_note FROM cases WHERE household_id = $1 ORDER BY opened, id", &args![household_id])
+        .fetch_all("SELECT id, opened, closed, phase, lasting_contact, close_reason, close_note, sensitive IS NOT NULL FROM cases WHERE household_id = $1 ORDER BY opened, id", &args![household_id])
         .await?
     {
         let id = r.i64(0)?;
+        // A case marked confidential is the household's: in one resident's export its content
+        // (goals, steps, help, ZRM scores, referrals, journal, closing note) waits for review.
+        let hold = one && r.bool(7)?;
+        if hold {
+            held_cases.push(id);
+            held_back.push(HeldBack::case(id, r.text(1)?));
+        }
         let models = tx.fetch_all("SELECT model FROM case_models WHERE case_id = $1 ORDER BY model", &args![id]).await?.iter().map(|m| m.text(0)).collect::<Result<Vec<_>, _>>()?;
         let zrm_domains = tx.fetch_all("SELECT domain FROM case_domains WHERE case_id = $1 ORDER BY domain", &args![id]).await?.iter().map(|m| m.text(0)).collect::<Result<Vec<_>, _>>()?;
         cases.push(ExportCase {
@@ -263,7 +282,7 @@ async fn build(tx: &mut Tx, access: &Access<'_>, household_id: Id, scope: Scope<
             phase: r.text(3)?,
             lasting_contact: r.bool(4)?,
             close_reason: r.opt_text(5)?,
-            close_note: r.opt_text(6)?,
+            close_note: if hold { None } else { r.opt_text(6)? },
             zrm_domains,
         });
     }
@@ -286,11 +305,14 @@ async fn build(tx: &mut Tx, access: &Access<'_>, household_id: Id, scope: Scope<
             .to_string(),
     ] {
         let rows = tx.fetch_all(&sql, &args![household_id]).await?;
-        items.push(
-            rows.iter()
-                .map(|r| Ok(ExportCaseItem { case: r.i64(0)?, date: r.text(1)?, what: r.text(2)?, who: r.opt_text(3)?, until: r.opt_text(4)? }))
-                .collect::<Result<Vec<_>, StoreError>>()?,
-        );
+        let mut kept = Vec::new();
+        for r in &rows {
+            let case = r.i64(0)?;
+            if !held_cases.contains(&case) {
+                kept.push(ExportCaseItem { case, date: r.text(1)?, what: r.text(2)?, who: r.opt_text(3)?, until: r.opt_text(4)? });
+            }
+        }
+        items.push(kept);
     }
     let [case_goals, case_steps, case_help, zrm_scores, referrals, referral_checks]: [Vec<ExportCaseItem>; 6] =
         items.try_into().map_err(|_| StoreError::corrupt("export sections"))?;
@@ -303,7 +325,10 @@ async fn build(tx: &mut Tx, access: &Access<'_>, household_id: Id, scope: Scope<
         .await?
         .iter()
         .map(|r| Ok(ExportJournal { case: r.i64(0)?, at: r.text(1)?, by: r.opt_text(2)?, body: r.text(3)? }))
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .collect::<Result<Vec<_>, StoreError>>()?
+        .into_iter()
+        .filter(|j| !held_cases.contains(&j.case))
+        .collect();
     let support_decisions = tx
         .fetch_all(
             "SELECT d.decided_at, d.support, d.multi_problem, d.reason, u.display_name FROM support_decisions d LEFT JOIN users u ON u.id = d.decided_by \
@@ -386,5 +411,6 @@ async fn build(tx: &mut Tx, access: &Access<'_>, household_id: Id, scope: Scope<
         support_decisions,
         network,
         accesses,
+        held_back,
     })
 }

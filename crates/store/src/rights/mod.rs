@@ -217,6 +217,46 @@ pub struct ResidentExport {
     pub support_decisions: Vec<ExportSupportDecision>,
     pub network: Vec<ExportMember>,
     pub accesses: Vec<ExportAccess>,
+    /// What a resident's own export holds back because it may concern a housemate (AVG art.
+    /// 15(4)): confidential worries about the household, confidential contact notes, cases
+    /// marked confidential. The privacy officer reviews each before it is given; a household
+    /// export with every adult's consent holds nothing back.
+    pub held_back: Vec<HeldBack>,
+}
+
+/// One item a resident's export held back for the privacy officer's review.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HeldBack {
+    /// What it is: `signaal`, `notitie` or `traject`.
+    pub kind: &'static str,
+    /// Its date (the signal date, the attempt's time, the case's opening), as stored.
+    pub date: String,
+    /// The case, for a case.
+    pub case: Option<Id>,
+}
+
+impl HeldBack {
+    pub(crate) fn signal(date: String) -> HeldBack {
+        HeldBack { kind: "signaal", date, case: None }
+    }
+    pub(crate) fn note(date: String) -> HeldBack {
+        HeldBack { kind: "notitie", date, case: None }
+    }
+    pub(crate) fn case(case: Id, date: String) -> HeldBack {
+        HeldBack { kind: "traject", date, case: Some(case) }
+    }
+
+    /// In plain Dutch (or English) for the officer's page and the printed export.
+    pub fn label(&self, nl: bool) -> &'static str {
+        match (self.kind, nl) {
+            ("signaal", true) => "De toelichting bij een vertrouwelijk signaal over het huishouden",
+            ("signaal", false) => "The details of a confidential signal about the household",
+            ("notitie", true) => "Een vertrouwelijke notitie bij een contactpoging",
+            ("notitie", false) => "A confidential note on a contact attempt",
+            (_, true) => "De inhoud van een vertrouwelijk traject (doelen, stappen, hulp, ZRM-scores, verwijzingen, journaal)",
+            (_, false) => "The content of a confidential case (goals, steps, help, ZRM scores, referrals, journal)",
+        }
+    }
 }
 
 /// How the privacy officer finds a resident's file: by the address the resident gives, or by

@@ -174,7 +174,8 @@ pub struct CaseDetail {
     pub closed_on: Option<Date>,
     /// The team weighs with four eyes: a second person confirms before a home visit.
     pub four_eyes: bool,
-    /// A crisis visit before the weighing: when, and why.
+    /// A crisis visit before the weighing: when, and why (empty for a reader the case's sensitive
+    /// signal is withheld from).
     pub visited_first: Option<(time::OffsetDateTime, String)>,
     /// The reporters who asked to hear back and have not yet: (signal id, how).
     pub feedback_due: Vec<(Id, domain::model::FeedbackWish)>,
@@ -542,7 +543,8 @@ impl Store {
         let picked_up_on = opened.opt_text(1)?.map(|d| time_fmt::parse_date(&d)).transpose()?;
         let closed_on = opened.opt_text(2)?.map(|d| time_fmt::parse_date(&d)).transpose()?;
         let visited_first = match (opened.opt_text(4)?, opened.opt_text(5)?) {
-            (Some(at), Some(reason)) => Some((time_fmt::parse_instant(&at)?, reason)),
+            // Why it could not wait may tell what the sensitive signal says: only for who reads it.
+            (Some(at), Some(reason)) => Some((time_fmt::parse_instant(&at)?, if hidden { String::new() } else { reason })),
             _ => None,
         };
         let feedback_due = tx

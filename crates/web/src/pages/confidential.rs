@@ -1,7 +1,8 @@
 //! Need-to-know per field on screen: breaking the glass for a household's sensitive data (a
 //! worker of the wijk who is not on the case, with a reason, until the end of the working day),
-//! and the experience expert's own households. The rule itself is the store's
-//! (`kernel::sensitive`); pages show "Vertrouwelijk" with whom to call where it held.
+//! the experience expert's own households, their assignment and the share with them, and
+//! marking a signal's subjects. The rule itself is the store's (`kernel::sensitive`); pages show
+//! "Vertrouwelijk" with whom to call where it held.
 
 use crate::auth::PageUser;
 use crate::error::{AppError, FieldError};
@@ -107,4 +108,18 @@ async fn expert_act(state: AppState, user: PageUser, id: String, f: ExpertForm, 
     }
     let done = if share { "gedeeld" } else { "deskundige" };
     Ok(Redirect::to(&format!("/huishoudens/{id}?dossier=volledig&gedaan={done}#kop-deskundige")).into_response())
+}
+
+/// Marks one of the case's signals with the special categories it touches (none ticked lifts
+/// the marks); back to its signal case.
+pub async fn mark_signal(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let signal_id = super::forms::parse_id(&id)?;
+    let form = super::forms::grouped(pairs);
+    user.check_csrf(super::forms::first(&form, "csrf"))?;
+    let case_id = super::forms::parse_id(super::forms::first(&form, "zaak"))?;
+    let marks: Vec<domain::model::Sensitive> = form.get("vertrouwelijk").into_iter().flatten().filter_map(|c| domain::model::Sensitive::from_code(c)).collect();
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /signalen/{id}/vertrouwelijk", now: state.now() };
+    state.store.mark_signal_sensitive(&access, signal_id, &marks).await?;
+    Ok(Redirect::to(&format!("/signaalzaken/{case_id}?gedaan=vertrouwelijk#signaal-{signal_id}")).into_response())
 }

@@ -537,8 +537,12 @@ pub async fn create(State(state): State<AppState>, user: PageUser, Form(f): Form
     };
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /huishoudens/nieuw", now: state.now() };
-    match state.store.register_household(&access, &state.linker, &new).await {
-        Ok(id) => Ok(Redirect::to(&format!("/huishoudens/{id}?nieuw=1")).into_response()),
+    match state.store.create_household(&access, &new).await {
+        Ok(id) => {
+            // Known to the linker at once: a partner's signal about the resident links without review.
+            state.store.learn_household(&state.linker, id).await?;
+            Ok(Redirect::to(&format!("/huishoudens/{id}?nieuw=1")).into_response())
+        }
         Err(e) => match AppError::from(e) {
             AppError::Validation(errors) => invalid(errors).await,
             other => Err(other),

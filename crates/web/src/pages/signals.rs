@@ -322,20 +322,6 @@ pub async fn feedback(State(state): State<AppState>, user: PageUser, Path(id): P
     case_page(&state, &user, case_id, errors, form, None).await
 }
 
-/// Marks one of the case's signals with the special categories it touches (none ticked lifts
-/// the marks); back to its signal case.
-pub async fn mark_sensitive(State(state): State<AppState>, user: PageUser, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
-    let signal_id = parse_id(&id)?;
-    let form = grouped(pairs);
-    user.check_csrf(first(&form, "csrf"))?;
-    let case_id = parse_id(first(&form, "zaak"))?;
-    let marks: Vec<domain::model::Sensitive> = form.get("vertrouwelijk").into_iter().flatten().filter_map(|c| domain::model::Sensitive::from_code(c)).collect();
-    let actor = user.actor();
-    let access = Access { actor: &actor, route: "POST /signalen/{id}/vertrouwelijk", now: state.now() };
-    state.store.mark_signal_sensitive(&access, signal_id, &marks).await?;
-    Ok(Redirect::to(&format!("/signaalzaken/{case_id}?gedaan=vertrouwelijk#signaal-{signal_id}")).into_response())
-}
-
 // ---------------------------------------------------------------------------------------------
 // Review.
 

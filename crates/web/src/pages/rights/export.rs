@@ -371,5 +371,25 @@ fn page(user: &PageUser, e: &ResidentExport) -> ExportPage {
             })
             .collect(),
     );
+    // What may concern a housemate waits for the privacy officer's review (AVG art. 15(4)).
+    if !e.held_back.is_empty() {
+        part(
+            "achtergehouden",
+            s("Nog niet in dit overzicht: eerst beoordeeld", "Not yet in this overview: reviewed first"),
+            e.held_back
+                .iter()
+                .map(|h| Entry {
+                    heading: h.label(nl).to_string(),
+                    facts: vec![
+                        (s("Van", "Of"), when(t, &h.date)),
+                        (s("Waarom", "Why"), s(
+                            "Dit kan ook over een huisgenoot gaan. De privacyfunctionaris beoordeelt het en geeft u wat over u gaat.",
+                            "This may concern a housemate too. The privacy officer reviews it and gives you what concerns you.",
+                        ).to_string()),
+                    ],
+                })
+                .collect(),
+        );
+    }
     ExportPage { t, nav: user.nav("/privacy/rechten"), title, made: when(t, &e.made_at), summary, parts }
 }
