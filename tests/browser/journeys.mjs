@@ -286,6 +286,51 @@ export function journeys(viewport) {
       });
     });
 
+    test('team lead and experience expert: assigned and shared on the household page, the expert opens only their own households', { timeout: TIMEOUT }, async () => {
+      let household;
+      await withPage(viewport, async (page) => {
+        assert.equal(await login(page, 'team-lead'), '/mijn-dag');
+        household = (await page.locator('main a[href^="/huishoudens/"]').first().getAttribute('href')).split('?')[0];
+        await page.goto(`${BASE_URL}${household}?dossier=volledig`);
+        await page.waitForLoadState('load');
+        const section = page.locator('section').filter({ has: page.getByRole('heading', { level: 2, name: 'Ervaringsdeskundige' }) });
+        await section.waitFor();
+        await checkPage(page, 'household page with the experience expert section');
+        // The other viewport's run may have assigned and shared already: both end in one state.
+        const choose = section.getByLabel('Ervaringsdeskundige toewijzen');
+        if ((await choose.count()) && (await choose.locator('option', { hasText: 'Esther Ervaring' }).count())) {
+          assert.equal(await choose.inputValue(), '', 'no one preselected');
+          assert.equal(await submit(page, 'Toewijzen', `${household}/ervaringsdeskundige`), 422, 'choosing no one is named');
+          assert.match(await page.locator('#deskundige-fout').innerText(), /kies wie/);
+          await checkPage(page, 'assigning an experience expert without a choice');
+          await page.locator('#deskundige').selectOption({ label: 'Esther Ervaring' });
+          assert.equal(await submit(page, 'Toewijzen', `${household}/ervaringsdeskundige`), 303);
+        }
+        const share = section.getByRole('button', { name: 'Vertrouwelijke gegevens delen met Esther Ervaring' });
+        if (await share.count()) {
+          assert.equal(await submit(page, 'Vertrouwelijke gegevens delen met Esther Ervaring', `${household}/ervaringsdeskundige/delen`), 303);
+        }
+        await checkPage(page, 'household page after assigning and sharing');
+        assert.match(await section.innerText(), /Esther Ervaring: toegewezen, vertrouwelijke gegevens gedeeld/);
+        await logout(page);
+      });
+      await withPage(viewport, async (page) => {
+        assert.equal(await login(page, 'ervaringsdeskundige'), '/mijn-huishoudens');
+        await checkPage(page, 'mijn huishoudens (experience expert)');
+        const own = page.locator(`main a[href="${household}"]`);
+        assert.equal(await own.count(), 1, 'the assigned household is listed');
+        await own.click();
+        await page.waitForURL((u) => u.pathname === household);
+        await page.waitForLoadState('load');
+        await checkPage(page, 'household page (experience expert)');
+        // Another household of the town is not within the expert's reach.
+        const other = await page.goto(`${BASE_URL}/huishoudens/1`);
+        if (household !== '/huishoudens/1') assert.equal(other.status(), 404, 'out of their assignments a household is not found');
+        await page.goto(`${BASE_URL}/mijn-huishoudens`);
+        await logout(page);
+      });
+    });
+
     test('worker: out of view on mijn dag, a failed attempt in three taps shows the next proposal, a card in one', { timeout: TIMEOUT }, async () => {
       await withPage(viewport, async (page) => {
         assert.equal(await login(page, 'worker'), '/mijn-dag');

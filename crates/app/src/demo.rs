@@ -44,6 +44,9 @@ pub async fn run(size: Size, seed: u64, listen: &str, data_dir: &Path, database_
         seed_cases(&store, &municipality, now).await?;
         let (worker, wijk) = demo_worker(&store, &municipality).await?;
         crate::demo_outreach::seed(&store, &municipality, &worker, &wijk, now).await?;
+        // Last, so the seeds above never pick the experience expert as a walker or who goes.
+        let mut logins = logins;
+        logins.push(expert_login(&store, &worker, now).await?);
         write_logins(&logins_path, &logins)?;
         logins
     } else {
@@ -103,6 +106,19 @@ async fn create_logins(store: &Store, now: OffsetDateTime) -> Result<Vec<Login>,
         store.set_totp_secret(user.id, l.totp.as_deref()).await.map_err(err)?;
     }
     Ok(logins)
+}
+
+/// An experience expert in the demo worker's team, assigned to no household yet: the team lead
+/// or the case's worker assigns one on the household's page.
+async fn expert_login(store: &Store, worker: &store::User, now: OffsetDateTime) -> Result<Login, String> {
+    let err = |e: store::StoreError| e.to_string();
+    let new = NewUser { username: "ervaring".into(), display_name: "Esther Ervaring".into(), role: Role::ExperienceExpert, team_id: worker.team_id, partner_id: None, models: Vec::new() };
+    let id = store.create_user(&new, None, now).await.map_err(err)?;
+    let login = Login { role: Role::ExperienceExpert.code().to_string(), user: new.username.clone(), password: web::auth::random_token()[..20].to_string(), totp: Some(web::totp::new_secret()) };
+    let hash = web::auth::hash_password(&login.password).map_err(|e| e.to_string())?;
+    store.set_password_hash(id, &hash).await.map_err(err)?;
+    store.set_totp_secret(id, login.totp.as_deref()).await.map_err(err)?;
+    Ok(login)
 }
 
 /// Signals that came in today through the real intake path, so the demo shows every state of
