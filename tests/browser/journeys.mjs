@@ -261,6 +261,20 @@ export function journeys(viewport) {
         // The team lead records what the discussion decided, from a list with no choice made.
         assert.equal(await discussion.getByLabel('Besluit van het casusoverleg').inputValue(), '', 'no decision preselected');
         assert.ok(await discussion.getByRole('button', { name: 'Besluit vastleggen' }).isVisible());
+        // Stopping without the reason is refused at this household's own form, what was chosen kept.
+        const action = await discussion.getAttribute('action');
+        await discussion.getByLabel('Besluit van het casusoverleg').selectOption('stoppen');
+        const [refused] = await Promise.all([
+          page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === action),
+          discussion.getByRole('button', { name: 'Besluit vastleggen' }).click(),
+        ]);
+        await page.waitForLoadState('load');
+        assert.equal(refused.status(), 422, 'stopping needs its reason');
+        const again = page.locator(`main form[action="${action}"]`);
+        assert.match(await again.locator('.utrecht-form-field-error-message').innerText(), /bij stoppen ten minste 10 tekens/);
+        assert.equal(await again.getByLabel('Besluit van het casusoverleg').inputValue(), 'stoppen', 'the choice is kept');
+        assert.equal(await again.locator('[name="toelichting"]').getAttribute('aria-invalid'), 'true');
+        await checkPage(page, 'mijn dag with a refused case-discussion decision');
         assert.ok(await page.getByRole('heading', { level: 2, name: 'Signalen van het team om op te pakken' }).isVisible());
         const link = page.locator('main a[href^="/huishoudens/"]').first();
         const href = await link.getAttribute('href');

@@ -117,7 +117,9 @@ pub async fn discussed(State(state): State<AppState>, user: PageUser, Path(id): 
             Err(e) => errors.push(field_error(e)?),
         }
     }
-    Err(AppError::Validation(errors))
+    // Refused: back on "mijn dag" with the error at this household's form and what was sent.
+    let refused = super::households::RefusedDecision { household_id: id, decision: f.besluit, note: f.toelichting, errors };
+    super::households::my_day_page(&state, &user, "POST /huishoudens/{id}/casusoverleg", Some(refused)).await
 }
 
 #[derive(serde::Deserialize)]

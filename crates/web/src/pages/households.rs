@@ -26,6 +26,16 @@ pub struct MyDayPage {
     pub today: String,
     pub day: MyDay,
     pub is_lead: bool,
+    /// A case-discussion decision that was refused: the household, what was sent, the errors.
+    pub discussion: Option<RefusedDecision>,
+}
+
+/// A case-discussion decision the store refused, shown at its own form on "mijn dag".
+pub struct RefusedDecision {
+    pub household_id: i64,
+    pub decision: String,
+    pub note: String,
+    pub errors: Vec<FieldError>,
 }
 
 impl MyDayPage {
@@ -33,15 +43,38 @@ impl MyDayPage {
     pub fn outcomes(&self) -> &'static [domain::model::DiscussionOutcome] {
         domain::model::DiscussionOutcome::CHOICES
     }
+
+    /// The refused decision's error on this household's form, for `field` ("besluit" or
+    /// "toelichting").
+    pub fn discussion_error(&self, household_id: &i64, field: &str) -> Option<String> {
+        let r = self.discussion.as_ref().filter(|r| r.household_id == *household_id)?;
+        r.errors.iter().find(|e| e.field == field).map(|e| e.message(&self.t).to_string())
+    }
+
+    /// What was sent on this household's form, for `field`, when it was refused.
+    pub fn discussion_value(&self, household_id: &i64, field: &str) -> &str {
+        match self.discussion.as_ref().filter(|r| r.household_id == *household_id) {
+            Some(r) if field == "besluit" => &r.decision,
+            Some(r) => &r.note,
+            None => "",
+        }
+    }
 }
 
 pub async fn my_day(State(state): State<AppState>, user: PageUser) -> Result<Response, AppError> {
+    my_day_page(&state, &user, "GET /mijn-dag", None).await
+}
+
+/// "Mijn dag", with a refused case-discussion decision at its form (422) when there is one.
+pub(crate) async fn my_day_page(state: &AppState, user: &PageUser, route: &'static str, discussion: Option<RefusedDecision>) -> Result<Response, AppError> {
     let t = user.lang;
     let now = state.now();
     let actor = user.actor();
-    let access = Access { actor: &actor, route: "GET /mijn-dag", now };
+    let access = Access { actor: &actor, route, now };
     let day = state.store.my_day(&access, now.date()).await?;
-    Ok(render(&MyDayPage { t, nav: user.nav("/mijn-dag"), today: t.date(&now.date()), day, is_lead: user.user.role == Role::TeamLead }))
+    let invalid = discussion.is_some();
+    let page = MyDayPage { t, nav: user.nav("/mijn-dag"), today: t.date(&now.date()), day, is_lead: user.user.role == Role::TeamLead, discussion };
+    Ok(render_form(&page, invalid))
 }
 
 #[derive(Template)]
