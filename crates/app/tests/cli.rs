@@ -15,14 +15,14 @@ fn demo_prints_a_working_login_per_role_and_a_second_run_reuses_the_data() {
     let server = start(&["demo", "--households", "200", "--seed", "5", "--listen", "127.0.0.1:0", "--data-dir", data]);
     let logins = demo_logins(&server);
     let roles: Vec<&str> = logins.iter().map(|(r, _, _, _)| r.as_str()).collect();
-    assert_eq!(roles, ["worker", "team-lead", "partner", "privacy-officer", "admin"]);
+    assert_eq!(roles, ["worker", "team-lead", "partner", "privacy-officer", "admin", "ervaringsdeskundige"]);
     let with_totp: Vec<&str> = logins.iter().filter(|l| l.3.is_some()).map(|(r, _, _, _)| r.as_str()).collect();
-    assert_eq!(with_totp, ["worker", "team-lead", "partner", "privacy-officer", "admin"], "every role has a second factor, partners too (issue 27, finding 6)");
+    assert_eq!(with_totp, roles, "every role has a second factor, partners too (issue 27, finding 6)");
     assert!(dir.join("eropaf.db").exists(), "the demo database is DATA_DIR/eropaf.db");
     assert_eq!(http(&server.addr, "GET", "/healthz", &[], "").status, 200);
     let page = http(&server.addr, "GET", "/inloggen", &[], "");
     assert!(page.body.contains("<html lang=\"nl\">") && page.body.contains("Inloggen"), "a Dutch login page");
-    let expected = ["/mijn-dag", "/mijn-dag", "/partner", "/privacy", "/beheer"];
+    let expected = ["/mijn-dag", "/mijn-dag", "/partner", "/privacy", "/beheer", "/mijn-huishoudens"];
     for ((role, user, password, totp), landing) in logins.iter().zip(expected) {
         assert_eq!(login_lands_on(&server.addr, user, password, totp.as_deref()), landing, "{role}");
     }
