@@ -88,20 +88,24 @@ async fn account(app: &App, username: &str, role: Role) -> i64 {
     id
 }
 
-#[tokio::test]
-async fn sensitive_data_never_reaches_a_reader_who_may_not_read_it_on_any_route() {
-    let app = app("need-to-know").await;
+/// The first team's worker and team lead as actors, and a colleague of the wijk (another
+/// worker, not on the case) who can log in by username.
+async fn team_of(app: &App) -> (Actor, Actor, String) {
     let team = Some(app.m.teams[0].id);
     let actor_of = |username: &str, role| {
         let w = app.m.workers.iter().find(|w| w.username == username).unwrap();
         Actor { user_id: w.id, role, team_id: team, partner_id: None }
     };
-    let (worker, lead) = (actor_of(app.worker(), Role::Worker), actor_of(app.team_lead(), Role::TeamLead));
-    let colleague = app.m.workers.iter().find(|w| w.role == Role::Worker && w.team_id == team && w.username != app.worker()).unwrap().username.clone();
-    let hash = web::auth::hash_password(PASSWORD).unwrap();
-    let colleague_id = app.m.workers.iter().find(|w| w.username == colleague).unwrap().id;
-    app.store.set_password_hash(colleague_id, &hash).await.unwrap();
-    app.store.set_totp_secret(colleague_id, Some(TOTP_SECRET)).await.unwrap();
+    let colleague = app.m.workers.iter().find(|w| w.role == Role::Worker && w.team_id == team && w.username != app.worker()).unwrap();
+    app.store.set_password_hash(colleague.id, &web::auth::hash_password(PASSWORD).unwrap()).await.unwrap();
+    app.store.set_totp_secret(colleague.id, Some(TOTP_SECRET)).await.unwrap();
+    (actor_of(app.worker(), Role::Worker), actor_of(app.team_lead(), Role::TeamLead), colleague.username.clone())
+}
+
+#[tokio::test]
+async fn sensitive_data_never_reaches_a_reader_who_may_not_read_it_on_any_route() {
+    let app = app("need-to-know").await;
+    let (worker, lead, colleague) = team_of(&app).await;
     let expert = account(&app, "ervaring1", Role::ExperienceExpert).await;
     account(&app, "ervaring2", Role::ExperienceExpert).await;
     let s = setup(&app, &worker, &lead, app.m.partners[0].id).await;
@@ -196,20 +200,12 @@ async fn sensitive_data_never_reaches_a_reader_who_may_not_read_it_on_any_route(
 #[tokio::test]
 async fn marking_and_the_experience_expert_through_the_pages() {
     let app = app("need-to-know-pages").await;
-    let team = Some(app.m.teams[0].id);
-    let actor_of = |username: &str, role| {
-        let w = app.m.workers.iter().find(|w| w.username == username).unwrap();
-        Actor { user_id: w.id, role, team_id: team, partner_id: None }
-    };
-    let (worker, lead) = (actor_of(app.worker(), Role::Worker), actor_of(app.team_lead(), Role::TeamLead));
-    let colleague = app.m.workers.iter().find(|w| w.role == Role::Worker && w.team_id == team && w.username != app.worker()).unwrap().clone();
-    app.store.set_password_hash(colleague.id, &web::auth::hash_password(PASSWORD).unwrap()).await.unwrap();
-    app.store.set_totp_secret(colleague.id, Some(TOTP_SECRET)).await.unwrap();
+    let (worker, lead, colleague) = team_of(&app).await;
     let expert = account(&app, "ervaring1", Role::ExperienceExpert).await;
     let s = setup(&app, &worker, &lead, app.m.partners[0].id).await;
     let full = format!("/huishoudens/{}?dossier=volledig", s.household);
     let (worker_session, worker_csrf) = app.login(app.worker()).await;
-    let (colleague_session, colleague_csrf) = app.login(&colleague.username).await;
+    let (colleague_session, colleague_csrf) = app.login(&colleague).await;
     let (lead_session, lead_csrf) = app.login(app.team_lead()).await;
 
     // The worker's signal form: an unknown subject is named by its label, nothing is stored.

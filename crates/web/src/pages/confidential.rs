@@ -117,7 +117,7 @@ pub async fn mark_signal(State(state): State<AppState>, user: PageUser, Path(id)
     let form = super::forms::grouped(pairs);
     user.check_csrf(super::forms::first(&form, "csrf"))?;
     let case_id = super::forms::parse_id(super::forms::first(&form, "zaak"))?;
-    let marks: Vec<domain::model::Sensitive> = form.get("vertrouwelijk").into_iter().flatten().filter_map(|c| domain::model::Sensitive::from_code(c)).collect();
+    let marks = super::forms::codes(&form, "vertrouwelijk", domain::model::Sensitive::from_code);
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /signalen/{id}/vertrouwelijk", now: state.now() };
     state.store.mark_signal_sensitive(&access, signal_id, &marks).await?;
