@@ -192,12 +192,23 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
+/// The API's full semantic version (ADR API-57), sent as `API-Version` on every response and
+/// given as `info.version`; its major version is the `/api/v1` in the URI (API-20).
+pub const API_VERSION: &str = "1.0.0";
+
 pub fn router() -> Router<AppState> {
     endpoints()
         .into_iter()
         .fold(Router::new(), |r, e| r.route(e.path, (e.handler)()))
         .fallback(api_not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_JSON_BYTES))
+        // Outermost, so errors from extractors, the body limit and the fallback carry it too.
+        .layer(axum::middleware::map_response(with_api_version))
+}
+
+async fn with_api_version(mut response: Response) -> Response {
+    response.headers_mut().insert("api-version", axum::http::HeaderValue::from_static(API_VERSION));
+    response
 }
 
 async fn api_not_found() -> Response {
@@ -627,6 +638,9 @@ pub fn openapi_document() -> Value {
         let mut responses = serde_json::Map::new();
         for (code, description, schema) in e.responses {
             let mut r = json!({"description": description});
+            if (200..400).contains(code) {
+                r["headers"] = json!({"API-Version": {"$ref": "#/components/headers/API-Version"}});
+            }
             if let Some(name) = schema {
                 r["content"] = json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}});
             } else if *code == 200 {
@@ -663,9 +677,12 @@ pub fn openapi_document() -> Value {
     }
     json!({
         "openapi": "3.1.0",
-        "info": {"title": "Eropaf API", "version": env!("CARGO_PKG_VERSION"), "description": "JSON-API van Eropaf, het werksysteem voor outreachend werken van sociale wijkteams."},
+        "info": {"title": "Eropaf API", "version": API_VERSION, "description": "JSON-API van Eropaf, het werksysteem voor outreachend werken van sociale wijkteams."},
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
-        "components": {"schemas": schemas(), "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Token van `eropaf token create NAME`"}}}
+        "components": {"schemas": schemas(), "headers": {"API-Version": {
+            "description": "De volledige versie van de API / the API's full semantic version (ADR API-57)",
+            "required": true, "schema": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$"}, "example": API_VERSION
+        }}, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Token van `eropaf token create NAME`"}}}
     })
 }

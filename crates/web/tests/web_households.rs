@@ -468,3 +468,38 @@ async fn body_limits_are_per_route_and_say_what_is_wrong() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("geen geldige JSON"), "{body}");
 }
+
+/// ADR API-57: every response of the API carries its full semantic version, errors and unknown
+/// paths included, and the document declares the header on every success response.
+#[tokio::test]
+async fn every_api_response_carries_the_api_version_header() {
+    let app = app("apiversion").await;
+    let token = api_token(&app, app.worker()).await;
+    let cases = [
+        ("/api/v1/me", format!("Bearer {token}"), StatusCode::OK),
+        ("/api/v1/me", "Bearer nonsense".to_string(), StatusCode::UNAUTHORIZED),
+        ("/api/v1/bestaat-niet", format!("Bearer {token}"), StatusCode::NOT_FOUND),
+        ("/api/v1/openapi.json", String::new(), StatusCode::OK),
+    ];
+    for (path, auth, expected) in cases {
+        let req = Request::get(path).header(header::AUTHORIZATION, auth).body(Body::empty()).unwrap();
+        let (status, headers, _) = app.send(req).await;
+        assert_eq!(status, expected, "{path}");
+        assert_eq!(headers.get("api-version").and_then(|v| v.to_str().ok()), Some(web::api::API_VERSION), "{path} ({status}) carries API-Version");
+    }
+    // Not on the pages: the header belongs to the API.
+    let (_, headers, _) = app.send(Request::get("/inloggen").body(Body::empty()).unwrap()).await;
+    assert!(headers.get("api-version").is_none());
+
+    let (_, doc) = api(&app, "GET", "/api/v1/openapi.json", "", None).await;
+    assert_eq!(doc["info"]["version"], web::api::API_VERSION);
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            for (code, response) in op["responses"].as_object().unwrap() {
+                if code.starts_with('2') || code.starts_with('3') {
+                    assert_eq!(response["headers"]["API-Version"]["$ref"], "#/components/headers/API-Version", "{method} {path} {code}");
+                }
+            }
+        }
+    }
+}
