@@ -33,7 +33,7 @@ def record(ok, name, detail=""):
 
 
 def call(method, path, body=None, token=TOKEN, raw=None, content_type="application/json"):
-    """Returns (status, content type, parsed JSON or None, text). A dropped connection raises."""
+    """Returns (status, content type, parsed JSON or None, text, API-Version). A dropped connection raises."""
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
     req = urllib.request.Request(BASE + path, data=data, method=method)
     if data is not None and content_type:
@@ -42,14 +42,14 @@ def call(method, path, body=None, token=TOKEN, raw=None, content_type="applicati
         req.add_header("Authorization", "Bearer " + token)
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
-            status, ctype, text = r.status, r.headers.get("Content-Type", ""), r.read().decode("utf-8", "replace")
+            status, headers, text = r.status, r.headers, r.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as e:
-        status, ctype, text = e.code, e.headers.get("Content-Type", ""), e.read().decode("utf-8", "replace")
+        status, headers, text = e.code, e.headers, e.read().decode("utf-8", "replace")
     try:
         parsed = json.loads(text)
     except ValueError:
         parsed = None
-    return status, ctype, parsed, text
+    return status, headers.get("Content-Type", ""), parsed, text, headers.get("API-Version")
 
 
 DOC = call("GET", "/openapi.json", token=None)[2]
@@ -57,7 +57,7 @@ DOC = call("GET", "/openapi.json", token=None)[2]
 
 def conforms(name, method, template, response, expect=None):
     """Checks one response against the operation METHOD TEMPLATE of the OpenAPI document."""
-    status, ctype, parsed, text = response
+    status, ctype, parsed, text, version = response
     op = DOC["paths"][template][method.lower()]
     problems = []
     if expect is not None and status not in expect:
@@ -67,11 +67,17 @@ def conforms(name, method, template, response, expect=None):
         problems.append(f"status {status} is not documented (documented: {', '.join(op['responses'])})")
     if status >= 500:
         problems.append(f"server error {status}")
-    if not ctype.startswith("application/json"):
-        problems.append(f"content type {ctype!r}")
+    # ADR /core/error-handling/problem-details: every 4xx and 5xx is an RFC 9457 problem.
+    media = "application/problem+json" if status >= 400 else "application/json"
+    if not ctype.startswith(media):
+        problems.append(f"content type {ctype!r}, expected {media}")
     elif parsed is None:
         problems.append("body is not JSON")
-    schema = ((documented or {}).get("content") or {}).get("application/json", {}).get("schema")
+    elif status >= 400 and not all(parsed.get(m) for m in ("status", "title", "detail")):
+        problems.append("problem without status, title and detail")
+    if version != DOC["info"]["version"]:
+        problems.append(f"API-Version {version!r}, expected {DOC['info']['version']!r} (ADR API-57)")
+    schema = ((documented or {}).get("content") or {}).get(media, {}).get("schema")
     if schema is not None and parsed is not None:
         root = dict(schema, components=DOC["components"])
         errors = sorted(Draft202012Validator(root, format_checker=Draft202012Validator.FORMAT_CHECKER).iter_errors(parsed), key=str)
@@ -110,10 +116,10 @@ def main():
     for hid in ids[:10]:
         conforms(f"household {hid} from the search", "GET", "/households/{id}", call("GET", f"/households/{hid}"), {200})
     conforms("no such household", "GET", "/households/{id}", call("GET", "/households/999999999"), {404})
-    conforms("empty search", "POST", "/households/search", call("POST", "/households/search", {}), {422})
-    conforms("invalid postcode", "POST", "/households/search", call("POST", "/households/search", {"postcode": "0000 SA"}), {422})
+    conforms("empty search", "POST", "/households/search", call("POST", "/households/search", {}), {400})
+    conforms("invalid postcode", "POST", "/households/search", call("POST", "/households/search", {"postcode": "0000 SA"}), {400})
     conforms("partner may not search", "POST", "/households/search", call("POST", "/households/search", {"achternaam": "b"}, token=PARTNER_TOKEN), {403})
-    conforms("body is not JSON", "POST", "/households/search", call("POST", "/households/search", raw=b"{not json"), {400, 422})
+    conforms("body is not JSON", "POST", "/households/search", call("POST", "/households/search", raw=b"{not json"), {400})
 
     # Register a household in a buurt of the worker's area and read it back.
     record(len(buurts) > 0, "the worker's search hits name their buurt code", repr(buurts[:3]))
@@ -134,17 +140,19 @@ def main():
     # panicked in the handler. Any documented answer is fine, a dropped connection is not.
     kelvin = dict(new, achternaam="van \u212ax", bsn="")
     try:
-        conforms("Kelvin sign after a surname prefix", "POST", "/households", call("POST", "/households", kelvin), {201, 422})
+        conforms("Kelvin sign after a surname prefix", "POST", "/households", call("POST", "/households", kelvin), {201, 400})
     except (urllib.error.URLError, ConnectionError) as e:
         record(False, "POST /households: Kelvin sign after a surname prefix", f"connection dropped: {e}")
     wrong = dict(new, postcode="0123 SA", geboortedatum="30-02-2026", bsn="123456789")
-    err = conforms("invalid fields", "POST", "/households", call("POST", "/households", wrong), {422})
+    err = conforms("invalid fields", "POST", "/households", call("POST", "/households", wrong), {400})
     if err:
-        named = {f["field"] for f in err.get("fields", [])}
+        named = {f["name"] for f in err.get("invalid-params", [])}
         record({"postcode", "geboortedatum", "bsn"} <= named, "POST /households: each wrong field is named", repr(named))
-    conforms("buurt outside the area", "POST", "/households", call("POST", "/households", dict(new, buurt="BU99999999")), {403, 404, 422})
+    conforms("buurt outside the area", "POST", "/households", call("POST", "/households", dict(new, buurt="BU99999999")), {400, 403, 404})
     conforms("partner may not register", "POST", "/households", call("POST", "/households", new, token=PARTNER_TOKEN), {403})
-    conforms("body is not JSON", "POST", "/households", call("POST", "/households", raw=b"{not json"), {400, 422})
+    conforms("body is not JSON", "POST", "/households", call("POST", "/households", raw=b"{not json"), {400})
+
+    conforms("household number that is no number", "GET", "/households/{id}", call("GET", "/households/abc"), {400})
 
     failed = sum(1 for ok, _, _ in RESULTS if not ok)
     print(f"{len(RESULTS) - failed} passed, {failed} failed")

@@ -1,5 +1,6 @@
 //! The one error type at the HTTP edge: maps to status codes, logs server errors without
-//! showing them, and carries field errors a form or API client can show. Never personal data.
+//! showing them, and carries field errors a form or API client can show — as a page, or as an
+//! RFC 9457 problem for the API. Never personal data.
 
 use crate::i18n::Lang;
 use axum::http::StatusCode;
@@ -47,6 +48,9 @@ pub enum AppError {
     UnsupportedMediaType(&'static str, &'static str),
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// The path exists, the method does not (API only; pages have no such route).
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -75,7 +79,32 @@ impl AppError {
             AppError::TooLarge(..) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(..) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The status the API answers: invalid input is 400 there (ADR `/core/error-handling/invalid-input`);
+    /// pages answer it with 422 and the form shown again.
+    pub fn api_status(&self) -> StatusCode {
+        match self {
+            AppError::Validation(_) => StatusCode::BAD_REQUEST,
+            other => other.status(),
+        }
+    }
+
+    /// The problem's short title in Dutch and English: the same for every occurrence of its kind.
+    fn title(&self) -> (&'static str, &'static str) {
+        match self {
+            AppError::NotFound => ("Niet gevonden", "Not found"),
+            AppError::Forbidden => ("Geen toegang", "Forbidden"),
+            AppError::Unauthorized => ("Niet aangemeld", "Unauthorized"),
+            AppError::BadRequest(..) => ("Ongeldig verzoek", "Bad request"),
+            AppError::TooLarge(..) => ("Te groot", "Payload too large"),
+            AppError::UnsupportedMediaType(..) => ("Geen JSON", "Unsupported media type"),
+            AppError::Validation(_) => ("Ongeldige invoer", "Invalid input"),
+            AppError::MethodNotAllowed => ("Methode niet toegestaan", "Method not allowed"),
+            AppError::Internal(_) => ("Interne fout", "Internal server error"),
         }
     }
 
@@ -86,20 +115,22 @@ impl AppError {
             AppError::Unauthorized => ("Log eerst in.", "Please log in first."),
             AppError::BadRequest(nl, en) | AppError::TooLarge(nl, en) | AppError::UnsupportedMediaType(nl, en) => (nl, en),
             AppError::Validation(_) => ("Niet alle velden zijn goed ingevuld.", "Not all fields are filled in correctly."),
+            AppError::MethodNotAllowed => ("Deze methode kan hier niet; zie het OpenAPI-document.", "This method is not allowed here; see the OpenAPI document."),
             AppError::Internal(_) => ("Er ging iets mis aan onze kant. Probeer het later opnieuw.", "Something went wrong on our side. Please try again later."),
         }
     }
 
-    fn log(&self) {
+    /// Server errors go to the log with the occurrence's id, so that an administrator can find
+    /// the one a user reports; store errors name tables and constraints, never values.
+    fn log(&self, occurrence: &str) {
         if let AppError::Internal(detail) = self {
-            // Store errors name tables and constraints, never values.
-            tracing::error!(error = %detail, "request failed");
+            tracing::error!(error = %detail, occurrence, "request failed");
         }
     }
 
     /// A Dutch (or English) error page.
     pub fn page(&self, t: Lang) -> Response {
-        self.log();
+        self.log(&occurrence_id());
         self.render(t)
     }
 
@@ -109,18 +140,36 @@ impl AppError {
         (self.status(), crate::layout::render(&page)).into_response()
     }
 
-    /// `{"error": "...", "fields": [{"field", "message"}]}` in Dutch, with English beside it.
-    pub fn json(&self) -> Response {
-        self.log();
-        let (nl, en) = self.texts();
-        let fields: Vec<serde_json::Value> = match self {
-            AppError::Validation(f) => {
-                f.iter().map(|e| serde_json::json!({"field": e.field, "message": e.message_nl, "message_en": e.message_en})).collect()
-            }
-            _ => Vec::new(),
-        };
-        (self.status(), axum::Json(serde_json::json!({"error": nl, "error_en": en, "fields": fields}))).into_response()
+    /// An RFC 9457 problem (`application/problem+json`), as the NL API Design Rules ask for
+    /// every 4xx and 5xx: `type`, `title`, `status`, `detail` and `instance` (an id for this
+    /// occurrence, in the log for server errors), Dutch first with English beside it, and for
+    /// invalid input every bad field at once in `invalid-params`.
+    pub fn problem(&self) -> Response {
+        let instance = occurrence_id();
+        self.log(&instance);
+        let (detail, detail_en) = self.texts();
+        let (title, title_en) = self.title();
+        let status = self.api_status();
+        let mut body = serde_json::json!({
+            "type": "about:blank", "title": title, "title-en": title_en, "status": status.as_u16(),
+            "detail": detail, "detail-en": detail_en, "instance": instance,
+        });
+        if let AppError::Validation(fields) = self {
+            body["invalid-params"] = fields.iter().map(|e| serde_json::json!({"name": e.field, "reason": e.message_nl, "reason-en": e.message_en})).collect();
+        }
+        let mut response = (status, body.to_string()).into_response();
+        response.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/problem+json"));
+        if matches!(self, AppError::Unauthorized) {
+            response.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        }
+        response
     }
+}
+
+/// A fresh id for one occurrence of a problem, `urn:uuid:` and a random (version 4) UUID: it
+/// says nothing about the request, so it may be shown and logged.
+fn occurrence_id() -> String {
+    format!("urn:uuid:{}", uuid::Builder::from_random_bytes(rand::random()).into_uuid())
 }
 
 /// Pages render errors as pages: in Dutch here, with the error kept on the response so that
@@ -169,7 +218,7 @@ impl<E: Into<AppError>> From<E> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        self.0.json()
+        self.0.problem()
     }
 }
 

@@ -78,16 +78,16 @@ async fn api_validates_with_dutch_field_errors_and_writes_all_or_nothing() {
     assert_eq!((status, body["role"].as_str()), (StatusCode::OK, Some("worker")));
     let (status, body) = api(&app, "GET", "/api/v1/me", "nonsense", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(body["error"].is_string());
+    assert_eq!(body["title"], "Niet aangemeld");
 
     let before = app.store.counts().await.unwrap();
     let buurt = app.m.buurten.iter().find(|b| b.code.parent().as_ref() == Some(&app.m.teams[0].wijk)).unwrap().code.code();
     let mut new = serde_json::json!({"straat": "Kerkstraat", "huisnummer": "12", "postcode": "12345", "woonplaats": "Testdorp", "buurt": buurt, "achternaam": "Jansen", "geboortedatum": "1970-02-01", "bsn": "12"});
     let (status, body) = api(&app, "POST", "/api/v1/households", &token, Some(new.clone())).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
-    assert_eq!(fields, vec!["postcode", "bsn"]);
-    assert!(body["fields"][0]["message"].as_str().unwrap().starts_with("Postcode: "));
+    assert_eq!(status, StatusCode::BAD_REQUEST, "invalid input is 400 (ADR), every bad field at once");
+    assert_eq!(invalid_params(&body), vec!["postcode", "bsn"]);
+    assert!(body["invalid-params"][0]["reason"].as_str().unwrap().starts_with("Postcode: "));
+    assert!(body["invalid-params"][0]["reason-en"].as_str().unwrap().starts_with("Postcode: "));
     assert_eq!(app.store.counts().await.unwrap(), before);
     new["huisnummer"] = "0".into();
     new["postcode"] = "1234AB".into();
@@ -96,7 +96,7 @@ async fn api_validates_with_dutch_field_errors_and_writes_all_or_nothing() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "null for a text field is not the expected shape");
     new.as_object_mut().unwrap().remove("bsn");
     let (status, body) = api(&app, "POST", "/api/v1/households", &token, Some(new.clone())).await;
-    assert_eq!((status, body["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("huisnummer")));
+    assert_eq!((status, invalid_params(&body)), (StatusCode::BAD_REQUEST, vec!["huisnummer"]));
     new["huisnummer"] = "12-2".into();
     let (status, body) = api(&app, "POST", "/api/v1/households", &token, Some(new)).await;
     assert_eq!(status, StatusCode::CREATED);
@@ -106,7 +106,7 @@ async fn api_validates_with_dutch_field_errors_and_writes_all_or_nothing() {
     let (status, body) = api(&app, "POST", "/api/v1/households/search", &token, Some(serde_json::json!({"postcode": "1234 ab", "huisnummer": "12-2"}))).await;
     assert_eq!((status, body["households"][0]["id"].as_i64()), (StatusCode::OK, Some(id)));
     let (status, _) = api(&app, "POST", "/api/v1/households/search", &token, Some(serde_json::json!({"postcode": "SA12"}))).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     // A partner's token reads no households.
     let partner = api_token(&app, "partner").await;
     assert_eq!(api(&app, "GET", &format!("/api/v1/households/{id}"), &partner, None).await.0, StatusCode::FORBIDDEN);
@@ -223,8 +223,8 @@ async fn contact_attempts_out_of_view_and_address_lookup_through_the_api() {
     ];
     for (input, field) in bad {
         let (status, body) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(input.clone())).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{input}");
-        assert!(body["fields"].as_array().unwrap().iter().any(|f| f["field"] == field), "{input}: {body}");
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{input}");
+        assert!(invalid_params(&body).contains(&field), "{input}: {body}");
     }
     let foreign = app.household_of_team(1);
     let (status, _) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(serde_json::json!({"household_id": foreign.id, "kind": "brief", "at": at, "reached": false, "outcome": "geen-reactie"}))).await;
@@ -249,8 +249,9 @@ async fn contact_attempts_out_of_view_and_address_lookup_through_the_api() {
     assert_eq!(status, StatusCode::OK);
     assert!(body["households"].as_array().unwrap().iter().all(|x| x["id"] != foreign.id), "another team's household is not found");
     let (status, body) = api(&app, "GET", "/api/v1/households?postcode=1234AB", &token, None).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["fields"].as_array().unwrap().iter().any(|f| f["field"] == "huisnummer"));
+    assert_eq!((status, invalid_params(&body)), (StatusCode::BAD_REQUEST, vec!["huisnummer"]));
+    let (status, body) = api(&app, "GET", "/api/v1/households?postcode=%FF&house_number=1", &token, None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "an unreadable query string is a problem too: {body}");
 }
 
 /// The first-visit brief (issue 5): before the first visit the worker sees the reason, safety,
@@ -458,15 +459,20 @@ async fn body_limits_are_per_route_and_say_what_is_wrong() {
             .body(Body::from(body))
             .unwrap()
     };
-    let (status, _, body) = app.send(post("text/plain", "{}".into())).await;
+    let problem = |status, headers: &axum::http::HeaderMap, body: &str| {
+        let body: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_problem(status, headers, &body);
+        body["detail"].as_str().unwrap().to_string()
+    };
+    let (status, headers, body) = app.send(post("text/plain", "{}".into())).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{body}");
-    assert!(body.contains("Stuur de inhoud als JSON"), "{body}");
-    let (status, _, body) = app.send(post("application/json", format!("{{\"surname\": \"{}\"}}", "a".repeat(300 * 1024)))).await;
+    assert!(problem(status, &headers, &body).contains("Stuur de inhoud als JSON"), "{body}");
+    let (status, headers, body) = app.send(post("application/json", format!("{{\"surname\": \"{}\"}}", "a".repeat(300 * 1024)))).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{}", &body[..body.len().min(500)]);
-    assert!(body.contains("te groot"), "{body}");
-    let (status, _, body) = app.send(post("application/json", "{niet json".into())).await;
+    assert!(problem(status, &headers, &body).contains("te groot"), "{body}");
+    let (status, headers, body) = app.send(post("application/json", "{niet json".into())).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body.contains("geen geldige JSON"), "{body}");
+    assert!(problem(status, &headers, &body).contains("geen geldige JSON"), "{body}");
 }
 
 /// ADR API-57: every response of the API carries its full semantic version, errors and unknown
@@ -500,6 +506,52 @@ async fn every_api_response_carries_the_api_version_header() {
                     assert_eq!(response["headers"]["API-Version"]["$ref"], "#/components/headers/API-Version", "{method} {path} {code}");
                 }
             }
+        }
+    }
+}
+
+/// ADR `/core/error-handling`: every error of the API is an RFC 9457 problem — the fallback,
+/// a method the path does not take, a number that is no number, a missing token — each with
+/// its own occurrence id, and the document says so for every 4xx and 5xx.
+#[tokio::test]
+async fn every_api_error_is_a_problem_with_its_own_occurrence() {
+    let app = app("problems").await;
+    let token = api_token(&app, app.worker()).await;
+    let (status, first) = api(&app, "GET", "/api/v1/bestaat-niet", &token, None).await;
+    assert_eq!((status, first["title"].as_str()), (StatusCode::NOT_FOUND, Some("Niet gevonden")));
+    let (_, second) = api(&app, "GET", "/api/v1/bestaat-niet", &token, None).await;
+    assert_ne!(first["instance"], second["instance"], "each occurrence has its own id");
+
+    let req = Request::delete("/api/v1/households/1").header(header::AUTHORIZATION, format!("Bearer {token}")).body(Body::empty()).unwrap();
+    let (status, headers, body) = app.send(req).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_problem(status, &headers, &serde_json::from_str(&body).unwrap());
+    assert!(headers.get(header::ALLOW).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("GET")), "{headers:?}");
+
+    for bad in ["abc", "0", "-3", "99999999999999999999"] {
+        let (status, body) = api(&app, "GET", &format!("/api/v1/households/{bad}"), &token, None).await;
+        assert_eq!((status, invalid_params(&body)), (StatusCode::BAD_REQUEST, vec!["id"]), "{bad}");
+    }
+    let (status, body) = api(&app, "GET", "/api/v1/signals/x", &token, None).await;
+    assert_eq!((status, invalid_params(&body)), (StatusCode::BAD_REQUEST, vec!["id"]));
+
+    let req = Request::get("/api/v1/me").body(Body::empty()).unwrap();
+    let (status, headers, body) = app.send(req).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_problem(status, &headers, &serde_json::from_str(&body).unwrap());
+    assert_eq!(headers.get(header::WWW_AUTHENTICATE).unwrap(), "Bearer");
+
+    let (_, doc) = api(&app, "GET", "/api/v1/openapi.json", "", None).await;
+    assert_eq!(doc["components"]["schemas"]["Problem"]["required"], serde_json::json!(["type", "title", "status", "detail", "instance"]));
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            for (code, response) in op["responses"].as_object().unwrap() {
+                if code.starts_with('4') || code.starts_with('5') {
+                    let media: Vec<&String> = response["content"].as_object().unwrap().keys().collect();
+                    assert_eq!(media, vec!["application/problem+json"], "{method} {path} {code}");
+                }
+            }
+            assert!(op["responses"].get("422").is_none(), "{method} {path}: invalid input is 400");
         }
     }
 }

@@ -115,14 +115,14 @@ async fn a_partner_recognises_and_finds_its_own_signals() {
         let mut b = body.clone();
         b["eigen_kenmerk"] = bad;
         let (status, _, text) = send(b, key).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
         assert!(text.contains("\"eigen_kenmerk\""), "the field is named: {text}");
     }
     // A partner marks the signal's confidential subjects; an unknown one is named with the choices.
     let mut b = body.clone();
     b["vertrouwelijk"] = serde_json::json!("geheim");
     let (status, _, text) = send(b.clone(), "api-4").await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
     assert!(text.contains("\"vertrouwelijk\"") && text.contains("psychiatrie"), "named with its choices: {text}");
     b["vertrouwelijk"] = serde_json::json!("verslaving,psychiatrie");
     let (status, _, text) = send(b, "api-5").await;

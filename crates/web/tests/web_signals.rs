@@ -16,8 +16,12 @@ async fn api_with_key(app: &App, token: &str, key: Option<&str>, body: &serde_js
     if let Some(k) = key {
         req = req.header("Idempotency-Key", k);
     }
-    let (status, _, text) = app.send(req.body(Body::from(body.to_string())).unwrap()).await;
-    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+    let (status, headers, text) = app.send(req.body(Body::from(body.to_string())).unwrap()).await;
+    let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+    if !status.is_success() {
+        assert_problem(status, &headers, &body);
+    }
+    (status, body)
 }
 
 /// A partner system submits a signal once, however often it retries; a changed body under the
@@ -44,7 +48,7 @@ async fn partners_submit_signals_idempotently_and_see_only_their_status() {
     let mut changed = body.clone();
     changed["bedrag"] = 641.into();
     let (status, err) = api_with_key(&app, &partner, Some("k-1"), &changed).await;
-    assert_eq!((status, err["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("Idempotency-Key")));
+    assert_eq!((status, invalid_params(&err)), (StatusCode::BAD_REQUEST, vec!["Idempotency-Key"]));
 
     // Field errors in Dutch, every one at once, nothing stored.
     let mut bad = body.clone();
@@ -52,13 +56,12 @@ async fn partners_submit_signals_idempotently_and_see_only_their_status() {
     bad["client"]["postcode"] = "12345".into();
     bad["onbekend"] = 1.into();
     let (status, err) = api_with_key(&app, &partner, Some("k-2"), &bad).await;
-    let fields: Vec<&str> = err["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
-    assert_eq!((status, fields.as_slice()), (StatusCode::UNPROCESSABLE_ENTITY, ["bedrag", "signaal"].as_slice()), "{err}");
+    assert_eq!((status, invalid_params(&err)), (StatusCode::BAD_REQUEST, vec!["bedrag", "signaal"]), "{err}");
     bad.as_object_mut().unwrap().remove("onbekend");
     bad["bedrag"] = 10.into();
     let (_, err) = api_with_key(&app, &partner, Some("k-2"), &bad).await;
-    assert_eq!(err["fields"][0]["field"], "postcode");
-    assert!(err["fields"][0]["message"].as_str().unwrap().starts_with("postcode: "), "{err}");
+    assert_eq!(invalid_params(&err), vec!["postcode"]);
+    assert!(err["invalid-params"][0]["reason"].as_str().unwrap().starts_with("postcode: "), "{err}");
     assert_eq!(app.store.counts().await.unwrap().signals, before.signals + 1);
 
     // The sender reads the status; a worker's token or another partner gets nothing.
@@ -376,10 +379,10 @@ async fn the_api_refuses_a_home_visit_before_the_weighing() {
     let body = |kind: &str, reason: Option<&str>| serde_json::json!({"household_id": h.id, "kind": kind, "at": at, "reached": false, "outcome": "niet-thuis", "crisis_reason": reason});
     let before = app.store.counts().await.unwrap().contact_attempts;
     let (status, err) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(body("huisbezoek", None))).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
     assert!(err.to_string().contains("huisbezoek kan pas na de weging"), "{err}");
     let (status, _) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(body("huisbezoek", Some("Het kan echt niet wachten, vandaag nog.")))).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not a crisis signal: a reason does not open the door");
+    assert_eq!(status, StatusCode::BAD_REQUEST, "not a crisis signal: a reason does not open the door");
     assert_eq!(app.store.counts().await.unwrap().contact_attempts, before, "nothing stored");
     let (status, logged) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(body("telefoon", None))).await;
     assert_eq!(status, StatusCode::CREATED, "{logged}");

@@ -173,8 +173,35 @@ pub async fn api(app: &App, method: &str, path: &str, token: &str, body: Option<
         req = req.header(header::CONTENT_TYPE, "application/json");
     }
     let req = req.body(body.map(|b| Body::from(b.to_string())).unwrap_or_default()).unwrap();
-    let (status, _, text) = app.send(req).await;
-    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+    let (status, headers, text) = app.send(req).await;
+    let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+    if status.is_client_error() || status.is_server_error() {
+        assert_problem(status, &headers, &body);
+    }
+    (status, body)
+}
+
+/// Every API error is an RFC 9457 problem as the NL API Design Rules ask: its media type, the
+/// members `status` (the response's own), `title`, `detail` and an `instance` id, Dutch with
+/// English beside it, and for invalid input every bad field with its reasons.
+pub fn assert_problem(status: StatusCode, headers: &axum::http::HeaderMap, body: &serde_json::Value) {
+    assert_eq!(headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some("application/problem+json"), "{status}: {body}");
+    assert_eq!(body["status"].as_u64(), Some(u64::from(status.as_u16())), "{body}");
+    for member in ["type", "title", "title-en", "detail", "detail-en"] {
+        assert!(body[member].as_str().is_some_and(|t| !t.is_empty()), "{member} in {body}");
+    }
+    assert!(body["instance"].as_str().is_some_and(|i| i.starts_with("urn:uuid:") && i.len() == 45), "{body}");
+    if let Some(params) = body.get("invalid-params") {
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        for p in params.as_array().unwrap() {
+            assert!(["name", "reason", "reason-en"].iter().all(|m| p[m].as_str().is_some_and(|t| !t.is_empty())), "{p}");
+        }
+    }
+}
+
+/// The names of the bad fields in an API problem, in the order given.
+pub fn invalid_params(body: &serde_json::Value) -> Vec<&str> {
+    body["invalid-params"].as_array().map(|a| a.iter().filter_map(|f| f["name"].as_str()).collect()).unwrap_or_default()
 }
 
 /// The address upload as a browser sends it (multipart, the file as `bestand`).

@@ -6,7 +6,10 @@ use crate::auth::ApiUser;
 use crate::error::{ApiError, AppError};
 use crate::pages::households::{parse_search, NewHouseholdForm, SearchForm};
 use crate::AppState;
-use axum::extract::rejection::JsonRejection;
+
+mod document;
+pub use document::openapi_document;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,7 +18,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use crate::error::FieldError;
 use domain::contact::Next;
-use domain::model::{ContactKind, ContactOutcome, DayPart, Id, PartnerResult, Role, SignalKind, SignalStatus};
+use domain::model::{ContactKind, ContactOutcome, DayPart, Id, Role};
 use store::residents::{HouseholdDetail, HouseholdSummary, NewHousehold};
 use store::Access;
 
@@ -52,7 +55,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             path: "/me",
             summary: "Wie ben ik / the authenticated account",
             request: None,
-            responses: &[(200, "Account", Some("Me")), (401, "Geen of ongeldig token", Some("Error"))],
+            responses: &[(200, "Account", Some("Me")), (401, "Geen of ongeldig token", Some("Problem"))],
             auth: true,
             idempotent: false,
             query: &[],
@@ -65,10 +68,9 @@ pub fn endpoints() -> Vec<Endpoint> {
             request: Some("HouseholdSearch"),
             responses: &[
                 (200, "Gevonden huishoudens", Some("HouseholdList")),
-                (400, "Geen geldige JSON / the body is not valid JSON", Some("Error")),
-                (401, "Geen of ongeldig token", Some("Error")),
-                (403, "Geen toegang", Some("Error")),
-                (422, "Ongeldige invoer", Some("Error")),
+                (400, "Geen geldige JSON of ongeldige invoer, met elk fout veld in invalid-params", Some("Problem")),
+                (401, "Geen of ongeldig token", Some("Problem")),
+                (403, "Geen toegang", Some("Problem")),
             ],
             auth: true,
             idempotent: false,
@@ -82,10 +84,9 @@ pub fn endpoints() -> Vec<Endpoint> {
             request: Some("NewHousehold"),
             responses: &[
                 (201, "Geregistreerd", Some("Created")),
-                (400, "Geen geldige JSON / the body is not valid JSON", Some("Error")),
-                (401, "Geen of ongeldig token", Some("Error")),
-                (403, "Geen toegang", Some("Error")),
-                (422, "Ongeldige invoer; er is niets opgeslagen", Some("Error")),
+                (400, "Geen geldige JSON of ongeldige invoer, met elk fout veld in invalid-params; er is niets opgeslagen", Some("Problem")),
+                (401, "Geen of ongeldig token", Some("Problem")),
+                (403, "Geen toegang", Some("Problem")),
             ],
             auth: true,
             idempotent: false,
@@ -99,9 +100,10 @@ pub fn endpoints() -> Vec<Endpoint> {
             request: None,
             responses: &[
                 (200, "Huishouden", Some("Household")),
-                (401, "Geen of ongeldig token", Some("Error")),
-                (403, "Geen toegang", Some("Error")),
-                (404, "Bestaat niet of buiten het werkgebied", Some("Error")),
+                (400, "Het nummer is geen positief geheel getal", Some("Problem")),
+                (401, "Geen of ongeldig token", Some("Problem")),
+                (403, "Geen toegang", Some("Problem")),
+                (404, "Bestaat niet of buiten het werkgebied", Some("Problem")),
             ],
             auth: true,
             idempotent: false,
@@ -115,10 +117,9 @@ pub fn endpoints() -> Vec<Endpoint> {
             request: Some("NewSignal"),
             responses: &[
                 (201, "Ontvangen; bij een herhaling met dezelfde Idempotency-Key en inhoud hetzelfde antwoord", Some("SignalReceipt")),
-                (400, "Geen geldige JSON of geen Idempotency-Key", Some("Error")),
-                (401, "Geen of ongeldige sleutel", Some("Error")),
-                (403, "Alleen signaalpartners leveren signalen aan", Some("Error")),
-                (422, "Ongeldige invoer, of deze Idempotency-Key hoort bij een ander signaal; er is niets opgeslagen", Some("Error")),
+                (400, "Geen geldige JSON, geen Idempotency-Key, ongeldige invoer (elk fout veld in invalid-params), of deze Idempotency-Key hoort bij een ander signaal; er is niets opgeslagen", Some("Problem")),
+                (401, "Geen of ongeldige sleutel", Some("Problem")),
+                (403, "Alleen signaalpartners leveren signalen aan", Some("Problem")),
             ],
             auth: true,
             idempotent: true,
@@ -132,8 +133,9 @@ pub fn endpoints() -> Vec<Endpoint> {
             request: None,
             responses: &[
                 (200, "Status en grove uitkomst; nooit notities, werkers of hulp", Some("SignalStatus")),
-                (401, "Geen of ongeldige sleutel", Some("Error")),
-                (404, "Bestaat niet of is niet door uw organisatie aangeleverd", Some("Error")),
+                (400, "Het nummer is geen positief geheel getal", Some("Problem")),
+                (401, "Geen of ongeldige sleutel", Some("Problem")),
+                (404, "Bestaat niet of is niet door uw organisatie aangeleverd", Some("Problem")),
             ],
             auth: true,
             idempotent: false,
@@ -147,9 +149,9 @@ pub fn endpoints() -> Vec<Endpoint> {
             request: None,
             responses: &[
                 (200, "Huishoudens op dit adres die u mag zien (ook geen)", Some("HouseholdList")),
-                (401, "Geen of ongeldig token", Some("Error")),
-                (403, "Geen toegang", Some("Error")),
-                (422, "Ongeldige postcode of huisnummer", Some("Error")),
+                (400, "Ongeldige of ontbrekende postcode of huisnummer, elk in invalid-params", Some("Problem")),
+                (401, "Geen of ongeldig token", Some("Problem")),
+                (403, "Geen toegang", Some("Problem")),
             ],
             auth: true,
             idempotent: false,
@@ -163,11 +165,10 @@ pub fn endpoints() -> Vec<Endpoint> {
             request: Some("NewContactAttempt"),
             responses: &[
                 (201, "Vastgelegd, met het voorstel voor de volgende poging (null als bereikt)", Some("ContactAttemptLogged")),
-                (400, "Geen geldige JSON / the body is not valid JSON", Some("Error")),
-                (401, "Geen of ongeldig token", Some("Error")),
-                (403, "Geen toegang", Some("Error")),
-                (404, "Huishouden bestaat niet of valt buiten uw werkgebied; er is niets opgeslagen", Some("Error")),
-                (422, "Ongeldige invoer; er is niets opgeslagen", Some("Error")),
+                (400, "Geen geldige JSON of ongeldige invoer, met elk fout veld in invalid-params; er is niets opgeslagen", Some("Problem")),
+                (401, "Geen of ongeldig token", Some("Problem")),
+                (403, "Geen toegang", Some("Problem")),
+                (404, "Huishouden bestaat niet of valt buiten uw werkgebied; er is niets opgeslagen", Some("Problem")),
             ],
             auth: true,
             idempotent: false,
@@ -181,8 +182,8 @@ pub fn endpoints() -> Vec<Endpoint> {
             request: None,
             responses: &[
                 (200, "Uit beeld, grootste risico eerst", Some("OutOfViewList")),
-                (401, "Geen of ongeldig token", Some("Error")),
-                (403, "Geen toegang", Some("Error")),
+                (401, "Geen of ongeldig token", Some("Problem")),
+                (403, "Geen toegang", Some("Problem")),
             ],
             auth: true,
             idempotent: false,
@@ -201,6 +202,7 @@ pub fn router() -> Router<AppState> {
         .into_iter()
         .fold(Router::new(), |r, e| r.route(e.path, (e.handler)()))
         .fallback(api_not_found)
+        .method_not_allowed_fallback(api_method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_JSON_BYTES))
         // Outermost, so errors from extractors, the body limit and the fallback carry it too.
         .layer(axum::middleware::map_response(with_api_version))
@@ -212,7 +214,19 @@ async fn with_api_version(mut response: Response) -> Response {
 }
 
 async fn api_not_found() -> Response {
-    AppError::NotFound.json()
+    AppError::NotFound.problem()
+}
+
+async fn api_method_not_allowed() -> Response {
+    AppError::MethodNotAllowed.problem()
+}
+
+/// The number in a path such as `/households/{id}`: a positive integer, or invalid input.
+fn path_id(raw: &str) -> Result<Id, ApiError> {
+    match raw.parse::<Id>() {
+        Ok(id) if id > 0 => Ok(id),
+        _ => Err(AppError::Validation(vec![FieldError { field: "id", message_nl: "id: verwacht een positief geheel getal.".into(), message_en: "id: expected a positive whole number.".into() }]).into()),
+    }
 }
 
 async fn openapi() -> Json<Value> {
@@ -279,7 +293,7 @@ fn detail_json(h: &HouseholdDetail) -> Value {
 }
 
 async fn household(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = path_id(&id)?;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /api/v1/households/{id}", now: state.now() };
     Ok(Json(detail_json(&state.store.household(&access, id).await?)))
@@ -295,7 +309,8 @@ struct AddressQuery {
 
 /// The households at one address that the caller may see (none is an empty list). Both
 /// parameters are required; the address is the only search the field apps need.
-async fn households_at(State(state): State<AppState>, ApiUser(user): ApiUser, axum::extract::Query(q): axum::extract::Query<AddressQuery>) -> Result<Json<Value>, ApiError> {
+async fn households_at(State(state): State<AppState>, ApiUser(user): ApiUser, query: Result<axum::extract::Query<AddressQuery>, QueryRejection>) -> Result<Json<Value>, ApiError> {
+    let axum::extract::Query(q) = query.map_err(|_| AppError::BadRequest("De zoekvraag in het adres is niet te lezen.", "The query string cannot be read."))?;
     let mut errors = Vec::new();
     if q.postcode.trim().is_empty() {
         errors.push(crate::error::FieldError::required("postcode", "Postcode", "Postcode"));
@@ -529,7 +544,7 @@ async fn submit_signal(State(state): State<AppState>, ApiUser(user): ApiUser, he
 }
 
 async fn signal_status(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = path_id(&id)?;
     // Anyone but the sending organisation gets the same answer as for a signal that does not exist.
     let partner_id = partner_of(&user).map_err(|_| AppError::NotFound)?;
     let s = state.store.partner_signal(partner_id, id).await?;
@@ -537,152 +552,4 @@ async fn signal_status(State(state): State<AppState>, ApiUser(user): ApiUser, Pa
         "id": s.id, "signal_date": store::time_fmt::date(s.signal_date), "kind": s.kind.code(), "status": s.status.code(),
         "result": s.result.map(|r| r.code()), "eigen_kenmerk": s.reference,
     })))
-}
-
-fn schemas() -> Value {
-    let s = |props: Value, required: &[&str]| json!({"type": "object", "properties": props, "required": required});
-    let text = json!({"type": "string"});
-    let opt_text = json!({"type": ["string", "null"]});
-    let code = json!({"type": "string", "description": "CBS-buurtcode (BU + 8 cijfers); wat een nieuw huishouden als buurt vraagt"});
-    json!({
-        "Error": s(json!({
-            "error": text, "error_en": text,
-            "fields": {"type": "array", "items": s(json!({"field": text, "message": text, "message_en": text}), &["field", "message", "message_en"])}
-        }), &["error", "error_en", "fields"]),
-        "Me": s(json!({"id": {"type": "integer"}, "username": text, "display_name": text, "role": {"type": "string", "enum": domain::model::Role::ALL.iter().map(|r| r.code()).collect::<Vec<_>>()}}), &["id", "username", "display_name", "role"]),
-        "HouseholdSearch": json!({"type": "object", "properties": {
-            "postcode": {"type": "string", "description": "Bijvoorbeeld 1234 AB", "maxLength": 20},
-            "huisnummer": {"type": "string", "description": "Bijvoorbeeld 12a of 12-2", "maxLength": 20},
-            "achternaam": {"type": "string", "maxLength": 100},
-            "straat": {"type": "string", "maxLength": 100}
-        }}),
-        "HouseholdList": s(json!({"households": {"type": "array", "items": s(json!({
-            "id": {"type": "integer"}, "address": text, "buurt": text, "buurt_code": code, "members": {"type": "array", "items": text}
-        }), &["id", "address", "buurt", "buurt_code", "members"])}}), &["households"]),
-        "NewHousehold": s(json!({
-            "straat": text, "huisnummer": text, "postcode": text, "woonplaats": text,
-            "buurt": {"type": "string", "description": "CBS-buurtcode, BU + 8 cijfers, in het werkgebied van het team"},
-            "voornamen": text, "tussenvoegsel": text, "achternaam": text,
-            "geboortedatum": {"type": "string", "description": "31-12-1960 of 1960-12-31"},
-            "bsn": {"type": "string", "description": "Niet verplicht; moet de elfproef doorstaan"},
-            "telefoon": text
-        }), &["straat", "huisnummer", "postcode", "woonplaats", "buurt", "achternaam", "geboortedatum"]),
-        "Created": s(json!({"id": {"type": "integer"}}), &["id"]),
-        "NewSignal": json!({"type": "object", "additionalProperties": false, "properties": {
-            "soort": {"type": "string", "enum": SignalKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>(), "description": "Standaard betalingsachterstand"},
-            "signaaldatum": {"type": "string", "description": "2026-11-02 of 02-11-2026"},
-            "ontstaansdatum": {"type": "string"},
-            "bedrag": {"type": "integer", "minimum": 1, "description": "Hele euro's; verplicht bij een betalingsachterstand"},
-            "crisissignaal": {"type": "boolean"},
-            "warme_overdracht": {"type": "boolean"},
-            "zorg": {"type": "string", "maxLength": 2000, "description": "Waar de zorg over gaat; verplicht als het geen betalingsachterstand is"},
-            "eigen_kenmerk": {"type": ["string", "null"], "maxLength": store::signals::REFERENCE_MAX_CHARS, "description": "Niet verplicht: uw eigen dossier- of klantnummer, om het signaal terug te vinden (één regel, geen stuurtekens); alleen uw organisatie ziet het"},
-            "vertrouwelijk": {"type": ["string", "null"], "description": "Niet verplicht: vertrouwelijke onderwerpen waar het signaal over gaat, met komma's gescheiden, uit: huiselijk-geweld, psychiatrie, verslaving, justitie. Dan lezen alleen de betrokken werker en de teamleider het signaal."},
-            "client": {"type": "object", "additionalProperties": false, "properties": {
-                "bsn": text, "voorletters": text, "voornaam": text, "voorvoegsel": text, "achternaam": text,
-                "geboortedatum": text, "straatnaam": text, "huisnummer": text, "huisletter": text, "huisnummertoevoeging": text,
-                "postcode": text, "plaatsnaam": text, "telefoon": text, "email": text
-            }, "required": ["achternaam", "huisnummer", "postcode"]}
-        }, "required": ["signaaldatum", "client"]}),
-        "SignalReceipt": s(json!({"id": {"type": "integer"}, "status": {"type": "string", "enum": SignalStatus::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()}}), &["id", "status"]),
-        "SignalStatus": s(json!({
-            "id": {"type": "integer"},
-            "signal_date": {"type": "string", "format": "date"},
-            "kind": text,
-            "status": {"type": "string", "enum": SignalStatus::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},
-            "result": {"type": ["string", "null"], "enum": PartnerResult::ALL.iter().map(|k| Value::from(k.code())).chain([Value::Null]).collect::<Vec<_>>()},
-            "eigen_kenmerk": {"type": ["string", "null"], "description": "Uw eigen kenmerk, zoals u het meegaf"}
-        }), &["id", "signal_date", "kind", "status", "result", "eigen_kenmerk"]),
-        "NewContactAttempt": json!({"type": "object", "additionalProperties": false, "properties": {
-            "household_id": {"type": "integer", "minimum": 1},
-            "kind": {"type": "string", "enum": ContactKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},
-            "at": {"type": "string", "format": "date-time", "description": "RFC 3339; niet in de toekomst"},
-            "day_part": {"type": ["string", "null"], "enum": DayPart::ALL.iter().map(|k| Value::from(k.code())).chain([Value::Null]).collect::<Vec<_>>(), "description": "Standaard afgeleid van het tijdstip op de Nederlandse klok (Europe/Amsterdam)"},
-            "reached": {"type": "boolean"},
-            "outcome": {"type": "string", "enum": ContactOutcome::ALL.iter().map(|k| k.code()).collect::<Vec<_>>(), "description": "Moet bij reached passen"},
-            "note": {"type": ["string", "null"], "maxLength": 200},
-            "crisis_reason": {"type": ["string", "null"], "maxLength": 500, "description": "Alleen een huisbezoek vóór de weging, bij een crisissignaal: waarom het niet kan wachten (10 tot 500 tekens)"}
-        }, "required": ["household_id", "kind", "at", "reached", "outcome"]}),
-        "ContactAttemptLogged": s(json!({
-            "id": {"type": "integer"},
-            "next_proposal": {"oneOf": [{"type": "null"}, s(json!({
-                "kind": {"type": "string", "enum": ContactKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},
-                "day_part": {"type": "string", "enum": DayPart::ALL.iter().map(|k| k.code()).collect::<Vec<_>>()},
-                "not_before": {"type": "string", "format": "date"}
-            }), &["kind", "day_part", "not_before"])]},
-            "case_discussion": {"type": "boolean", "description": "Te vaak mislukt: het huishouden staat op de lijst voor het casusoverleg"}
-        }), &["id", "next_proposal", "case_discussion"]),
-        "OutOfViewList": {"type": "array", "items": s(json!({
-            "household_id": {"type": "integer"},
-            "reason": {"type": "string", "enum": ["planned-contact-overdue", "no-contact"]},
-            "reason_label": text,
-            "days_overdue": {"type": "integer", "minimum": 1},
-            "crisis": {"type": "boolean"}
-        }), &["household_id", "reason", "reason_label", "days_overdue", "crisis"])},
-        "Household": s(json!({
-            "id": {"type": "integer"},
-            "address": s(json!({"street": text, "house_number": text, "postcode": text, "locality": text, "buurt": text, "buurt_code": code}), &["street", "house_number", "postcode", "locality", "buurt", "buurt_code"]),
-            "support": text, "multi_problem": {"type": "boolean"},
-            "members": {"type": "array", "items": s(json!({"id": {"type": "integer"}, "name": text, "birth_date": {"type": "string", "format": "date"}, "phone": opt_text, "has_bsn": {"type": "boolean"}}), &["id", "name", "birth_date", "phone", "has_bsn"])},
-            "signals": {"type": "array", "items": s(json!({"id": {"type": "integer"}, "kind": text, "status": text, "signal_date": {"type": "string", "format": "date"}, "pickup_deadline": {"type": "string", "format": "date"}, "crisis": {"type": "boolean"}, "partner": opt_text, "amount_eur": {"type": ["integer", "null"]}}), &["id", "kind", "status", "signal_date", "pickup_deadline", "crisis", "partner", "amount_eur"])},
-            "contact_attempts": {"type": "array", "items": s(json!({"at": {"type": "string", "format": "date-time"}, "kind": text, "day_part": text, "reached": {"type": "boolean"}, "outcome": {"type": ["string", "null"], "enum": ContactOutcome::ALL.iter().map(|k| Value::from(k.code())).chain([Value::Null]).collect::<Vec<_>>()}}), &["at", "kind", "day_part", "reached", "outcome"])},
-            "cases": {"type": "array", "items": s(json!({"id": {"type": "integer"}, "opened": {"type": "string", "format": "date"}, "closed": {"type": ["string", "null"], "format": "date"}, "models": {"type": "array", "items": text}}), &["id", "opened", "closed", "models"])}
-        }), &["id", "address", "support", "multi_problem", "members", "signals", "contact_attempts", "cases"])
-    })
-}
-
-/// The OpenAPI 3.1 document of exactly the endpoints in [`endpoints`].
-pub fn openapi_document() -> Value {
-    let mut paths = serde_json::Map::new();
-    for e in endpoints() {
-        let mut responses = serde_json::Map::new();
-        for (code, description, schema) in e.responses {
-            let mut r = json!({"description": description});
-            if (200..400).contains(code) {
-                r["headers"] = json!({"API-Version": {"$ref": "#/components/headers/API-Version"}});
-            }
-            if let Some(name) = schema {
-                r["content"] = json!({"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}});
-            } else if *code == 200 {
-                r["content"] = json!({"application/json": {"schema": {"type": "object"}}});
-            }
-            responses.insert(code.to_string(), r);
-        }
-        let mut op = json!({"summary": e.summary, "operationId": format!("{}{}", e.method, e.path.replace(['/', '{', '}', '.'], "_")), "responses": responses});
-        if let Some(req) = e.request {
-            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{req}")}}}});
-            // Every body is read by `body`, which answers these two as what they are.
-            let error = json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}});
-            op["responses"]["413"] = json!({"description": "Te groot (hoogstens 256 kB) / too large", "content": error.clone()});
-            op["responses"]["415"] = json!({"description": "Geen JSON / not JSON", "content": error});
-        }
-        if e.path.contains("{id}") {
-            op["parameters"] = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}]);
-        }
-        if !e.query.is_empty() {
-            op["parameters"] = Value::Array(
-                e.query.iter().map(|(name, description)| json!({"name": name, "in": "query", "required": true, "description": description, "schema": {"type": "string", "minLength": 1, "maxLength": 20}})).collect(),
-            );
-        }
-        if e.idempotent {
-            op["parameters"] = json!([{
-                "name": "Idempotency-Key", "in": "header", "required": true,
-                "description": "Eén sleutel per signaal: een herhaling met dezelfde sleutel en inhoud slaat niets dubbel op",
-                "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"}
-            }]);
-        }
-        op["security"] = if e.auth { json!([{"bearer": []}]) } else { json!([]) };
-        let entry = paths.entry(e.path.to_string()).or_insert_with(|| json!({}));
-        entry[e.method] = op;
-    }
-    json!({
-        "openapi": "3.1.0",
-        "info": {"title": "Eropaf API", "version": API_VERSION, "description": "JSON-API van Eropaf, het werksysteem voor outreachend werken van sociale wijkteams."},
-        "servers": [{"url": "/api/v1"}],
-        "paths": paths,
-        "components": {"schemas": schemas(), "headers": {"API-Version": {
-            "description": "De volledige versie van de API / the API's full semantic version (ADR API-57)",
-            "required": true, "schema": {"type": "string", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$"}, "example": API_VERSION
-        }}, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Token van `eropaf token create NAME`"}}}
-    })
 }
