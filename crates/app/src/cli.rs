@@ -32,13 +32,23 @@ pub(crate) struct DatabaseArg {
     pub(crate) database_url: String,
 }
 
-/// Operations: where the metrics are served.
+/// Operations: where the metrics are served, and whom the API's clients contact.
 #[derive(Args, Clone, Default)]
 pub(crate) struct OpsArgs {
     /// Serve Prometheus metrics (GET /metrics) on this address, apart from the public listener,
     /// e.g. 127.0.0.1:9464. Off when not given.
     #[arg(long, env = "EROPAF_METRICS_LISTEN")]
     pub(crate) metrics_listen: Option<String>,
+    /// Who answers questions about the API (its `info.contact`), e.g. "Functioneel beheer
+    /// Eropaf, gemeente Eropafdam". Give all three of name, URL and e-mail, or none.
+    #[arg(long, env = "EROPAF_API_CONTACT_NAME")]
+    pub(crate) api_contact_name: Option<String>,
+    /// Where to ask (https), e.g. the municipality's developer page or issue tracker.
+    #[arg(long, env = "EROPAF_API_CONTACT_URL")]
+    pub(crate) api_contact_url: Option<String>,
+    /// The e-mail address of the team that runs the API.
+    #[arg(long, env = "EROPAF_API_CONTACT_EMAIL")]
+    pub(crate) api_contact_email: Option<String>,
 }
 
 /// Login through the municipality's own identity provider (OpenID Connect); off unless an

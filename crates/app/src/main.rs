@@ -130,6 +130,11 @@ pub(crate) async fn serve(store: Store, listen: &str, oidc: &OidcArgs, ops: &Ops
         tracing::info!(issuer = %provider.config.issuer, "OpenID Connect login enabled");
         state = state.with_oidc(provider);
     }
+    match (&ops.api_contact_name, &ops.api_contact_url, &ops.api_contact_email) {
+        (Some(name), Some(url), Some(email)) => state = state.with_api_contact(web::api::ApiContact::new(name, url, email)?),
+        (None, None, None) => {}
+        _ => return Err("geef voor de API-contactgegevens alle drie op (api.contact_name, api.contact_url, api.contact_email) of geen".into()),
+    }
     if let Some(metrics) = &ops.metrics_listen {
         let listener = tokio::net::TcpListener::bind(metrics).await.map_err(|e| format!("kan niet luisteren op {metrics}: {e}"))?;
         let at = listener.local_addr().map_err(|e| e.to_string())?;

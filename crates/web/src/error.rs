@@ -150,20 +150,51 @@ impl AppError {
         let (detail, detail_en) = self.texts();
         let (title, title_en) = self.title();
         let status = self.api_status();
-        let mut body = serde_json::json!({
-            "type": "about:blank", "title": title, "title-en": title_en, "status": status.as_u16(),
-            "detail": detail, "detail-en": detail_en, "instance": instance,
-        });
-        if let AppError::Validation(fields) = self {
-            body["invalid-params"] = fields.iter().map(|e| serde_json::json!({"name": e.field, "reason": e.message_nl, "reason-en": e.message_en})).collect();
-        }
-        let mut response = (status, body.to_string()).into_response();
+        let invalid_params = match self {
+            AppError::Validation(fields) => fields.iter().map(|e| InvalidParam { name: e.field, reason: e.message_nl.clone(), reason_en: e.message_en.clone() }).collect(),
+            _ => Vec::new(),
+        };
+        let body = Problem { kind: "about:blank", title, title_en, status: status.as_u16(), detail, detail_en, instance, invalid_params };
+        let mut response = (status, serde_json::to_string(&body).unwrap_or_default()).into_response();
         response.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/problem+json"));
         if matches!(self, AppError::Unauthorized) {
             response.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
         }
         response
     }
+}
+
+/// A problem according to RFC 9457 (`application/problem+json`), Dutch with English beside it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Altijd about:blank: de status zegt wat voor probleem het is
+    #[serde(rename = "type")]
+    #[schema(format = "uri-reference")]
+    pub kind: &'static str,
+    pub title: &'static str,
+    #[serde(rename = "title-en")]
+    pub title_en: &'static str,
+    #[schema(minimum = 400, maximum = 599)]
+    pub status: u16,
+    pub detail: &'static str,
+    #[serde(rename = "detail-en")]
+    pub detail_en: &'static str,
+    /// urn:uuid: van dit ene voorval; bij een serverfout staat het ook in het logboek
+    #[schema(format = "uri")]
+    pub instance: String,
+    /// Bij ongeldige invoer: elk fout veld tegelijk
+    #[serde(rename = "invalid-params", skip_serializing_if = "Vec::is_empty")]
+    pub invalid_params: Vec<InvalidParam>,
+}
+
+/// One bad field of a request.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct InvalidParam {
+    /// De naam van het veld zoals u het stuurde
+    pub name: &'static str,
+    pub reason: String,
+    #[serde(rename = "reason-en")]
+    pub reason_en: String,
 }
 
 /// A fresh id for one occurrence of a problem, `urn:uuid:` and a random (version 4) UUID: it

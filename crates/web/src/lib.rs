@@ -33,6 +33,8 @@ pub struct AppState {
     pub linker: Arc<RwLock<Linker>>,
     /// The municipality's identity provider, when OpenID Connect login is configured.
     pub oidc: Option<Arc<oidc::Provider>>,
+    /// Whom the API's clients contact (`info.contact`), when the settings name it.
+    pub api_contact: Option<Arc<api::ApiContact>>,
 }
 
 impl AppState {
@@ -42,7 +44,13 @@ impl AppState {
             clock,
             linker: Arc::new(RwLock::new(linker)),
             oidc: None,
+            api_contact: None,
         }
+    }
+
+    pub fn with_api_contact(mut self, contact: api::ApiContact) -> AppState {
+        self.api_contact = Some(Arc::new(contact));
+        self
     }
 
     pub fn with_oidc(mut self, provider: oidc::Provider) -> AppState {

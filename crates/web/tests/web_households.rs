@@ -102,7 +102,7 @@ async fn api_validates_with_dutch_field_errors_and_writes_all_or_nothing() {
     assert_eq!(status, StatusCode::CREATED);
     let id = body["id"].as_i64().unwrap();
     let (status, body) = api(&app, "GET", &format!("/api/v1/households/{id}"), &token, None).await;
-    assert_eq!((status, body["address"]["house_number"].as_str()), (StatusCode::OK, Some("12-2")));
+    assert_eq!((status, body["address"]["houseNumber"].as_str()), (StatusCode::OK, Some("12-2")));
     let (status, body) = api(&app, "POST", "/api/v1/households/search", &token, Some(serde_json::json!({"postcode": "1234 ab", "huisnummer": "12-2"}))).await;
     assert_eq!((status, body["households"][0]["id"].as_i64()), (StatusCode::OK, Some(id)));
     let (status, _) = api(&app, "POST", "/api/v1/households/search", &token, Some(serde_json::json!({"postcode": "SA12"}))).await;
@@ -118,6 +118,12 @@ async fn openapi_document_is_3_1_matches_the_routes_and_its_snapshot() {
     let (status, doc) = api(&app, "GET", "/api/v1/openapi.json", "", None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(doc["openapi"], "3.1.0");
+    // ADR /core/doc-openapi-contact: the contact from the settings, checked when it is read.
+    assert_eq!(doc["info"]["contact"], serde_json::json!({"name": "Functioneel beheer Eropaf", "url": "https://eropaf.example/api", "email": "api@eropaf.example"}));
+    for (name, url, email, wrong) in [("", "https://a.example", "a@b.example", "api.contact_name"), ("Beheer", "http://a.example", "a@b.example", "api.contact_url"), ("Beheer", "https://a.example", "geen-adres", "api.contact_email"), ("Beheer", "https://a.example", "a@localhost", "api.contact_email")] {
+        assert!(web::api::ApiContact::new(name, url, email).unwrap_err().starts_with(wrong), "{name} {url} {email}");
+    }
+    assert!(web::api::openapi_document(None)["info"].get("contact").is_none(), "no contact unless the settings give one");
     // Every documented operation is routed (a wrong method or path would be 404/405).
     let token = api_token(&app, app.worker()).await;
     let own = app.m.households.iter().find(|h| app.m.addresses[(h.address_id - 1) as usize].buurt.parent().as_ref() == Some(&app.m.teams[0].wijk)).unwrap();
@@ -203,23 +209,25 @@ async fn contact_attempts_out_of_view_and_address_lookup_through_the_api() {
     let attempts = || async { app.store.counts().await.unwrap().contact_attempts };
     let before = attempts().await;
     let at = "2026-11-28T09:30:00+01:00";
-    let (status, body) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(serde_json::json!({"household_id": h.id, "kind": "huisbezoek", "at": at, "reached": false, "outcome": "niet-thuis"}))).await;
+    let (status, body) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(serde_json::json!({"householdId": h.id, "kind": "huisbezoek", "at": at, "reached": false, "outcome": "niet-thuis", "dayPart": "ochtend"}))).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert!(body["id"].as_i64().is_some());
-    let next = &body["next_proposal"];
-    assert!(next["kind"].is_string() && next["day_part"].is_string() && next["not_before"].as_str().is_some_and(|d| d > "2026-11-28"), "{body}");
-    let (status, body) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(serde_json::json!({"household_id": h.id, "kind": "telefoon", "at": at, "reached": true, "outcome": "gesproken", "note": "afspraak volgende week"}))).await;
-    assert_eq!(status, StatusCode::CREATED);
-    assert_eq!(body["next_proposal"], serde_json::Value::Null, "reached: no proposal");
+    let next = &body["nextProposal"];
+    assert!(next["kind"].is_string() && next["dayPart"].is_string() && next["notBefore"].as_str().is_some_and(|d| d > "2026-11-28"), "{body}");
+    let (status, body) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(serde_json::json!({"household_id": h.id, "day_part": "ochtend", "kind": "telefoon", "at": at, "reached": true, "outcome": "gesproken", "note": "afspraak volgende week"}))).await;
+    assert_eq!(status, StatusCode::CREATED, "0.1.0's snake_case keys are still accepted for one release: {body}");
+    assert_eq!(body["nextProposal"], serde_json::Value::Null, "reached: no proposal");
     assert_eq!(attempts().await, before + 2);
 
     let bad = [
-        (serde_json::json!({"household_id": h.id, "kind": "duif", "at": at, "reached": false, "outcome": "niet-thuis"}), "kind"),
-        (serde_json::json!({"household_id": h.id, "kind": "brief", "at": "2026-11-29T09:30:00+01:00", "reached": false, "outcome": "geen-reactie"}), "at"),
-        (serde_json::json!({"household_id": h.id, "kind": "brief", "at": "gisteren", "reached": false, "outcome": "geen-reactie"}), "at"),
-        (serde_json::json!({"household_id": h.id, "kind": "brief", "at": at, "reached": true, "outcome": "niet-thuis"}), "outcome"),
-        (serde_json::json!({"household_id": h.id, "kind": "brief", "at": at, "reached": false}), "outcome"),
-        (serde_json::json!({"household_id": h.id, "kind": "brief", "at": at, "reached": false, "outcome": "geen-reactie", "extra": 1}), "contact_attempt"),
+        (serde_json::json!({"householdId": h.id, "kind": "duif", "at": at, "reached": false, "outcome": "niet-thuis"}), "kind"),
+        (serde_json::json!({"householdId": h.id, "kind": "brief", "at": "2026-11-29T09:30:00+01:00", "reached": false, "outcome": "geen-reactie"}), "at"),
+        (serde_json::json!({"householdId": h.id, "kind": "brief", "at": "gisteren", "reached": false, "outcome": "geen-reactie"}), "at"),
+        (serde_json::json!({"householdId": h.id, "kind": "brief", "at": at, "reached": true, "outcome": "niet-thuis"}), "outcome"),
+        (serde_json::json!({"householdId": h.id, "kind": "brief", "at": at, "reached": false}), "outcome"),
+        (serde_json::json!({"householdId": h.id, "kind": "brief", "at": at, "reached": false, "outcome": "geen-reactie", "extra": 1}), "contactAttempt"),
+        (serde_json::json!({"householdId": h.id, "kind": "brief", "at": at, "reached": false, "outcome": "geen-reactie", "dayPart": "nacht"}), "dayPart"),
+        (serde_json::json!({"household_id": 0, "kind": "brief", "at": at, "reached": false, "outcome": "geen-reactie"}), "householdId"),
     ];
     for (input, field) in bad {
         let (status, body) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(input.clone())).await;
@@ -234,13 +242,13 @@ async fn contact_attempts_out_of_view_and_address_lookup_through_the_api() {
     let (status, body) = api(&app, "GET", "/api/v1/out-of-view", &token, None).await;
     assert_eq!(status, StatusCode::OK);
     for row in body.as_array().unwrap() {
-        assert!(row["days_overdue"].as_i64().unwrap() >= 1 && ["planned-contact-overdue", "no-contact"].contains(&row["reason"].as_str().unwrap()), "{row}");
-        assert_ne!(row["household_id"], foreign.id);
+        assert!(row["daysOverdue"].as_i64().unwrap() >= 1 && ["planned-contact-overdue", "no-contact"].contains(&row["reason"].as_str().unwrap()), "{row}");
+        assert_ne!(row["householdId"], foreign.id);
     }
 
     let address = |h: &domain::model::Household| app.m.addresses[(h.address_id - 1) as usize].clone();
     let own = address(h);
-    let query = format!("/api/v1/households?postcode={}&house_number={}", own.postcode.display().replace(' ', "%20"), own.house_number);
+    let query = format!("/api/v1/households?postcode={}&houseNumber={}", own.postcode.display().replace(' ', "%20"), own.house_number);
     let (status, body) = api(&app, "GET", &query, &token, None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body["households"].as_array().unwrap().iter().any(|x| x["id"] == h.id), "{body}");
@@ -250,7 +258,7 @@ async fn contact_attempts_out_of_view_and_address_lookup_through_the_api() {
     assert!(body["households"].as_array().unwrap().iter().all(|x| x["id"] != foreign.id), "another team's household is not found");
     let (status, body) = api(&app, "GET", "/api/v1/households?postcode=1234AB", &token, None).await;
     assert_eq!((status, invalid_params(&body)), (StatusCode::BAD_REQUEST, vec!["huisnummer"]));
-    let (status, body) = api(&app, "GET", "/api/v1/households?postcode=%FF&house_number=1", &token, None).await;
+    let (status, body) = api(&app, "GET", "/api/v1/households?postcode=%FF&houseNumber=1", &token, None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "an unreadable query string is a problem too: {body}");
 }
 
@@ -542,7 +550,7 @@ async fn every_api_error_is_a_problem_with_its_own_occurrence() {
     assert_eq!(headers.get(header::WWW_AUTHENTICATE).unwrap(), "Bearer");
 
     let (_, doc) = api(&app, "GET", "/api/v1/openapi.json", "", None).await;
-    assert_eq!(doc["components"]["schemas"]["Problem"]["required"], serde_json::json!(["type", "title", "status", "detail", "instance"]));
+    assert_eq!(doc["components"]["schemas"]["Problem"]["required"], serde_json::json!(["type", "title", "title-en", "status", "detail", "detail-en", "instance"]));
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for (method, op) in ops.as_object().unwrap() {
             for (code, response) in op["responses"].as_object().unwrap() {

@@ -99,7 +99,7 @@ async fn a_partner_recognises_and_finds_its_own_signals() {
     // The API takes the reference and gives it back in the status; a wrong one is named.
     let token = api_token(&app, "partner").await;
     let body = serde_json::json!({
-        "soort": "zorgen", "signaaldatum": "2026-11-27", "zorg": "Via het systeem.", "eigen_kenmerk": "API-0001",
+        "soort": "zorgen", "signaaldatum": "2026-11-27", "zorg": "Via het systeem.", "eigenKenmerk": "API-0001",
         "client": {"achternaam": "Apibewoner", "huisnummer": "9", "postcode": "9998AB", "straatnaam": "Teststraat", "plaatsnaam": "Testdorp"}
     });
     let send = |body: serde_json::Value, key: &'static str| {
@@ -110,13 +110,13 @@ async fn a_partner_recognises_and_finds_its_own_signals() {
     assert_eq!(status, StatusCode::CREATED, "{text}");
     let id = serde_json::from_str::<serde_json::Value>(&text).unwrap()["id"].as_i64().unwrap();
     let (status, s) = api(&app, "GET", &format!("/api/v1/signals/{id}"), &token, None).await;
-    assert_eq!((status, s["eigen_kenmerk"].as_str()), (StatusCode::OK, Some("API-0001")), "{s}");
+    assert_eq!((status, s["eigenKenmerk"].as_str()), (StatusCode::OK, Some("API-0001")), "{s}");
     for (bad, key) in [(serde_json::json!(12), "api-2"), (serde_json::json!("x".repeat(41)), "api-3")] {
         let mut b = body.clone();
-        b["eigen_kenmerk"] = bad;
+        b["eigenKenmerk"] = bad;
         let (status, _, text) = send(b, key).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
-        assert!(text.contains("\"eigen_kenmerk\""), "the field is named: {text}");
+        assert!(text.contains("\"name\":\"eigenKenmerk\""), "the field is named as sent: {text}");
     }
     // A partner marks the signal's confidential subjects; an unknown one is named with the choices.
     let mut b = body.clone();

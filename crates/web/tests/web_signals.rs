@@ -69,7 +69,7 @@ async fn partners_submit_signals_idempotently_and_see_only_their_status() {
     let (status, s) = api(&app, "GET", &format!("/api/v1/signals/{id}"), &partner, None).await;
     assert_eq!((status, s["status"].as_str(), s["result"].is_null()), (StatusCode::OK, Some("ontvangen"), true));
     assert_eq!(s.as_object().unwrap().len(), 6, "status, date, kind, id and coarse result only, and the partner's own reference: {s}");
-    assert!(s["eigen_kenmerk"].is_null(), "none given: {s}");
+    assert!(s["eigenKenmerk"].is_null(), "none given: {s}");
     let worker = api_token(&app, app.worker()).await;
     assert_eq!(api(&app, "GET", &format!("/api/v1/signals/{id}"), &worker, None).await.0, StatusCode::NOT_FOUND);
     assert_eq!(api_with_key(&app, &worker, Some("k-3"), &body).await.0, StatusCode::FORBIDDEN, "workers do not submit through the partner API");
@@ -278,8 +278,8 @@ async fn an_enforcement_partner_never_sees_help_notes_or_weighing() {
     // Beside them only what the police gave themselves to recognise the signal (none here).
     let mut keys: Vec<&str> = s.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort_unstable();
-    assert_eq!(keys, ["eigen_kenmerk", "id", "kind", "result", "signal_date", "status"], "{s}");
-    assert!(s["eigen_kenmerk"].is_null(), "{s}");
+    assert_eq!(keys, ["eigenKenmerk", "id", "kind", "result", "signalDate", "status"], "{s}");
+    assert!(s["eigenKenmerk"].is_null(), "{s}");
     // …and on every page it can reach; the team's pages are closed to it.
     let full_name = p.name.full();
     let secrets = [weighing_text, note, worker.display_name.as_str(), full_name.as_str()];
@@ -370,7 +370,7 @@ async fn the_api_refuses_a_home_visit_before_the_weighing() {
     let a = &app.m.addresses[(h.address_id - 1) as usize];
     let p = app.m.persons.iter().find(|p| p.household_id == h.id).unwrap();
     let signal = serde_json::json!({
-        "signaaldatum": "2026-11-20", "bedrag": 640, "crisissignaal": false, "warme_overdracht": false,
+        "signaaldatum": "2026-11-20", "bedrag": 640, "crisissignaal": false, "warmeOverdracht": false,
         "client": client(p, a)
     });
     let partner = api_token(&app, "partner").await;

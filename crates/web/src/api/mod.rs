@@ -8,6 +8,7 @@ use crate::pages::households::{parse_search, NewHouseholdForm, SearchForm};
 use crate::AppState;
 
 mod document;
+pub mod schema;
 pub use document::openapi_document;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, State};
@@ -15,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde_json::Value;
 use crate::error::FieldError;
 use domain::contact::Next;
 use domain::model::{ContactKind, ContactOutcome, DayPart, Id, Role};
@@ -155,7 +156,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             ],
             auth: true,
             idempotent: false,
-            query: &[("postcode", "Bijvoorbeeld 1234AB of 1234 AB"), ("house_number", "Bijvoorbeeld 12, 12a of 12-2")],
+            query: &[("postcode", "Bijvoorbeeld 1234AB of 1234 AB"), ("houseNumber", "Bijvoorbeeld 12, 12a of 12-2")],
             handler: || get(households_at),
         },
         Endpoint {
@@ -229,8 +230,34 @@ fn path_id(raw: &str) -> Result<Id, ApiError> {
     }
 }
 
-async fn openapi() -> Json<Value> {
-    Json(openapi_document())
+async fn openapi(State(state): State<AppState>) -> Json<Value> {
+    Json(openapi_document(state.api_contact.as_deref()))
+}
+
+/// Whom the API's clients contact (ADR `/core/doc-openapi-contact`): `info.contact`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApiContact {
+    pub name: String,
+    pub url: String,
+    pub email: String,
+}
+
+impl ApiContact {
+    /// Checked as the settings give it: a name, an https address, an e-mail address.
+    pub fn new(name: &str, url: &str, email: &str) -> Result<ApiContact, String> {
+        let (name, url, email) = (name.trim(), url.trim(), email.trim());
+        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+            return Err("api.contact_name: geef een naam van 1 tot 200 tekens".into());
+        }
+        if !url.starts_with("https://") || url.len() <= "https://".len() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err("api.contact_url: geef een https-adres, zoals https://gemeente.nl/api".into());
+        }
+        let valid_email = email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));
+        if !valid_email || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err("api.contact_email: geef een e-mailadres, zoals api@gemeente.nl".into());
+        }
+        Ok(ApiContact { name: name.into(), url: url.into(), email: email.into() })
+    }
 }
 
 /// The most a JSON body may hold: a signal or a household is a few kilobytes.
@@ -251,21 +278,48 @@ fn body<T>(input: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     })
 }
 
-async fn me(ApiUser(user): ApiUser) -> Json<Value> {
-    Json(json!({"id": user.id, "username": user.username, "display_name": user.display_name, "role": user.role.code()}))
+/// The request keys of 0.1.0 and their lowerCamelCase names: both are accepted for one release
+/// (CHANGELOG.md), and a field error names the new one.
+const RENAMED: &[(&str, &str)] = &[
+    ("household_id", "householdId"),
+    ("day_part", "dayPart"),
+    ("crisis_reason", "crisisReason"),
+    ("warme_overdracht", "warmeOverdracht"),
+    ("eigen_kenmerk", "eigenKenmerk"),
+    ("house_number", "houseNumber"),
+];
+
+/// The name a client sends for a field the store or a parser names in snake_case.
+fn api_name(field: &'static str) -> &'static str {
+    RENAMED.iter().find(|(old, _)| *old == field).map_or(field, |(_, new)| new)
 }
 
-fn summary_json(h: &HouseholdSummary) -> Value {
-    json!({"id": h.id, "address": h.address.one_line(), "buurt": h.address.buurt, "buurt_code": h.address.buurt_code, "members": h.members})
+/// Field errors with the field names of the API.
+fn api_errors(errors: Vec<FieldError>) -> AppError {
+    let rename = |field: &'static str, message: String| match message.strip_prefix(field).and_then(|rest| rest.strip_prefix(':')) {
+        Some(rest) => format!("{}:{rest}", api_name(field)),
+        None => message,
+    };
+    AppError::Validation(
+        errors.into_iter().map(|e| FieldError { field: api_name(e.field), message_nl: rename(e.field, e.message_nl), message_en: rename(e.field, e.message_en) }).collect(),
+    )
 }
 
-async fn search_households(State(state): State<AppState>, ApiUser(user): ApiUser, input: Result<Json<SearchForm>, JsonRejection>) -> Result<Json<Value>, ApiError> {
+async fn me(ApiUser(user): ApiUser) -> Json<schema::Me> {
+    Json(schema::Me { id: user.id, username: user.username, display_name: user.display_name, role: user.role.code() })
+}
+
+fn summary_json(h: &HouseholdSummary) -> schema::HouseholdListItem {
+    schema::HouseholdListItem { id: h.id, address: h.address.one_line(), buurt: h.address.buurt.clone(), buurt_code: h.address.buurt_code.clone(), members: h.members.clone() }
+}
+
+async fn search_households(State(state): State<AppState>, ApiUser(user): ApiUser, input: Result<Json<SearchForm>, JsonRejection>) -> Result<Json<schema::HouseholdList>, ApiError> {
     let form = body(input)?;
     let query = parse_search(&form).map_err(AppError::Validation)?;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /api/v1/households/search", now: state.now() };
     let hits = state.store.search_households(&access, &query).await?;
-    Ok(Json(json!({"households": hits.iter().map(summary_json).collect::<Vec<_>>()})))
+    Ok(Json(schema::HouseholdList { households: hits.iter().map(summary_json).collect() }))
 }
 
 async fn create_household(State(state): State<AppState>, ApiUser(user): ApiUser, input: Result<Json<NewHouseholdForm>, JsonRejection>) -> Result<Response, ApiError> {
@@ -276,23 +330,30 @@ async fn create_household(State(state): State<AppState>, ApiUser(user): ApiUser,
     let id = state.store.create_household(&access, &new).await?;
     // Known to the linker at once: a partner's signal about the resident links without review.
     state.store.learn_household(&state.linker, id).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id})).into_response()).into_response())
+    Ok((StatusCode::CREATED, Json(schema::Created { id })).into_response())
 }
 
-fn detail_json(h: &HouseholdDetail) -> Value {
-    json!({
-        "id": h.id,
-        "address": {"street": h.address.street, "house_number": h.address.house_number, "postcode": h.address.postcode, "locality": h.address.locality, "buurt": h.address.buurt, "buurt_code": h.address.buurt_code},
-        "support": h.support.code(),
-        "multi_problem": h.multi_problem,
-        "members": h.members.iter().map(|p| json!({"id": p.id, "name": p.name, "birth_date": store::time_fmt::date(p.birth_date), "phone": p.phone, "has_bsn": p.has_bsn})).collect::<Vec<_>>(),
-        "signals": h.signals.iter().map(|s| json!({"id": s.id, "kind": s.kind.code(), "status": s.status.code(), "signal_date": store::time_fmt::date(s.signal_date), "pickup_deadline": store::time_fmt::date(s.deadline), "crisis": s.crisis, "partner": s.partner, "amount_eur": s.amount_eur})).collect::<Vec<_>>(),
-        "contact_attempts": h.attempts.iter().map(|a| json!({"at": a.at, "kind": a.kind.code(), "day_part": a.day_part.code(), "reached": a.reached, "outcome": a.outcome.map(|o| o.code())})).collect::<Vec<_>>(),
-        "cases": h.cases.iter().map(|c| json!({"id": c.id, "opened": store::time_fmt::date(c.opened), "closed": c.closed.map(store::time_fmt::date), "models": c.models.iter().map(|m| m.code()).collect::<Vec<_>>()})).collect::<Vec<_>>(),
-    })
+fn detail_json(h: &HouseholdDetail) -> schema::Household {
+    use schema::*;
+    let date = store::time_fmt::date;
+    let a = &h.address;
+    Household {
+        id: h.id,
+        address: Address { street: a.street.clone(), house_number: a.house_number.clone(), postcode: a.postcode.clone(), locality: a.locality.clone(), buurt: a.buurt.clone(), buurt_code: a.buurt_code.clone() },
+        support: h.support.code(),
+        multi_problem: h.multi_problem,
+        members: h.members.iter().map(|p| Member { id: p.id, name: p.name.clone(), birth_date: date(p.birth_date), phone: p.phone.clone(), has_bsn: p.has_bsn }).collect(),
+        signals: h
+            .signals
+            .iter()
+            .map(|s| HouseholdSignal { id: s.id, kind: s.kind.code(), status: s.status.code(), signal_date: date(s.signal_date), pickup_deadline: date(s.deadline), crisis: s.crisis, partner: s.partner.clone(), amount_eur: s.amount_eur })
+            .collect(),
+        contact_attempts: h.attempts.iter().map(|t| HouseholdContactAttempt { at: t.at.clone(), kind: t.kind.code(), day_part: t.day_part.code(), reached: t.reached, outcome: t.outcome.map(|o| o.code()) }).collect(),
+        cases: h.cases.iter().map(|c| HouseholdCase { id: c.id, opened: date(c.opened), closed: c.closed.map(date), models: c.models.iter().map(|m| m.code()).collect() }).collect(),
+    }
 }
 
-async fn household(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn household(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<String>) -> Result<Json<schema::Household>, ApiError> {
     let id = path_id(&id)?;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /api/v1/households/{id}", now: state.now() };
@@ -300,16 +361,18 @@ async fn household(State(state): State<AppState>, ApiUser(user): ApiUser, Path(i
 }
 
 #[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct AddressQuery {
     #[serde(default)]
     postcode: String,
-    #[serde(default)]
+    /// `house_number` until 2.0.0 (CHANGELOG.md).
+    #[serde(default, alias = "house_number")]
     house_number: String,
 }
 
 /// The households at one address that the caller may see (none is an empty list). Both
 /// parameters are required; the address is the only search the field apps need.
-async fn households_at(State(state): State<AppState>, ApiUser(user): ApiUser, query: Result<axum::extract::Query<AddressQuery>, QueryRejection>) -> Result<Json<Value>, ApiError> {
+async fn households_at(State(state): State<AppState>, ApiUser(user): ApiUser, query: Result<axum::extract::Query<AddressQuery>, QueryRejection>) -> Result<Json<schema::HouseholdList>, ApiError> {
     let axum::extract::Query(q) = query.map_err(|_| AppError::BadRequest("De zoekvraag in het adres is niet te lezen.", "The query string cannot be read."))?;
     let mut errors = Vec::new();
     if q.postcode.trim().is_empty() {
@@ -326,7 +389,7 @@ async fn households_at(State(state): State<AppState>, ApiUser(user): ApiUser, qu
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /api/v1/households", now: state.now() };
     let hits = state.store.search_households(&access, &query).await?;
-    Ok(Json(json!({"households": hits.iter().map(summary_json).collect::<Vec<_>>()})))
+    Ok(Json(schema::HouseholdList { households: hits.iter().map(summary_json).collect() }))
 }
 
 /// A contact attempt from a field app, checked.
@@ -344,16 +407,19 @@ struct ParsedAttempt {
 fn parse_attempt(body: &Value, now: time::OffsetDateTime) -> Result<ParsedAttempt, Vec<FieldError>> {
     let mut errors = Vec::new();
     let err = |field: &'static str, nl: &str, en: &str| FieldError { field, message_nl: nl.into(), message_en: en.into() };
-    let Some(o) = body.as_object() else { return Err(vec![err("contact_attempt", "Verwacht een JSON-object.", "Expected a JSON object.")]) };
+    let Some(o) = body.as_object() else { return Err(vec![err("contactAttempt", "Verwacht een JSON-object.", "Expected a JSON object.")]) };
+    let known = schema::properties::<schema::NewContactAttempt>();
     for key in o.keys() {
-        if !["household_id", "kind", "at", "reached", "outcome", "note", "day_part", "crisis_reason"].contains(&key.as_str()) {
-            errors.push(err("contact_attempt", "Onbekend veld in de contactpoging.", "Unknown field in the contact attempt."));
+        if !known.contains(key) && !RENAMED.iter().any(|(old, new)| old == key && known.iter().any(|k| k == new)) {
+            errors.push(err("contactAttempt", "Onbekend veld in de contactpoging.", "Unknown field in the contact attempt."));
         }
     }
-    let household = match o.get("household_id").and_then(Value::as_i64) {
+    // The lowerCamelCase name, or the 0.1.0 one.
+    let get = |new: &str| o.get(new).or_else(|| RENAMED.iter().find(|(_, n)| *n == new).and_then(|(old, _)| o.get(*old)));
+    let household = match get("householdId").and_then(Value::as_i64) {
         Some(id) if id > 0 => Some(id),
         _ => {
-            errors.push(err("household_id", "household_id: verwacht het nummer van een huishouden.", "household_id: expected a household number."));
+            errors.push(err("householdId", "householdId: verwacht het nummer van een huishouden.", "householdId: expected a household number."));
             None
         }
     };
@@ -368,12 +434,12 @@ fn parse_attempt(body: &Value, now: time::OffsetDateTime) -> Result<ParsedAttemp
         Some(t) if t > now + store::contact::FUTURE_TOLERANCE => errors.push(err("at", "at: de poging ligt in de toekomst.", "at: the attempt lies in the future.")),
         Some(_) => {}
     }
-    let day_part = match o.get("day_part") {
+    let day_part = match get("dayPart") {
         None | Some(Value::Null) => None,
         Some(v) => match v.as_str().and_then(DayPart::from_code) {
             Some(p) => Some(p),
             None => {
-                errors.push(err("day_part", "day_part: kies ochtend, middag of avond.", "day_part: choose ochtend, middag or avond."));
+                errors.push(err("dayPart", "dayPart: kies ochtend, middag of avond.", "dayPart: choose ochtend, middag or avond."));
                 None
             }
         },
@@ -401,11 +467,11 @@ fn parse_attempt(body: &Value, now: time::OffsetDateTime) -> Result<ParsedAttemp
             None
         }
     };
-    let crisis_reason = match o.get("crisis_reason") {
+    let crisis_reason = match get("crisisReason") {
         None | Some(Value::Null) => None,
         Some(Value::String(r)) if r.chars().count() <= 500 => Some(r.clone()),
         Some(_) => {
-            errors.push(err("crisis_reason", "crisis_reason: tekst van hoogstens 500 tekens.", "crisis_reason: text of at most 500 characters."));
+            errors.push(err("crisisReason", "crisisReason: tekst van hoogstens 500 tekens.", "crisisReason: text of at most 500 characters."));
             None
         }
     };
@@ -422,25 +488,28 @@ async fn log_contact_attempt(State(state): State<AppState>, ApiUser(user): ApiUs
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /api/v1/contact-attempts", now };
     let attempt = store::contact::NewAttempt { household_id: p.household_id, kind: p.kind, at: p.at, day_part: p.day_part, outcome: p.outcome, note: p.note.as_deref(), crisis_reason: p.crisis_reason.as_deref() };
-    let logged = state.store.log_contact_attempt(&access, &attempt).await?;
-    let next = match logged.next {
-        Next::Try(p) => json!({"kind": p.kind.code(), "day_part": p.day_part.code(), "not_before": store::time_fmt::date(p.not_before)}),
-        Next::Reached | Next::Discuss { .. } => Value::Null,
+    let logged = state.store.log_contact_attempt(&access, &attempt).await.map_err(|e| match AppError::from(e) {
+        AppError::Validation(errors) => api_errors(errors),
+        other => other,
+    })?;
+    let next_proposal = match logged.next {
+        Next::Try(p) => Some(schema::NextProposal { kind: p.kind.code(), day_part: p.day_part.code(), not_before: store::time_fmt::date(p.not_before) }),
+        Next::Reached | Next::Discuss { .. } => None,
     };
-    let discussion = matches!(logged.next, Next::Discuss { .. });
-    Ok((StatusCode::CREATED, Json(json!({"id": logged.id, "next_proposal": next, "case_discussion": discussion}))).into_response())
+    let case_discussion = matches!(logged.next, Next::Discuss { .. });
+    Ok((StatusCode::CREATED, Json(schema::ContactAttemptLogged { id: logged.id, next_proposal, case_discussion })).into_response())
 }
 
-async fn out_of_view(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ApiError> {
+async fn out_of_view(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<schema::OutOfViewItem>>, ApiError> {
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route: "GET /api/v1/out-of-view", now };
     let rows = state.store.out_of_view(&access, now.date(), false).await?;
-    Ok(Json(Value::Array(
+    Ok(Json(
         rows.iter()
-            .map(|r| json!({"household_id": r.household_id, "reason": r.reason.code(), "reason_label": r.reason.label(true), "days_overdue": r.reason.days_overdue(), "crisis": r.crisis}))
+            .map(|r| schema::OutOfViewItem { household_id: r.household_id, reason: r.reason.code(), reason_label: r.reason.label(true), days_overdue: r.reason.days_overdue(), crisis: r.crisis })
             .collect(),
-    )))
+    ))
 }
 
 use crate::pages::forms::{static_field, SIGNAL_FIELDS};
@@ -462,6 +531,7 @@ fn signal_fields(body: &Value) -> Result<std::collections::HashMap<String, Strin
             (_, Value::String(s)) if !matches!(key, "crisissignaal" | "warme_overdracht" | "bedrag") => s.clone(),
             _ => {
                 let f = static_field(key);
+                let f = api_name(f);
                 errors.push(FieldError { field: f, message_nl: format!("{f}: verkeerd soort waarde."), message_en: format!("{f}: wrong kind of value.") });
                 return;
             }
@@ -483,7 +553,8 @@ fn signal_fields(body: &Value) -> Result<std::collections::HashMap<String, Strin
                 None => errors.push(FieldError { field: "client", message_nl: "client: verwacht een object.".into(), message_en: "client: expected an object.".into() }),
             },
             // The partner's own reference, checked by the store (`signals::partner_reference`).
-            "eigen_kenmerk" => take("eigen_kenmerk", v, &mut errors),
+            "eigenKenmerk" | "eigen_kenmerk" => take("eigen_kenmerk", v, &mut errors),
+            "warmeOverdracht" => take("warme_overdracht", v, &mut errors),
             // Special categories the signal touches, read by the parser (`domain::signal`).
             "vertrouwelijk" => take("vertrouwelijk", v, &mut errors),
             key if SIGNAL_FIELDS[..7].contains(&key) => take(key, v, &mut errors),
@@ -516,7 +587,7 @@ async fn submit_signal(State(state): State<AppState>, ApiUser(user): ApiUser, he
         )))?
         .to_string();
     let body = body(input)?;
-    let fields = signal_fields(&body).map_err(AppError::Validation)?;
+    let fields = signal_fields(&body).map_err(api_errors)?;
     let now = state.now();
     let partner_type = state.store.partner_type(partner_id).await?;
     let reference = store::signals::partner_reference(fields.get("eigen_kenmerk").map(String::as_str).unwrap_or(""));
@@ -532,7 +603,7 @@ async fn submit_signal(State(state): State<AppState>, ApiUser(user): ApiUser, he
             if let Err(more) = signal {
                 errors.extend(crate::pages::forms::field_errors(more));
             }
-            return Err(AppError::Validation(errors).into());
+            return Err(api_errors(errors).into());
         }
     };
     // The canonical body (keys sorted) decides whether a retry is the same signal.
@@ -540,16 +611,20 @@ async fn submit_signal(State(state): State<AppState>, ApiUser(user): ApiUser, he
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /api/v1/signals", now };
     let intake = state.store.intake_idempotent_with_reference(&access, &state.linker, &key, &body_hash, reference.as_deref(), &signal).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": intake.signal_id, "status": intake.status.code()}))).into_response())
+    Ok((StatusCode::CREATED, Json(schema::SignalReceipt { id: intake.signal_id, status: intake.status.code() })).into_response())
 }
 
-async fn signal_status(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn signal_status(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<String>) -> Result<Json<schema::SignalStatusView>, ApiError> {
     let id = path_id(&id)?;
     // Anyone but the sending organisation gets the same answer as for a signal that does not exist.
     let partner_id = partner_of(&user).map_err(|_| AppError::NotFound)?;
     let s = state.store.partner_signal(partner_id, id).await?;
-    Ok(Json(json!({
-        "id": s.id, "signal_date": store::time_fmt::date(s.signal_date), "kind": s.kind.code(), "status": s.status.code(),
-        "result": s.result.map(|r| r.code()), "eigen_kenmerk": s.reference,
-    })))
+    Ok(Json(schema::SignalStatusView {
+        id: s.id,
+        signal_date: store::time_fmt::date(s.signal_date),
+        kind: s.kind.code(),
+        status: s.status.code(),
+        result: s.result.map(|r| r.code()),
+        eigen_kenmerk: s.reference,
+    }))
 }

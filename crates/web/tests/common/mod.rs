@@ -50,7 +50,7 @@ pub async fn app(name: &str) -> App {
             store.set_totp_secret(id, Some(TOTP_SECRET)).await.unwrap();
         }
     }
-    let state = AppState::new(store.clone(), Arc::new(|| NOW), linker(&store).await);
+    let state = AppState::new(store.clone(), Arc::new(|| NOW), linker(&store).await).with_api_contact(test_contact());
     let linker = state.linker.clone();
     App { router: web::router(state), store, m, linker }
 }
@@ -69,7 +69,7 @@ pub async fn empty_app(name: &str) -> App {
     store.set_totp_secret(id, Some(TOTP_SECRET)).await.unwrap();
     let m = synth::generate(&synth::Config { households: 10, seed: 3, today: NOW.date() });
     let linker = store::linking::Linker::build(store::linking::train_model(), Vec::new(), store::linking::LinkPolicy::default());
-    let state = AppState::new(store.clone(), Arc::new(|| NOW), linker);
+    let state = AppState::new(store.clone(), Arc::new(|| NOW), linker).with_api_contact(test_contact());
     let linker = state.linker.clone();
     App { router: web::router(state), store, m, linker }
 }
@@ -224,4 +224,9 @@ pub fn upload(path: &str, session: &str, csrf: &str, fields: &[(&str, &str)], fi
         .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
         .body(Body::from(body))
         .unwrap()
+}
+
+/// The API contact a deployment gives in its settings (`api.contact_*`); `.example` is reserved.
+pub fn test_contact() -> web::api::ApiContact {
+    web::api::ApiContact::new("Functioneel beheer Eropaf", "https://eropaf.example/api", "api@eropaf.example").unwrap()
 }
