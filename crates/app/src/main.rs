@@ -120,6 +120,12 @@ pub(crate) async fn connect_migrated(url: &str) -> Result<Store, String> {
 
 /// Serves `store` (opened with the municipality's policies) until the process is stopped.
 pub(crate) async fn serve(store: Store, listen: &str, oidc: &OidcArgs, ops: &OpsArgs) -> Result<(), String> {
+    // Settings first, so that a mistake stops the start at once.
+    let contact = match (&ops.api_contact_name, &ops.api_contact_url, &ops.api_contact_email) {
+        (Some(name), Some(url), Some(email)) => Some(web::api::ApiContact::new(name, url, email)?),
+        (None, None, None) => None,
+        _ => return Err("geef voor de API-contactgegevens alle drie op (api.contact_name, api.contact_url, api.contact_email) of geen".into()),
+    };
     // The linker first (the model is trained once per database, the index built from everyone
     // registered), so the server answers as soon as it says it listens.
     let linker = store.linker(store::linking::LinkPolicy::default(), OffsetDateTime::now_utc()).await.map_err(|e| format!("koppelindex: {e}"))?;
@@ -130,10 +136,8 @@ pub(crate) async fn serve(store: Store, listen: &str, oidc: &OidcArgs, ops: &Ops
         tracing::info!(issuer = %provider.config.issuer, "OpenID Connect login enabled");
         state = state.with_oidc(provider);
     }
-    match (&ops.api_contact_name, &ops.api_contact_url, &ops.api_contact_email) {
-        (Some(name), Some(url), Some(email)) => state = state.with_api_contact(web::api::ApiContact::new(name, url, email)?),
-        (None, None, None) => {}
-        _ => return Err("geef voor de API-contactgegevens alle drie op (api.contact_name, api.contact_url, api.contact_email) of geen".into()),
+    if let Some(contact) = contact {
+        state = state.with_api_contact(contact);
     }
     if let Some(metrics) = &ops.metrics_listen {
         let listener = tokio::net::TcpListener::bind(metrics).await.map_err(|e| format!("kan niet luisteren op {metrics}: {e}"))?;

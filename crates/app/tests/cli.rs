@@ -64,8 +64,16 @@ fn accounts_tokens_and_serve(url: &str) {
     let token = token.trim();
     assert!(token.len() >= 40);
 
-    let server = start(&["serve", "--database-url", url, "--listen", "127.0.0.1:0"]);
+    // Whom the API's clients contact: all three or none, checked before the server starts.
+    let (ok, _, err) = eropaf(&["serve", "--database-url", url, "--listen", "127.0.0.1:0", "--api-contact-name", "Beheer"], "");
+    assert!(!ok && err.contains("alle drie"), "{err}");
+    let (ok, _, err) = eropaf(&["serve", "--database-url", url, "--listen", "127.0.0.1:0", "--api-contact-name", "Beheer", "--api-contact-url", "http://x.example", "--api-contact-email", "a@x.example"], "");
+    assert!(!ok && err.contains("api.contact_url"), "{err}");
+    let contact = ["--api-contact-name", "Functioneel beheer", "--api-contact-url", "https://gemeente.example/api", "--api-contact-email", "api@gemeente.example"];
+    let server = start(&[&["serve", "--database-url", url, "--listen", "127.0.0.1:0"][..], &contact].concat());
     assert_eq!(http(&server.addr, "GET", "/healthz", &[], "").status, 200);
+    let doc = http(&server.addr, "GET", "/api/v1/openapi.json", &[], "");
+    assert!(doc.body.contains(r#""contact":{"email":"api@gemeente.example","name":"Functioneel beheer","url":"https://gemeente.example/api"}"#), "{}", &doc.body[..300.min(doc.body.len())]);
     let me = http(&server.addr, "GET", "/api/v1/me", &[("Authorization", &format!("Bearer {token}"))], "");
     assert_eq!(me.status, 200);
     assert!(me.body.contains("\"role\":\"admin\"") && me.body.contains("\"username\":\"beheerder\""), "{}", me.body);
