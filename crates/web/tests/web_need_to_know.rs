@@ -3,7 +3,8 @@
 //! domestic-violence concern, the weighing of that case, a contact note and a case goal marked
 //! sensitive — appear only for the worker on the case and the team lead. A colleague of the
 //! wijk sees "Vertrouwelijk" with whom to call and breaks the glass with a reason; an
-//! experience expert reaches only the household assigned to them.
+//! experience expert reaches only the household assigned to them. The JSON API's endpoints are
+//! walked the same way with every account's token.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -173,6 +174,30 @@ async fn sensitive_data_never_reaches_a_reader_who_may_not_read_it_on_any_route(
         }
     }
     assert!(checked > 3 * 60 * 6, "every route and role was tried ({checked})");
+
+    // The JSON API likewise: every endpoint × every account's token (and none), the bodies
+    // the endpoints take left empty, so nothing is written. Even the readers who may read the
+    // sensitive texts do not get them here: the API answers no weighing texts or concerns.
+    let mut tokens = vec![(None, String::new())];
+    for (role, user) in [(Role::Worker, app.worker()), (Role::TeamLead, app.team_lead()), (Role::Worker, colleague.as_str()), (Role::ExperienceExpert, "ervaring1"), (Role::Partner, "partner"), (Role::PrivacyOfficer, "privacy"), (Role::Admin, "beheer")] {
+        tokens.push((Some(role), api_token(&app, user).await));
+    }
+    let mut api_checked = 0;
+    for id in [s.household, s.signal_case, s.case] {
+        for e in web::api::endpoints() {
+            let path = format!("/api/v1{}", e.path.replace("{id}", &id.to_string()));
+            for (role, token) in &tokens {
+                let body = (e.method == "post").then(|| serde_json::json!({}));
+                let (status, body) = api(&app, &e.method.to_uppercase(), &path, token, body).await;
+                assert!(!status.is_server_error(), "{} {path} as {role:?}: {status} {body}", e.method);
+                for secret in SECRETS {
+                    assert!(!body.to_string().contains(secret), "{} {path} as {role:?} ({status}) shows sensitive data", e.method);
+                }
+                api_checked += 1;
+            }
+        }
+    }
+    assert!(api_checked >= 3 * 12 * 8, "every API endpoint and role was tried ({api_checked})");
 
     // The colleague breaks the glass with a reason and then reads it; the expert once shared.
     let (colleague_session, colleague_csrf) = app.login(&colleague).await;

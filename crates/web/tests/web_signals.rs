@@ -387,3 +387,68 @@ async fn the_api_refuses_a_home_visit_before_the_weighing() {
     let (status, logged) = api(&app, "POST", "/api/v1/contact-attempts", &token, Some(body("telefoon", None))).await;
     assert_eq!(status, StatusCode::CREATED, "{logged}");
 }
+
+/// Issue 22: the team's signal cases through the API — the screen's lists, one case, closing
+/// with an end result — with the store's need-to-know and audit, and every mistake a 400 that
+/// names its field and writes nothing.
+#[tokio::test]
+async fn the_team_reads_and_closes_its_signal_cases_through_the_api() {
+    let app = app("signal-cases-api").await;
+    let token = api_token(&app, app.worker()).await;
+    let team_of = |household_id: i64| {
+        let h = app.m.households.iter().find(|h| h.id == household_id).unwrap();
+        let wijk = app.m.addresses[(h.address_id - 1) as usize].buurt.parent();
+        app.m.teams.iter().position(|t| Some(&t.wijk) == wijk.as_ref())
+    };
+    let (status, body) = api(&app, "GET", "/api/v1/signal-cases", &token, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let open = body["signalCases"].as_array().unwrap();
+    assert!(!open.is_empty(), "the test town's team has open signal cases");
+    for c in open {
+        assert_ne!(c["stage"], "afgesloten", "{c}");
+        assert_eq!(team_of(c["householdId"].as_i64().unwrap()), Some(0), "only the team's own area: {c}");
+    }
+    for list in ["binnenkort", "te-laat", "mijn", "te-wegen", "afgesloten"] {
+        let (status, body) = api(&app, "GET", &format!("/api/v1/signal-cases?list={list}"), &token, None).await;
+        assert!(status == StatusCode::OK && body["signalCases"].is_array(), "{list}: {body}");
+    }
+    let (status, body) = api(&app, "GET", "/api/v1/signal-cases?list=alles", &token, None).await;
+    assert_eq!((status, invalid_params(&body)), (StatusCode::BAD_REQUEST, vec!["list"]));
+
+    // One case: its signals, audited as a read of the household.
+    let id = open[0]["id"].as_i64().unwrap();
+    let audited = app.store.counts().await.unwrap().audit_events;
+    let (status, case) = api(&app, "GET", &format!("/api/v1/signal-cases/{id}"), &token, None).await;
+    assert_eq!((status, case["case"]["id"].as_i64()), (StatusCode::OK, Some(id)), "{case}");
+    assert!(!case["signals"].as_array().unwrap().is_empty() && case["fourEyes"].is_boolean(), "{case}");
+    assert!(app.store.counts().await.unwrap().audit_events > audited, "reading a case is audited");
+
+    // Another team's case is not there; a partner has no access at all.
+    let foreign = app.m.signal_cases.iter().find(|c| team_of(c.household_id) == Some(1)).expect("team 1 has a signal case");
+    assert_eq!(api(&app, "GET", &format!("/api/v1/signal-cases/{}", foreign.id), &token, None).await.0, StatusCode::NOT_FOUND);
+    let partner = api_token(&app, "partner").await;
+    assert_eq!(api(&app, "GET", "/api/v1/signal-cases", &partner, None).await.0, StatusCode::FORBIDDEN);
+
+    // Closing: a wrong result, an unknown field or a result the rules refuse write nothing.
+    let close = |id: i64, body: serde_json::Value| {
+        let token = token.clone();
+        let app = &app;
+        async move { api(app, "POST", &format!("/api/v1/signal-cases/{id}/close"), &token, Some(body)).await }
+    };
+    let (status, body) = close(id, serde_json::json!({"endResult": "weg"})).await;
+    assert_eq!((status, invalid_params(&body)), (StatusCode::BAD_REQUEST, vec!["endResult"]));
+    let (status, body) = close(id, serde_json::json!({"endResult": "geen-hulp-nodig", "note": "x"})).await;
+    assert_eq!((status, invalid_params(&body)), (StatusCode::BAD_REQUEST, vec!["signalCase"]));
+    let untried = open.iter().map(|c| c["id"].as_i64().unwrap()).find(|&c| app.m.contact_attempts.iter().all(|a| Some(a.household_id) != open.iter().find(|o| o["id"] == c).and_then(|o| o["householdId"].as_i64())));
+    if let Some(untried) = untried {
+        let (status, body) = close(untried, serde_json::json!({"endResult": "geen-contact"})).await;
+        assert_eq!((status, invalid_params(&body)), (StatusCode::BAD_REQUEST, vec!["endResult"]), "no contact for good needs the attempts first: {body}");
+    }
+    let (status, _) = close(foreign.id, serde_json::json!({"endResult": "geen-hulp-nodig"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another team's case cannot be closed");
+    let (status, body) = close(id, serde_json::json!({"endResult": "geen-hulp-nodig"})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (_, case) = api(&app, "GET", &format!("/api/v1/signal-cases/{id}"), &token, None).await;
+    assert_eq!((case["case"]["stage"].as_str(), case["case"]["endResult"].as_str()), (Some("afgesloten"), Some("geen-hulp-nodig")), "{case}");
+    assert!(case["closedOn"].is_string(), "{case}");
+}

@@ -39,20 +39,26 @@ pub fn openapi_document(contact: Option<&super::ApiContact>) -> Value {
             op["responses"]["413"] = json!({"description": "Te groot (hoogstens 256 kB) / too large", "content": error.clone()});
             op["responses"]["415"] = json!({"description": "Geen JSON / not JSON", "content": error});
         }
+        let mut parameters = Vec::new();
         if e.path.contains("{id}") {
-            op["parameters"] = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}]);
+            parameters.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}));
         }
-        if !e.query.is_empty() {
-            op["parameters"] = Value::Array(
-                e.query.iter().map(|(name, description)| json!({"name": name, "in": "query", "required": true, "description": description, "schema": {"type": "string", "minLength": 1, "maxLength": 20}})).collect(),
-            );
+        for q in e.query {
+            let schema = match q.values {
+                Some(values) => serde_json::to_value(values().build()).unwrap_or(Value::Null),
+                None => json!({"type": "string", "minLength": 1, "maxLength": 20}),
+            };
+            parameters.push(json!({"name": q.name, "in": "query", "required": q.required, "description": q.description, "schema": schema}));
         }
         if e.idempotent {
-            op["parameters"] = json!([{
+            parameters.push(json!({
                 "name": "Idempotency-Key", "in": "header", "required": true,
                 "description": "Eén sleutel per signaal: een herhaling met dezelfde sleutel en inhoud slaat niets dubbel op",
                 "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"}
-            }]);
+            }));
+        }
+        if !parameters.is_empty() {
+            op["parameters"] = Value::Array(parameters);
         }
         op["security"] = if e.auth { json!([{"bearer": []}]) } else { json!([]) };
         let entry = paths.entry(e.path.to_string()).or_insert_with(|| json!({}));

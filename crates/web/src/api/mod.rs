@@ -9,6 +9,8 @@ use crate::AppState;
 
 mod document;
 pub mod schema;
+mod signal_cases;
+mod signals;
 pub use document::openapi_document;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, State};
@@ -19,9 +21,17 @@ use axum::{Json, Router};
 use serde_json::Value;
 use crate::error::FieldError;
 use domain::contact::Next;
-use domain::model::{ContactKind, ContactOutcome, DayPart, Id, Role};
+use domain::model::{ContactKind, ContactOutcome, DayPart, Id};
 use store::residents::{HouseholdDetail, HouseholdSummary, NewHousehold};
 use store::Access;
+
+/// A query parameter: a string, required or not, from a fixed list where `values` gives one.
+pub struct QueryParam {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub required: bool,
+    pub values: Option<fn() -> utoipa::openapi::schema::ObjectBuilder>,
+}
 
 /// One endpoint: method, path (OpenAPI style), handler and its documentation.
 pub struct Endpoint {
@@ -33,8 +43,8 @@ pub struct Endpoint {
     pub auth: bool,
     /// Takes an `Idempotency-Key` header.
     pub idempotent: bool,
-    /// Query parameters: (name, description), all required.
-    pub query: &'static [(&'static str, &'static str)],
+    /// Query parameters.
+    pub query: &'static [QueryParam],
     handler: fn() -> MethodRouter<AppState>,
 }
 
@@ -125,7 +135,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             auth: true,
             idempotent: true,
             query: &[],
-            handler: || post(submit_signal),
+            handler: || post(signals::submit_signal),
         },
         Endpoint {
             method: "get",
@@ -141,7 +151,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             auth: true,
             idempotent: false,
             query: &[],
-            handler: || get(signal_status),
+            handler: || get(signals::signal_status),
         },
         Endpoint {
             method: "get",
@@ -156,7 +166,10 @@ pub fn endpoints() -> Vec<Endpoint> {
             ],
             auth: true,
             idempotent: false,
-            query: &[("postcode", "Bijvoorbeeld 1234AB of 1234 AB"), ("houseNumber", "Bijvoorbeeld 12, 12a of 12-2")],
+            query: &[
+                QueryParam { name: "postcode", description: "Bijvoorbeeld 1234AB of 1234 AB", required: true, values: None },
+                QueryParam { name: "houseNumber", description: "Bijvoorbeeld 12, 12a of 12-2", required: true, values: None },
+            ],
             handler: || get(households_at),
         },
         Endpoint {
@@ -190,6 +203,61 @@ pub fn endpoints() -> Vec<Endpoint> {
             idempotent: false,
             query: &[],
             handler: || get(out_of_view),
+        },
+        Endpoint {
+            method: "get",
+            path: "/signal-cases",
+            summary: "Signaalzaken van het team / the team's signal cases, most urgent first",
+            request: None,
+            responses: &[
+                (200, "De zaken in deze lijst die u mag zien (ook geen)", Some("SignalCaseList")),
+                (400, "Onbekende lijst", Some("Problem")),
+                (401, "Geen of ongeldig token", Some("Problem")),
+                (403, "Alleen het team / only the team", Some("Problem")),
+            ],
+            auth: true,
+            idempotent: false,
+            query: &[QueryParam {
+                name: "list",
+                description: "open (standaard), binnenkort (eerste contact binnenkort), te-laat, mijn, te-wegen (opnieuw wegen), afgesloten",
+                required: false,
+                values: Some(signal_cases::list_schema),
+            }],
+            handler: || get(signal_cases::list),
+        },
+        Endpoint {
+            method: "get",
+            path: "/signal-cases/{id}",
+            summary: "Eén signaalzaak met haar signalen en wegingen / one signal case",
+            request: None,
+            responses: &[
+                (200, "De zaak; nooit de teksten van de weging of een vertrouwelijke zorg", Some("SignalCase")),
+                (400, "Het nummer is geen positief geheel getal", Some("Problem")),
+                (401, "Geen of ongeldig token", Some("Problem")),
+                (403, "Alleen het team / only the team", Some("Problem")),
+                (404, "Bestaat niet of buiten het werkgebied", Some("Problem")),
+            ],
+            auth: true,
+            idempotent: false,
+            query: &[],
+            handler: || get(signal_cases::one),
+        },
+        Endpoint {
+            method: "post",
+            path: "/signal-cases/{id}/close",
+            summary: "Signaalzaak afsluiten met het eindresultaat / close a signal case with its end result",
+            request: Some("CloseSignalCase"),
+            responses: &[
+                (204, "Afgesloten", None),
+                (400, "Geen geldige JSON, ongeldig eindresultaat, of de zaak kan zo niet dicht (elk in invalid-params); er is niets opgeslagen", Some("Problem")),
+                (401, "Geen of ongeldig token", Some("Problem")),
+                (403, "Alleen het team / only the team", Some("Problem")),
+                (404, "Bestaat niet of buiten het werkgebied", Some("Problem")),
+            ],
+            auth: true,
+            idempotent: false,
+            query: &[],
+            handler: || post(signal_cases::close),
         },
     ]
 }
@@ -262,6 +330,11 @@ impl ApiContact {
 
 /// The most a JSON body may hold: a signal or a household is a few kilobytes.
 pub const MAX_JSON_BYTES: usize = 256 * 1024;
+
+/// The query string, or invalid input when it cannot be read.
+fn query_of<T>(query: Result<axum::extract::Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    query.map(|axum::extract::Query(q)| q).map_err(|_| AppError::BadRequest("De zoekvraag in het adres is niet te lezen.", "The query string cannot be read.").into())
+}
 
 /// A JSON body or the reason it could not be read, as our JSON error with its own status.
 fn body<T>(input: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
@@ -373,7 +446,7 @@ struct AddressQuery {
 /// The households at one address that the caller may see (none is an empty list). Both
 /// parameters are required; the address is the only search the field apps need.
 async fn households_at(State(state): State<AppState>, ApiUser(user): ApiUser, query: Result<axum::extract::Query<AddressQuery>, QueryRejection>) -> Result<Json<schema::HouseholdList>, ApiError> {
-    let axum::extract::Query(q) = query.map_err(|_| AppError::BadRequest("De zoekvraag in het adres is niet te lezen.", "The query string cannot be read."))?;
+    let q = query_of(query)?;
     let mut errors = Vec::new();
     if q.postcode.trim().is_empty() {
         errors.push(crate::error::FieldError::required("postcode", "Postcode", "Postcode"));
@@ -510,121 +583,4 @@ async fn out_of_view(State(state): State<AppState>, ApiUser(user): ApiUser) -> R
             .map(|r| schema::OutOfViewItem { household_id: r.household_id, reason: r.reason.code(), reason_label: r.reason.label(true), days_overdue: r.reason.days_overdue(), crisis: r.crisis })
             .collect(),
     ))
-}
-
-use crate::pages::forms::{static_field, SIGNAL_FIELDS};
-
-/// A signal body as the named text fields the one signal parser reads. Unknown fields and
-/// values of the wrong JSON type are errors, so a partner system finds its mistakes at once.
-fn signal_fields(body: &Value) -> Result<std::collections::HashMap<String, String>, Vec<crate::error::FieldError>> {
-    use crate::error::FieldError;
-    let mut out = std::collections::HashMap::new();
-    let mut errors = Vec::new();
-    let Some(top) = body.as_object() else {
-        return Err(vec![FieldError { field: "signaal", message_nl: "Verwacht een JSON-object.".into(), message_en: "Expected a JSON object.".into() }]);
-    };
-    let mut take = |key: &str, v: &Value, errors: &mut Vec<FieldError>| {
-        let text = match (key, v) {
-            (_, Value::Null) => return,
-            ("crisissignaal" | "warme_overdracht", Value::Bool(b)) => b.to_string(),
-            ("bedrag", Value::Number(n)) if n.is_i64() => n.to_string(),
-            (_, Value::String(s)) if !matches!(key, "crisissignaal" | "warme_overdracht" | "bedrag") => s.clone(),
-            _ => {
-                let f = static_field(key);
-                let f = api_name(f);
-                errors.push(FieldError { field: f, message_nl: format!("{f}: verkeerd soort waarde."), message_en: format!("{f}: wrong kind of value.") });
-                return;
-            }
-        };
-        out.insert(key.to_string(), text);
-    };
-    for (k, v) in top {
-        match k.as_str() {
-            "client" => match v.as_object() {
-                Some(client) => {
-                    for (ck, cv) in client {
-                        if SIGNAL_FIELDS[8..].contains(&ck.as_str()) {
-                            take(ck, cv, &mut errors);
-                        } else {
-                            errors.push(FieldError { field: "client", message_nl: "client: onbekend veld.".into(), message_en: "client: unknown field.".into() });
-                        }
-                    }
-                }
-                None => errors.push(FieldError { field: "client", message_nl: "client: verwacht een object.".into(), message_en: "client: expected an object.".into() }),
-            },
-            // The partner's own reference, checked by the store (`signals::partner_reference`).
-            "eigenKenmerk" | "eigen_kenmerk" => take("eigen_kenmerk", v, &mut errors),
-            "warmeOverdracht" => take("warme_overdracht", v, &mut errors),
-            // Special categories the signal touches, read by the parser (`domain::signal`).
-            "vertrouwelijk" => take("vertrouwelijk", v, &mut errors),
-            key if SIGNAL_FIELDS[..7].contains(&key) => take(key, v, &mut errors),
-            _ => errors.push(FieldError { field: "signaal", message_nl: "Onbekend veld in het signaal.".into(), message_en: "Unknown field in the signal.".into() }),
-        }
-    }
-    if !top.contains_key("client") {
-        errors.push(FieldError::required("client", "client", "client"));
-    }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
-}
-
-fn partner_of(user: &store::User) -> Result<i64, ApiError> {
-    match (user.role, user.partner_id) {
-        (Role::Partner, Some(p)) => Ok(p),
-        _ => Err(ApiError(AppError::Forbidden)),
-    }
-}
-
-async fn submit_signal(State(state): State<AppState>, ApiUser(user): ApiUser, headers: axum::http::HeaderMap, input: Result<Json<Value>, JsonRejection>) -> Result<Response, ApiError> {
-    let partner_id = partner_of(&user)?;
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| (b'!'..=b'~').contains(&b)))
-        .ok_or(ApiError(AppError::BadRequest(
-            "Geef een Idempotency-Key-header mee (1 tot 200 zichtbare tekens), één per signaal.",
-            "Send an Idempotency-Key header (1 to 200 visible characters), one per signal.",
-        )))?
-        .to_string();
-    let body = body(input)?;
-    let fields = signal_fields(&body).map_err(api_errors)?;
-    let now = state.now();
-    let partner_type = state.store.partner_type(partner_id).await?;
-    let reference = store::signals::partner_reference(fields.get("eigen_kenmerk").map(String::as_str).unwrap_or(""));
-    let signal = domain::signal::parse_signal(&|k| fields.get(k).cloned(), Some(partner_type), now.date());
-    // Every field that is not right is named at once.
-    let (reference, signal) = match (reference, signal) {
-        (Ok(r), Ok(s)) => (r, s),
-        (reference, signal) => {
-            let mut errors = Vec::new();
-            if let Err(e) = reference {
-                errors.push(crate::pages::forms::field_error(e)?);
-            }
-            if let Err(more) = signal {
-                errors.extend(crate::pages::forms::field_errors(more));
-            }
-            return Err(api_errors(errors).into());
-        }
-    };
-    // The canonical body (keys sorted) decides whether a retry is the same signal.
-    let body_hash = crate::auth::secret_hash(&body.to_string());
-    let actor = user.actor();
-    let access = Access { actor: &actor, route: "POST /api/v1/signals", now };
-    let intake = state.store.intake_idempotent_with_reference(&access, &state.linker, &key, &body_hash, reference.as_deref(), &signal).await?;
-    Ok((StatusCode::CREATED, Json(schema::SignalReceipt { id: intake.signal_id, status: intake.status.code() })).into_response())
-}
-
-async fn signal_status(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<String>) -> Result<Json<schema::SignalStatusView>, ApiError> {
-    let id = path_id(&id)?;
-    // Anyone but the sending organisation gets the same answer as for a signal that does not exist.
-    let partner_id = partner_of(&user).map_err(|_| AppError::NotFound)?;
-    let s = state.store.partner_signal(partner_id, id).await?;
-    Ok(Json(schema::SignalStatusView {
-        id: s.id,
-        signal_date: store::time_fmt::date(s.signal_date),
-        kind: s.kind.code(),
-        status: s.status.code(),
-        result: s.result.map(|r| r.code()),
-        eigen_kenmerk: s.reference,
-    }))
 }

@@ -4,14 +4,14 @@
 //! each enum's `ALL`. Request bodies are described here too; their parsers in `mod.rs` read the
 //! property names from these schemas, so a documented field is an accepted field.
 
-use domain::model::{ContactKind, ContactOutcome, DayPart, PartnerResult, Role, SignalKind, SignalStatus};
+use domain::model::{CaseStage, ContactKind, ContactOutcome, DayPart, Decision, EndResult, PartnerResult, Role, SignalKind, SignalStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
 
 /// A string with one of the given codes, or also `null`.
-fn codes(all: impl IntoIterator<Item = &'static str>, nullable: bool) -> ObjectBuilder {
+pub(super) fn codes(all: impl IntoIterator<Item = &'static str>, nullable: bool) -> ObjectBuilder {
     let mut values: Vec<serde_json::Value> = all.into_iter().map(serde_json::Value::from).collect();
     let ty = if nullable {
         values.push(serde_json::Value::Null);
@@ -223,6 +223,114 @@ pub struct OutOfViewItem {
     pub crisis: bool,
 }
 
+fn case_stage() -> ObjectBuilder {
+    codes(CaseStage::ALL.iter().map(|k| k.code()), false)
+}
+fn decision_or_null() -> ObjectBuilder {
+    codes(Decision::ALL.iter().map(|k| k.code()), true)
+}
+fn decision() -> ObjectBuilder {
+    codes(Decision::ALL.iter().map(|k| k.code()), false)
+}
+fn end_result_or_null() -> ObjectBuilder {
+    codes(EndResult::ALL.iter().map(|k| k.code()), true)
+}
+fn end_result() -> ObjectBuilder {
+    codes(EndResult::ALL.iter().map(|k| k.code()), false)
+}
+
+/// A signal case in one of the team's lists.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SignalCaseItem {
+    pub id: i64,
+    pub household_id: i64,
+    pub address: String,
+    #[schema(schema_with = case_stage)]
+    pub stage: &'static str,
+    /// Eerste contact uiterlijk op deze dag
+    #[schema(format = Date)]
+    pub due_date: String,
+    /// Het besluit van de laatste weging
+    #[schema(schema_with = decision_or_null, required = true)]
+    pub decision: Option<&'static str>,
+    /// Wie er gaat
+    #[schema(required = true)]
+    pub worker: Option<String>,
+    /// Soorten partners en zorgen, met herhalingen geteld
+    pub sources: String,
+    #[schema(schema_with = end_result_or_null, required = true)]
+    pub end_result: Option<&'static str>,
+    pub crisis: bool,
+    /// Waarom de zaak voor kan gaan (Eropaf beslist niet; het team weegt)
+    pub priority: String,
+    /// Monitoren: wanneer het team opnieuw kijkt
+    #[schema(format = Date, required = true)]
+    pub review_on: Option<String>,
+    /// Na een crisisbezoek vóór de weging: uiterlijk deze werkdag wegen
+    #[schema(format = Date, required = true)]
+    pub weigh_by: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SignalCaseList {
+    pub signal_cases: Vec<SignalCaseItem>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SignalCaseSignal {
+    pub id: i64,
+    #[schema(format = Date)]
+    pub signal_date: String,
+    pub kind: &'static str,
+    #[schema(required = true)]
+    pub partner: Option<String>,
+    #[schema(required = true)]
+    pub amount_eur: Option<i64>,
+    pub crisis: bool,
+    pub warm_handover: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SignalCaseWeighing {
+    #[schema(format = DateTime)]
+    pub at: String,
+    #[schema(schema_with = decision)]
+    pub decision: &'static str,
+    #[schema(format = Date, required = true)]
+    pub review_on: Option<String>,
+    /// Vier ogen: een tweede persoon heeft de weging bevestigd
+    pub confirmed: bool,
+}
+
+/// One signal case with its signals and weighings; never the weighing's texts or a sensitive concern.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SignalCase {
+    pub case: SignalCaseItem,
+    pub members: Vec<String>,
+    pub signals: Vec<SignalCaseSignal>,
+    pub weighings: Vec<SignalCaseWeighing>,
+    #[schema(format = Date, required = true)]
+    pub picked_up_on: Option<String>,
+    #[schema(format = Date, required = true)]
+    pub closed_on: Option<String>,
+    /// Het team weegt met vier ogen
+    pub four_eyes: bool,
+}
+
+/// Closing a signal case.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CloseSignalCase {
+    #[schema(schema_with = end_result)]
+    end_result: String,
+}
+
 /// The search form; at least a postcode with a house number, or a surname or street.
 #[derive(Deserialize, ToSchema)]
 #[allow(dead_code)]
@@ -372,7 +480,7 @@ pub fn components() -> Vec<(String, RefOr<Schema>)> {
     }
     add!(
         crate::error::Problem, Me, HouseholdList, Household, Created, SignalReceipt, SignalStatusView, ContactAttemptLogged, OutOfViewItem,
-        HouseholdSearch, NewHousehold, NewSignal, NewContactAttempt
+        HouseholdSearch, NewHousehold, NewSignal, NewContactAttempt, SignalCaseList, SignalCase, CloseSignalCase
     );
     all.push(("OutOfViewList".into(), <Vec<OutOfViewItem> as PartialSchema>::schema()));
     all.sort_by(|a, b| a.0.cmp(&b.0));
