@@ -429,6 +429,47 @@ async fn the_team_reads_and_closes_its_signal_cases_through_the_api() {
     let partner = api_token(&app, "partner").await;
     assert_eq!(api(&app, "GET", "/api/v1/signal-cases", &partner, None).await.0, StatusCode::FORBIDDEN);
 
+    // Weighing: every missing or wrong field at once, the store's rules included; then recorded.
+    let weigh = |id: i64, body: serde_json::Value| {
+        let token = token.clone();
+        let app = &app;
+        async move { api(app, "POST", &format!("/api/v1/signal-cases/{id}/weighings"), &token, Some(body)).await }
+    };
+    let other = open.iter().map(|c| c["id"].as_i64().unwrap()).find(|&c| c != id).expect("two open cases");
+    let counts = app.store.counts().await.unwrap();
+    let (status, body) = weigh(other, serde_json::json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let mut named = invalid_params(&body);
+    named.sort_unstable();
+    assert_eq!(named, ["approach", "companion", "decision", "grounds", "models", "proportionality", "safety", "whyGo"], "{body}");
+    let me = app.m.workers.iter().find(|w| w.username == app.worker()).unwrap().id;
+    let mut good = serde_json::json!({
+        "grounds": [domain::model::Ground::ALL[0].code()], "whyGo": "Drie signalen in een maand en kinderen in huis.",
+        "proportionality": "Een huisbezoek is licht vergeleken met een uithuiszetting.", "safety": "geen", "models": [domain::model::OutreachModel::ALL[0].code()],
+        "approach": "aangekondigd", "companion": "werker", "decision": "gaan"
+    });
+    let (status, body) = weigh(other, good.clone()).await;
+    assert_eq!((status, invalid_params(&body)), (StatusCode::BAD_REQUEST, vec!["workerId"]), "going needs who goes: {body}");
+    good["decision"] = "monitoren".into();
+    good["reviewOn"] = "2020-01-01".into();
+    let (status, body) = weigh(other, good.clone()).await;
+    assert_eq!((status, invalid_params(&body)), (StatusCode::BAD_REQUEST, vec!["reviewOn"]), "{body}");
+    good["extra"] = 1.into();
+    assert_eq!(invalid_params(&weigh(other, good.clone()).await.1), vec!["weighing", "reviewOn"]);
+    assert_eq!(app.store.counts().await.unwrap(), counts, "nothing written by a refused weighing");
+    let good = serde_json::json!({
+        "grounds": [domain::model::Ground::ALL[0].code()], "whyGo": "Drie signalen in een maand en kinderen in huis.",
+        "proportionality": "Een huisbezoek is licht vergeleken met een uithuiszetting.", "safety": "geen", "models": [domain::model::OutreachModel::ALL[0].code()],
+        "approach": "aangekondigd", "companion": "werker", "decision": "gaan", "workerId": me
+    });
+    assert_eq!(weigh(foreign.id, good.clone()).await.0, StatusCode::NOT_FOUND, "another team's case cannot be weighed");
+    let before = api(&app, "GET", &format!("/api/v1/signal-cases/{other}"), &token, None).await.1["weighings"].as_array().unwrap().len();
+    let (status, body) = weigh(other, good).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (_, case) = api(&app, "GET", &format!("/api/v1/signal-cases/{other}"), &token, None).await;
+    assert_eq!(case["weighings"].as_array().unwrap().len(), before + 1, "{case}");
+    assert_eq!(case["case"]["decision"], "gaan", "{case}");
+
     // Closing: a wrong result, an unknown field or a result the rules refuse write nothing.
     let close = |id: i64, body: serde_json::Value| {
         let token = token.clone();
@@ -451,4 +492,6 @@ async fn the_team_reads_and_closes_its_signal_cases_through_the_api() {
     let (_, case) = api(&app, "GET", &format!("/api/v1/signal-cases/{id}"), &token, None).await;
     assert_eq!((case["case"]["stage"].as_str(), case["case"]["endResult"].as_str()), (Some("afgesloten"), Some("geen-hulp-nodig")), "{case}");
     assert!(case["closedOn"].is_string(), "{case}");
+    let (status, body) = close(id, serde_json::json!({"endResult": "geen-hulp-nodig"})).await;
+    assert!(status.is_client_error(), "a closed case is not closed again: {status} {body}");
 }

@@ -244,6 +244,23 @@ pub fn endpoints() -> Vec<Endpoint> {
         },
         Endpoint {
             method: "post",
+            path: "/signal-cases/{id}/weighings",
+            summary: "Weging van een signaalzaak vastleggen / record the team's weighing of a signal case",
+            request: Some("NewWeighing"),
+            responses: &[
+                (204, "Vastgelegd", None),
+                (400, "Geen geldige JSON of ongeldige weging, met elk fout veld in invalid-params; er is niets opgeslagen", Some("Problem")),
+                (401, "Geen of ongeldig token", Some("Problem")),
+                (403, "Alleen het team / only the team", Some("Problem")),
+                (404, "Bestaat niet, is afgesloten of buiten het werkgebied", Some("Problem")),
+            ],
+            auth: true,
+            idempotent: false,
+            query: &[],
+            handler: || post(signal_cases::weigh),
+        },
+        Endpoint {
+            method: "post",
             path: "/signal-cases/{id}/close",
             summary: "Signaalzaak afsluiten met het eindresultaat / close a signal case with its end result",
             request: Some("CloseSignalCase"),

@@ -4,7 +4,7 @@
 //! each enum's `ALL`. Request bodies are described here too; their parsers in `mod.rs` read the
 //! property names from these schemas, so a documented field is an accepted field.
 
-use domain::model::{CaseStage, ContactKind, ContactOutcome, DayPart, Decision, EndResult, PartnerResult, Role, SignalKind, SignalStatus};
+use domain::model::{Approach, CaseStage, Companion, ContactKind, ContactOutcome, DayPart, Decision, EndResult, Ground, OutreachModel, PartnerResult, Role, Safety, SignalKind, SignalStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::RefOr;
@@ -322,6 +322,62 @@ pub struct SignalCase {
     pub four_eyes: bool,
 }
 
+fn grounds() -> utoipa::openapi::schema::ArrayBuilder {
+    utoipa::openapi::schema::ArrayBuilder::new().items(codes(Ground::ALL.iter().map(|k| k.code()), false)).min_items(Some(1))
+}
+fn models() -> utoipa::openapi::schema::ArrayBuilder {
+    utoipa::openapi::schema::ArrayBuilder::new().items(codes(OutreachModel::ALL.iter().map(|k| k.code()), false)).min_items(Some(1))
+}
+fn safety() -> ObjectBuilder {
+    codes(Safety::ALL.iter().map(|k| k.code()), false)
+}
+fn approach() -> ObjectBuilder {
+    codes(Approach::ALL.iter().map(|k| k.code()), false)
+}
+fn companion() -> ObjectBuilder {
+    codes(Companion::ALL.iter().map(|k| k.code()), false)
+}
+fn closing() -> ObjectBuilder {
+    codes(EndResult::ALL.iter().filter(|r| r.not_picked_up()).map(|k| k.code()), true).description(Some("Bij niet-handelen: waarom het signaal niet wordt opgepakt"))
+}
+
+/// The team's weighing of a signal case: on what ground and why it would go uninvited, whether
+/// that is proportionate, safety, the approach, and the decision with its next moment.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewWeighing {
+    #[schema(schema_with = grounds)]
+    grounds: Vec<String>,
+    /// Waarom ongevraagd: 10 tot 2000 tekens
+    #[schema(min_length = 10, max_length = 2000)]
+    why_go: String,
+    /// Waarom misschien niet; bij niet-handelen verplicht (10 tot 2000 tekens)
+    #[schema(max_length = 2000, required = false)]
+    why_not: Option<String>,
+    /// Waarom dit in verhouding is: 10 tot 2000 tekens
+    #[schema(min_length = 10, max_length = 2000)]
+    proportionality: String,
+    #[schema(schema_with = safety)]
+    safety: String,
+    #[schema(schema_with = models)]
+    models: Vec<String>,
+    #[schema(schema_with = approach)]
+    approach: String,
+    #[schema(schema_with = companion)]
+    companion: String,
+    #[schema(schema_with = decision)]
+    decision: String,
+    /// Bij gaan: wie er gaat (een werker van het team)
+    #[schema(minimum = 1, required = false)]
+    worker_id: Option<i64>,
+    /// Bij monitoren: wanneer het team opnieuw kijkt (na vandaag, binnen zes maanden)
+    #[schema(format = Date, required = false)]
+    review_on: Option<String>,
+    #[schema(schema_with = closing, required = false)]
+    closing: Option<String>,
+}
+
 /// Closing a signal case.
 #[derive(Deserialize, ToSchema)]
 #[allow(dead_code)]
@@ -480,7 +536,7 @@ pub fn components() -> Vec<(String, RefOr<Schema>)> {
     }
     add!(
         crate::error::Problem, Me, HouseholdList, Household, Created, SignalReceipt, SignalStatusView, ContactAttemptLogged, OutOfViewItem,
-        HouseholdSearch, NewHousehold, NewSignal, NewContactAttempt, SignalCaseList, SignalCase, CloseSignalCase
+        HouseholdSearch, NewHousehold, NewSignal, NewContactAttempt, SignalCaseList, SignalCase, CloseSignalCase, NewWeighing
     );
     all.push(("OutOfViewList".into(), <Vec<OutOfViewItem> as PartialSchema>::schema()));
     all.sort_by(|a, b| a.0.cmp(&b.0));

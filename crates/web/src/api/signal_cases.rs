@@ -107,3 +107,141 @@ pub async fn close(State(state): State<AppState>, ApiUser(user): ApiUser, Path(i
 pub fn list_schema() -> utoipa::openapi::schema::ObjectBuilder {
     codes(LISTS.iter().copied(), false)
 }
+
+/// The screen's field names in the store's rules, and the API's names for them.
+const WEIGHING_FIELDS: &[(&str, &str)] = &[
+    ("grond", "grounds"),
+    ("waarom", "whyGo"),
+    ("waarom-niet", "whyNot"),
+    ("proportionaliteit", "proportionality"),
+    ("veiligheid", "safety"),
+    ("model", "models"),
+    ("benadering", "approach"),
+    ("wie", "companion"),
+    ("besluit", "decision"),
+    ("werker", "workerId"),
+    ("herweging", "reviewOn"),
+    ("afsluitreden", "closing"),
+];
+
+/// Store errors as field errors named as the API names the fields.
+fn weighing_errors(errors: impl IntoIterator<Item = store::StoreError>) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    for e in errors {
+        match AppError::from(e) {
+            AppError::Validation(fields) => out.extend(fields.into_iter().map(|f| FieldError { field: WEIGHING_FIELDS.iter().find(|(screen, _)| *screen == f.field).map_or(f.field, |(_, api)| api), ..f })),
+            _ => out.push(FieldError { field: "weighing", message_nl: "De weging kan zo niet worden vastgelegd.".into(), message_en: "The weighing cannot be recorded like this.".into() }),
+        }
+    }
+    out
+}
+
+/// A weighing as a planning tool or case system sends it; every field is checked and named,
+/// with the store's own rules (`Weighing::problems`), before anything is written.
+fn parse_weighing(body: &Value, today: time::Date) -> Result<store::signals::Weighing, Vec<FieldError>> {
+    use domain::model::{Approach, Companion, Decision, Ground, OutreachModel, Safety};
+    let mut errors = Vec::new();
+    let err = |field: &'static str, nl: String, en: String| FieldError { field, message_nl: nl, message_en: en };
+    let Some(o) = body.as_object() else { return Err(vec![err("weighing", "Verwacht een JSON-object.".into(), "Expected a JSON object.".into())]) };
+    let known = super::schema::properties::<super::schema::NewWeighing>();
+    if o.keys().any(|k| !known.contains(k)) {
+        errors.push(err("weighing", "Onbekend veld in de weging.".into(), "Unknown field in the weighing.".into()));
+    }
+    fn choice<T: Copy>(o: &serde_json::Map<String, Value>, key: &'static str, all: &[T], code: fn(T) -> &'static str, parse: fn(&str) -> Option<T>, errors: &mut Vec<FieldError>) -> Option<T> {
+        let v = o.get(key).and_then(Value::as_str).and_then(parse);
+        if v.is_none() {
+            let list: Vec<&str> = all.iter().map(|x| code(*x)).collect();
+            errors.push(FieldError { field: key, message_nl: format!("{key}: kies uit {}.", list.join(", ")), message_en: format!("{key}: choose from {}.", list.join(", ")) });
+        }
+        v
+    }
+    fn list<T: Copy>(o: &serde_json::Map<String, Value>, key: &'static str, all: &[T], code: fn(T) -> &'static str, parse: fn(&str) -> Option<T>, errors: &mut Vec<FieldError>) -> Vec<T> {
+        let items = o.get(key).and_then(Value::as_array);
+        let parsed: Option<Vec<T>> = items.and_then(|a| a.iter().map(|v| v.as_str().and_then(parse)).collect());
+        if parsed.is_none() {
+            let list: Vec<&str> = all.iter().map(|x| code(*x)).collect();
+            errors.push(FieldError { field: key, message_nl: format!("{key}: een lijst uit {}.", list.join(", ")), message_en: format!("{key}: a list from {}.", list.join(", ")) });
+        }
+        parsed.unwrap_or_default()
+    }
+    let text = |key: &'static str, errors: &mut Vec<FieldError>| match o.get(key) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => {
+            errors.push(FieldError { field: key, message_nl: format!("{key}: verwacht tekst."), message_en: format!("{key}: expected text.") });
+            None
+        }
+    };
+    let grounds = list(o, "grounds", Ground::ALL, Ground::code, Ground::from_code, &mut errors);
+    let models = list(o, "models", OutreachModel::ALL, OutreachModel::code, OutreachModel::from_code, &mut errors);
+    let safety = choice(o, "safety", Safety::ALL, Safety::code, Safety::from_code, &mut errors);
+    let approach = choice(o, "approach", Approach::ALL, Approach::code, Approach::from_code, &mut errors);
+    let companion = choice(o, "companion", Companion::ALL, Companion::code, Companion::from_code, &mut errors);
+    let decision = choice(o, "decision", Decision::ALL, Decision::code, Decision::from_code, &mut errors);
+    let why_go = text("whyGo", &mut errors).unwrap_or_default();
+    let why_not = text("whyNot", &mut errors);
+    let proportionality = text("proportionality", &mut errors).unwrap_or_default();
+    let worker_id = match o.get("workerId") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_i64().filter(|id| *id > 0) {
+            Some(id) => Some(id),
+            None => {
+                errors.push(err("workerId", "workerId: verwacht het nummer van een werker van het team.".into(), "workerId: expected the number of one of the team's workers.".into()));
+                None
+            }
+        },
+    };
+    let review_on = match text("reviewOn", &mut errors) {
+        None => None,
+        Some(d) => match time::Date::parse(&d, &time::format_description::well_known::Iso8601::DATE) {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push(err("reviewOn", "reviewOn: verwacht een datum als 2026-12-31.".into(), "reviewOn: expected a date like 2026-12-31.".into()));
+                None
+            }
+        },
+    };
+    let closing = match text("closing", &mut errors) {
+        None => None,
+        Some(code) => match EndResult::from_code(&code) {
+            Some(r) => Some(r),
+            None => {
+                errors.push(err("closing", "closing: kies een eindresultaat.".into(), "closing: choose an end result.".into()));
+                None
+            }
+        },
+    };
+    // Where a choice is wrong, a stand-in lets the store's rules name every other field too.
+    let w = store::signals::Weighing {
+        grounds,
+        why_go,
+        why_not,
+        proportionality,
+        safety: safety.unwrap_or(Safety::GeenSignalen),
+        models,
+        approach: approach.unwrap_or(Approach::Afspraak),
+        companion: companion.unwrap_or(Companion::Alleen),
+        decision: decision.unwrap_or(Decision::Verwijzen),
+        worker_id,
+        review_on,
+        closing,
+    };
+    let named: Vec<&str> = errors.iter().map(|e| e.field).collect();
+    errors.extend(weighing_errors(w.problems(today)).into_iter().filter(|e| !named.contains(&e.field)));
+    if errors.is_empty() { Ok(w) } else { Err(errors) }
+}
+
+/// Records the team's weighing of a case (a sub-resource, ADR "treat the operation as a sub-resource").
+pub async fn weigh(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<String>, input: Result<Json<Value>, JsonRejection>) -> Result<Response, ApiError> {
+    let id = path_id(&id)?;
+    let body = body(input)?;
+    let now = state.now();
+    let w = parse_weighing(&body, now.date()).map_err(AppError::Validation)?;
+    let actor = user.actor();
+    let access = Access { actor: &actor, route: "POST /api/v1/signal-cases/{id}/weighings", now };
+    state.store.weigh_signal_case(&access, id, &w).await.map_err(|e| match e {
+        store::StoreError::Invalid { .. } => AppError::Validation(weighing_errors([e])),
+        other => AppError::from(other),
+    })?;
+    Ok((StatusCode::NO_CONTENT, ()).into_response())
+}
