@@ -30,6 +30,9 @@ pub fn openapi_document(contact: Option<&super::ApiContact>) -> Value {
             responses.insert(code.to_string(), r);
         }
         let problem = json!({"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}});
+        if e.auth {
+            responses.insert("401".into(), json!({"description": "Geen of ongeldig token of sleutel / no or invalid token (WWW-Authenticate: Bearer)", "content": problem.clone()}));
+        }
         responses.insert("500".into(), json!({"description": "Fout aan onze kant; instance staat in het logboek / server error", "content": problem.clone()}));
         let mut op = json!({"summary": e.summary, "operationId": format!("{}{}", e.method, e.path.replace(['/', '{', '}', '.'], "_")), "responses": responses});
         if let Some(req) = e.request {

@@ -39,6 +39,8 @@ pub struct Endpoint {
     pub path: &'static str,
     pub summary: &'static str,
     pub request: Option<&'static str>,
+    /// Its own responses; `document.rs` adds what every operation shares (401 where it takes a
+    /// token, 413 and 415 where it reads a body, 500).
     pub responses: &'static [(u16, &'static str, Option<&'static str>)],
     pub auth: bool,
     /// Takes an `Idempotency-Key` header.
@@ -66,7 +68,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             path: "/me",
             summary: "Wie ben ik / the authenticated account",
             request: None,
-            responses: &[(200, "Account", Some("Me")), (401, "Geen of ongeldig token", Some("Problem"))],
+            responses: &[(200, "Account", Some("Me"))],
             auth: true,
             idempotent: false,
             query: &[],
@@ -80,7 +82,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             responses: &[
                 (200, "Gevonden huishoudens", Some("HouseholdList")),
                 (400, "Geen geldige JSON of ongeldige invoer, met elk fout veld in invalid-params", Some("Problem")),
-                (401, "Geen of ongeldig token", Some("Problem")),
                 (403, "Geen toegang", Some("Problem")),
             ],
             auth: true,
@@ -96,7 +97,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             responses: &[
                 (201, "Geregistreerd", Some("Created")),
                 (400, "Geen geldige JSON of ongeldige invoer, met elk fout veld in invalid-params; er is niets opgeslagen", Some("Problem")),
-                (401, "Geen of ongeldig token", Some("Problem")),
                 (403, "Geen toegang", Some("Problem")),
             ],
             auth: true,
@@ -112,7 +112,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             responses: &[
                 (200, "Huishouden", Some("Household")),
                 (400, "Het nummer is geen positief geheel getal", Some("Problem")),
-                (401, "Geen of ongeldig token", Some("Problem")),
                 (403, "Geen toegang", Some("Problem")),
                 (404, "Bestaat niet of buiten het werkgebied", Some("Problem")),
             ],
@@ -129,7 +128,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             responses: &[
                 (201, "Ontvangen; bij een herhaling met dezelfde Idempotency-Key en inhoud hetzelfde antwoord", Some("SignalReceipt")),
                 (400, "Geen geldige JSON, geen Idempotency-Key, ongeldige invoer (elk fout veld in invalid-params), of deze Idempotency-Key hoort bij een ander signaal; er is niets opgeslagen", Some("Problem")),
-                (401, "Geen of ongeldige sleutel", Some("Problem")),
                 (403, "Alleen signaalpartners leveren signalen aan", Some("Problem")),
             ],
             auth: true,
@@ -145,7 +143,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             responses: &[
                 (200, "Status en grove uitkomst; nooit notities, werkers of hulp", Some("SignalStatus")),
                 (400, "Het nummer is geen positief geheel getal", Some("Problem")),
-                (401, "Geen of ongeldige sleutel", Some("Problem")),
                 (404, "Bestaat niet of is niet door uw organisatie aangeleverd", Some("Problem")),
             ],
             auth: true,
@@ -161,7 +158,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             responses: &[
                 (200, "Huishoudens op dit adres die u mag zien (ook geen)", Some("HouseholdList")),
                 (400, "Ongeldige of ontbrekende postcode of huisnummer, elk in invalid-params", Some("Problem")),
-                (401, "Geen of ongeldig token", Some("Problem")),
                 (403, "Geen toegang", Some("Problem")),
             ],
             auth: true,
@@ -180,7 +176,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             responses: &[
                 (201, "Vastgelegd, met het voorstel voor de volgende poging (null als bereikt)", Some("ContactAttemptLogged")),
                 (400, "Geen geldige JSON of ongeldige invoer, met elk fout veld in invalid-params; er is niets opgeslagen", Some("Problem")),
-                (401, "Geen of ongeldig token", Some("Problem")),
                 (403, "Geen toegang", Some("Problem")),
                 (404, "Huishouden bestaat niet of valt buiten uw werkgebied; er is niets opgeslagen", Some("Problem")),
             ],
@@ -196,7 +191,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             request: None,
             responses: &[
                 (200, "Uit beeld, grootste risico eerst", Some("OutOfViewList")),
-                (401, "Geen of ongeldig token", Some("Problem")),
                 (403, "Geen toegang", Some("Problem")),
             ],
             auth: true,
@@ -212,7 +206,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             responses: &[
                 (200, "De zaken in deze lijst die u mag zien (ook geen)", Some("SignalCaseList")),
                 (400, "Onbekende lijst", Some("Problem")),
-                (401, "Geen of ongeldig token", Some("Problem")),
                 (403, "Alleen het team / only the team", Some("Problem")),
             ],
             auth: true,
@@ -233,7 +226,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             responses: &[
                 (200, "De zaak; nooit de teksten van de weging of een vertrouwelijke zorg", Some("SignalCase")),
                 (400, "Het nummer is geen positief geheel getal", Some("Problem")),
-                (401, "Geen of ongeldig token", Some("Problem")),
                 (403, "Alleen het team / only the team", Some("Problem")),
                 (404, "Bestaat niet of buiten het werkgebied", Some("Problem")),
             ],
@@ -250,7 +242,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             responses: &[
                 (204, "Vastgelegd", None),
                 (400, "Geen geldige JSON of ongeldige weging, met elk fout veld in invalid-params; er is niets opgeslagen", Some("Problem")),
-                (401, "Geen of ongeldig token", Some("Problem")),
                 (403, "Alleen het team / only the team", Some("Problem")),
                 (404, "Bestaat niet, is afgesloten of buiten het werkgebied", Some("Problem")),
             ],
@@ -267,7 +258,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             responses: &[
                 (204, "Afgesloten", None),
                 (400, "Geen geldige JSON, ongeldig eindresultaat, of de zaak kan zo niet dicht (elk in invalid-params); er is niets opgeslagen", Some("Problem")),
-                (401, "Geen of ongeldig token", Some("Problem")),
                 (403, "Alleen het team / only the team", Some("Problem")),
                 (404, "Bestaat niet of buiten het werkgebied", Some("Problem")),
             ],
