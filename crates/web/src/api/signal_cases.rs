@@ -3,7 +3,7 @@
 //! a case with its end result. Need-to-know and audit are the store's, as for the pages.
 
 use super::schema::{codes, SignalCase, SignalCaseItem, SignalCaseList, SignalCaseSignal, SignalCaseWeighing};
-use super::{api_errors, body, path_id, query_of};
+use super::{body, path_id, query_of};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, AppError, FieldError};
 use crate::AppState;
@@ -95,10 +95,9 @@ pub async fn close(State(state): State<AppState>, ApiUser(user): ApiUser, Path(i
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /api/v1/signal-cases/{id}/close", now };
-    state.store.close_signal_case(&access, id, result, now.date()).await.map_err(|e| match AppError::from(e) {
-        // The store names the screen's field.
-        AppError::Validation(errors) => api_errors(errors.into_iter().map(|e| FieldError { field: if e.field == "resultaat" { "endResult" } else { e.field }, ..e }).collect()),
-        other => other,
+    state.store.close_signal_case(&access, id, result, now.date()).await.map_err(|e| match e {
+        store::StoreError::Invalid { .. } => AppError::Validation(screen_errors([e])),
+        other => AppError::from(other),
     })?;
     Ok((StatusCode::NO_CONTENT, ()).into_response())
 }
@@ -108,8 +107,9 @@ pub fn list_schema() -> utoipa::openapi::schema::ObjectBuilder {
     codes(LISTS.iter().copied(), false)
 }
 
-/// The screen's field names in the store's rules, and the API's names for them.
-const WEIGHING_FIELDS: &[(&str, &str)] = &[
+/// The screen's field names in the store's rules for signal cases, and the API's names for them.
+const SCREEN_FIELDS: &[(&str, &str)] = &[
+    ("resultaat", "endResult"),
     ("grond", "grounds"),
     ("waarom", "whyGo"),
     ("waarom-niet", "whyNot"),
@@ -125,11 +125,11 @@ const WEIGHING_FIELDS: &[(&str, &str)] = &[
 ];
 
 /// Store errors as field errors named as the API names the fields.
-fn weighing_errors(errors: impl IntoIterator<Item = store::StoreError>) -> Vec<FieldError> {
+fn screen_errors(errors: impl IntoIterator<Item = store::StoreError>) -> Vec<FieldError> {
     let mut out = Vec::new();
     for e in errors {
         match AppError::from(e) {
-            AppError::Validation(fields) => out.extend(fields.into_iter().map(|f| FieldError { field: WEIGHING_FIELDS.iter().find(|(screen, _)| *screen == f.field).map_or(f.field, |(_, api)| api), ..f })),
+            AppError::Validation(fields) => out.extend(fields.into_iter().map(|f| FieldError { field: SCREEN_FIELDS.iter().find(|(screen, _)| *screen == f.field).map_or(f.field, |(_, api)| api), ..f })),
             _ => out.push(FieldError { field: "weighing", message_nl: "De weging kan zo niet worden vastgelegd.".into(), message_en: "The weighing cannot be recorded like this.".into() }),
         }
     }
@@ -227,7 +227,7 @@ fn parse_weighing(body: &Value, today: time::Date) -> Result<store::signals::Wei
         closing,
     };
     let named: Vec<&str> = errors.iter().map(|e| e.field).collect();
-    errors.extend(weighing_errors(w.problems(today)).into_iter().filter(|e| !named.contains(&e.field)));
+    errors.extend(screen_errors(w.problems(today)).into_iter().filter(|e| !named.contains(&e.field)));
     if errors.is_empty() { Ok(w) } else { Err(errors) }
 }
 
@@ -240,7 +240,7 @@ pub async fn weigh(State(state): State<AppState>, ApiUser(user): ApiUser, Path(i
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /api/v1/signal-cases/{id}/weighings", now };
     state.store.weigh_signal_case(&access, id, &w).await.map_err(|e| match e {
-        store::StoreError::Invalid { .. } => AppError::Validation(weighing_errors([e])),
+        store::StoreError::Invalid { .. } => AppError::Validation(screen_errors([e])),
         other => AppError::from(other),
     })?;
     Ok((StatusCode::NO_CONTENT, ()).into_response())
