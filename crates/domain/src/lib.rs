@@ -7,6 +7,7 @@ pub mod bsn;
 pub mod campaign;
 pub mod case;
 pub mod cbs;
+pub mod coded;
 pub mod contact;
 pub mod csv;
 pub mod date;

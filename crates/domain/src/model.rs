@@ -31,8 +31,16 @@ macro_rules! value_list {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.code()) }
         }
+
+        impl $crate::model::Coded for $name {
+            const ALL: &'static [$name] = $name::ALL;
+            fn code(self) -> &'static str { $name::code(self) }
+            fn from_code(code: &str) -> Option<$name> { $name::from_code(code) }
+        }
     };
 }
+
+pub use crate::coded::Coded;
 
 pub(crate) use value_list;
 

@@ -51,6 +51,10 @@ pub enum AppError {
     /// The path exists, the method does not (API only; pages have no such route).
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// No endpoint has this path (API only): unlike [`AppError::NotFound`], which is a record
+    /// that does not exist or is out of reach, this says the address itself is wrong.
+    #[error("no such endpoint")]
+    NoEndpoint,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -72,7 +76,7 @@ impl From<StoreError> for AppError {
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::NoEndpoint => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::BadRequest(..) => StatusCode::BAD_REQUEST,
@@ -96,7 +100,7 @@ impl AppError {
     /// The problem's short title in Dutch and English: the same for every occurrence of its kind.
     fn title(&self) -> (&'static str, &'static str) {
         match self {
-            AppError::NotFound => ("Niet gevonden", "Not found"),
+            AppError::NotFound | AppError::NoEndpoint => ("Niet gevonden", "Not found"),
             AppError::Forbidden => ("Geen toegang", "Forbidden"),
             AppError::Unauthorized => ("Niet aangemeld", "Unauthorized"),
             AppError::BadRequest(..) => ("Ongeldig verzoek", "Bad request"),
@@ -116,6 +120,7 @@ impl AppError {
             AppError::BadRequest(nl, en) | AppError::TooLarge(nl, en) | AppError::UnsupportedMediaType(nl, en) => (nl, en),
             AppError::Validation(_) => ("Niet alle velden zijn goed ingevuld.", "Not all fields are filled in correctly."),
             AppError::MethodNotAllowed => ("Deze methode kan hier niet; zie het OpenAPI-document.", "This method is not allowed here; see the OpenAPI document."),
+            AppError::NoEndpoint => ("De API heeft geen adres als dit; zie het OpenAPI-document.", "The API has no such address; see the OpenAPI document."),
             AppError::Internal(_) => ("Er ging iets mis aan onze kant. Probeer het later opnieuw.", "Something went wrong on our side. Please try again later."),
         }
     }

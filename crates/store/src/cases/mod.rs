@@ -298,7 +298,7 @@ impl Store {
         check_domains(&new.domains)?;
         let goal = optional(new.goal, "doel", 300, "Doel", "Goal")?;
         if new.opened > access.now.date() || new.opened < access.now.date() - Duration::days(366) {
-            return Err(invalid("traject", "Startdatum: vandaag of hoogstens een jaar terug.", "Start date: today or at most a year ago."));
+            return Err(invalid("startdatum", "Startdatum: vandaag of hoogstens een jaar terug.", "Start date: today or at most a year ago."));
         }
         let mut tx = self.scoped(access).await?;
         tx.household(new.household_id).await?;

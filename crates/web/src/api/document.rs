@@ -43,8 +43,9 @@ pub fn openapi_document(contact: Option<&super::ApiContact>) -> Value {
             op["responses"]["415"] = json!({"description": "Geen JSON / not JSON", "content": error});
         }
         let mut parameters = Vec::new();
-        if e.path.contains("{id}") {
-            parameters.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}));
+        // Every `{name}` in a path is the number of something.
+        for name in e.path.split('/').filter_map(|part| part.strip_prefix('{').and_then(|p| p.strip_suffix('}'))) {
+            parameters.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}));
         }
         for q in e.query {
             let schema = match q.values {

@@ -7,7 +7,9 @@ use crate::error::{ApiError, AppError};
 use crate::pages::households::{parse_search, NewHouseholdForm, SearchForm};
 use crate::AppState;
 
+mod cases;
 mod document;
+mod fields;
 pub mod schema;
 mod signal_cases;
 mod signals;
@@ -198,75 +200,11 @@ pub fn endpoints() -> Vec<Endpoint> {
             query: &[],
             handler: || get(out_of_view),
         },
-        Endpoint {
-            method: "get",
-            path: "/signal-cases",
-            summary: "Signaalzaken van het team / the team's signal cases, most urgent first",
-            request: None,
-            responses: &[
-                (200, "De zaken in deze lijst die u mag zien (ook geen)", Some("SignalCaseList")),
-                (400, "Onbekende lijst", Some("Problem")),
-                (403, "Alleen het team / only the team", Some("Problem")),
-            ],
-            auth: true,
-            idempotent: false,
-            query: &[QueryParam {
-                name: "list",
-                description: "open (standaard), binnenkort (eerste contact binnenkort), te-laat, mijn, te-wegen (opnieuw wegen), afgesloten",
-                required: false,
-                values: Some(signal_cases::list_schema),
-            }],
-            handler: || get(signal_cases::list),
-        },
-        Endpoint {
-            method: "get",
-            path: "/signal-cases/{id}",
-            summary: "Eén signaalzaak met haar signalen en wegingen / one signal case",
-            request: None,
-            responses: &[
-                (200, "De zaak; nooit de teksten van de weging of een vertrouwelijke zorg", Some("SignalCase")),
-                (400, "Het nummer is geen positief geheel getal", Some("Problem")),
-                (403, "Alleen het team / only the team", Some("Problem")),
-                (404, "Bestaat niet of buiten het werkgebied", Some("Problem")),
-            ],
-            auth: true,
-            idempotent: false,
-            query: &[],
-            handler: || get(signal_cases::one),
-        },
-        Endpoint {
-            method: "post",
-            path: "/signal-cases/{id}/weighings",
-            summary: "Weging van een signaalzaak vastleggen / record the team's weighing of a signal case",
-            request: Some("NewWeighing"),
-            responses: &[
-                (204, "Vastgelegd", None),
-                (400, "Geen geldige JSON of ongeldige weging, met elk fout veld in invalid-params; er is niets opgeslagen", Some("Problem")),
-                (403, "Alleen het team / only the team", Some("Problem")),
-                (404, "Bestaat niet, is afgesloten of buiten het werkgebied", Some("Problem")),
-            ],
-            auth: true,
-            idempotent: false,
-            query: &[],
-            handler: || post(signal_cases::weigh),
-        },
-        Endpoint {
-            method: "post",
-            path: "/signal-cases/{id}/close",
-            summary: "Signaalzaak afsluiten met het eindresultaat / close a signal case with its end result",
-            request: Some("CloseSignalCase"),
-            responses: &[
-                (204, "Afgesloten", None),
-                (400, "Geen geldige JSON, ongeldig eindresultaat, of de zaak kan zo niet dicht (elk in invalid-params); er is niets opgeslagen", Some("Problem")),
-                (403, "Alleen het team / only the team", Some("Problem")),
-                (404, "Bestaat niet of buiten het werkgebied", Some("Problem")),
-            ],
-            auth: true,
-            idempotent: false,
-            query: &[],
-            handler: || post(signal_cases::close),
-        },
     ]
+    .into_iter()
+    .chain(signal_cases::endpoints())
+    .chain(cases::endpoints())
+    .collect()
 }
 
 /// The API's full semantic version (ADR API-57), sent as `API-Version` on every response and
@@ -290,7 +228,7 @@ async fn with_api_version(mut response: Response) -> Response {
 }
 
 async fn api_not_found() -> Response {
-    AppError::NotFound.problem()
+    AppError::NoEndpoint.problem()
 }
 
 async fn api_method_not_allowed() -> Response {

@@ -3,7 +3,10 @@
 //! a case with its end result. Need-to-know and audit are the store's, as for the pages.
 
 use super::schema::{codes, SignalCase, SignalCaseItem, SignalCaseList, SignalCaseSignal, SignalCaseWeighing};
-use super::{body, path_id, query_of};
+use super::fields::{renamed, store_error, Fields};
+use super::schema::{properties, NewWeighing};
+use super::{body, path_id, query_of, Endpoint, QueryParam};
+use axum::routing::{get, post};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, AppError, FieldError};
 use crate::AppState;
@@ -17,6 +20,79 @@ use serde_json::Value;
 use store::signals::{CaseFilter, CaseRow};
 use store::time_fmt::{date, instant};
 use store::Access;
+
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint {
+            method: "get",
+            path: "/signal-cases",
+            summary: "Signaalzaken van het team / the team's signal cases, most urgent first",
+            request: None,
+            responses: &[
+                (200, "De zaken in deze lijst die u mag zien (ook geen)", Some("SignalCaseList")),
+                (400, "Onbekende lijst", Some("Problem")),
+                (403, "Alleen het team / only the team", Some("Problem")),
+            ],
+            auth: true,
+            idempotent: false,
+            query: &[QueryParam {
+                name: "list",
+                description: "open (standaard), binnenkort (eerste contact binnenkort), te-laat, mijn, te-wegen (opnieuw wegen), afgesloten",
+                required: false,
+                values: Some(list_schema),
+            }],
+            handler: || get(list),
+        },
+        Endpoint {
+            method: "get",
+            path: "/signal-cases/{id}",
+            summary: "Eén signaalzaak met haar signalen en wegingen / one signal case",
+            request: None,
+            responses: &[
+                (200, "De zaak; nooit de teksten van de weging of een vertrouwelijke zorg", Some("SignalCase")),
+                (400, "Het nummer is geen positief geheel getal", Some("Problem")),
+                (403, "Alleen het team / only the team", Some("Problem")),
+                (404, "Bestaat niet of buiten het werkgebied", Some("Problem")),
+            ],
+            auth: true,
+            idempotent: false,
+            query: &[],
+            handler: || get(one),
+        },
+        Endpoint {
+            method: "post",
+            path: "/signal-cases/{id}/weighings",
+            summary: "Weging van een signaalzaak vastleggen / record the team's weighing of a signal case",
+            request: Some("NewWeighing"),
+            responses: &[
+                (204, "Vastgelegd", None),
+                (400, "Geen geldige JSON of ongeldige weging, met elk fout veld in invalid-params; er is niets opgeslagen", Some("Problem")),
+                (403, "Alleen het team / only the team", Some("Problem")),
+                (404, "Bestaat niet, is afgesloten of buiten het werkgebied", Some("Problem")),
+            ],
+            auth: true,
+            idempotent: false,
+            query: &[],
+            handler: || post(weigh),
+        },
+        Endpoint {
+            method: "post",
+            path: "/signal-cases/{id}/close",
+            summary: "Signaalzaak afsluiten met het eindresultaat / close a signal case with its end result",
+            request: Some("CloseSignalCase"),
+            responses: &[
+                (204, "Afgesloten", None),
+                (400, "Geen geldige JSON, ongeldig eindresultaat, of de zaak kan zo niet dicht (elk in invalid-params); er is niets opgeslagen", Some("Problem")),
+                (403, "Alleen het team / only the team", Some("Problem")),
+                (404, "Bestaat niet of buiten het werkgebied", Some("Problem")),
+            ],
+            auth: true,
+            idempotent: false,
+            query: &[],
+            handler: || post(close),
+        },
+    ]
+}
 
 /// The lists by their code, as on the screen (`?lijst=`).
 pub const LISTS: &[&str] = &["open", "binnenkort", "te-laat", "mijn", "te-wegen", "afgesloten"];
@@ -85,20 +161,13 @@ pub async fn one(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id)
 pub async fn close(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<String>, input: Result<Json<Value>, JsonRejection>) -> Result<Response, ApiError> {
     let id = path_id(&id)?;
     let body = body(input)?;
-    let all: Vec<&str> = EndResult::ALL.iter().map(|r| r.code()).collect();
-    let wrong = || AppError::Validation(vec![FieldError { field: "endResult", message_nl: format!("endResult: kies uit {}.", all.join(", ")), message_en: format!("endResult: choose from {}.", all.join(", ")) }]);
-    let Some(o) = body.as_object() else { return Err(wrong().into()) };
-    if o.keys().any(|k| k != "endResult") {
-        return Err(AppError::Validation(vec![FieldError { field: "signalCase", message_nl: "Onbekend veld; alleen endResult.".into(), message_en: "Unknown field; only endResult.".into() }]).into());
-    }
-    let result = o.get("endResult").and_then(Value::as_str).and_then(EndResult::from_code).ok_or_else(wrong)?;
+    let mut f = Fields::of(&body, "signalCase", &properties::<super::schema::CloseSignalCase>()).map_err(AppError::Validation)?;
+    let result = f.choice::<EndResult>("endResult");
+    let result = f.finish(result)?;
     let now = state.now();
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /api/v1/signal-cases/{id}/close", now };
-    state.store.close_signal_case(&access, id, result, now.date()).await.map_err(|e| match e {
-        store::StoreError::Invalid { .. } => AppError::Validation(screen_errors([e])),
-        other => AppError::from(other),
-    })?;
+    state.store.close_signal_case(&access, id, result, now.date()).await.map_err(store_error(SCREEN_FIELDS, "signalCase"))?;
     Ok((StatusCode::NO_CONTENT, ()).into_response())
 }
 
@@ -124,89 +193,28 @@ const SCREEN_FIELDS: &[(&str, &str)] = &[
     ("afsluitreden", "closing"),
 ];
 
-/// Store errors as field errors named as the API names the fields.
-fn screen_errors(errors: impl IntoIterator<Item = store::StoreError>) -> Vec<FieldError> {
-    let mut out = Vec::new();
-    for e in errors {
-        match AppError::from(e) {
-            AppError::Validation(fields) => out.extend(fields.into_iter().map(|f| FieldError { field: SCREEN_FIELDS.iter().find(|(screen, _)| *screen == f.field).map_or(f.field, |(_, api)| api), ..f })),
-            _ => out.push(FieldError { field: "weighing", message_nl: "De weging kan zo niet worden vastgelegd.".into(), message_en: "The weighing cannot be recorded like this.".into() }),
-        }
-    }
-    out
-}
-
 /// A weighing as a planning tool or case system sends it; every field is checked and named,
 /// with the store's own rules (`Weighing::problems`), before anything is written.
-fn parse_weighing(body: &Value, today: time::Date) -> Result<store::signals::Weighing, Vec<FieldError>> {
+fn parse_weighing(body: &Value, today: time::Date) -> Result<store::signals::Weighing, AppError> {
     use domain::model::{Approach, Companion, Decision, Ground, OutreachModel, Safety};
-    let mut errors = Vec::new();
-    let err = |field: &'static str, nl: String, en: String| FieldError { field, message_nl: nl, message_en: en };
-    let Some(o) = body.as_object() else { return Err(vec![err("weighing", "Verwacht een JSON-object.".into(), "Expected a JSON object.".into())]) };
-    let known = super::schema::properties::<super::schema::NewWeighing>();
-    if o.keys().any(|k| !known.contains(k)) {
-        errors.push(err("weighing", "Onbekend veld in de weging.".into(), "Unknown field in the weighing.".into()));
-    }
-    fn choice<T: Copy>(o: &serde_json::Map<String, Value>, key: &'static str, all: &[T], code: fn(T) -> &'static str, parse: fn(&str) -> Option<T>, errors: &mut Vec<FieldError>) -> Option<T> {
-        let v = o.get(key).and_then(Value::as_str).and_then(parse);
-        if v.is_none() {
-            let list: Vec<&str> = all.iter().map(|x| code(*x)).collect();
-            errors.push(FieldError { field: key, message_nl: format!("{key}: kies uit {}.", list.join(", ")), message_en: format!("{key}: choose from {}.", list.join(", ")) });
-        }
-        v
-    }
-    fn list<T: Copy>(o: &serde_json::Map<String, Value>, key: &'static str, all: &[T], code: fn(T) -> &'static str, parse: fn(&str) -> Option<T>, errors: &mut Vec<FieldError>) -> Vec<T> {
-        let items = o.get(key).and_then(Value::as_array);
-        let parsed: Option<Vec<T>> = items.and_then(|a| a.iter().map(|v| v.as_str().and_then(parse)).collect());
-        if parsed.is_none() {
-            let list: Vec<&str> = all.iter().map(|x| code(*x)).collect();
-            errors.push(FieldError { field: key, message_nl: format!("{key}: een lijst uit {}.", list.join(", ")), message_en: format!("{key}: a list from {}.", list.join(", ")) });
-        }
-        parsed.unwrap_or_default()
-    }
-    let text = |key: &'static str, errors: &mut Vec<FieldError>| match o.get(key) {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => {
-            errors.push(FieldError { field: key, message_nl: format!("{key}: verwacht tekst."), message_en: format!("{key}: expected text.") });
-            None
-        }
-    };
-    let grounds = list(o, "grounds", Ground::ALL, Ground::code, Ground::from_code, &mut errors);
-    let models = list(o, "models", OutreachModel::ALL, OutreachModel::code, OutreachModel::from_code, &mut errors);
-    let safety = choice(o, "safety", Safety::ALL, Safety::code, Safety::from_code, &mut errors);
-    let approach = choice(o, "approach", Approach::ALL, Approach::code, Approach::from_code, &mut errors);
-    let companion = choice(o, "companion", Companion::ALL, Companion::code, Companion::from_code, &mut errors);
-    let decision = choice(o, "decision", Decision::ALL, Decision::code, Decision::from_code, &mut errors);
-    let why_go = text("whyGo", &mut errors).unwrap_or_default();
-    let why_not = text("whyNot", &mut errors);
-    let proportionality = text("proportionality", &mut errors).unwrap_or_default();
-    let worker_id = match o.get("workerId") {
-        None | Some(Value::Null) => None,
-        Some(v) => match v.as_i64().filter(|id| *id > 0) {
-            Some(id) => Some(id),
-            None => {
-                errors.push(err("workerId", "workerId: verwacht het nummer van een werker van het team.".into(), "workerId: expected the number of one of the team's workers.".into()));
-                None
-            }
-        },
-    };
-    let review_on = match text("reviewOn", &mut errors) {
-        None => None,
-        Some(d) => match time::Date::parse(&d, &time::format_description::well_known::Iso8601::DATE) {
-            Ok(d) => Some(d),
-            Err(_) => {
-                errors.push(err("reviewOn", "reviewOn: verwacht een datum als 2026-12-31.".into(), "reviewOn: expected a date like 2026-12-31.".into()));
-                None
-            }
-        },
-    };
-    let closing = match text("closing", &mut errors) {
+    let mut f = Fields::of(body, "weighing", &properties::<NewWeighing>()).map_err(AppError::Validation)?;
+    let grounds = f.list::<Ground>("grounds");
+    let models = f.list::<OutreachModel>("models");
+    let safety = f.choice::<Safety>("safety");
+    let approach = f.choice::<Approach>("approach");
+    let companion = f.choice::<Companion>("companion");
+    let decision = f.choice::<Decision>("decision");
+    let why_go = f.text("whyGo").unwrap_or_default();
+    let why_not = f.text("whyNot");
+    let proportionality = f.text("proportionality").unwrap_or_default();
+    let worker_id = f.raw("workerId").filter(|v| !v.is_null()).and_then(|_| f.id("workerId"));
+    let review_on = f.date("reviewOn");
+    let closing = match f.text("closing") {
         None => None,
         Some(code) => match EndResult::from_code(&code) {
             Some(r) => Some(r),
             None => {
-                errors.push(err("closing", "closing: kies een eindresultaat.".into(), "closing: choose an end result.".into()));
+                f.push(FieldError { field: "closing", message_nl: "closing: kies een eindresultaat.".into(), message_en: "closing: choose an end result.".into() });
                 None
             }
         },
@@ -226,9 +234,10 @@ fn parse_weighing(body: &Value, today: time::Date) -> Result<store::signals::Wei
         review_on,
         closing,
     };
+    let mut errors = f.into_errors();
     let named: Vec<&str> = errors.iter().map(|e| e.field).collect();
-    errors.extend(screen_errors(w.problems(today)).into_iter().filter(|e| !named.contains(&e.field)));
-    if errors.is_empty() { Ok(w) } else { Err(errors) }
+    errors.extend(renamed(SCREEN_FIELDS, "weighing", w.problems(today)).into_iter().filter(|e| !named.contains(&e.field)));
+    if errors.is_empty() { Ok(w) } else { Err(AppError::Validation(errors)) }
 }
 
 /// Records the team's weighing of a case (a sub-resource, ADR "treat the operation as a sub-resource").
@@ -236,12 +245,9 @@ pub async fn weigh(State(state): State<AppState>, ApiUser(user): ApiUser, Path(i
     let id = path_id(&id)?;
     let body = body(input)?;
     let now = state.now();
-    let w = parse_weighing(&body, now.date()).map_err(AppError::Validation)?;
+    let w = parse_weighing(&body, now.date())?;
     let actor = user.actor();
     let access = Access { actor: &actor, route: "POST /api/v1/signal-cases/{id}/weighings", now };
-    state.store.weigh_signal_case(&access, id, &w).await.map_err(|e| match e {
-        store::StoreError::Invalid { .. } => AppError::Validation(screen_errors([e])),
-        other => AppError::from(other),
-    })?;
+    state.store.weigh_signal_case(&access, id, &w).await.map_err(store_error(SCREEN_FIELDS, "weighing"))?;
     Ok((StatusCode::NO_CONTENT, ()).into_response())
 }

@@ -10,6 +10,24 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::RefOr;
 use utoipa::{PartialSchema, ToSchema};
 
+mod cases;
+pub use cases::*;
+
+/// The codes of one of the domain's fixed lists.
+pub(super) fn coded<T: domain::model::Coded>() -> ObjectBuilder {
+    codes(T::codes(), false)
+}
+
+/// The codes of one of the domain's fixed lists, or `null`.
+pub(super) fn coded_or_null<T: domain::model::Coded>() -> ObjectBuilder {
+    codes(T::codes(), true)
+}
+
+/// A list of at least one code of one of the domain's fixed lists.
+pub(super) fn coded_list<T: domain::model::Coded>() -> utoipa::openapi::schema::ArrayBuilder {
+    utoipa::openapi::schema::ArrayBuilder::new().items(coded::<T>()).min_items(Some(1))
+}
+
 /// A string with one of the given codes, or also `null`.
 pub(super) fn codes(all: impl IntoIterator<Item = &'static str>, nullable: bool) -> ObjectBuilder {
     let mut values: Vec<serde_json::Value> = all.into_iter().map(serde_json::Value::from).collect();
@@ -538,6 +556,7 @@ pub fn components() -> Vec<(String, RefOr<Schema>)> {
         crate::error::Problem, Me, HouseholdList, Household, Created, SignalReceipt, SignalStatusView, ContactAttemptLogged, OutOfViewItem,
         HouseholdSearch, NewHousehold, NewSignal, NewContactAttempt, SignalCaseList, SignalCase, CloseSignalCase, NewWeighing
     );
+    cases::components(&mut all);
     all.push(("OutOfViewList".into(), <Vec<OutOfViewItem> as PartialSchema>::schema()));
     all.sort_by(|a, b| a.0.cmp(&b.0));
     all.dedup_by(|a, b| a.0 == b.0);
