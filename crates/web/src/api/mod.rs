@@ -209,7 +209,7 @@ pub fn endpoints() -> Vec<Endpoint> {
 
 /// The API's full semantic version (ADR API-57), sent as `API-Version` on every response and
 /// given as `info.version`; its major version is the `/api/v1` in the URI (API-20).
-pub const API_VERSION: &str = "1.0.0";
+pub const API_VERSION: &str = "1.1.0";
 
 pub fn router() -> Router<AppState> {
     endpoints()

@@ -168,7 +168,7 @@ pub struct Case {
     pub close_reason: Option<&'static str>,
     #[schema(required = true)]
     pub close_note: Option<String>,
-    #[schema(schema_with = coded_list::<OutreachModel>)]
+    #[schema(schema_with = codes_of::<OutreachModel>)]
     pub models: Vec<&'static str>,
     #[schema(required = true)]
     pub worker: Option<String>,
@@ -180,7 +180,7 @@ pub struct Case {
     pub steps: Vec<CaseStep>,
     pub help: Vec<CaseHelp>,
     /// De ZRM-domeinen die voor dit traject van belang zijn; alleen die worden gescoord
-    #[schema(schema_with = coded_list::<ZrmDomain>)]
+    #[schema(schema_with = codes_of::<ZrmDomain>)]
     pub domains: Vec<&'static str>,
     pub assessments: Vec<CaseAssessment>,
     pub network: Vec<NetworkMember>,
@@ -188,14 +188,16 @@ pub struct Case {
     /// Nieuwste eerst
     pub journal: Vec<CaseJournalEntry>,
     /// De bijzondere categorieën waarmee het traject is gemarkeerd
-    #[schema(schema_with = sensitive_list)]
+    #[schema(schema_with = codes_of::<Sensitive>)]
     pub sensitive: Vec<&'static str>,
     #[schema(required = true)]
     pub withheld: Option<Withheld>,
 }
 
-fn sensitive_list() -> utoipa::openapi::schema::ArrayBuilder {
-    utoipa::openapi::schema::ArrayBuilder::new().items(coded::<Sensitive>())
+/// Codes of one fixed list, as an answer gives them (possibly none: a case loaded from an
+/// earlier system may have no ZRM domains yet).
+fn codes_of<T: domain::model::Coded>() -> utoipa::openapi::schema::ArrayBuilder {
+    utoipa::openapi::schema::ArrayBuilder::new().items(coded::<T>())
 }
 
 /// Opening a case for a household in the team's area; one open case per household.
